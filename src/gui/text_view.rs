@@ -1,0 +1,390 @@
+//! The article view: the text in blocks (paragraphs, long ones split at
+//! spaces), each laid out only when visible, inside a viewport-driven scroll
+//! area with a running sum of block heights. Highlights are shapes painted
+//! under the text; overlapping spans get stacked underlines, so nesting
+//! stays visible at no extra layout cost.
+//!
+//! Offsets here are bytes into the article text; egui's char cursors are
+//! converted at the block level (a block is at most a few KiB).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, pos2, vec2};
+
+use super::label_color;
+use crate::model::{ByteRange, SpanId, Store};
+
+/// Blocks longer than this are split at a space (or anywhere, on a char boundary).
+const MAX_BLOCK_BYTES: usize = 2048;
+const BLOCK_GAP: f32 = 6.0;
+
+/// One laid-out block: its galley and the byte offset of each char.
+struct Laid {
+    galley: Arc<Galley>,
+    /// Byte offset (from the block start) of each char, plus the end.
+    char_bytes: Vec<u32>,
+}
+
+impl Laid {
+    fn byte_of_char(&self, c: usize) -> usize {
+        self.char_bytes[c.min(self.char_bytes.len() - 1)] as usize
+    }
+    fn char_of_byte(&self, b: usize) -> usize {
+        self.char_bytes.partition_point(|&x| (x as usize) < b)
+    }
+}
+
+/// What the view reports back after a frame.
+#[derive(Default)]
+pub struct ViewOutput {
+    /// The byte under the mouse, if over text.
+    pub hover_byte: Option<usize>,
+    /// Spans under the mouse, innermost first.
+    pub hovered_spans: Vec<SpanId>,
+    /// A click (not a drag) on text: the byte clicked and the spans there.
+    pub clicked: Option<(usize, Vec<SpanId>)>,
+    /// A finished drag selection, in raw bytes (before word snapping).
+    pub dragged: Option<(usize, usize)>,
+    /// Screen rects of visible spans, for arcs and hit tests.
+    pub span_rects: HashMap<SpanId, Rect>,
+}
+
+/// Persistent view state (not part of the document).
+pub struct TextView {
+    pub font_size: f32,
+    blocks: Vec<ByteRange>,
+    heights: Vec<f32>,
+    /// `tops[i]` = y of block `i`; `tops[len]` = total height.
+    tops: Vec<f32>,
+    tops_dirty: bool,
+    layout_width: f32,
+    cache: HashMap<usize, Laid>,
+    drag_anchor: Option<usize>,
+    drag_head: Option<usize>,
+    /// Scroll to this byte on the next frame.
+    pending_scroll: Option<usize>,
+    text_ptr: usize,
+}
+
+impl Default for TextView {
+    fn default() -> Self {
+        Self {
+            font_size: 16.0,
+            blocks: Vec::new(),
+            heights: Vec::new(),
+            tops: vec![0.0],
+            tops_dirty: true,
+            layout_width: 0.0,
+            cache: HashMap::new(),
+            drag_anchor: None,
+            drag_head: None,
+            pending_scroll: None,
+            text_ptr: 0,
+        }
+    }
+}
+
+/// Splits the text into blocks: lines, with long lines cut near spaces.
+pub fn split_blocks(text: &str) -> Vec<ByteRange> {
+    let mut blocks = Vec::new();
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        let mut s = line_start;
+        let end = line_start + line.len();
+        while end - s > MAX_BLOCK_BYTES {
+            let mut cut = s + MAX_BLOCK_BYTES;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            if let Some(space) = text[s..cut].rfind(' ').filter(|&p| p > MAX_BLOCK_BYTES / 2) {
+                cut = s + space + 1;
+            }
+            blocks.push(ByteRange::new(s, cut));
+            s = cut;
+        }
+        blocks.push(ByteRange::new(s, end));
+        line_start = end + 1;
+    }
+    blocks
+}
+
+impl TextView {
+    fn row_height(&self) -> f32 {
+        (self.font_size * 1.55).round()
+    }
+
+    fn font(&self) -> FontId {
+        FontId::proportional(self.font_size)
+    }
+
+    /// Forgets layouts (after a font size change or a new document).
+    pub fn invalidate(&mut self) {
+        self.cache.clear();
+        self.layout_width = 0.0;
+    }
+
+    /// Asks the view to bring `byte` into view on the next frame.
+    pub fn scroll_to(&mut self, byte: usize) {
+        self.pending_scroll = Some(byte);
+    }
+
+    /// The current drag selection (anchor, head), if the mouse is down.
+    pub fn live_drag(&self) -> Option<(usize, usize)> {
+        Some((self.drag_anchor?, self.drag_head?))
+    }
+
+    fn ensure_blocks(&mut self, text: &str, width: f32) {
+        let ptr = text.as_ptr() as usize ^ text.len();
+        if ptr != self.text_ptr {
+            self.text_ptr = ptr;
+            self.blocks = split_blocks(text);
+            self.invalidate();
+        }
+        if (width - self.layout_width).abs() > 0.5 {
+            self.layout_width = width;
+            self.cache.clear();
+            // Estimate heights from character counts; exact once laid out.
+            let chars_per_row = (width / (self.font_size * 0.5)).max(8.0);
+            let rh = self.row_height();
+            self.heights = self
+                .blocks
+                .iter()
+                .map(|b| {
+                    let approx_chars = b.len() as f32 * 0.9;
+                    (approx_chars / chars_per_row).ceil().max(1.0) * rh + BLOCK_GAP
+                })
+                .collect();
+            self.tops_dirty = true;
+        }
+        if self.tops_dirty {
+            self.tops.clear();
+            self.tops.reserve(self.heights.len() + 1);
+            let mut y = 0.0;
+            for h in &self.heights {
+                self.tops.push(y);
+                y += h;
+            }
+            self.tops.push(y);
+            self.tops_dirty = false;
+        }
+    }
+
+    fn lay_out(&mut self, ui: &egui::Ui, text: &str, i: usize, color: Color32) -> &Laid {
+        if !self.cache.contains_key(&i) {
+            let block = self.blocks[i];
+            let s = &text[block.as_range()];
+            let mut job = LayoutJob::single_section(
+                s.to_owned(),
+                TextFormat { font_id: self.font(), color, line_height: Some(self.row_height()), ..Default::default() },
+            );
+            job.wrap.max_width = self.layout_width;
+            let galley = ui.fonts_mut(|f| f.layout_job(job));
+            let mut char_bytes: Vec<u32> = s.char_indices().map(|(b, _)| b as u32).collect();
+            char_bytes.push(s.len() as u32);
+            let h = galley.rect.height().max(self.row_height()) + BLOCK_GAP;
+            if (self.heights[i] - h).abs() > 0.1 {
+                self.heights[i] = h;
+                self.tops_dirty = true;
+            }
+            self.cache.insert(i, Laid { galley, char_bytes });
+        }
+        &self.cache[&i]
+    }
+
+    fn block_of_byte(&self, byte: usize) -> usize {
+        self.blocks.partition_point(|b| b.end() < byte).min(self.blocks.len().saturating_sub(1))
+    }
+
+    /// Draws the text with highlights. `selection` fragments are drawn as a
+    /// selection; `selected` span is outlined.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &Store,
+        selection: &[ByteRange],
+        selected: Option<SpanId>,
+    ) -> ViewOutput {
+        let mut out = ViewOutput::default();
+        let text = store.text().as_str();
+        let text_color = ui.visuals().text_color();
+        let sel_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
+        let dark = ui.visuals().dark_mode;
+        let mut scroll = egui::ScrollArea::vertical().auto_shrink([false, false]).id_salt("article");
+        if let Some(byte) = self.pending_scroll.take() {
+            let width = ui.available_width() - 16.0;
+            self.ensure_blocks(text, width);
+            let i = self.block_of_byte(byte);
+            scroll = scroll.vertical_scroll_offset((self.tops[i] - 80.0).max(0.0));
+        }
+        scroll.show_viewport(ui, |ui, viewport| {
+            let width = (ui.available_width() - 8.0).max(100.0);
+            self.ensure_blocks(text, width);
+            let total = *self.tops.last().unwrap_or(&0.0);
+            let (content, response) = ui
+                .allocate_exact_size(vec2(ui.available_width(), total.max(viewport.height())), Sense::click_and_drag());
+            let origin = content.min;
+            let first = self.tops.partition_point(|&t| t <= viewport.min.y).saturating_sub(1);
+            let painter = ui.painter_at(ui.clip_rect());
+            let mut placed: Vec<(usize, Pos2)> = Vec::new();
+            let mut i = first;
+            while i < self.blocks.len() && self.tops[i] <= viewport.max.y + 1.0 {
+                self.lay_out(ui, text, i, text_color);
+                placed.push((i, pos2(origin.x, origin.y + self.tops[i])));
+                i += 1;
+            }
+            if self.tops_dirty {
+                // Heights changed: positions below shift. Recompute now and
+                // ask for one more frame so scrolling stays exact.
+                self.ensure_blocks(text, width);
+                for (i, pos) in &mut placed {
+                    pos.y = origin.y + self.tops[*i];
+                }
+                ui.ctx().request_repaint();
+            }
+            let pointer = response.hover_pos();
+            let drag_live = self.live_drag();
+            for &(bi, pos) in &placed {
+                let block = self.blocks[bi];
+                let laid = &self.cache[&bi];
+                let spans =
+                    store.spans_overlapping(ByteRange { start: block.start, end: block.end.max(block.start + 1) });
+                // Stack levels: greedy interval colouring within the block.
+                let mut levels: Vec<(ByteRange, usize)> = Vec::new();
+                for id in &spans {
+                    let Some(span) = store.span(*id) else { continue };
+                    let colour =
+                        store.schema().label(span.label as usize).map_or(Color32::GRAY, |l| label_color(&l.color));
+                    for r in
+                        span.ranges.iter().filter(|r| r.overlaps(block) || (r.start == block.start && block.is_empty()))
+                    {
+                        let level =
+                            (0..).find(|lv| !levels.iter().any(|(o, l)| l == lv && o.overlaps(*r))).unwrap_or(0);
+                        levels.push((*r, level));
+                        let rects = range_rects(laid, block, *r, pos);
+                        let alpha = if dark { 70 } else { 55 };
+                        let fill = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
+                        for rect in &rects {
+                            painter.rect_filled(*rect, 2.0, fill);
+                            let y = rect.bottom() + 1.0 + level as f32 * 3.0;
+                            painter
+                                .line_segment([pos2(rect.left(), y), pos2(rect.right(), y)], Stroke::new(2.0, colour));
+                            if Some(*id) == selected {
+                                painter.rect_stroke(
+                                    rect.expand(1.0),
+                                    2.0,
+                                    Stroke::new(2.0, text_color),
+                                    egui::StrokeKind::Outside,
+                                );
+                            }
+                            out.span_rects.entry(*id).and_modify(|u: &mut Rect| *u = u.union(*rect)).or_insert(*rect);
+                        }
+                    }
+                }
+                let mut sel: Vec<ByteRange> = selection.to_vec();
+                if let Some((a, b)) = drag_live {
+                    sel.push(ByteRange::new(a.min(b), a.max(b)));
+                }
+                for r in sel.iter().filter(|r| r.overlaps(block)) {
+                    for rect in range_rects(laid, block, *r, pos) {
+                        painter.rect_filled(rect, 0.0, sel_color);
+                    }
+                }
+                painter.galley(pos, laid.galley.clone(), text_color);
+                if let Some(p) = pointer {
+                    let rect = Rect::from_min_size(pos, laid.galley.rect.size());
+                    if rect.expand2(vec2(0.0, BLOCK_GAP / 2.0)).contains(p) {
+                        let c = laid.galley.cursor_from_pos(p - pos).index.0;
+                        let byte = block.start() + laid.byte_of_char(c);
+                        out.hover_byte = Some(byte);
+                        // Spans under the pointer: test the glyph, not the gap.
+                        let exact = rect.contains(p);
+                        if exact {
+                            out.hovered_spans = store.spans_at(byte.min(text.len().saturating_sub(1)));
+                            out.hovered_spans.retain(|id| {
+                                store.span(*id).is_some_and(|s| s.ranges.iter().any(|r| r.contains(byte)))
+                            });
+                        }
+                    }
+                }
+            }
+            // Mouse: drag to select, click to pick.
+            if response.drag_started()
+                && let Some(b) = out.hover_byte
+            {
+                self.drag_anchor = Some(b);
+                self.drag_head = Some(b);
+            }
+            if response.dragged()
+                && let Some(b) = out.hover_byte
+            {
+                self.drag_head = Some(b);
+            }
+            if response.drag_stopped()
+                && let (Some(a), Some(b)) = (self.drag_anchor.take(), self.drag_head.take())
+                && a != b
+            {
+                out.dragged = Some((a.min(b), a.max(b)));
+            }
+            if response.clicked()
+                && let Some(b) = out.hover_byte
+            {
+                out.clicked = Some((b, out.hovered_spans.clone()));
+            }
+            if !out.hovered_spans.is_empty() {
+                let tip: Vec<String> = out
+                    .hovered_spans
+                    .iter()
+                    .filter_map(|id| store.span(*id))
+                    .map(|s| super::describe_span(store, s))
+                    .collect();
+                response.on_hover_text_at_pointer(tip.join("\n"));
+            }
+        });
+        out
+    }
+}
+
+/// Screen rects covering `range` within a laid-out block at `pos`.
+fn range_rects(laid: &Laid, block: ByteRange, range: ByteRange, pos: Pos2) -> Vec<Rect> {
+    let a = laid.char_of_byte(range.start().max(block.start()) - block.start());
+    let b = laid.char_of_byte(range.end().min(block.end()) - block.start());
+    let mut rects = Vec::new();
+    let mut row_start = 0usize;
+    for row in &laid.galley.rows {
+        let n = row.char_count_including_newline().0;
+        let (s, e) = (a.max(row_start), b.min(row_start + n));
+        if s < e || (a == b && a >= row_start && a < row_start + n.max(1) && rects.is_empty()) {
+            let x0 = row.pos.x + row.x_offset(egui::text::CharIndex(s - row_start));
+            let x1 = row.pos.x + row.x_offset(egui::text::CharIndex(e - row_start));
+            let r = row.rect();
+            rects.push(Rect::from_min_max(pos + vec2(x0, r.top()), pos + vec2(x1.max(x0 + 2.0), r.bottom())));
+        }
+        row_start += n;
+    }
+    rects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_text_without_overlap_and_respect_boundaries() {
+        let long = "한국어 “문장” 🇰🇷 ".repeat(400);
+        let text = format!("first line\n\n{long}\nlast");
+        let blocks = split_blocks(&text);
+        assert_eq!(blocks.first().unwrap().start(), 0);
+        assert_eq!(blocks.last().unwrap().end(), text.len());
+        for w in blocks.windows(2) {
+            let gap = &text[w[0].end()..w[1].start()];
+            assert!(gap.is_empty() || gap == "\n", "gap {gap:?}");
+        }
+        for b in &blocks {
+            assert!(b.len() <= MAX_BLOCK_BYTES);
+            assert!(text.is_char_boundary(b.start()) && text.is_char_boundary(b.end()));
+        }
+        assert!(blocks.len() > 4, "the long line is split");
+    }
+}

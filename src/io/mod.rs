@@ -1,0 +1,82 @@
+//! Files: article decoding, the RON annotation file, atomic writes.
+
+pub mod article;
+pub mod atomic;
+pub mod html;
+pub mod ronfile;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::model::{DocMeta, DocState, Schema, Store, Text};
+
+pub use article::{Article, ArticleFormat, read_article};
+pub use atomic::write_atomic;
+pub use ronfile::{LoadError, Problem, from_ron_str, to_ron_string};
+
+/// The suffix of annotation files.
+pub const ANNOTATION_SUFFIX: &str = ".sorot.ron";
+
+/// Whether a path names an annotation file.
+pub fn is_annotation_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(ANNOTATION_SUFFIX) || n.ends_with(".ron"))
+}
+
+/// The default place of an article's annotations: `article.txt` →
+/// `article.sorot.ron`, or `article.<annotator>.sorot.ron` for one of several
+/// annotators.
+pub fn default_annotation_path(article: &Path, annotator: Option<&str>) -> PathBuf {
+    let stem = article.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "article".into());
+    let name = match annotator {
+        Some(a) => format!("{stem}.{a}{ANNOTATION_SUFFIX}"),
+        None => format!("{stem}{ANNOTATION_SUFFIX}"),
+    };
+    article.with_file_name(name)
+}
+
+/// A new, empty annotation store for an article.
+pub fn store_for_article(path: &Path, article: Article, schema: Schema) -> Store {
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let meta = DocMeta {
+        id,
+        original_path: Some(path.display().to_string()),
+        encoding: article.encoding.to_owned(),
+        state: DocState::New,
+        annotator: None,
+    };
+    Store::new(Text::new(article.text), schema, meta)
+}
+
+/// Reads and checks an annotation file. Errors are `path:line:col: message`
+/// lines, one per problem.
+pub fn load_annotations(path: &Path) -> anyhow::Result<Store> {
+    let meta = std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if meta.len() > ronfile::MAX_RON_BYTES {
+        bail!("{}: the file is {} bytes; annotation files are limited to 1 GiB", path.display(), meta.len());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let src = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let head = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let line = head.matches('\n').count() + 1;
+            let col = head.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            bail!("{}:{line}:{col}: the file is not valid UTF-8", path.display());
+        }
+    };
+    let src = src.strip_prefix('\u{feff}').unwrap_or(&src);
+    ronfile::from_ron_str(src).map(|(store, _)| store).map_err(|e| anyhow::anyhow!(e.with_path(path)))
+}
+
+/// Writes an annotation file atomically.
+pub fn save_annotations(path: &Path, store: &Store) -> anyhow::Result<()> {
+    write_atomic(path, to_ron_string(store).as_bytes())
+}
+
+/// Reads a schema file. Errors are `path:line:col: message` lines.
+pub fn load_schema(path: &Path) -> anyhow::Result<Schema> {
+    let src = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    ronfile::schema_from_ron(&src).map_err(|e| anyhow::anyhow!(e.with_path(path)))
+}

@@ -1,0 +1,773 @@
+//! The `.sorot.ron` annotation file.
+//!
+//! - Self-contained: the article text, its SHA-256, the original path and
+//!   encoding, and the schema are embedded.
+//! - Deterministic: the same store always gives the same bytes; one entity,
+//!   span or relation per line, sorted by id.
+//! - Offsets are UTF-8 byte offsets into `text` (`start_byte`, `end_byte`),
+//!   each range carrying its `quote`, which loading checks.
+//! - Versioned by `format_version`. Version 1 is the only version so far.
+//!   Rule: a file of an older version loads into the current model (fields
+//!   added later take their defaults) and is written in the current version
+//!   at the next save; a newer version is refused with a clear message.
+//!
+//! Problems are reported as `line:col: message` (1-based, columns in
+//! characters), pointing at the item they concern.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::*;
+
+pub const FORMAT_VERSION: u32 = 1;
+/// Files past this size are refused before parsing (a 50 MB article with a
+/// million annotations is about 250 MB).
+pub const MAX_RON_BYTES: u64 = 1024 * 1024 * 1024;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDto {
+    format_version: u32,
+    document: DocumentDto,
+    #[serde(default)]
+    next_id: u32,
+    #[serde(default)]
+    entities: Vec<EntityDto>,
+    #[serde(default)]
+    spans: Vec<SpanDto>,
+    #[serde(default)]
+    relations: Vec<RelationDto>,
+    schema: Schema,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentDto {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    original_path: Option<String>,
+    encoding: String,
+    sha256: String,
+    #[serde(default)]
+    state: DocStateDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    annotator: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone, Copy)]
+enum DocStateDto {
+    #[default]
+    New,
+    InProgress,
+    Done,
+    Reviewed,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RangeDto {
+    start_byte: u64,
+    end_byte: u64,
+    quote: String,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone, Copy, PartialEq)]
+enum ReviewStatusDto {
+    #[default]
+    Unreviewed,
+    Accepted,
+    Rejected,
+    Flagged,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReviewDto {
+    status: ReviewStatusDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at_unix: Option<i64>,
+}
+
+fn is_unreviewed(r: &Option<ReviewDto>) -> bool {
+    r.is_none()
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpanDto {
+    id: u32,
+    label: String,
+    ranges: Vec<RangeDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entity: Option<u32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "is_unreviewed")]
+    review: Option<ReviewDto>,
+    author: String,
+    created_unix: i64,
+    modified_unix: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntityDto {
+    id: u32,
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    author: String,
+    created_unix: i64,
+    modified_unix: i64,
+}
+
+/// A relation argument: `Span("claim", 4)` or `Entity("supplier", 1)`.
+#[derive(Serialize, Deserialize)]
+enum ArgDto {
+    Span(String, u32),
+    Entity(String, u32),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelationDto {
+    id: u32,
+    #[serde(rename = "type")]
+    kind: String,
+    args: Vec<ArgDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    evidence: Vec<u32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "is_unreviewed")]
+    review: Option<ReviewDto>,
+    author: String,
+    created_unix: i64,
+    modified_unix: i64,
+}
+
+/// One problem in a file, located by 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+/// All problems found while loading a file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct LoadError(pub Vec<Problem>);
+
+impl LoadError {
+    /// The problems, one `path:line:col: message` line each.
+    pub fn with_path(&self, path: &std::path::Path) -> String {
+        self.0.iter().map(|p| format!("{}:{p}", path.display())).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Hex SHA-256 of the text.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ----- writing -------------------------------------------------------------
+
+fn one_line<T: Serialize>(value: &T) -> String {
+    let config = ron::ser::PrettyConfig::new()
+        .new_line("")
+        .indentor("")
+        .separator(" ")
+        .compact_arrays(true)
+        .compact_structs(true)
+        .compact_maps(true);
+    // Serialising our own plain data types cannot fail.
+    ron::ser::to_string_pretty(value, config).unwrap_or_default()
+}
+
+fn review_dto(r: &Review) -> Option<ReviewDto> {
+    if r.status == ReviewStatus::Unreviewed && r.reviewer.is_none() && r.reviewed.is_none() {
+        return None;
+    }
+    Some(ReviewDto {
+        status: match r.status {
+            ReviewStatus::Unreviewed => ReviewStatusDto::Unreviewed,
+            ReviewStatus::Accepted => ReviewStatusDto::Accepted,
+            ReviewStatus::Rejected => ReviewStatusDto::Rejected,
+            ReviewStatus::Flagged => ReviewStatusDto::Flagged,
+        },
+        by: r.reviewer.as_deref().map(str::to_owned),
+        at_unix: r.reviewed.map(|t| t.0),
+    })
+}
+
+/// Writes a store as the text of a `.sorot.ron` file.
+pub fn to_ron_string(store: &Store) -> String {
+    let text = store.text();
+    let schema = store.schema();
+    let meta = &store.meta;
+    let document = DocumentDto {
+        id: meta.id.clone(),
+        original_path: meta.original_path.clone(),
+        encoding: meta.encoding.clone(),
+        sha256: sha256_hex(text.as_str()),
+        state: match meta.state {
+            DocState::New => DocStateDto::New,
+            DocState::InProgress => DocStateDto::InProgress,
+            DocState::Done => DocStateDto::Done,
+            DocState::Reviewed => DocStateDto::Reviewed,
+        },
+        annotator: meta.annotator.clone(),
+    };
+    let mut out = String::with_capacity(text.len() * 2 + store.spans().len() * 200 + 4096);
+    out.push_str(
+        "// Sorot annotation file. Offsets are UTF-8 byte offsets into `text`; each range repeats its quote.\n(\n",
+    );
+    out.push_str(&format!("    format_version: {FORMAT_VERSION},\n"));
+    out.push_str(&format!("    document: {},\n", one_line(&document)));
+    out.push_str(&format!("    next_id: {},\n", store.next_id()));
+    let list = |out: &mut String, name: &str, items: &mut dyn Iterator<Item = String>| {
+        out.push_str(&format!("    {name}: ["));
+        let mut any = false;
+        for item in items {
+            if !any {
+                out.push('\n');
+                any = true;
+            }
+            out.push_str("        ");
+            out.push_str(&item);
+            out.push_str(",\n");
+        }
+        out.push_str(if any { "    ],\n" } else { "],\n" });
+    };
+    list(
+        &mut out,
+        "entities",
+        &mut store.entities().map(|e| {
+            one_line(&EntityDto {
+                id: e.id.0,
+                name: e.name.clone(),
+                kind: e.kind.clone(),
+                aliases: e.aliases.clone(),
+                external_id: e.external_id.clone(),
+                note: e.note.clone(),
+                author: e.provenance.author.to_string(),
+                created_unix: e.provenance.created.0,
+                modified_unix: e.provenance.modified.0,
+            })
+        }),
+    );
+    list(
+        &mut out,
+        "spans",
+        &mut store.spans().map(|s| {
+            one_line(&SpanDto {
+                id: s.id.0,
+                label: store.label_name(s.label).to_owned(),
+                ranges: s
+                    .ranges
+                    .iter()
+                    .map(|r| RangeDto {
+                        start_byte: r.start.into(),
+                        end_byte: r.end.into(),
+                        quote: text.slice(*r).to_owned(),
+                    })
+                    .collect(),
+                entity: s.entity.map(|e| e.0),
+                attributes: s.attributes.clone(),
+                note: s.note.clone(),
+                review: review_dto(&s.review),
+                author: s.provenance.author.to_string(),
+                created_unix: s.provenance.created.0,
+                modified_unix: s.provenance.modified.0,
+            })
+        }),
+    );
+    list(
+        &mut out,
+        "relations",
+        &mut store.relations().map(|r| {
+            one_line(&RelationDto {
+                id: r.id.0,
+                kind: store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned(),
+                args: r
+                    .args
+                    .iter()
+                    .map(|a| match a.target {
+                        Target::Span(id) => ArgDto::Span(a.role.clone(), id.0),
+                        Target::Entity(id) => ArgDto::Entity(a.role.clone(), id.0),
+                    })
+                    .collect(),
+                evidence: r.evidence.iter().map(|e| e.0).collect(),
+                attributes: r.attributes.clone(),
+                note: r.note.clone(),
+                review: review_dto(&r.review),
+                author: r.provenance.author.to_string(),
+                created_unix: r.provenance.created.0,
+                modified_unix: r.provenance.modified.0,
+            })
+        }),
+    );
+    // The schema: one label / entity type / relation type per line.
+    out.push_str("    schema: (\n");
+    out.push_str(&format!("        name: {},\n", one_line(&schema.name)));
+    let sub = |out: &mut String, name: &str, items: Vec<String>| {
+        out.push_str(&format!("        {name}: [\n"));
+        for item in items {
+            out.push_str(&format!("            {item},\n"));
+        }
+        out.push_str("        ],\n");
+    };
+    sub(&mut out, "labels", schema.labels.iter().map(one_line).collect());
+    sub(&mut out, "entity_types", schema.entity_types.iter().map(one_line).collect());
+    sub(&mut out, "relation_types", schema.relation_types.iter().map(one_line).collect());
+    out.push_str("    ),\n");
+    out.push_str(&format!("    text: {},\n", one_line(&text.as_str())));
+    out.push_str(")\n");
+    out
+}
+
+// ----- reading -------------------------------------------------------------
+
+/// What a loaded file says beyond the store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileInfo {
+    pub format_version: u32,
+}
+
+/// Parses a schema file (RON), reporting syntax errors and schema problems.
+pub fn schema_from_ron(src: &str) -> Result<Schema, LoadError> {
+    let schema: Schema = ron::from_str(src).map_err(|e| LoadError(vec![syntax_problem(&e)]))?;
+    let problems = schema.problems();
+    if problems.is_empty() {
+        return Ok(schema);
+    }
+    let (line, col) = (1, 1);
+    Err(LoadError(
+        problems
+            .into_iter()
+            .map(|p| {
+                let (line, col) = locate_schema_item(src, 0, &p.path).unwrap_or((line, col));
+                Problem { line, col, message: format!("schema {p}") }
+            })
+            .collect(),
+    ))
+}
+
+fn syntax_problem(e: &ron::error::SpannedError) -> Problem {
+    Problem { line: e.span.start.line.max(1), col: e.span.start.col.max(1), message: e.code.to_string() }
+}
+
+/// Loads a `.sorot.ron` file's text into a store, checking everything:
+/// syntax, version, the text's hash, the schema, every quote, every id and
+/// every rule. All problems are reported, each with its line and column.
+pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
+    let dto: FileDto = ron::from_str(src).map_err(|e| LoadError(vec![syntax_problem(&e)]))?;
+    let mut problems = Vec::new();
+    let top = |field: &str| top_field_pos(src, field).unwrap_or((1, 1));
+    if dto.format_version > FORMAT_VERSION || dto.format_version == 0 {
+        let (line, col) = top("format_version");
+        return Err(LoadError(vec![Problem {
+            line,
+            col,
+            message: format!(
+                "format_version {} is not supported: this Sorot reads format versions 1 to {FORMAT_VERSION}",
+                dto.format_version
+            ),
+        }]));
+    }
+    if dto.text.len() > crate::model::text::MAX_TEXT_BYTES {
+        let (line, col) = top("text");
+        return Err(LoadError(vec![Problem { line, col, message: "the text is over 256 MiB".into() }]));
+    }
+    let hash = sha256_hex(&dto.text);
+    if !dto.document.sha256.eq_ignore_ascii_case(&hash) {
+        let (line, col) = top("document");
+        problems.push(Problem {
+            line,
+            col,
+            message: format!(
+                "document.sha256 is {} but the embedded text hashes to {hash}: the text was changed after annotation",
+                dto.document.sha256
+            ),
+        });
+    }
+    let schema_pos = top("schema");
+    for p in dto.schema.problems() {
+        let (line, col) = locate_schema_item(src, 0, &p.path).unwrap_or(schema_pos);
+        problems.push(Problem { line, col, message: format!("schema {p}") });
+    }
+    let meta = DocMeta {
+        id: dto.document.id,
+        original_path: dto.document.original_path,
+        encoding: dto.document.encoding,
+        state: match dto.document.state {
+            DocStateDto::New => DocState::New,
+            DocStateDto::InProgress => DocState::InProgress,
+            DocStateDto::Done => DocState::Done,
+            DocStateDto::Reviewed => DocState::Reviewed,
+        },
+        annotator: dto.document.annotator,
+    };
+    let schema = dto.schema;
+    let mut store = Store::new(Text::new(dto.text), schema.clone(), meta);
+    let mut authors: HashMap<String, Arc<str>> = HashMap::new();
+    let mut author =
+        |name: String| -> Arc<str> { authors.entry(name).or_insert_with_key(|k| Arc::from(k.as_str())).clone() };
+    let max_id = dto
+        .entities
+        .iter()
+        .map(|e| e.id)
+        .chain(dto.spans.iter().map(|s| s.id))
+        .chain(dto.relations.iter().map(|r| r.id))
+        .max()
+        .unwrap_or(0);
+    if dto.next_id <= max_id {
+        let (line, col) = top("next_id");
+        problems.push(Problem {
+            line,
+            col,
+            message: format!("next_id {} must be above the largest id in the file ({max_id})", dto.next_id),
+        });
+    }
+    store.reserve_ids_below(dto.next_id.max(max_id.saturating_add(1)));
+
+    let entity_pos = item_positions(src, "entities");
+    for (i, e) in dto.entities.into_iter().enumerate() {
+        let (line, col) = entity_pos.get(i).copied().unwrap_or((1, 1));
+        let id = e.id;
+        let entity = Entity {
+            id: EntityId(e.id),
+            name: e.name,
+            kind: e.kind,
+            aliases: e.aliases,
+            external_id: e.external_id,
+            note: e.note,
+            provenance: Provenance {
+                author: author(e.author),
+                created: Timestamp(e.created_unix),
+                modified: Timestamp(e.modified_unix),
+            },
+        };
+        if let Err(err) = store.apply(Edit::AddEntity(entity)) {
+            problems.push(Problem { line, col, message: format!("entity #{id}: {err}") });
+        }
+    }
+
+    let span_pos = item_positions(src, "spans");
+    for (i, s) in dto.spans.into_iter().enumerate() {
+        let (line, col) = span_pos.get(i).copied().unwrap_or((1, 1));
+        let mut push =
+            |message: String| problems.push(Problem { line, col, message: format!("span #{}: {message}", s.id) });
+        let Some(label) = schema.label_index(&s.label) else {
+            push(format!(
+                "label {:?} is not in the schema (labels: {})",
+                s.label,
+                schema.labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+            continue;
+        };
+        let mut ranges = Ranges::new();
+        let mut ok = true;
+        for r in &s.ranges {
+            let (Ok(start), Ok(end)) = (u32::try_from(r.start_byte), u32::try_from(r.end_byte)) else {
+                push(format!(
+                    "range {}..{} is past the end of the text ({} bytes)",
+                    r.start_byte,
+                    r.end_byte,
+                    store.text().len()
+                ));
+                ok = false;
+                continue;
+            };
+            let range = ByteRange { start, end };
+            if let Err(e) = store.text().check_range(range) {
+                push(format!("range {}..{}: {e}", r.start_byte, r.end_byte));
+                ok = false;
+                continue;
+            }
+            let actual = store.text().slice(range);
+            if actual != r.quote {
+                push(format!(
+                    "quote {:?} does not match the text at {}..{}, which reads {:?}",
+                    r.quote, r.start_byte, r.end_byte, actual
+                ));
+                ok = false;
+            }
+            ranges.push(range);
+        }
+        if !ok {
+            continue;
+        }
+        let span = Span {
+            id: SpanId(s.id),
+            label: label as u16,
+            ranges,
+            entity: s.entity.map(EntityId),
+            attributes: s.attributes,
+            note: s.note,
+            review: review_from(s.review, &mut author),
+            provenance: Provenance {
+                author: author(s.author),
+                created: Timestamp(s.created_unix),
+                modified: Timestamp(s.modified_unix),
+            },
+        };
+        if let Err(err) = store.apply(Edit::AddSpan(span)) {
+            push(err.to_string());
+        }
+    }
+
+    let rel_pos = item_positions(src, "relations");
+    for (i, r) in dto.relations.into_iter().enumerate() {
+        let (line, col) = rel_pos.get(i).copied().unwrap_or((1, 1));
+        let mut push =
+            |message: String| problems.push(Problem { line, col, message: format!("relation #{}: {message}", r.id) });
+        let Some(kind) = schema.relation_index(&r.kind) else {
+            push(format!("relation type {:?} is not in the schema", r.kind));
+            continue;
+        };
+        let args = r
+            .args
+            .into_iter()
+            .map(|a| match a {
+                ArgDto::Span(role, id) => RoleArg { role, target: Target::Span(SpanId(id)) },
+                ArgDto::Entity(role, id) => RoleArg { role, target: Target::Entity(EntityId(id)) },
+            })
+            .collect();
+        let rel = Relation {
+            id: RelationId(r.id),
+            kind: kind as u16,
+            args,
+            evidence: r.evidence.into_iter().map(SpanId).collect(),
+            attributes: r.attributes,
+            note: r.note,
+            review: review_from(r.review, &mut author),
+            provenance: Provenance {
+                author: author(r.author),
+                created: Timestamp(r.created_unix),
+                modified: Timestamp(r.modified_unix),
+            },
+        };
+        if let Err(err) = store.apply(Edit::AddRelation(rel)) {
+            push(err.to_string());
+        }
+    }
+
+    if problems.is_empty() {
+        Ok((store, FileInfo { format_version: dto.format_version }))
+    } else {
+        problems.sort_by_key(|p| (p.line, p.col));
+        Err(LoadError(problems))
+    }
+}
+
+fn review_from(r: Option<ReviewDto>, author: &mut impl FnMut(String) -> Arc<str>) -> Review {
+    let Some(r) = r else { return Review::default() };
+    Review {
+        status: match r.status {
+            ReviewStatusDto::Unreviewed => ReviewStatus::Unreviewed,
+            ReviewStatusDto::Accepted => ReviewStatus::Accepted,
+            ReviewStatusDto::Rejected => ReviewStatus::Rejected,
+            ReviewStatusDto::Flagged => ReviewStatus::Flagged,
+        },
+        reviewer: r.by.map(&mut *author),
+        reviewed: r.at_unix.map(Timestamp),
+    }
+}
+
+// ----- locating items in the source ----------------------------------------
+
+/// A tiny RON lexer that walks the source tracking nesting depth, skipping
+/// strings, raw strings, chars and comments. Calls `visit(byte_idx, byte,
+/// depth)` for every structural byte outside strings and comments.
+fn walk(src: &str, mut visit: impl FnMut(usize, u8, usize) -> bool) {
+    let b = src.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"'))
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'_') =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|&&x| x == b'#').count();
+                let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+                let open_end = i + 1 + hashes + 1;
+                i = match src
+                    .get(open_end..)
+                    .and_then(|rest| rest.as_bytes().windows(close.len()).position(|w| w == close.as_slice()))
+                {
+                    Some(p) => open_end + p + close.len() - 1,
+                    None => b.len(),
+                };
+            }
+            b'\'' => {
+                // A char literal: 'x', '\n', '\u{..}', or a multi-byte char.
+                let end = src[i + 1..].find('\'').map_or(b.len(), |p| i + 1 + p);
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' | b'[' | b'{' => {
+                if !visit(i, c, depth) {
+                    return;
+                }
+                depth += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if !visit(i, c, depth) {
+                    return;
+                }
+            }
+            _ => {
+                if !visit(i, c, depth) {
+                    return;
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+fn line_col(src: &str, byte_idx: usize) -> (usize, usize) {
+    let head = &src[..byte_idx.min(src.len())];
+    let line = head.matches('\n').count() + 1;
+    let line_start = head.rfind('\n').map_or(0, |p| p + 1);
+    (line, head[line_start..].chars().count() + 1)
+}
+
+/// Byte offset of the value of top-level field `field` (depth 1).
+fn top_field_offset(src: &str, field: &str) -> Option<usize> {
+    field_offset_at_depth(src, field, 1, 0)
+}
+
+fn field_offset_at_depth(src: &str, field: &str, want_depth: usize, from: usize) -> Option<usize> {
+    let mut found = None;
+    let fb = field.as_bytes();
+    let b = src.as_bytes();
+    walk(src, |i, c, depth| {
+        if i >= from
+            && depth == want_depth
+            && c == fb[0]
+            && b[i..].starts_with(fb)
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+        {
+            let rest = &src[i + fb.len()..];
+            if rest.trim_start().starts_with(':') {
+                found = Some(i);
+                return false;
+            }
+        }
+        true
+    });
+    found
+}
+
+fn top_field_pos(src: &str, field: &str) -> Option<(usize, usize)> {
+    top_field_offset(src, field).map(|i| line_col(src, i))
+}
+
+/// Positions of the items of the top-level list field `field`.
+fn item_positions(src: &str, field: &str) -> Vec<(usize, usize)> {
+    let Some(start) = top_field_offset(src, field) else { return Vec::new() };
+    list_items_from(src, start, 1).into_iter().map(|i| line_col(src, i)).collect()
+}
+
+/// Offsets of the items of the list that follows `start` (a field at `depth`).
+fn list_items_from(src: &str, start: usize, depth: usize) -> Vec<usize> {
+    let mut items = Vec::new();
+    let mut in_list = false;
+    let mut expect_item = false;
+    walk(src, |i, c, d| {
+        if i < start {
+            return true;
+        }
+        if !in_list {
+            if c == b'[' && d == depth {
+                in_list = true;
+                expect_item = true;
+            }
+            return true;
+        }
+        if d == depth && c == b']' {
+            return false;
+        }
+        if d == depth + 1 {
+            if c == b',' {
+                expect_item = true;
+            } else if expect_item && !c.is_ascii_whitespace() {
+                items.push(i);
+                expect_item = false;
+            }
+        }
+        true
+    });
+    items
+}
+
+/// Locates `labels[3] (Name)`-style schema paths inside the `schema` field
+/// (or, for a standalone schema file, `base_depth` 0).
+fn locate_schema_item(src: &str, base_depth: usize, path: &str) -> Option<(usize, usize)> {
+    let (list, rest) = path.split_once('[')?;
+    let idx: usize = rest.split(']').next()?.parse().ok()?;
+    let schema_start =
+        if base_depth == 0 && top_field_offset(src, "schema").is_some() { top_field_offset(src, "schema")? } else { 0 };
+    let depth = if schema_start == 0 { 1 } else { 2 };
+    let field = field_offset_at_depth(src, list, depth, schema_start)?;
+    let items = list_items_from(src, field, depth);
+    items.get(idx).map(|&i| line_col(src, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_positions_skip_strings_and_comments() {
+        let src =
+            "(\n  a: \"spans: [(\",\n  // spans: [\n  spans: [\n    (id: 1, q: \"])\"),\n    (id: 2, c: ']'),\n  ],\n)";
+        assert_eq!(item_positions(src, "spans"), vec![(5, 5), (6, 5)]);
+        assert_eq!(top_field_pos(src, "a"), Some((2, 3)));
+    }
+}

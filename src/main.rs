@@ -1,0 +1,65 @@
+//! `sorot`: the desktop app (no subcommand) and batch commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Sorot: annotate claims, sources, entities and relations in news articles.
+#[derive(Parser)]
+#[command(version, about, long_about = None, args_conflicts_with_subcommands = true)]
+struct Cli {
+    /// An article (.txt, .md, .html) or annotation file (.sorot.ron) to open
+    /// in the window. Without it, the bundled sample article opens.
+    file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check annotation (or schema) files; print `path:line:col: message` per problem and exit 1 if any.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print counts per label, relation type, entity and review status.
+    Stats {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Create the empty annotation file of each article in its default place (article.sorot.ron).
+    Init {
+        #[arg(required = true)]
+        articles: Vec<PathBuf>,
+        /// Schema file (RON) to embed; the bundled news-claims schema by default.
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// Overwrite an existing annotation file.
+        #[arg(long)]
+        force: bool,
+        /// Create `article.<annotator>.sorot.ron` for this annotator.
+        #[arg(long)]
+        annotator: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let code = match cli.command {
+        Some(Command::Validate { files }) => sorot::cli::validate(&files, &mut out, &mut err),
+        Some(Command::Stats { files }) => sorot::cli::stats(&files, &mut out, &mut err),
+        Some(Command::Init { articles, schema, force, annotator }) => {
+            sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), &mut out, &mut err)
+        }
+        None => match sorot::gui::run(cli.file) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("sorot: {e:#}");
+                1
+            }
+        },
+    };
+    ExitCode::from(code as u8)
+}

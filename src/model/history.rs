@@ -1,0 +1,109 @@
+//! Undo/redo: a linear history of applied edits with their inverses.
+//!
+//! Each entry keeps the edit as applied (for redo), its inverse (for undo)
+//! and a one-line summary for the status bar. Undoing applies the inverse
+//! and stores the fresh inverse of *that* as the redo edit, so redo
+//! reproduces exactly what was undone.
+
+use super::store::{Edit, EditError, Store};
+
+#[derive(Clone, Debug)]
+struct Entry {
+    redo: Edit,
+    undo: Edit,
+    summary: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    done: Vec<Entry>,
+    undone: Vec<Entry>,
+    /// Bumped on every change; compared with the saved generation to know
+    /// whether there are unsaved changes.
+    generation: u64,
+    saved_generation: u64,
+    /// Generation after each `done` entry, to restore on undo/redo.
+    generations: Vec<u64>,
+    undone_generations: Vec<u64>,
+    next_generation: u64,
+}
+
+impl History {
+    /// Applies `edit` to `store` and records it. Clears the redo stack.
+    pub fn apply(&mut self, store: &mut Store, edit: Edit, summary: impl Into<String>) -> Result<(), EditError> {
+        let undo = store.apply(edit.clone())?;
+        self.done.push(Entry { redo: edit, undo, summary: summary.into() });
+        self.undone.clear();
+        self.undone_generations.clear();
+        self.next_generation += 1;
+        self.generation = self.next_generation;
+        self.generations.push(self.generation);
+        Ok(())
+    }
+
+    /// Undoes the last edit; returns its summary, or `None` if nothing to undo.
+    pub fn undo(&mut self, store: &mut Store) -> Result<Option<String>, EditError> {
+        let Some(entry) = self.done.pop() else { return Ok(None) };
+        let gen_ = self.generations.pop().unwrap_or_default();
+        match store.apply(entry.undo.clone()) {
+            Ok(redo) => {
+                let summary = entry.summary.clone();
+                self.undone.push(Entry { redo, ..entry });
+                self.undone_generations.push(gen_);
+                self.generation = self.generations.last().copied().unwrap_or(0);
+                Ok(Some(summary))
+            }
+            Err(e) => {
+                self.done.push(entry);
+                self.generations.push(gen_);
+                Err(e)
+            }
+        }
+    }
+
+    /// Redoes the last undone edit; returns its summary.
+    pub fn redo(&mut self, store: &mut Store) -> Result<Option<String>, EditError> {
+        let Some(entry) = self.undone.pop() else { return Ok(None) };
+        let gen_ = self.undone_generations.pop().unwrap_or_default();
+        match store.apply(entry.redo.clone()) {
+            Ok(undo) => {
+                let summary = entry.summary.clone();
+                self.done.push(Entry { undo, ..entry });
+                self.generations.push(gen_);
+                self.generation = gen_;
+                Ok(Some(summary))
+            }
+            Err(e) => {
+                self.undone.push(entry);
+                self.undone_generations.push(gen_);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.done.is_empty()
+    }
+    pub fn can_redo(&self) -> bool {
+        !self.undone.is_empty()
+    }
+    pub fn undo_summary(&self) -> Option<&str> {
+        self.done.last().map(|e| e.summary.as_str())
+    }
+    pub fn redo_summary(&self) -> Option<&str> {
+        self.undone.last().map(|e| e.summary.as_str())
+    }
+
+    /// A number that identifies the current state of the store.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+    /// Whether the store differs from what was last saved.
+    pub fn is_dirty(&self) -> bool {
+        self.generation != self.saved_generation
+    }
+    /// Records that the state with this generation was saved.
+    pub fn mark_saved(&mut self, generation: u64) {
+        self.saved_generation = generation;
+    }
+}

@@ -1,0 +1,14 @@
+//! The core: text and offsets, schema, annotations, the store and its edits,
+//! and the undo history. Plain types; no egui, no files, no anyhow.
+
+pub mod annotation;
+pub mod history;
+pub mod schema;
+pub mod store;
+pub mod text;
+
+pub use annotation::*;
+pub use history::History;
+pub use schema::{AttrDef, AttrKind, AttrValue, LabelDef, RelationTypeDef, RoleDef, Schema};
+pub use store::{DocMeta, Edit, EditError, Store, relation_rule};
+pub use text::{ByteRange, RangeError, Text, TextIndex};

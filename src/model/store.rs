@@ -1,0 +1,580 @@
+//! The annotation store: one document's text, schema and annotations, and
+//! the only way to change them, [`Store::apply`].
+//!
+//! Invariants (checked by every edit, so a `Store` is always valid):
+//! - every span has at least one range; ranges are non-empty, inside the
+//!   text, on char boundaries, sorted and neither overlapping nor touching;
+//! - every label, relation type, role and attribute exists in the schema,
+//!   and attribute values have the defined type;
+//! - every id a span or relation points at exists;
+//! - relations obey their type's roles (accepted labels and entity types,
+//!   required roles filled, single roles used once).
+//!
+//! `apply` returns the inverse edit, so undo is "apply the inverse".
+//! Removing a span removes the relations that use it as an argument (and
+//! drops it from relations that cite it as evidence); removing an entity
+//! unlinks its mentions and removes the relations that use it. The inverse
+//! restores all of that in one step.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use super::annotation::*;
+use super::schema::{AttrDef, AttrKind, AttrValue, RelationTypeDef, Schema};
+use super::text::{ByteRange, RangeError, Text};
+
+/// One change to a store. Applying it returns its inverse.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    AddSpan(Span),
+    /// Cascades to the relations that use the span.
+    RemoveSpan(SpanId),
+    /// Replaces the span with the same id.
+    ReplaceSpan(Span),
+    AddEntity(Entity),
+    /// Cascades: unlinks mentions, removes relations that use the entity.
+    RemoveEntity(EntityId),
+    ReplaceEntity(Entity),
+    AddRelation(Relation),
+    RemoveRelation(RelationId),
+    ReplaceRelation(Relation),
+    SetDocState(DocState),
+    /// Applied in order, all or nothing.
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit was refused. The store is unchanged when this is returned.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum EditError {
+    #[error("id {0} is already used")]
+    DuplicateId(u32),
+    #[error("no span {0}")]
+    NoSpan(SpanId),
+    #[error("no entity {0}")]
+    NoEntity(EntityId),
+    #[error("no relation {0}")]
+    NoRelation(RelationId),
+    #[error("no label number {0} in the schema")]
+    NoLabel(u16),
+    #[error("no relation type number {0} in the schema")]
+    NoRelationType(u16),
+    #[error("a span needs at least one range")]
+    NoRanges,
+    #[error("{0}")]
+    Range(#[from] RangeError),
+    #[error("ranges {0}..{1} and {2}..{3} of one span overlap, touch or are out of order")]
+    RangesOverlap(usize, usize, usize, usize),
+    #[error("{0}")]
+    Attribute(String),
+    #[error("{0}")]
+    Rule(String),
+}
+
+/// Spans longer than this are kept out of the position tree's window scan.
+const LONG_SPAN_BYTES: u32 = 4096;
+
+/// Document-level information kept with the annotations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DocMeta {
+    /// A short name for exports and lists (the article's file stem).
+    pub id: String,
+    /// Where the article was read from, as given.
+    pub original_path: Option<String>,
+    /// The encoding it was decoded from (`UTF-8`, `windows-1252`, …).
+    pub encoding: String,
+    pub state: DocState,
+    /// The annotator this file belongs to.
+    pub annotator: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    text: Text,
+    schema: Schema,
+    pub meta: DocMeta,
+    spans: BTreeMap<SpanId, Span>,
+    entities: BTreeMap<EntityId, Entity>,
+    relations: BTreeMap<RelationId, Relation>,
+    next_id: u32,
+    /// (start, end, id) for every range of spans up to LONG_SPAN_BYTES.
+    short_ranges: BTreeSet<(u32, u32, SpanId)>,
+    /// The same for longer ranges (few; scanned linearly).
+    long_ranges: BTreeSet<(u32, u32, SpanId)>,
+}
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+            && self.schema == other.schema
+            && self.meta == other.meta
+            && self.spans == other.spans
+            && self.entities == other.entities
+            && self.relations == other.relations
+            && self.next_id == other.next_id
+    }
+}
+
+impl Store {
+    pub fn new(text: Text, schema: Schema, meta: DocMeta) -> Self {
+        Self {
+            text,
+            schema,
+            meta,
+            spans: BTreeMap::new(),
+            entities: BTreeMap::new(),
+            relations: BTreeMap::new(),
+            next_id: 1,
+            short_ranges: BTreeSet::new(),
+            long_ranges: BTreeSet::new(),
+        }
+    }
+
+    pub fn text(&self) -> &Text {
+        &self.text
+    }
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    pub fn spans(&self) -> impl ExactSizeIterator<Item = &Span> + DoubleEndedIterator {
+        self.spans.values()
+    }
+    pub fn span(&self, id: SpanId) -> Option<&Span> {
+        self.spans.get(&id)
+    }
+    pub fn entities(&self) -> impl ExactSizeIterator<Item = &Entity> {
+        self.entities.values()
+    }
+    pub fn entity(&self, id: EntityId) -> Option<&Entity> {
+        self.entities.get(&id)
+    }
+    pub fn relations(&self) -> impl ExactSizeIterator<Item = &Relation> {
+        self.relations.values()
+    }
+    pub fn relation(&self, id: RelationId) -> Option<&Relation> {
+        self.relations.get(&id)
+    }
+    pub fn next_id(&self) -> u32 {
+        self.next_id
+    }
+    pub fn label_name(&self, label: u16) -> &str {
+        self.schema.label(label as usize).map_or("?", |l| l.name.as_str())
+    }
+    pub fn relation_type(&self, kind: u16) -> Option<&RelationTypeDef> {
+        self.schema.relation_types.get(kind as usize)
+    }
+
+    /// Reserves a fresh id. Ids are never handed out twice.
+    pub fn alloc_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Raises the id counter (when loading a file that recorded it).
+    pub fn reserve_ids_below(&mut self, next_id: u32) {
+        self.next_id = self.next_id.max(next_id);
+    }
+
+    /// The exact text of a span, its fragments joined by `" … "`.
+    pub fn quote(&self, span: &Span) -> String {
+        let parts: Vec<&str> = span.ranges.iter().map(|r| self.text.slice(*r)).collect();
+        parts.join(" … ")
+    }
+
+    fn id_in_use(&self, id: u32) -> bool {
+        self.spans.contains_key(&SpanId(id))
+            || self.entities.contains_key(&EntityId(id))
+            || self.relations.contains_key(&RelationId(id))
+    }
+
+    // ----- queries -------------------------------------------------------
+
+    /// Ids of spans with a range overlapping `range`, each once, by start.
+    pub fn spans_overlapping(&self, range: ByteRange) -> Vec<SpanId> {
+        let mut hits: Vec<(u32, SpanId)> = Vec::new();
+        let lo = range.start.saturating_sub(LONG_SPAN_BYTES);
+        let window = self.short_ranges.range((
+            Bound::Included((lo, 0, SpanId(0))),
+            Bound::Excluded((range.end.max(range.start + 1), 0, SpanId(0))),
+        ));
+        for &(s, e, id) in window.chain(self.long_ranges.iter()) {
+            let r = ByteRange { start: s, end: e };
+            if r.overlaps(range) || (range.is_empty() && r.contains(range.start())) {
+                hits.push((s, id));
+            }
+        }
+        hits.sort_unstable();
+        let mut seen = BTreeSet::new();
+        hits.retain(|(_, id)| seen.insert(*id));
+        hits.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Spans covering the byte at `byte_idx`, innermost (shortest) first.
+    pub fn spans_at(&self, byte_idx: usize) -> Vec<SpanId> {
+        let b = byte_idx as u32;
+        let mut ids = self.spans_overlapping(ByteRange { start: b, end: b + 1 });
+        ids.sort_by_key(|id| self.spans.get(id).map_or(u32::MAX, |s| s.extent().end - s.extent().start));
+        ids
+    }
+
+    /// All spans in text order (start, then longer first, then id).
+    pub fn spans_in_text_order(&self) -> Vec<SpanId> {
+        let mut v: Vec<(u32, std::cmp::Reverse<u32>, SpanId)> = self
+            .spans
+            .values()
+            .map(|s| {
+                let e = s.extent();
+                (e.start, std::cmp::Reverse(e.end), s.id)
+            })
+            .collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, _, id)| id).collect()
+    }
+
+    /// Relations that use the span as argument or evidence.
+    pub fn relations_using_span(&self, id: SpanId) -> Vec<RelationId> {
+        self.relations.values().filter(|r| r.uses_span(id)).map(|r| r.id).collect()
+    }
+
+    /// Spans that mention the entity.
+    pub fn mentions_of(&self, id: EntityId) -> Vec<SpanId> {
+        self.spans.values().filter(|s| s.entity == Some(id)).map(|s| s.id).collect()
+    }
+
+    // ----- rules ---------------------------------------------------------
+
+    /// Checks a span against the text, the schema and the store.
+    pub fn check_span(&self, span: &Span) -> Result<(), EditError> {
+        let label = self.schema.label(span.label as usize).ok_or(EditError::NoLabel(span.label))?;
+        if span.ranges.is_empty() {
+            return Err(EditError::NoRanges);
+        }
+        for r in &span.ranges {
+            self.text.check_range(*r)?;
+        }
+        for w in span.ranges.windows(2) {
+            if w[0].end >= w[1].start {
+                return Err(EditError::RangesOverlap(w[0].start(), w[0].end(), w[1].start(), w[1].end()));
+            }
+        }
+        if let Some(eid) = span.entity {
+            let entity = self.entities.get(&eid).ok_or(EditError::NoEntity(eid))?;
+            if let Some(t) = &label.entity_type
+                && !self.schema.entity_type_is(&entity.kind, t)
+            {
+                return Err(EditError::Rule(format!(
+                    "a {} mention can link to a {t} entity, and {} is a {}",
+                    label.name, entity.name, entity.kind
+                )));
+            }
+        }
+        check_attributes(&span.attributes, &label.attributes, &label.name)
+    }
+
+    pub fn check_entity(&self, entity: &Entity) -> Result<(), EditError> {
+        if entity.name.trim().is_empty() {
+            return Err(EditError::Rule("an entity needs a name".into()));
+        }
+        if self.schema.entity_type(&entity.kind).is_none() {
+            return Err(EditError::Rule(format!(
+                "entity type {:?} is not in the schema (known: {})",
+                entity.kind,
+                self.schema.entity_types.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        Ok(())
+    }
+
+    /// What a target is, for role checks: its label and entity type names.
+    fn target_names(&self, target: Target) -> Result<(Option<&str>, Option<&str>, String), EditError> {
+        match target {
+            Target::Span(id) => {
+                let span = self.spans.get(&id).ok_or(EditError::NoSpan(id))?;
+                let label = self.label_name(span.label);
+                let kind = span
+                    .entity
+                    .and_then(|e| self.entities.get(&e))
+                    .map(|e| e.kind.as_str())
+                    .or_else(|| self.schema.label(span.label as usize).and_then(|l| l.entity_type.as_deref()));
+                Ok((Some(label), kind, format!("span {id} ({label} {:?})", self.quote(span))))
+            }
+            Target::Entity(id) => {
+                let e = self.entities.get(&id).ok_or(EditError::NoEntity(id))?;
+                Ok((None, Some(e.kind.as_str()), format!("entity {} ({})", e.name, e.kind)))
+            }
+        }
+    }
+
+    /// Whether `target` may fill a role that accepts `accepts`.
+    pub fn target_fits(&self, target: Target, accepts: &[String]) -> bool {
+        let Ok((label, kind, _)) = self.target_names(target) else {
+            return false;
+        };
+        accepts
+            .iter()
+            .any(|name| label == Some(name.as_str()) || kind.is_some_and(|k| self.schema.entity_type_is(k, name)))
+    }
+
+    /// Checks a relation against its type's roles, evidence and attributes.
+    pub fn check_relation(&self, rel: &Relation) -> Result<(), EditError> {
+        let rt = self.relation_type(rel.kind).ok_or(EditError::NoRelationType(rel.kind))?;
+        let rule = relation_rule(rt);
+        for arg in &rel.args {
+            let role = rt
+                .roles
+                .iter()
+                .find(|r| r.name == arg.role)
+                .ok_or_else(|| EditError::Rule(format!("{} has no role {:?}: {rule}", rt.name, arg.role)))?;
+            let (_, _, what) = self.target_names(arg.target)?;
+            if !self.target_fits(arg.target, &role.accepts) {
+                return Err(EditError::Rule(format!("{what} cannot be the {} of {}: {rule}", role.name, rt.name)));
+            }
+        }
+        for role in &rt.roles {
+            let n = rel.args.iter().filter(|a| a.role == role.name).count();
+            if n == 0 && !role.optional {
+                return Err(EditError::Rule(format!("{} needs a {}: {rule}", rt.name, role.name)));
+            }
+            if n > 1 && !role.many {
+                return Err(EditError::Rule(format!("{} takes one {}, not {n}: {rule}", rt.name, role.name)));
+            }
+            if role.many && !role.optional && n < 2 && rt.roles.len() == 1 {
+                return Err(EditError::Rule(format!("{} needs at least two {}s: {rule}", rt.name, role.name)));
+            }
+        }
+        for &ev in &rel.evidence {
+            let span = self.spans.get(&ev).ok_or(EditError::NoSpan(ev))?;
+            let label = self.label_name(span.label);
+            if !rt.evidence.iter().any(|l| l == label) {
+                return Err(EditError::Rule(if rt.evidence.is_empty() {
+                    format!("{} takes no evidence", rt.name)
+                } else {
+                    format!("evidence for {} must be {}, and span {ev} is a {label}", rt.name, rt.evidence.join(" or "))
+                }));
+            }
+        }
+        check_attributes(&rel.attributes, &rt.attributes, &rt.name)
+    }
+
+    // ----- edits ---------------------------------------------------------
+
+    /// Applies an edit and returns its inverse. On error nothing changed.
+    pub fn apply(&mut self, edit: Edit) -> Result<Edit, EditError> {
+        match edit {
+            Edit::AddSpan(span) => {
+                if self.id_in_use(span.id.0) {
+                    return Err(EditError::DuplicateId(span.id.0));
+                }
+                self.check_span(&span)?;
+                let id = span.id;
+                self.insert_span(span);
+                Ok(Edit::RemoveSpan(id))
+            }
+            Edit::ReplaceSpan(span) => {
+                if !self.spans.contains_key(&span.id) {
+                    return Err(EditError::NoSpan(span.id));
+                }
+                self.check_span(&span)?;
+                let old = self.remove_span_raw(span.id).ok_or(EditError::NoSpan(span.id))?;
+                self.insert_span(span);
+                // Relations that used the span may no longer fit its new label.
+                let broken = self
+                    .relations_using_span(old.id)
+                    .into_iter()
+                    .filter_map(|rid| self.relations.get(&rid))
+                    .find_map(|r| self.check_relation(r).err());
+                if let Some(err) = broken {
+                    let new_id = old.id;
+                    self.remove_span_raw(new_id);
+                    self.insert_span(old);
+                    return Err(err);
+                }
+                Ok(Edit::ReplaceSpan(old))
+            }
+            Edit::RemoveSpan(id) => {
+                if !self.spans.contains_key(&id) {
+                    return Err(EditError::NoSpan(id));
+                }
+                let mut steps = Vec::new();
+                for rid in self.relations_using_span(id) {
+                    let Some(rel) = self.relations.get(&rid) else { continue };
+                    if rel.args.iter().any(|a| a.target == Target::Span(id)) {
+                        steps.push(Edit::RemoveRelation(rid));
+                    } else {
+                        let mut rel = rel.clone();
+                        rel.evidence.retain(|e| *e != id);
+                        steps.push(Edit::ReplaceRelation(rel));
+                    }
+                }
+                let mut inverse = match self.apply(Edit::Batch(steps))? {
+                    Edit::Batch(v) => v,
+                    other => vec![other],
+                };
+                let old = self.remove_span_raw(id).ok_or(EditError::NoSpan(id))?;
+                inverse.insert(0, Edit::AddSpan(old));
+                Ok(Edit::Batch(inverse))
+            }
+            Edit::AddEntity(entity) => {
+                if self.id_in_use(entity.id.0) {
+                    return Err(EditError::DuplicateId(entity.id.0));
+                }
+                self.check_entity(&entity)?;
+                let id = entity.id;
+                self.entities.insert(id, entity);
+                Ok(Edit::RemoveEntity(id))
+            }
+            Edit::ReplaceEntity(entity) => {
+                let old = self.entities.get(&entity.id).cloned().ok_or(EditError::NoEntity(entity.id))?;
+                self.check_entity(&entity)?;
+                self.entities.insert(entity.id, entity);
+                let broken = self
+                    .spans
+                    .values()
+                    .filter(|s| s.entity == Some(old.id))
+                    .find_map(|s| self.check_span(s).err())
+                    .or_else(|| {
+                        self.relations
+                            .values()
+                            .filter(|r| r.uses_entity(old.id))
+                            .find_map(|r| self.check_relation(r).err())
+                    });
+                if let Some(err) = broken {
+                    self.entities.insert(old.id, old);
+                    return Err(err);
+                }
+                Ok(Edit::ReplaceEntity(old))
+            }
+            Edit::RemoveEntity(id) => {
+                if !self.entities.contains_key(&id) {
+                    return Err(EditError::NoEntity(id));
+                }
+                let mut steps: Vec<Edit> =
+                    self.relations.values().filter(|r| r.uses_entity(id)).map(|r| Edit::RemoveRelation(r.id)).collect();
+                for span in self.spans.values().filter(|s| s.entity == Some(id)) {
+                    let mut span = span.clone();
+                    span.entity = None;
+                    steps.push(Edit::ReplaceSpan(span));
+                }
+                let mut inverse = match self.apply(Edit::Batch(steps))? {
+                    Edit::Batch(v) => v,
+                    other => vec![other],
+                };
+                let old = self.entities.remove(&id).ok_or(EditError::NoEntity(id))?;
+                inverse.insert(0, Edit::AddEntity(old));
+                Ok(Edit::Batch(inverse))
+            }
+            Edit::AddRelation(rel) => {
+                if self.id_in_use(rel.id.0) {
+                    return Err(EditError::DuplicateId(rel.id.0));
+                }
+                self.check_relation(&rel)?;
+                let id = rel.id;
+                self.relations.insert(id, rel);
+                Ok(Edit::RemoveRelation(id))
+            }
+            Edit::ReplaceRelation(rel) => {
+                if !self.relations.contains_key(&rel.id) {
+                    return Err(EditError::NoRelation(rel.id));
+                }
+                self.check_relation(&rel)?;
+                let old = self.relations.insert(rel.id, rel).ok_or(EditError::NoRelation(RelationId(0)))?;
+                Ok(Edit::ReplaceRelation(old))
+            }
+            Edit::RemoveRelation(id) => {
+                let old = self.relations.remove(&id).ok_or(EditError::NoRelation(id))?;
+                Ok(Edit::AddRelation(old))
+            }
+            Edit::SetDocState(state) => {
+                let old = std::mem::replace(&mut self.meta.state, state);
+                Ok(Edit::SetDocState(old))
+            }
+            Edit::Batch(edits) => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                for edit in edits {
+                    match self.apply(edit) {
+                        Ok(inv) => inverses.push(inv),
+                        Err(err) => {
+                            for inv in inverses.into_iter().rev() {
+                                // Inverses of edits that just succeeded cannot fail.
+                                let _ = self.apply(inv);
+                            }
+                            return Err(err);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok(Edit::Batch(inverses))
+            }
+        }
+    }
+
+    fn insert_span(&mut self, span: Span) {
+        for r in &span.ranges {
+            self.range_set(*r).insert((r.start, r.end, span.id));
+        }
+        self.spans.insert(span.id, span);
+    }
+
+    fn remove_span_raw(&mut self, id: SpanId) -> Option<Span> {
+        let span = self.spans.remove(&id)?;
+        for r in &span.ranges {
+            self.range_set(*r).remove(&(r.start, r.end, id));
+        }
+        Some(span)
+    }
+
+    fn range_set(&mut self, r: ByteRange) -> &mut BTreeSet<(u32, u32, SpanId)> {
+        if r.end - r.start > LONG_SPAN_BYTES { &mut self.long_ranges } else { &mut self.short_ranges }
+    }
+}
+
+/// A one-line statement of a relation type's rule, for messages:
+/// `said_by goes from Claim to Source, Person or Organization (cue: Cue, optional)`.
+pub fn relation_rule(rt: &RelationTypeDef) -> String {
+    let alts = |v: &[String]| match v {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    };
+    let required: Vec<_> = rt.roles.iter().filter(|r| !r.optional).collect();
+    let mut s = if rt.symmetric || required.len() != 2 {
+        let parts: Vec<String> = required
+            .iter()
+            .map(|r| format!("{}{}: {}", r.name, if r.many { "s" } else { "" }, alts(&r.accepts)))
+            .collect();
+        format!("{} links {}", rt.name, parts.join("; "))
+    } else {
+        format!("{} goes from {} to {}", rt.name, alts(&required[0].accepts), alts(&required[1].accepts))
+    };
+    for r in rt.roles.iter().filter(|r| r.optional) {
+        s.push_str(&format!(" ({}: {}, optional)", r.name, alts(&r.accepts)));
+    }
+    s
+}
+
+fn check_attributes(values: &Attributes, defs: &[AttrDef], owner: &str) -> Result<(), EditError> {
+    for (name, value) in values {
+        let def = defs
+            .iter()
+            .find(|d| &d.name == name)
+            .ok_or_else(|| EditError::Attribute(format!("{owner} has no attribute {name:?}")))?;
+        let ok = match (&def.kind, value) {
+            (AttrKind::Bool, AttrValue::Bool(_)) => true,
+            (AttrKind::Text, AttrValue::Text(_)) => true,
+            (AttrKind::Choice(choices), AttrValue::Text(v)) => choices.contains(v),
+            _ => false,
+        };
+        if !ok {
+            let expected = match &def.kind {
+                AttrKind::Bool => "true or false".to_string(),
+                AttrKind::Text => "text".to_string(),
+                AttrKind::Choice(c) => format!("one of {}", c.join(", ")),
+            };
+            return Err(EditError::Attribute(format!(
+                "{owner}.{name} must be {expected}, not {value:?}",
+                value = value.to_string()
+            )));
+        }
+    }
+    Ok(())
+}

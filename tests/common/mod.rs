@@ -1,0 +1,230 @@
+//! Helpers shared by integration tests: building stores through the model.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use sorot::model::*;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn sample_article() -> PathBuf {
+    repo().join("assets/000_f1c0a0fef9fd3cfc.txt")
+}
+
+pub fn sample_annotations() -> PathBuf {
+    repo().join("assets/000_f1c0a0fef9fd3cfc.sorot.ron")
+}
+
+pub const T0: Timestamp = Timestamp(1_700_000_000);
+
+/// The byte range of the `nth` occurrence (0-based) of `needle` at or after `from`.
+pub fn find(store: &Store, needle: &str, from: &str, nth: usize) -> ByteRange {
+    let text = store.text().as_str();
+    let base = text.find(from).unwrap_or_else(|| panic!("{from:?} not in text"));
+    let mut at = base;
+    for _ in 0..nth {
+        at += text[at..].find(needle).unwrap_or_else(|| panic!("{needle:?} not after {from:?}")) + needle.len();
+    }
+    let start = at + text[at..].find(needle).unwrap_or_else(|| panic!("{needle:?} not after {from:?}"));
+    ByteRange::new(start, start + needle.len())
+}
+
+pub struct Builder<'a> {
+    pub store: &'a mut Store,
+    pub author: &'a str,
+}
+
+impl Builder<'_> {
+    pub fn span(&mut self, label: &str, range: ByteRange, attrs: &[(&str, AttrValue)]) -> SpanId {
+        let id = SpanId(self.store.alloc_id());
+        let label = self.store.schema().label_index(label).expect("label") as u16;
+        let span = Span {
+            id,
+            label,
+            ranges: [range].into_iter().collect(),
+            entity: None,
+            attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            note: None,
+            review: Review::default(),
+            provenance: Provenance::new(self.author, T0),
+        };
+        self.store.apply(Edit::AddSpan(span)).expect("add span");
+        id
+    }
+
+    pub fn entity(&mut self, name: &str, kind: &str, aliases: &[&str], qid: Option<&str>) -> EntityId {
+        let id = EntityId(self.store.alloc_id());
+        let e = Entity {
+            id,
+            name: name.into(),
+            kind: kind.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            external_id: qid.map(Into::into),
+            note: None,
+            provenance: Provenance::new(self.author, T0),
+        };
+        self.store.apply(Edit::AddEntity(e)).expect("add entity");
+        id
+    }
+
+    pub fn link(&mut self, span: SpanId, entity: EntityId) {
+        let mut s = self.store.span(span).expect("span").clone();
+        s.entity = Some(entity);
+        self.store.apply(Edit::ReplaceSpan(s)).expect("link");
+    }
+
+    pub fn relation(
+        &mut self,
+        kind: &str,
+        args: &[(&str, Target)],
+        evidence: &[SpanId],
+        attrs: &[(&str, AttrValue)],
+    ) -> Result<RelationId, EditError> {
+        let id = RelationId(self.store.alloc_id());
+        let rel = Relation {
+            id,
+            kind: self.store.schema().relation_index(kind).expect("relation type") as u16,
+            args: args.iter().map(|(r, t)| RoleArg { role: r.to_string(), target: *t }).collect(),
+            evidence: evidence.to_vec(),
+            attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            note: None,
+            review: Review::default(),
+            provenance: Provenance::new(self.author, T0),
+        };
+        self.store.apply(Edit::AddRelation(rel))?;
+        Ok(id)
+    }
+}
+
+pub fn text(s: &str) -> AttrValue {
+    AttrValue::Text(s.into())
+}
+
+/// The sample annotations of the bundled article, made through the model.
+pub fn build_sample(article: &Path) -> Store {
+    let a = sorot::io::read_article(article).expect("sample article");
+    let mut store =
+        sorot::io::store_for_article(Path::new("assets/000_f1c0a0fef9fd3cfc.txt"), a, Schema::default_news());
+    store.meta.state = DocState::InProgress;
+    store.meta.annotator = Some("sample".into());
+    let s = &mut store;
+    let mut b = Builder { store: s, author: "sample" };
+    let st = |b: &Builder, n: &str, from: &str, k: usize| find(b.store, n, from, k);
+
+    let russia = b.entity("Russia", "Country", &["Rusia", "Moskow"], Some("Q159"));
+    let nk = b.entity("North Korea", "Country", &["Korea Utara", "Korut", "Pyongyang"], Some("Q423"));
+    let peskov = b.entity("Dmitry Peskov", "Person", &["Peskov"], None);
+
+    // The Peskov quote: a reported claim, its source and its cue.
+    let q_claim = b.span(
+        "Claim",
+        st(&b, "Putin memberi Kim senapan produksi Rusia “berkualitas terbaik,”", "\"Putin memberi", 0),
+        &[("certainty", text("reported")), ("check_worthy", AttrValue::Bool(true))],
+    );
+    let q_source = b.span("Source", st(&b, "juru bicara Kremlin, Dmitry Peskov", "\"Putin memberi", 0), &[]);
+    b.link(q_source, peskov);
+    let q_cue = b.span("Cue", st(&b, "kata", "\"Putin memberi", 0), &[]);
+    b.relation(
+        "said_by",
+        &[("claim", Target::Span(q_claim)), ("source", Target::Span(q_source)), ("cue", Target::Span(q_cue))],
+        &[],
+        &[],
+    )
+    .expect("said_by");
+
+    // The hedged claim of an arms transfer ("disebut-sebut").
+    let transfer_claim = b.span(
+        "Claim",
+        st(
+            &b,
+            "Pertukaran hadiah berupa senapan antara Vladimir Putin dan Kim Jong Un itu disebut-sebut menyimbolkan adanya kesepakatan transfer senjata antara Rusia dan Korea Utara",
+            "Amerika Gerah",
+            0,
+        ),
+        &[("certainty", text("hedged")), ("check_worthy", AttrValue::Bool(true))],
+    );
+    b.span("Cue", st(&b, "disebut-sebut", "Amerika Gerah", 0), &[]);
+
+    // Officials say Russia wants North Korean ammunition.
+    let ammo_claim = b.span(
+        "Claim",
+        st(&b, "Rusia tertarik membeli amunisi Korea Utara untuk digunakan di Ukraina", "Para pejabat", 0),
+        &[("certainty", text("reported"))],
+    );
+    let officials = b.span("Source", st(&b, "Para pejabat dan pakar Amerika", "Para pejabat", 0), &[]);
+    let says = b.span("Cue", st(&b, "mengatakan", "Para pejabat", 0), &[]);
+    b.relation(
+        "said_by",
+        &[("claim", Target::Span(ammo_claim)), ("source", Target::Span(officials)), ("cue", Target::Span(says))],
+        &[],
+        &[],
+    )
+    .expect("said_by officials");
+
+    // Russia allegedly helping North Korea with satellites and submarines.
+    let help_claim = b.span(
+        "Claim",
+        st(
+            &b,
+            "Rusia, diduga bersedia membantu Korea Utara untuk mengembangkan teknologi satelit dan kapal selam",
+            "Adapun",
+            0,
+        ),
+        &[("certainty", text("hedged"))],
+    );
+
+    // The BBC-reported US warning.
+    let bbc_claim = b.span(
+        "Claim",
+        st(
+            &b,
+            "AS memperingatkan bahwa bantuan apa pun yang diberikan Moskow kepada program satelit Pyongyang akan melanggar resolusi Dewan Keamanan PBB",
+            "Dilansir BBC",
+            0,
+        ),
+        &[("certainty", text("reported"))],
+    );
+    let bbc = b.span("Source", st(&b, "BBC", "Dilansir BBC", 0), &[]);
+    let dilansir = b.span("Cue", st(&b, "Dilansir", "Dilansir BBC", 0), &[]);
+    b.relation(
+        "reported_by",
+        &[("claim", Target::Span(bbc_claim)), ("outlet", Target::Span(bbc)), ("cue", Target::Span(dilansir))],
+        &[],
+        &[],
+    )
+    .expect("reported_by");
+
+    // Mentions of Russia and North Korea, linked to their entities.
+    let mentions = [
+        ("Rusia", "Rusia tertarik", 0, russia),
+        ("Moskow", "Dilansir BBC", 0, russia),
+        ("Rusia", "Adapun Rusia", 0, russia),
+        ("Korea Utara", "Rusia tertarik", 0, nk),
+        ("Korut", "Vladimir Putin dan Kim", 0, nk),
+        ("Pyongyang", "Dilansir BBC", 0, nk),
+    ];
+    for (needle, from, k, entity) in mentions {
+        let r = st(&b, needle, from, k);
+        let id = b.span("Country", r, &[]);
+        b.link(id, entity);
+    }
+
+    // The relationship: Russia → North Korea arms transfer, with its evidence.
+    b.relation(
+        "arms_transfer",
+        &[("supplier", Target::Entity(russia)), ("recipient", Target::Entity(nk))],
+        &[transfer_claim, help_claim],
+        &[("status", text("alleged"))],
+    )
+    .expect("arms_transfer");
+    b.relation(
+        "arms_transfer",
+        &[("supplier", Target::Entity(nk)), ("recipient", Target::Entity(russia))],
+        &[ammo_claim],
+        &[("status", text("alleged"))],
+    )
+    .expect("arms_transfer ammunition");
+    store
+}
