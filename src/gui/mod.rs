@@ -1,16 +1,29 @@
-//! The desktop window. Drawing reads the document and pushes [`Action`]s;
-//! they are applied after the frame in one place, and errors reach the
-//! status line once.
+//! The desktop window.
+//!
+//! Drawing reads the document and pushes [`Action`]s; after the frame they
+//! are applied in one place ([`SorotApp::apply`]), and each error reaches
+//! the status line once. File dialogs never block drawing: the native
+//! dialog runs on a thread, and an in-window path field always works, even
+//! where no native dialog exists.
 
+mod commands;
+mod dialogs;
+mod panels;
 mod text_view;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use egui::Color32;
+use serde::{Deserialize, Serialize};
 
 use crate::io;
-use crate::model::{ByteRange, History, Schema, Span, SpanId, Store, schema::parse_color};
+use crate::model::{
+    ByteRange, Edit, History, Provenance, Ranges, Review, Schema, Span, SpanId, Store, Timestamp, schema::parse_color,
+};
 
+pub use commands::Command;
+pub use dialogs::{Dialog, PathPurpose};
 pub use text_view::{TextView, split_blocks};
 
 /// The bundled sample article and its annotations, used when Sorot starts
@@ -36,6 +49,9 @@ pub fn describe_span(store: &Store, span: &Span) -> String {
     if let Some(e) = span.entity.and_then(|e| store.entity(e)) {
         s.push_str(&format!("  → {}", e.name));
     }
+    if span.review.status != crate::model::ReviewStatus::Unreviewed {
+        s.push_str(&format!("  [{}]", span.review.status.name()));
+    }
     if let Some(note) = &span.note {
         s.push_str(&format!("\nnote: {note}"));
     }
@@ -46,26 +62,27 @@ pub fn describe_span(store: &Store, span: &Span) -> String {
 pub struct Document {
     pub store: Store,
     pub history: History,
-    /// The annotation file, once known.
+    /// The annotation file, once known (None for the embedded sample).
     pub path: Option<PathBuf>,
 }
 
 impl Document {
+    fn new(store: Store, path: Option<PathBuf>) -> Self {
+        Self { store, history: History::default(), path }
+    }
+
     /// Opens an article (and its annotations from the default place, if
     /// present) or an annotation file.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         if io::is_annotation_file(path) {
-            let store = io::load_annotations(path)?;
-            return Ok(Self { store, history: History::default(), path: Some(path.to_owned()) });
+            return Ok(Self::new(io::load_annotations(path)?, Some(path.to_owned())));
         }
         let ann = io::default_annotation_path(path, None);
         if ann.exists() {
-            let store = io::load_annotations(&ann)?;
-            return Ok(Self { store, history: History::default(), path: Some(ann) });
+            return Ok(Self::new(io::load_annotations(&ann)?, Some(ann)));
         }
         let article = io::read_article(path)?;
-        let store = io::store_for_article(path, article, Schema::default_news());
-        Ok(Self { store, history: History::default(), path: Some(ann) })
+        Ok(Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann)))
     }
 
     /// The bundled sample, from the source tree if present, else embedded.
@@ -77,98 +94,643 @@ impl Document {
             return doc;
         }
         match io::from_ron_str(SAMPLE_RON) {
-            Ok((store, _)) => Self { store, history: History::default(), path: None },
+            Ok((store, _)) => Self::new(store, None),
             Err(_) => {
                 let article =
                     io::Article { text: SAMPLE_TEXT.to_owned(), encoding: "UTF-8", format: io::ArticleFormat::Text };
-                let store = io::store_for_article(Path::new("sample.txt"), article, Schema::default_news());
-                Self { store, history: History::default(), path: None }
+                Self::new(io::store_for_article(Path::new("sample.txt"), article, Schema::default_news()), None)
             }
+        }
+    }
+
+    /// Where unsaved work is autosaved: `.name.sorot.ron.recovery` beside the
+    /// annotation file, or in the temp folder for a document with no file yet.
+    pub fn recovery_path(&self) -> PathBuf {
+        match &self.path {
+            Some(p) => {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                p.with_file_name(format!(".{name}.recovery"))
+            }
+            None => std::env::temp_dir().join(format!("sorot-{}.sorot.ron.recovery", self.store.meta.id)),
+        }
+    }
+
+    pub fn title(&self) -> String {
+        let name = self
+            .path
+            .as_deref()
+            .and_then(Path::file_name)
+            .map_or_else(|| format!("{} (not saved yet)", self.store.meta.id), |n| n.to_string_lossy().into_owned());
+        format!("{}{name} — Sorot", if self.history.is_dirty() { "● " } else { "" })
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemePref {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Preferences kept between runs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub theme: ThemePref,
+    pub font_size: f32,
+    pub recent: Vec<PathBuf>,
+    /// Seconds between autosaves of unsaved work.
+    pub autosave_secs: u64,
+    /// Recorded as the author of every annotation.
+    pub annotator: String,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self {
+            theme: ThemePref::System,
+            font_size: 17.0,
+            recent: Vec::new(),
+            autosave_secs: 30,
+            annotator: std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "analyst".into()),
         }
     }
 }
 
+const PREFS_KEY: &str = "sorot-prefs";
+
 /// Something the user asked for while drawing; applied after the frame.
+#[derive(Clone, Debug)]
 pub enum Action {
+    Run(Command),
     Select(Option<SpanId>),
+    /// Select a span and bring it into view.
+    Reveal(SpanId),
     SetSelection(Vec<ByteRange>),
+    /// Label the selection (or relabel the selected span) with a label index.
+    Label(u16),
+    /// Apply a prepared edit with a one-line summary.
+    Edit(Edit, String),
+    Open(PathBuf),
+    SaveTo(PathBuf),
+    ShowDialog(Dialog),
+    CloseDialog,
+    /// Close the window, discarding unsaved changes.
+    ForceQuit,
+    SetTheme(ThemePref),
+    Restore(PathBuf),
 }
 
 pub struct SorotApp {
     pub doc: Document,
     pub view: TextView,
     pub selected: Option<SpanId>,
+    /// Text selected for labelling: one fragment, or several for a discontinuous span.
     pub selection: Vec<ByteRange>,
     pub status: String,
+    pub prefs: Prefs,
+    pub dialog: Option<Dialog>,
+    pub find: panels::FindState,
+    pub list: panels::ListState,
+    pub details: panels::DetailsState,
     hover_byte: Option<usize>,
+    last_title: String,
+    last_autosave: Instant,
+    allow_close: bool,
+    native_dialog: Option<std::sync::mpsc::Receiver<(PathPurpose, Option<PathBuf>)>>,
+    pending: Vec<Action>,
 }
 
 impl SorotApp {
     pub fn new(doc: Document) -> Self {
-        Self {
+        let mut app = Self {
             doc,
             view: TextView::default(),
             selected: None,
             selection: Vec::new(),
             status: String::new(),
+            prefs: Prefs::default(),
+            dialog: None,
+            find: Default::default(),
+            list: Default::default(),
+            details: Default::default(),
             hover_byte: None,
+            last_title: String::new(),
+            last_autosave: Instant::now(),
+            allow_close: false,
+            native_dialog: None,
+            pending: Vec::new(),
+        };
+        app.view.font_size = app.prefs.font_size;
+        app.offer_recovery();
+        app
+    }
+
+    pub fn with_prefs(mut self, prefs: Prefs) -> Self {
+        self.view.font_size = prefs.font_size;
+        self.prefs = prefs;
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.doc.store
+    }
+
+    /// Queues an action as if a widget had pushed it.
+    pub fn push(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+
+    fn offer_recovery(&mut self) {
+        let rec = self.doc.recovery_path();
+        if rec.exists() {
+            self.dialog = Some(Dialog::Recover(rec));
         }
     }
 
-    fn apply(&mut self, action: Action) {
+    fn set_status(&mut self, msg: impl Into<String>) {
+        self.status = msg.into();
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::now()
+    }
+
+    fn edit(&mut self, edit: Edit, summary: String) {
+        match self.doc.history.apply(&mut self.doc.store, edit, summary.clone()) {
+            Ok(()) => self.set_status(summary),
+            Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+
+    /// Applies one action. Every error ends on the status line or in a dialog.
+    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
         match action {
-            Action::Select(id) => self.selected = id,
-            Action::SetSelection(sel) => self.selection = sel,
+            Action::Run(cmd) => self.run(ctx, cmd),
+            Action::Select(id) => {
+                self.selected = id;
+                self.details.reset();
+            }
+            Action::Reveal(id) => {
+                if let Some(span) = self.doc.store.span(id) {
+                    self.view.scroll_to(span.start());
+                    self.selected = Some(id);
+                    self.details.reset();
+                }
+            }
+            Action::SetSelection(sel) => {
+                self.selection = sel;
+                if !self.selection.is_empty() {
+                    self.selected = None;
+                }
+            }
+            Action::Label(label) => self.label(label),
+            Action::Edit(edit, summary) => self.edit(edit, summary),
+            Action::Open(path) => {
+                if self.doc.history.is_dirty() {
+                    self.dialog = Some(Dialog::Unsaved(dialogs::After::Open(path)));
+                } else {
+                    self.open(ctx, &path);
+                }
+            }
+            Action::SaveTo(path) => {
+                self.doc.path = Some(path);
+                self.save();
+            }
+            Action::ShowDialog(d) => {
+                if let Dialog::Path { purpose, .. } = &d {
+                    self.start_native_dialog(*purpose);
+                }
+                self.dialog = Some(d);
+            }
+            Action::CloseDialog => self.dialog = None,
+            Action::ForceQuit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Action::SetTheme(t) => {
+                self.prefs.theme = t;
+                apply_theme(ctx, t);
+            }
+            Action::Restore(rec) => match io::load_annotations(&rec) {
+                Ok(store) => {
+                    self.doc.store = store;
+                    self.doc.history = History::default();
+                    self.doc.history.mark_unsaved();
+                    self.set_status(format!("Restored unsaved work from {}", rec.display()));
+                }
+                Err(e) => self.set_status(format!("Cannot restore: {e:#}")),
+            },
         }
     }
 
-    /// Draws one frame into `ui` (the whole window).
-    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
-        let mut actions = Vec::new();
+    fn run(&mut self, ctx: &egui::Context, cmd: Command) {
+        match cmd {
+            Command::OpenArticle => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenArticle))),
+            Command::OpenAnnotations => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenAnnotations))),
+            Command::SaveAs => {
+                let mut d = Dialog::path(PathPurpose::SaveAs);
+                if let Dialog::Path { text, .. } = &mut d {
+                    *text = self.doc.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+                }
+                self.apply(ctx, Action::ShowDialog(d));
+            }
+            Command::Save => {
+                if self.doc.path.is_some() {
+                    self.save();
+                } else {
+                    self.run(ctx, Command::SaveAs);
+                }
+            }
+            Command::Quit => {
+                if self.doc.history.is_dirty() {
+                    self.dialog = Some(Dialog::Unsaved(dialogs::After::Quit));
+                } else {
+                    self.apply(ctx, Action::ForceQuit);
+                }
+            }
+            Command::Undo => match self.doc.history.undo(&mut self.doc.store) {
+                Ok(Some(s)) => self.set_status(format!("Undone: {s}")),
+                Ok(None) => self.set_status("Nothing to undo"),
+                Err(e) => self.set_status(format!("Cannot undo: {e}")),
+            },
+            Command::Redo => match self.doc.history.redo(&mut self.doc.store) {
+                Ok(Some(s)) => self.set_status(format!("Redone: {s}")),
+                Ok(None) => self.set_status("Nothing to redo"),
+                Err(e) => self.set_status(format!("Cannot redo: {e}")),
+            },
+            Command::Delete => {
+                if let Some(id) = self.selected
+                    && let Some(span) = self.doc.store.span(id)
+                {
+                    let n = self.doc.store.relations_using_span(id).len();
+                    let what = format!(
+                        "Deleted {} {id} “{}”",
+                        self.doc.store.label_name(span.label),
+                        short(&self.doc.store.quote(span))
+                    );
+                    let what = if n > 0 { format!("{what} and {n} relation(s)") } else { what };
+                    self.edit(Edit::RemoveSpan(id), what);
+                    self.selected = None;
+                }
+            }
+            Command::Find => {
+                if !self.find.open {
+                    // A fresh search: typing replaces the last query.
+                    self.find.query.clear();
+                }
+                self.find.open = true;
+                self.find.focus = true;
+            }
+            Command::NextAnnotation | Command::PrevAnnotation => {
+                let order = self.doc.store.spans_in_text_order();
+                if order.is_empty() {
+                    return;
+                }
+                let pos = self.selected.and_then(|s| order.iter().position(|x| *x == s));
+                let next = match (cmd, pos) {
+                    (Command::NextAnnotation, Some(i)) => (i + 1) % order.len(),
+                    (Command::NextAnnotation, None) => 0,
+                    (_, Some(i)) => (i + order.len() - 1) % order.len(),
+                    (_, None) => order.len() - 1,
+                };
+                self.selection.clear();
+                self.apply(ctx, Action::Reveal(order[next]));
+            }
+            Command::ClearSelection => {
+                if self.find.open {
+                    self.find.open = false;
+                } else {
+                    self.selection.clear();
+                    self.selected = None;
+                }
+            }
+            Command::AddFragment => match self.find.current_match() {
+                Some(r) if !self.selection.contains(&r) => {
+                    self.selection.push(r);
+                    self.set_status(format!("{} fragments selected", self.selection.len()));
+                }
+                _ => self.set_status("Ctrl+drag over text, or find it and press Ctrl+Plus, to add a fragment"),
+            },
+            Command::MoveStartLeft | Command::MoveStartRight | Command::MoveEndLeft | Command::MoveEndRight => {
+                self.move_boundary(cmd)
+            }
+            Command::FontBigger | Command::FontSmaller => {
+                let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };
+                self.prefs.font_size = (self.prefs.font_size + d).clamp(9.0, 40.0);
+                self.view.font_size = self.prefs.font_size;
+                self.view.invalidate();
+            }
+        }
+    }
+
+    /// Creates a span from the selection, or relabels the selected span.
+    fn label(&mut self, label: u16) {
         let store = &self.doc.store;
-        egui::Panel::bottom("status").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                let file = self.doc.path.as_deref().map_or("(unsaved sample)".into(), |p| p.display().to_string());
-                ui.label(file);
-                ui.separator();
-                ui.label(&store.meta.encoding);
-                ui.separator();
-                ui.label(format!(
-                    "{} spans · {} entities · {} relations",
-                    store.spans().len(),
-                    store.entities().len(),
-                    store.relations().len()
+        let label_name = store.label_name(label).to_owned();
+        if self.selection.is_empty() {
+            if let Some(id) = self.selected
+                && let Some(span) = store.span(id)
+                && span.label != label
+            {
+                let mut s = span.clone();
+                s.label = label;
+                s.attributes.clear();
+                s.provenance.modified = Self::now();
+                let summary = format!("Relabelled {id} as {label_name}");
+                self.edit(Edit::ReplaceSpan(s), summary);
+            } else {
+                self.set_status("Select text first (drag over it, or find it with Ctrl+F)");
+            }
+            return;
+        }
+        let mut frags = self.selection.clone();
+        frags.sort();
+        let mut ranges = Ranges::new();
+        for r in frags {
+            match ranges.last_mut() {
+                Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+                _ => ranges.push(r),
+            }
+        }
+        let id = SpanId(self.doc.store.alloc_id());
+        let span = Span {
+            id,
+            label,
+            ranges,
+            entity: None,
+            attributes: Default::default(),
+            note: None,
+            review: Review::default(),
+            provenance: Provenance::new(&self.prefs.annotator, Self::now()),
+        };
+        let quote = self.doc.store.quote(&span);
+        let summary = format!("Created {label_name} {id} “{}”", short(&quote));
+        match self.doc.history.apply(&mut self.doc.store, Edit::AddSpan(span), summary.clone()) {
+            Ok(()) => {
+                self.selection.clear();
+                self.selected = Some(id);
+                self.details.reset();
+                self.set_status(summary);
+            }
+            Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+
+    fn move_boundary(&mut self, cmd: Command) {
+        let Some(span) = self.selected.and_then(|id| self.doc.store.span(id)).cloned() else {
+            self.set_status("Select an annotation to move its boundaries");
+            return;
+        };
+        let text = self.doc.store.text();
+        let mut s = span.clone();
+        let (first, last) = (0, s.ranges.len() - 1);
+        match cmd {
+            Command::MoveStartLeft => s.ranges[first].start = text.word_step(s.ranges[first].start(), false) as u32,
+            Command::MoveStartRight => s.ranges[first].start = text.word_step(s.ranges[first].start(), true) as u32,
+            Command::MoveEndLeft => s.ranges[last].end = text.word_step(s.ranges[last].end(), false) as u32,
+            _ => s.ranges[last].end = text.word_step(s.ranges[last].end(), true) as u32,
+        }
+        // Skip the whitespace a word step lands on at the start.
+        let r = s.ranges[first];
+        let lead = text.slice(r).len() - text.slice(r).trim_start().len();
+        s.ranges[first].start += lead as u32;
+        if s.ranges == span.ranges {
+            return;
+        }
+        s.provenance.modified = Self::now();
+        let summary = format!("Moved a boundary of {} {}", self.doc.store.label_name(s.label), s.id);
+        self.edit(Edit::ReplaceSpan(s), summary);
+    }
+
+    fn open(&mut self, ctx: &egui::Context, path: &Path) {
+        match Document::open(path) {
+            Ok(doc) => {
+                self.doc = doc;
+                self.selected = None;
+                self.selection.clear();
+                self.find = Default::default();
+                self.list = Default::default();
+                self.details.reset();
+                self.view = TextView::default();
+                self.view.font_size = self.prefs.font_size;
+                self.prefs.recent.retain(|p| p != path);
+                self.prefs.recent.insert(0, path.to_owned());
+                self.prefs.recent.truncate(10);
+                self.set_status(format!(
+                    "Opened {} ({}, {} annotations)",
+                    path.display(),
+                    self.doc.store.meta.encoding,
+                    self.doc.store.spans().len()
                 ));
-                if let Some(b) = self.hover_byte {
-                    ui.separator();
-                    ui.label(format!("byte {b} · char {}", store.text().byte_to_char(b)));
-                }
-                if !self.status.is_empty() {
-                    ui.separator();
-                    ui.label(&self.status);
-                }
-            });
+                self.offer_recovery();
+                ctx.request_repaint();
+            }
+            // The current work stays open; the error is shown once.
+            Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),
+        }
+    }
+
+    /// Writes the annotation file atomically and drops the recovery file.
+    pub fn save(&mut self) {
+        let Some(path) = self.doc.path.clone() else { return };
+        match io::save_annotations(&path, &self.doc.store) {
+            Ok(()) => {
+                let generation = self.doc.history.generation();
+                self.doc.history.mark_saved(generation);
+                let _ = std::fs::remove_file(self.doc.recovery_path());
+                self.set_status(format!("Saved {}", path.display()));
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
+        }
+    }
+
+    fn autosave(&mut self) {
+        let every = Duration::from_secs(self.prefs.autosave_secs.max(1));
+        if !self.doc.history.is_dirty() || self.last_autosave.elapsed() < every {
+            return;
+        }
+        self.last_autosave = Instant::now();
+        let rec = self.doc.recovery_path();
+        if let Err(e) = io::save_annotations(&rec, &self.doc.store) {
+            self.set_status(format!("Autosave failed: {e:#}"));
+        }
+    }
+
+    fn start_native_dialog(&mut self, purpose: PathPurpose) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let dir = self.doc.path.as_deref().and_then(Path::parent).map(Path::to_owned);
+        std::thread::spawn(move || {
+            let mut d = rfd::FileDialog::new();
+            if let Some(dir) = dir {
+                d = d.set_directory(dir);
+            }
+            let picked = match purpose {
+                PathPurpose::OpenArticle => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
+                PathPurpose::OpenAnnotations => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
+                PathPurpose::SaveAs => d.add_filter("Sorot annotations", &["ron"]).save_file(),
+            };
+            let _ = tx.send((purpose, picked));
         });
+        self.native_dialog = Some(rx);
+    }
+
+    fn poll_native_dialog(&mut self) {
+        let Some(rx) = &self.native_dialog else { return };
+        match rx.try_recv() {
+            Ok((purpose, Some(path))) => {
+                self.native_dialog = None;
+                self.dialog = None;
+                let action = match purpose {
+                    PathPurpose::SaveAs => Action::SaveTo(path),
+                    _ => Action::Open(path),
+                };
+                self.pending.push(action);
+            }
+            Ok((_, None)) => {
+                self.native_dialog = None;
+                self.set_status("No file chosen in the system dialog (or none is available): type the path instead");
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.native_dialog = None,
+        }
+    }
+
+    /// Keyboard shortcuts. Plain keys (Delete, Tab, letters) only when no
+    /// text field is being edited.
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let typing = ctx.egui_wants_keyboard_input();
+        for &cmd in Command::ALL {
+            if cmd.is_plain() && typing && cmd != Command::ClearSelection {
+                continue;
+            }
+            if ctx.input_mut(|i| i.consume_shortcut(&cmd.shortcut())) {
+                if matches!(cmd, Command::NextAnnotation | Command::PrevAnnotation) {
+                    // Tab must not also move keyboard focus between widgets.
+                    ctx.memory_mut(|m| {
+                        m.move_focus(egui::FocusDirection::None);
+                        if let Some(f) = m.focused() {
+                            m.surrender_focus(f);
+                        }
+                    });
+                }
+                self.pending.push(Action::Run(cmd));
+            }
+        }
+        if typing {
+            return;
+        }
+        let labels: Vec<(usize, char)> =
+            self.doc.store.schema().labels.iter().enumerate().filter_map(|(i, l)| l.hotkey.map(|k| (i, k))).collect();
+        for (i, key) in labels {
+            let Some(k) = egui::Key::from_name(&key.to_ascii_uppercase().to_string()) else { continue };
+            if ctx.input_mut(|inp| inp.consume_key(egui::Modifiers::NONE, k)) {
+                self.pending.push(Action::Label(i as u16));
+            }
+        }
+    }
+
+    /// Draws one frame into `ui` (the whole window) and applies what it asked for.
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_native_dialog();
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.doc.history.is_dirty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::Unsaved(dialogs::After::Quit));
+        }
+        for file in ctx.input(|i| i.raw.dropped_files.clone()) {
+            let path = file.path();
+            if !path.as_os_str().is_empty() {
+                self.pending.push(Action::Open(path.to_owned()));
+            }
+        }
+        self.shortcuts(&ctx);
+        let mut actions = std::mem::take(&mut self.pending);
+        panels::menu_bar(ui, self, &mut actions);
+        panels::status_bar(ui, self);
+        panels::palette(ui, self, &mut actions);
+        panels::side_panel(ui, self, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {
-            let out = self.view.show(ui, store, &self.selection, self.selected);
+            panels::find_bar(ui, self, &mut actions);
+            let out = self.view.show(ui, &self.doc.store, &self.selection, self.selected);
             self.hover_byte = out.hover_byte;
             if let Some((_, spans)) = out.clicked {
+                actions.push(Action::SetSelection(Vec::new()));
                 actions.push(Action::Select(spans.first().copied()));
             }
             if let Some((a, b)) = out.dragged {
-                let snapped = store.text().snap_to_words(a, b);
-                actions.push(Action::SetSelection(vec![snapped]));
+                let text = self.doc.store.text();
+                let exact = ui.input(|i| i.modifiers.alt);
+                let r = if exact {
+                    ByteRange::new(text.grapheme_floor(a), text.grapheme_ceil(b))
+                } else {
+                    text.snap_to_words(a, b)
+                };
+                if ui.input(|i| i.modifiers.shift) && !self.selection.is_empty() {
+                    // Shift extends the selection to cover the new drag.
+                    let mut all = self.selection.clone();
+                    all.push(r);
+                    let start = all.iter().map(|r| r.start).min().unwrap_or(r.start);
+                    let end = all.iter().map(|r| r.end).max().unwrap_or(r.end);
+                    actions.push(Action::SetSelection(vec![ByteRange { start, end }]));
+                } else if ui.input(|i| i.modifiers.command) && !self.selection.is_empty() {
+                    // Ctrl+drag adds a fragment of a discontinuous span.
+                    let mut all = self.selection.clone();
+                    all.push(r);
+                    actions.push(Action::SetSelection(all));
+                } else {
+                    actions.push(Action::SetSelection(vec![r]));
+                }
             }
         });
+        dialogs::show(&ctx, self, &mut actions);
         for a in actions {
-            self.apply(a);
+            self.apply(&ctx, a);
+        }
+        self.autosave();
+        let title = self.doc.title();
+        if title != self.last_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.last_title = title;
+        }
+        if self.native_dialog.is_some() || self.doc.history.is_dirty() {
+            ctx.request_repaint_after(Duration::from_millis(500));
         }
     }
+}
+
+fn apply_theme(ctx: &egui::Context, t: ThemePref) {
+    ctx.set_theme(match t {
+        ThemePref::System => egui::ThemePreference::System,
+        ThemePref::Light => egui::ThemePreference::Light,
+        ThemePref::Dark => egui::ThemePreference::Dark,
+    });
+}
+
+/// A quote shortened for one-line messages.
+pub fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out.replace('\n', " ")
 }
 
 impl eframe::App for SorotApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+    }
+
+    fn auto_save_interval(&self) -> Duration {
+        Duration::from_secs(30)
     }
 }
 
@@ -179,9 +741,26 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
         None => Document::sample(),
     };
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1200.0, 800.0]).with_title("Sorot"),
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_title("Sorot")
+            .with_drag_and_drop(true),
         ..Default::default()
     };
-    eframe::run_native("Sorot", options, Box::new(|_cc| Ok(Box::new(SorotApp::new(doc)))))
-        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    eframe::run_native(
+        "Sorot",
+        options,
+        Box::new(move |cc| {
+            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+            apply_theme(&cc.egui_ctx, prefs.theme);
+            let mut app = SorotApp::new(doc).with_prefs(prefs);
+            if let Some(path) = file {
+                app.prefs.recent.retain(|p| *p != path);
+                app.prefs.recent.insert(0, path);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

@@ -66,6 +66,8 @@ pub struct TextView {
     /// Scroll to this byte on the next frame.
     pending_scroll: Option<usize>,
     text_ptr: usize,
+    /// Blocks drawn in the last frame and where.
+    placed: Vec<(usize, Pos2)>,
 }
 
 impl Default for TextView {
@@ -82,6 +84,7 @@ impl Default for TextView {
             drag_head: None,
             pending_scroll: None,
             text_ptr: 0,
+            placed: Vec::new(),
         }
     }
 }
@@ -128,6 +131,34 @@ impl TextView {
     /// Asks the view to bring `byte` into view on the next frame.
     pub fn scroll_to(&mut self, byte: usize) {
         self.pending_scroll = Some(byte);
+    }
+
+    /// Where the caret before `byte` was drawn in the last frame (a point
+    /// just inside the glyph that starts there), if it was visible.
+    pub fn screen_pos_of_byte(&self, byte: usize) -> Option<Pos2> {
+        self.placed.iter().find_map(|&(bi, pos)| {
+            let block = self.blocks[bi];
+            if byte < block.start() || byte > block.end() {
+                return None;
+            }
+            let laid = self.cache.get(&bi)?;
+            let c = laid.char_of_byte(byte - block.start());
+            let r = laid.galley.pos_from_cursor(egui::text::CCursor::new(c));
+            Some(pos + vec2(r.left() + 1.0, r.center().y))
+        })
+    }
+
+    /// The caret byte nearest to a screen point, over the blocks drawn last.
+    pub fn byte_at_pos(&self, p: Pos2) -> Option<usize> {
+        self.placed.iter().find_map(|&(bi, pos)| {
+            let laid = self.cache.get(&bi)?;
+            let rect = Rect::from_min_size(pos, laid.galley.rect.size()).expand2(vec2(0.0, BLOCK_GAP / 2.0));
+            if !rect.contains(p) {
+                return None;
+            }
+            let c = laid.galley.cursor_from_pos(p - pos).index.0;
+            Some(self.blocks[bi].start() + laid.byte_of_char(c))
+        })
     }
 
     /// The current drag selection (anchor, head), if the mouse is down.
@@ -243,6 +274,7 @@ impl TextView {
                 }
                 ui.ctx().request_repaint();
             }
+            self.placed = placed.clone();
             let pointer = response.hover_pos();
             let drag_live = self.live_drag();
             for &(bi, pos) in &placed {
@@ -310,8 +342,9 @@ impl TextView {
                 }
             }
             // Mouse: drag to select, click to pick.
+            let press_origin = ui.input(|i| i.pointer.press_origin());
             if response.drag_started()
-                && let Some(b) = out.hover_byte
+                && let Some(b) = press_origin.and_then(|p| self.byte_at_pos(p)).or(out.hover_byte)
             {
                 self.drag_anchor = Some(b);
                 self.drag_head = Some(b);

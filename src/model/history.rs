@@ -102,6 +102,10 @@ impl History {
     pub fn is_dirty(&self) -> bool {
         self.generation != self.saved_generation
     }
+    /// Marks the current state as not saved (after restoring a recovery file).
+    pub fn mark_unsaved(&mut self) {
+        self.saved_generation = u64::MAX;
+    }
     /// Records that the state with this generation was saved.
     pub fn mark_saved(&mut self, generation: u64) {
         self.saved_generation = generation;

@@ -170,7 +170,8 @@ impl Store {
         id
     }
 
-    /// Raises the id counter (when loading a file that recorded it).
+    /// Raises the id counter (when loading a file that recorded it; adding
+    /// an item with a given id does it too, so ids are never reused).
     pub fn reserve_ids_below(&mut self, next_id: u32) {
         self.next_id = self.next_id.max(next_id);
     }
@@ -367,6 +368,7 @@ impl Store {
                 }
                 self.check_span(&span)?;
                 let id = span.id;
+                self.reserve_ids_below(id.0.saturating_add(1));
                 self.insert_span(span);
                 Ok(Edit::RemoveSpan(id))
             }
@@ -420,6 +422,7 @@ impl Store {
                 }
                 self.check_entity(&entity)?;
                 let id = entity.id;
+                self.reserve_ids_below(id.0.saturating_add(1));
                 self.entities.insert(id, entity);
                 Ok(Edit::RemoveEntity(id))
             }
@@ -469,6 +472,7 @@ impl Store {
                 }
                 self.check_relation(&rel)?;
                 let id = rel.id;
+                self.reserve_ids_below(id.0.saturating_add(1));
                 self.relations.insert(id, rel);
                 Ok(Edit::RemoveRelation(id))
             }

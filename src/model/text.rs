@@ -325,6 +325,23 @@ impl Text {
         }
     }
 
+    /// The next word boundary after (`forward`) or before `byte_idx` within
+    /// its line: the end of the next word, or the start of the previous one.
+    pub fn word_step(&self, byte_idx: usize, forward: bool) -> usize {
+        let line = self.index.line_range(&self.text, self.index.line_of_byte(byte_idx.min(self.len())));
+        let s = &self.text[line.as_range()];
+        let segs: Vec<(usize, &str)> = s
+            .split_word_bound_indices()
+            .map(|(i, w)| (line.start() + i, w))
+            .filter(|(_, w)| !w.trim().is_empty())
+            .collect();
+        if forward {
+            segs.iter().map(|(i, w)| i + w.len()).find(|&e| e > byte_idx).unwrap_or(line.end())
+        } else {
+            segs.iter().rev().map(|(i, _)| *i).find(|&b| b < byte_idx).unwrap_or(line.start())
+        }
+    }
+
     /// Up to `max_chars` code points before `byte_idx` (a char boundary).
     pub fn prefix_before(&self, byte_idx: usize, max_chars: usize) -> &str {
         let head = &self.text[..byte_idx];
@@ -395,6 +412,17 @@ mod tests {
         let sp = t.as_str().find(", ").unwrap();
         assert_eq!(t.slice(t.snap_to_words(sp, sp + 3)), ", Dmitry");
         assert_eq!(t.slice(t.snap_to_words(sp + 1, sp + 3)), "Dmitry");
+    }
+
+    #[test]
+    fn word_steps_skip_spaces_and_stay_in_the_line() {
+        let t = Text::new("kata juru bicara, “Dmitry”\nnext");
+        assert_eq!(t.word_step(0, true), 4);
+        assert_eq!(t.word_step(4, true), 9);
+        assert_eq!(t.word_step(9, false), 5);
+        let end = t.as_str().find('\n').unwrap();
+        assert_eq!(t.word_step(end - 1, true), end);
+        assert_eq!(t.word_step(0, false), 0);
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! One table for every command: its menu text and its shortcut. Menus,
+//! the shortcut handler and the README's shortcut table all read it.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    OpenArticle,
+    OpenAnnotations,
+    Save,
+    SaveAs,
+    Quit,
+    Undo,
+    Redo,
+    Delete,
+    Find,
+    NextAnnotation,
+    PrevAnnotation,
+    ClearSelection,
+    AddFragment,
+    MoveStartLeft,
+    MoveStartRight,
+    MoveEndLeft,
+    MoveEndRight,
+    FontBigger,
+    FontSmaller,
+}
+
+const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const CMD_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND };
+const ALT_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::ALT };
+
+impl Command {
+    /// In the order shortcuts are checked (more modifiers first).
+    pub const ALL: &'static [Command] = &[
+        Command::SaveAs,
+        Command::Redo,
+        Command::OpenAnnotations,
+        Command::OpenArticle,
+        Command::Save,
+        Command::Quit,
+        Command::Undo,
+        Command::Find,
+        Command::AddFragment,
+        Command::MoveEndLeft,
+        Command::MoveEndRight,
+        Command::MoveStartLeft,
+        Command::MoveStartRight,
+        Command::FontBigger,
+        Command::FontSmaller,
+        Command::Delete,
+        Command::PrevAnnotation,
+        Command::NextAnnotation,
+        Command::ClearSelection,
+    ];
+
+    pub fn text(self) -> &'static str {
+        match self {
+            Command::OpenArticle => "Open article…",
+            Command::OpenAnnotations => "Open annotations…",
+            Command::Save => "Save",
+            Command::SaveAs => "Save As…",
+            Command::Quit => "Quit",
+            Command::Undo => "Undo",
+            Command::Redo => "Redo",
+            Command::Delete => "Delete annotation",
+            Command::Find => "Find…",
+            Command::NextAnnotation => "Next annotation",
+            Command::PrevAnnotation => "Previous annotation",
+            Command::ClearSelection => "Clear selection",
+            Command::AddFragment => "Add selection as a fragment",
+            Command::MoveStartLeft => "Move start one word left",
+            Command::MoveStartRight => "Move start one word right",
+            Command::MoveEndLeft => "Move end one word left",
+            Command::MoveEndRight => "Move end one word right",
+            Command::FontBigger => "Bigger text",
+            Command::FontSmaller => "Smaller text",
+        }
+    }
+
+    pub fn shortcut(self) -> KeyboardShortcut {
+        match self {
+            Command::OpenArticle => sc(Modifiers::COMMAND, Key::O),
+            Command::OpenAnnotations => sc(CMD_SHIFT, Key::O),
+            Command::Save => sc(Modifiers::COMMAND, Key::S),
+            Command::SaveAs => sc(CMD_SHIFT, Key::S),
+            Command::Quit => sc(Modifiers::COMMAND, Key::Q),
+            Command::Undo => sc(Modifiers::COMMAND, Key::Z),
+            Command::Redo => sc(CMD_SHIFT, Key::Z),
+            Command::Delete => sc(Modifiers::NONE, Key::Delete),
+            Command::Find => sc(Modifiers::COMMAND, Key::F),
+            Command::NextAnnotation => sc(Modifiers::NONE, Key::Tab),
+            Command::PrevAnnotation => sc(Modifiers::SHIFT, Key::Tab),
+            Command::ClearSelection => sc(Modifiers::NONE, Key::Escape),
+            Command::AddFragment => sc(Modifiers::COMMAND, Key::Plus),
+            Command::MoveStartLeft => sc(Modifiers::ALT, Key::ArrowLeft),
+            Command::MoveStartRight => sc(Modifiers::ALT, Key::ArrowRight),
+            Command::MoveEndLeft => sc(ALT_SHIFT, Key::ArrowLeft),
+            Command::MoveEndRight => sc(ALT_SHIFT, Key::ArrowRight),
+            Command::FontBigger => sc(Modifiers::COMMAND, Key::Equals),
+            Command::FontSmaller => sc(Modifiers::COMMAND, Key::Minus),
+        }
+    }
+
+    /// Whether the shortcut is a plain key that a text field would want.
+    pub fn is_plain(self) -> bool {
+        let m = self.shortcut().modifiers;
+        !m.command && !m.ctrl
+    }
+}

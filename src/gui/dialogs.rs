@@ -1,0 +1,171 @@
+//! Modal dialogs: the in-window path field (always available, with
+//! completion), the unsaved-changes prompt, recovery and errors.
+
+use std::path::{Path, PathBuf};
+
+use super::{Action, SorotApp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    OpenArticle,
+    OpenAnnotations,
+    SaveAs,
+}
+
+/// What to do once the unsaved-changes prompt is answered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum After {
+    Quit,
+    Open(PathBuf),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    Path { purpose: PathPurpose, text: String },
+    Unsaved(After),
+    Recover(PathBuf),
+    Error(String),
+}
+
+impl Dialog {
+    pub fn path(purpose: PathPurpose) -> Self {
+        Dialog::Path { purpose, text: String::new() }
+    }
+}
+
+/// Up to `max` paths completing `typed` (entries of its folder starting with its last part).
+pub fn completions(typed: &str, max: usize) -> Vec<PathBuf> {
+    let typed_path = Path::new(typed);
+    let (dir, prefix) = if typed.is_empty() || typed.ends_with('/') {
+        (if typed.is_empty() { Path::new(".") } else { typed_path }, "")
+    } else {
+        (
+            typed_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
+            typed_path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+        )
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name().to_string_lossy().starts_with(prefix) && !e.file_name().to_string_lossy().starts_with('.')
+        })
+        .map(|e| if typed.is_empty() { PathBuf::from(e.file_name()) } else { dir.join(e.file_name()) })
+        .collect();
+    out.sort();
+    out.truncate(max);
+    out
+}
+
+pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let Some(dialog) = app.dialog.clone() else { return };
+    let modal = egui::Modal::new(egui::Id::unique("sorot-dialog")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        match dialog {
+            Dialog::Path { purpose, mut text } => {
+                ui.heading(match purpose {
+                    PathPurpose::OpenArticle => "Open article",
+                    PathPurpose::OpenAnnotations => "Open annotations",
+                    PathPurpose::SaveAs => "Save annotations as",
+                });
+                ui.label("Type a path (Tab-free completion below), or use the system dialog.");
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY).hint_text("path/to/file"));
+                if ui.memory(|m| m.focused().is_none()) {
+                    field.request_focus();
+                }
+                let field = field.labelled_by(ui.label("Path").id);
+                let enter = (field.lost_focus() || field.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                for c in completions(&text, 8) {
+                    let shown = c.display().to_string();
+                    let is_dir = c.is_dir();
+                    if ui.small_button(if is_dir { format!("{shown}/") } else { shown.clone() }).clicked() {
+                        text = if is_dir { format!("{shown}/") } else { shown };
+                    }
+                }
+                ui.horizontal(|ui| {
+                    let ok_text = if purpose == PathPurpose::SaveAs { "Save" } else { "Open" };
+                    if (ui.button(ok_text).clicked() || enter) && !text.trim().is_empty() {
+                        let path = PathBuf::from(text.trim());
+                        actions.push(Action::CloseDialog);
+                        actions.push(if purpose == PathPurpose::SaveAs {
+                            Action::SaveTo(path)
+                        } else {
+                            Action::Open(path)
+                        });
+                    }
+                    if ui.button("Browse…").clicked() {
+                        actions.push(Action::ShowDialog(Dialog::Path { purpose, text: text.clone() }));
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+                if let Some(Dialog::Path { text: t, .. }) = &mut app.dialog {
+                    *t = text;
+                }
+            }
+            Dialog::Unsaved(after) => {
+                ui.heading("Unsaved changes");
+                ui.label(format!(
+                    "{} has changes that are not saved. Save them first?",
+                    app.doc.path.as_deref().map_or("This document".into(), |p| p.display().to_string())
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        actions.push(Action::CloseDialog);
+                        if app.doc.path.is_some() {
+                            actions.push(Action::Run(super::Command::Save));
+                            actions.push(after_action(&after));
+                        } else {
+                            actions.push(Action::Run(super::Command::SaveAs));
+                        }
+                    }
+                    if ui.button("Discard").clicked() {
+                        actions.push(Action::CloseDialog);
+                        let _ = std::fs::remove_file(app.doc.recovery_path());
+                        app.doc.history.mark_saved(app.doc.history.generation());
+                        actions.push(after_action(&after));
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            }
+            Dialog::Recover(path) => {
+                ui.heading("Recover unsaved work?");
+                let when = std::fs::metadata(&path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .map_or(String::new(), |d| format!(" from {} minutes ago", d.as_secs() / 60));
+                ui.label(format!("Sorot found work that was not saved{when}:\n{}", path.display()));
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::Restore(path.clone()));
+                    }
+                    if ui.button("Discard recovered work").clicked() {
+                        let _ = std::fs::remove_file(&path);
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            }
+            Dialog::Error(msg) => {
+                ui.heading("Sorot");
+                ui.label(msg);
+                if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    actions.push(Action::CloseDialog);
+                }
+            }
+        }
+    });
+    let _ = modal;
+}
+
+fn after_action(after: &After) -> Action {
+    match after {
+        After::Quit => Action::ForceQuit,
+        After::Open(p) => Action::Open(p.clone()),
+    }
+}

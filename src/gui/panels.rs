@@ -1,0 +1,515 @@
+//! Panels: menu bar, label palette, status bar, find bar, and the side
+//! panel with the selected annotation's details and the annotation list.
+//! Each draws from `&SorotApp` state and pushes actions.
+
+use egui::{Color32, RichText};
+
+use super::{Action, Command, SorotApp, ThemePref, label_color, short};
+use crate::model::{AttrKind, AttrValue, ByteRange, Edit, SpanId, Store};
+
+/// A small square in a label's colour.
+fn color_chip(ui: &mut egui::Ui, color: Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, color);
+}
+
+fn menu_item(ui: &mut egui::Ui, cmd: Command, actions: &mut Vec<Action>) {
+    let shortcut = ui.ctx().format_shortcut(&cmd.shortcut());
+    if ui.add(egui::Button::new(cmd.text()).shortcut_text(shortcut)).clicked() {
+        actions.push(Action::Run(cmd));
+        ui.close();
+    }
+}
+
+pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    egui::Panel::top("menu").show(ui, |ui| {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                menu_item(ui, Command::OpenArticle, actions);
+                menu_item(ui, Command::OpenAnnotations, actions);
+                ui.menu_button("Recent", |ui| {
+                    if app.prefs.recent.is_empty() {
+                        ui.label("(none yet)");
+                    }
+                    for p in app.prefs.recent.clone() {
+                        if ui.button(p.display().to_string()).clicked() {
+                            actions.push(Action::Open(p));
+                            ui.close();
+                        }
+                    }
+                });
+                ui.separator();
+                menu_item(ui, Command::Save, actions);
+                menu_item(ui, Command::SaveAs, actions);
+                ui.add_enabled(false, egui::Button::new("Export…"))
+                    .on_disabled_hover_text("Dataset export is not built yet: use `sorot export` once it lands.");
+                ui.separator();
+                menu_item(ui, Command::Quit, actions);
+            });
+            ui.menu_button("Edit", |ui| {
+                let undo = app.doc.history.undo_summary().map(|s| format!(" ({})", short(s))).unwrap_or_default();
+                ui.add_enabled_ui(app.doc.history.can_undo(), |ui| menu_item(ui, Command::Undo, actions));
+                if !undo.is_empty() {
+                    ui.weak(undo);
+                }
+                ui.add_enabled_ui(app.doc.history.can_redo(), |ui| menu_item(ui, Command::Redo, actions));
+                ui.separator();
+                ui.add_enabled_ui(app.selected.is_some(), |ui| menu_item(ui, Command::Delete, actions));
+                menu_item(ui, Command::Find, actions);
+                menu_item(ui, Command::AddFragment, actions);
+                ui.separator();
+                menu_item(ui, Command::NextAnnotation, actions);
+                menu_item(ui, Command::PrevAnnotation, actions);
+                menu_item(ui, Command::ClearSelection, actions);
+                ui.separator();
+                for cmd in
+                    [Command::MoveStartLeft, Command::MoveStartRight, Command::MoveEndLeft, Command::MoveEndRight]
+                {
+                    menu_item(ui, cmd, actions);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                menu_item(ui, Command::FontBigger, actions);
+                menu_item(ui, Command::FontSmaller, actions);
+                ui.separator();
+                for (t, name) in [
+                    (ThemePref::System, "System theme"),
+                    (ThemePref::Light, "Light theme"),
+                    (ThemePref::Dark, "Dark theme"),
+                ] {
+                    if ui.radio(app.prefs.theme == t, name).clicked() {
+                        actions.push(Action::SetTheme(t));
+                        ui.close();
+                    }
+                }
+            });
+        });
+    });
+}
+
+pub fn palette(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    egui::Panel::top("palette").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Label:");
+            for (i, l) in app.doc.store.schema().labels.iter().enumerate() {
+                let key = l.hotkey.map(|k| format!(" ({k})")).unwrap_or_default();
+                let c = label_color(&l.color);
+                let text = RichText::new(format!("{}{key}", l.name)).color(Color32::BLACK);
+                let b = egui::Button::new(text).fill(c);
+                if ui.add(b).on_hover_text(&l.description).clicked() {
+                    actions.push(Action::Label(i as u16));
+                }
+            }
+        });
+    });
+}
+
+pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
+    let store = &app.doc.store;
+    egui::Panel::bottom("status").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let dirty = if app.doc.history.is_dirty() { "(modified) " } else { "" };
+            let file = app.doc.path.as_deref().map_or("(sample, not saved yet)".into(), |p| p.display().to_string());
+            ui.label(format!("{dirty}{file}"));
+            ui.separator();
+            ui.label(&store.meta.encoding);
+            ui.separator();
+            ui.label(format!(
+                "{} spans · {} entities · {} relations",
+                store.spans().len(),
+                store.entities().len(),
+                store.relations().len()
+            ));
+            if let Some(b) = app.hover_byte {
+                ui.separator();
+                ui.label(format!("byte {b} · char {}", store.text().byte_to_char(b)));
+            }
+            if !app.selection.is_empty() {
+                ui.separator();
+                ui.label(format!("selected {} fragment(s)", app.selection.len()));
+            }
+            if !app.status.is_empty() {
+                ui.separator();
+                ui.label(&app.status);
+            }
+        });
+    });
+}
+
+/// Find bar state: the query, its matches and the current one.
+#[derive(Default)]
+pub struct FindState {
+    pub open: bool,
+    pub focus: bool,
+    pub query: String,
+    pub matches: Vec<ByteRange>,
+    pub current: Option<usize>,
+    computed_for: String,
+    pub label_all: Option<u16>,
+}
+
+impl FindState {
+    pub fn current_match(&self) -> Option<ByteRange> {
+        self.current.and_then(|i| self.matches.get(i)).copied()
+    }
+    fn recompute(&mut self, store: &Store) {
+        if self.computed_for == self.query {
+            return;
+        }
+        self.computed_for = self.query.clone();
+        self.matches = if self.query.is_empty() {
+            Vec::new()
+        } else {
+            store
+                .text()
+                .as_str()
+                .match_indices(self.query.as_str())
+                .take(100_000)
+                .map(|(i, m)| ByteRange::new(i, i + m.len()))
+                .collect()
+        };
+        self.current = None;
+    }
+}
+
+pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    if !app.find.open {
+        return;
+    }
+    let store = &app.doc.store;
+    app.find.recompute(store);
+    let mut go: Option<bool> = None;
+    ui.horizontal(|ui| {
+        let label = ui.label("Find");
+        let field = ui.add(egui::TextEdit::singleline(&mut app.find.query).desired_width(260.0)).labelled_by(label.id);
+        if app.find.focus {
+            field.request_focus();
+            app.find.focus = false;
+        }
+        if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            go = Some(!ui.input(|i| i.modifiers.shift));
+            field.request_focus();
+        }
+        if field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            app.find.open = false;
+        }
+        let n = app.find.matches.len();
+        ui.label(match app.find.current {
+            Some(i) => format!("{} of {n}", i + 1),
+            None => format!("{n} matches"),
+        });
+        if ui.button("Previous").clicked() {
+            go = Some(false);
+        }
+        if ui.button("Next").clicked() {
+            go = Some(true);
+        }
+        ui.separator();
+        let labels = &store.schema().labels;
+        let chosen = app.find.label_all.and_then(|l| labels.get(l as usize)).map_or("…", |l| l.name.as_str());
+        egui::ComboBox::from_label("Label all matches as").selected_text(chosen).show_ui(ui, |ui| {
+            for (i, l) in labels.iter().enumerate() {
+                ui.selectable_value(&mut app.find.label_all, Some(i as u16), &l.name);
+            }
+        });
+    });
+    if let Some(label) = app.find.label_all {
+        // Preview: which matches would become new spans.
+        let new: Vec<ByteRange> = app
+            .find
+            .matches
+            .iter()
+            .copied()
+            .filter(|m| {
+                !store.spans_overlapping(*m).iter().any(|id| {
+                    store.span(*id).is_some_and(|s| s.label == label && s.ranges.len() == 1 && s.ranges[0] == *m)
+                })
+            })
+            .collect();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "Preview: {} new {} spans ({} already labelled)",
+                new.len(),
+                store.label_name(label),
+                app.find.matches.len() - new.len()
+            ));
+            for m in new.iter().take(5) {
+                let t = store.text();
+                ui.weak(format!(
+                    "…{}[{}]{}…",
+                    t.prefix_before(m.start(), 12),
+                    t.slice(*m),
+                    t.suffix_after(m.end(), 12)
+                ));
+            }
+            if ui.add_enabled(!new.is_empty(), egui::Button::new("Apply")).clicked() {
+                let mut store_ids = app.doc.store.next_id();
+                let author = app.prefs.annotator.clone();
+                let now = crate::model::Timestamp::now();
+                let edits: Vec<Edit> = new
+                    .iter()
+                    .map(|r| {
+                        let id = SpanId(store_ids);
+                        store_ids += 1;
+                        Edit::AddSpan(crate::model::Span {
+                            id,
+                            label,
+                            ranges: [*r].into_iter().collect(),
+                            entity: None,
+                            attributes: Default::default(),
+                            note: None,
+                            review: Default::default(),
+                            provenance: crate::model::Provenance::new(&author, now),
+                        })
+                    })
+                    .collect();
+                let summary = format!(
+                    "Labelled {} matches of “{}” as {}",
+                    edits.len(),
+                    short(&app.find.query),
+                    store.label_name(label)
+                );
+                actions.push(Action::Edit(Edit::Batch(edits), summary));
+                app.find.label_all = None;
+            }
+            if ui.button("Cancel").clicked() {
+                app.find.label_all = None;
+            }
+        });
+    }
+    if let Some(forward) = go
+        && !app.find.matches.is_empty()
+    {
+        let n = app.find.matches.len();
+        let next = match (app.find.current, forward) {
+            (None, true) => {
+                let after = app.selection.first().map_or(0, |r| r.start());
+                app.find.matches.iter().position(|m| m.start() >= after).unwrap_or(0)
+            }
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        app.find.current = Some(next);
+        let m = app.find.matches[next];
+        app.view.scroll_to(m.start());
+        actions.push(Action::SetSelection(vec![m]));
+    }
+}
+
+/// Edit buffers of the details panel (committed as one edit each).
+#[derive(Default)]
+pub struct DetailsState {
+    note: Option<String>,
+    texts: std::collections::HashMap<String, String>,
+}
+
+impl DetailsState {
+    pub fn reset(&mut self) {
+        self.note = None;
+        self.texts.clear();
+    }
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Position,
+    Label,
+}
+
+/// Annotation list filters and a cache of the filtered rows.
+#[derive(Default)]
+pub struct ListState {
+    pub text: String,
+    pub label: Option<u16>,
+    pub sort: Sort,
+    cache_key: Option<(u64, String, Option<u16>, Sort, usize)>,
+    rows: Vec<SpanId>,
+}
+
+pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    egui::Panel::right("side").default_size(360.0).resizable(true).show(ui, |ui| {
+        details(ui, app, actions);
+        ui.separator();
+        annotation_list(ui, app, actions);
+    });
+}
+
+fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let store = &app.doc.store;
+    let Some(span) = app.selected.and_then(|id| store.span(id)).cloned() else {
+        ui.heading("No annotation selected");
+        ui.weak("Drag over text, then press a label's key. Click a highlight to select it; Tab moves to the next one.");
+        return;
+    };
+    let schema = store.schema();
+    let Some(def) = schema.label(span.label as usize) else { return };
+    ui.horizontal(|ui| {
+        color_chip(ui, label_color(&def.color));
+        ui.heading(format!("{} {}", def.name, span.id));
+    });
+    ui.label(RichText::new(store.quote(&span)).italics());
+    let t = store.text();
+    let e = span.extent();
+    ui.weak(format!(
+        "bytes {}–{} · chars {}–{} · {} · by {}",
+        e.start,
+        e.end,
+        t.byte_to_char(e.start()),
+        t.byte_to_char(e.end()),
+        span.review.status.name(),
+        span.provenance.author
+    ));
+    let mut new = span.clone();
+    egui::ComboBox::from_label("Label").selected_text(def.name.as_str()).show_ui(ui, |ui| {
+        for (i, l) in schema.labels.iter().enumerate() {
+            ui.selectable_value(&mut new.label, i as u16, &l.name);
+        }
+    });
+    if new.label != span.label {
+        new.attributes.clear();
+    }
+    for attr in &def.attributes {
+        let current = span.attributes.get(&attr.name).cloned();
+        match &attr.kind {
+            AttrKind::Choice(values) => {
+                let shown = current.as_ref().map_or("—".to_string(), ToString::to_string);
+                egui::ComboBox::from_label(attr.name.as_str()).selected_text(shown).show_ui(ui, |ui| {
+                    if ui.selectable_label(current.is_none(), "—").clicked() {
+                        new.attributes.remove(&attr.name);
+                    }
+                    for v in values {
+                        let val = AttrValue::Text(v.clone());
+                        if ui.selectable_label(current.as_ref() == Some(&val), v).clicked() {
+                            new.attributes.insert(attr.name.clone(), val);
+                        }
+                    }
+                });
+            }
+            AttrKind::Bool => {
+                let mut b = matches!(current, Some(AttrValue::Bool(true)));
+                if ui.checkbox(&mut b, attr.name.as_str()).changed() {
+                    new.attributes.insert(attr.name.clone(), AttrValue::Bool(b));
+                }
+            }
+            AttrKind::Text => {
+                let buf = app
+                    .details
+                    .texts
+                    .entry(attr.name.clone())
+                    .or_insert_with(|| current.as_ref().map(ToString::to_string).unwrap_or_default());
+                ui.horizontal(|ui| {
+                    let l = ui.label(attr.name.as_str());
+                    let r = ui.text_edit_singleline(buf).labelled_by(l.id);
+                    if r.lost_focus() {
+                        if buf.is_empty() {
+                            new.attributes.remove(&attr.name);
+                        } else {
+                            new.attributes.insert(attr.name.clone(), AttrValue::Text(buf.clone()));
+                        }
+                    }
+                });
+            }
+        }
+    }
+    let note = app.details.note.get_or_insert_with(|| span.note.clone().unwrap_or_default());
+    let l = ui.label("Note");
+    let r = ui.add(egui::TextEdit::multiline(note).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(l.id);
+    if r.lost_focus() {
+        new.note = if note.trim().is_empty() { None } else { Some(note.clone()) };
+    }
+    if let Some(entity) = span.entity.and_then(|e| store.entity(e)) {
+        ui.label(format!("Refers to: {} ({})", entity.name, entity.kind));
+    }
+    for rid in store.relations_using_span(span.id) {
+        if let Some(rel) = store.relation(rid) {
+            let kind = store.relation_type(rel.kind).map_or("?", |t| t.name.as_str());
+            let role = rel
+                .args
+                .iter()
+                .find(|a| a.target == crate::model::Target::Span(span.id))
+                .map_or("evidence", |a| a.role.as_str());
+            ui.weak(format!("{kind} {rid}: as {role}"));
+        }
+    }
+    if ui.button("Delete").clicked() {
+        actions.push(Action::Run(Command::Delete));
+    }
+    if new != span {
+        new.provenance.modified = crate::model::Timestamp::now();
+        let summary = format!("Edited {} {}", store.label_name(new.label), new.id);
+        actions.push(Action::Edit(Edit::ReplaceSpan(new), summary));
+    }
+}
+
+fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let store = &app.doc.store;
+    let list = &mut app.list;
+    ui.heading(format!("Annotations ({})", store.spans().len()));
+    ui.horizontal(|ui| {
+        let l = ui.label("Filter");
+        ui.add(egui::TextEdit::singleline(&mut list.text).desired_width(140.0)).labelled_by(l.id);
+        let shown = list.label.map_or("all labels", |l| store.label_name(l));
+        egui::ComboBox::from_label("Showing").selected_text(shown).show_ui(ui, |ui| {
+            ui.selectable_value(&mut list.label, None, "all labels");
+            for (i, l) in store.schema().labels.iter().enumerate() {
+                ui.selectable_value(&mut list.label, Some(i as u16), &l.name);
+            }
+        });
+    });
+    ui.horizontal(|ui| {
+        ui.label("Sort by");
+        ui.radio_value(&mut list.sort, Sort::Position, "position");
+        ui.radio_value(&mut list.sort, Sort::Label, "label");
+    });
+    let key = (app.doc.history.generation(), list.text.clone(), list.label, list.sort, store.spans().len());
+    if list.cache_key.as_ref() != Some(&key) {
+        let needle = list.text.to_lowercase();
+        let mut rows: Vec<SpanId> = store
+            .spans_in_text_order()
+            .into_iter()
+            .filter(|id| {
+                let Some(s) = store.span(*id) else { return false };
+                list.label.is_none_or(|l| l == s.label)
+                    && (needle.is_empty() || store.quote(s).to_lowercase().contains(&needle))
+            })
+            .collect();
+        if list.sort == Sort::Label {
+            rows.sort_by_key(|id| store.span(*id).map(|s| s.label));
+        }
+        list.rows = rows;
+        list.cache_key = Some(key);
+    }
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    egui::ScrollArea::vertical().id_salt("annotation-list").auto_shrink([false, false]).show_rows(
+        ui,
+        row_h,
+        list.rows.len(),
+        |ui, range| {
+            for id in &list.rows[range] {
+                let Some(s) = store.span(*id) else { continue };
+                let def = store.schema().label(s.label as usize);
+                let colour = def.map_or(Color32::GRAY, |d| label_color(&d.color));
+                let text = format!(
+                    "{} {} “{}”{}",
+                    store.label_name(s.label),
+                    s.id,
+                    short(&store.quote(s)),
+                    if s.review.status == crate::model::ReviewStatus::Unreviewed {
+                        String::new()
+                    } else {
+                        format!(" [{}]", s.review.status.name())
+                    }
+                );
+                ui.horizontal(|ui| {
+                    color_chip(ui, colour);
+                    if ui.selectable_label(app.selected == Some(*id), text).clicked() {
+                        actions.push(Action::SetSelection(Vec::new()));
+                        actions.push(Action::Reveal(*id));
+                    }
+                });
+            }
+        },
+    );
+}

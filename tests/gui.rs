@@ -1,0 +1,237 @@
+//! GUI flows driven like a person would, through the accessibility tree and
+//! the keyboard and mouse (egui_kittest, no GPU), checking the model after.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot::gui::{Document, SorotApp};
+use sorot::model::*;
+
+/// A copy of the sample article and its annotations in a temp folder.
+fn sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("article.txt");
+    std::fs::copy(common::sample_article(), &article).unwrap();
+    std::fs::copy(common::sample_annotations(), dir.path().join("article.sorot.ron")).unwrap();
+    (dir, article)
+}
+
+fn harness(path: &Path) -> Harness<'static, SorotApp> {
+    let doc = Document::open(path).unwrap();
+    let mut app = SorotApp::new(doc);
+    app.prefs.annotator = "tester".into();
+    // The test machine has no Hangul or emoji fonts; the app falls back to system fonts.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    h.run_steps(3);
+    h
+}
+
+fn find_and_select(h: &mut Harness<'static, SorotApp>, needle: &str) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find").type_text(needle);
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    // Escape leaves the find field; the match stays selected.
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+}
+
+fn span_with_quote(store: &Store, quote: &str, label: &str) -> Option<Span> {
+    store.spans().find(|s| store.quote(s) == quote && store.label_name(s.label) == label).cloned()
+}
+
+#[test]
+fn label_dmitry_peskov_edit_undo_redo_save_and_reload() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    let before = h.state().store().spans().len();
+
+    find_and_select(&mut h, "Dmitry Peskov");
+    h.key_press(Key::S); // the Source hotkey
+    h.run_steps(2);
+    let store = h.state().store();
+    assert_eq!(store.spans().len(), before + 1);
+    let span = span_with_quote(store, "Dmitry Peskov", "Source").expect("new Source span");
+    let start = store.text().as_str().find("Dmitry Peskov").unwrap();
+    assert_eq!(span.ranges.as_slice(), &[ByteRange::new(start, start + "Dmitry Peskov".len())]);
+    assert_eq!(&*span.provenance.author, "tester");
+    assert_eq!(h.state().selected, Some(span.id));
+
+    // Change an attribute of a claim through the side panel.
+    find_and_select(&mut h, "Putin juga memberi Kim sebuah sarung tangan");
+    h.key_press(Key::C);
+    h.run_steps(2);
+    let claim = span_with_quote(h.state().store(), "Putin juga memberi Kim sebuah sarung tangan", "Claim").unwrap();
+    h.get_by_label("certainty").click();
+    h.run_steps(2);
+    h.get_by_label("hedged").click();
+    h.run_steps(2);
+    let certainty =
+        |h: &Harness<'static, SorotApp>| h.state().store().span(claim.id).unwrap().attributes.get("certainty").cloned();
+    assert_eq!(certainty(&h), Some(AttrValue::Text("hedged".into())));
+
+    // Undo and redo, with the summary on the status line.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(certainty(&h), None);
+    assert!(h.state().status.starts_with("Undone: Edited Claim"), "{}", h.state().status);
+    let shift_cmd = Modifiers { shift: true, ..Modifiers::COMMAND };
+    h.key_press_modifiers(shift_cmd, Key::Z);
+    h.run_steps(2);
+    assert_eq!(certainty(&h), Some(AttrValue::Text("hedged".into())));
+
+    // Save, reload, same annotations.
+    assert!(h.state().doc.history.is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    assert!(!h.state().doc.history.is_dirty(), "{}", h.state().status);
+    let reloaded = Document::open(&article).unwrap();
+    assert!(reloaded.store == *h.state().store());
+}
+
+#[test]
+fn unsaved_changes_prompt_on_quit() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    find_and_select(&mut h, "Kremlin");
+    h.key_press(Key::O);
+    h.run_steps(2);
+    assert!(h.state().doc.history.is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    h.run_steps(2);
+    h.get_by_label("Unsaved changes");
+    // Cancel keeps the work open.
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().dialog.is_none());
+    assert!(span_with_quote(h.state().store(), "Kremlin", "Organization").is_some());
+    // Save from the prompt writes the file.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    h.run_steps(2);
+    h.get_by_label("Save").click();
+    h.run_steps(2);
+    assert!(!h.state().doc.history.is_dirty());
+    let saved = Document::open(&article).unwrap();
+    assert!(span_with_quote(&saved.store, "Kremlin", "Organization").is_some());
+}
+
+#[test]
+fn list_filter_and_tab_navigation() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    let row = "Source #5 “juru bicara Kremlin, Dmitry Peskov”";
+    assert!(h.query_by_label(row).is_some());
+    h.get_by_label("Filter").focus();
+    h.run_steps(1);
+    h.get_by_label("Filter").type_text("Moskow");
+    h.run_steps(2);
+    assert!(h.query_by_label(row).is_none(), "filtered out");
+    let moskow = h.get_by_label("Country #20 “Moskow”");
+    moskow.click();
+    h.run_steps(2);
+    assert_eq!(h.state().selected, Some(SpanId(20)));
+    // Tab goes to the next annotation in text order; Delete removes it; undo restores.
+    let order = h.state().store().spans_in_text_order();
+    let i = order.iter().position(|s| *s == SpanId(20)).unwrap();
+    h.key_press(Key::Tab);
+    h.run_steps(2);
+    assert_eq!(h.state().selected, Some(order[i + 1]));
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert!(h.state().store().span(order[i + 1]).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(h.state().store().span(order[i + 1]).is_some());
+}
+
+#[test]
+fn mouse_selection_over_curly_quotes_and_emoji_gives_exact_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("emoji.txt");
+    std::fs::write(&article, "Kata 🇰🇷 “Korut” 👍🏽 menerima한국 end\n").unwrap();
+    let mut h = harness(&article);
+    let text = h.state().store().text().as_str().to_owned();
+    let start = text.find('“').unwrap();
+    let end = text.find('”').unwrap() + '”'.len_utf8();
+    let a = h.state().view.screen_pos_of_byte(start).expect("visible");
+    let b = h.state().view.screen_pos_of_byte(end).expect("visible");
+    h.hover_at(a);
+    h.run_steps(1);
+    h.drag_at(a);
+    h.run_steps(1);
+    h.hover_at(egui::pos2((a.x + b.x) / 2.0, a.y));
+    h.run_steps(1);
+    h.hover_at(b);
+    h.run_steps(1);
+    h.drop_at(b);
+    h.run_steps(2);
+    assert_eq!(h.state().selection, vec![ByteRange::new(start, end)]);
+    h.key_press(Key::N); // Country
+    h.run_steps(2);
+    let store = h.state().store();
+    let span = span_with_quote(store, "“Korut”", "Country").expect("span over curly quotes");
+    assert_eq!(span.ranges[0], ByteRange::new(start, end));
+    // Code points: the flag counts 2, so “ is code point 8.
+    assert_eq!(store.text().byte_to_char(start), 8);
+
+    // A drag inside a word snaps to the whole word, Hangul included.
+    let s2 = text.find("nerima").unwrap();
+    let e2 = text.find("국").unwrap();
+    let (a, b) = (h.state().view.screen_pos_of_byte(s2).unwrap(), h.state().view.screen_pos_of_byte(e2).unwrap());
+    h.drag_at(a);
+    h.run_steps(1);
+    h.hover_at(b);
+    h.run_steps(1);
+    h.drop_at(b);
+    h.run_steps(2);
+    let w = text.find("menerima").unwrap();
+    let sel = h.state().selection.clone();
+    assert_eq!(sel.len(), 1);
+    assert_eq!(&text[sel[0].as_range()], "menerima한국", "{sel:?}");
+    assert_eq!(sel[0].start(), w);
+}
+
+#[test]
+fn errors_show_in_the_window_and_keep_the_work_open() {
+    let (dir, article) = sample_copy();
+    std::fs::write(dir.path().join("broken.sorot.ron"), "(format_version: 1, document: ").unwrap();
+    let mut h = harness(&article);
+    let spans = h.state().store().spans().len();
+    h.state_mut().push(sorot::gui::Action::Open(dir.path().join("broken.sorot.ron")));
+    h.run_steps(3);
+    match &h.state().dialog {
+        Some(sorot::gui::Dialog::Error(msg)) => assert!(msg.contains("broken.sorot.ron:1:"), "{msg}"),
+        other => panic!("expected an error dialog, got {other:?}"),
+    }
+    assert_eq!(h.state().store().spans().len(), spans);
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+    assert!(h.state().dialog.is_none());
+}
+
+#[test]
+fn open_dialog_works_without_a_native_dialog() {
+    let (dir, article) = sample_copy();
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, "Korut dan Rusia.").unwrap();
+    let mut h = harness(&article);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run_steps(2);
+    h.get_by_label("Path").type_text(other.to_str().unwrap());
+    h.run_steps(1);
+    let open = h.get_by_label("Open");
+    open.hover(); // a person points at the button before clicking
+    h.run_steps(1);
+    h.get_by_label("Open").click();
+    h.run_steps(3);
+    assert_eq!(h.state().store().text().as_str(), "Korut dan Rusia.");
+}
