@@ -3,6 +3,7 @@
 //! Layers (dependencies point one way): `gui → io → model`, `cli → io → model`.
 
 pub mod cli;
+pub mod fixture;
 pub mod gui;
 pub mod io;
 pub mod model;

@@ -42,6 +42,22 @@ enum Command {
         #[arg(long)]
         annotator: Option<String>,
     },
+    /// Write a generated annotation file for performance checks (fixed seed).
+    Fixture {
+        /// Output .sorot.ron file.
+        out: PathBuf,
+        /// Size of the text in MB.
+        #[arg(long, default_value_t = 10)]
+        mb: usize,
+        /// Number of spans.
+        #[arg(long, default_value_t = 100_000)]
+        spans: usize,
+        /// Number of relations.
+        #[arg(long, default_value_t = 20_000)]
+        relations: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +68,25 @@ fn main() -> ExitCode {
         Some(Command::Stats { files }) => sorot::cli::stats(&files, &mut out, &mut err),
         Some(Command::Init { articles, schema, force, annotator }) => {
             sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), &mut out, &mut err)
+        }
+        Some(Command::Fixture { out, mb, spans, relations, seed }) => {
+            let store = sorot::fixture::store(mb * 1_000_000, spans, relations, seed);
+            match sorot::io::save_annotations(&out, &store) {
+                Ok(()) => {
+                    println!(
+                        "{}: {} bytes of text, {} spans, {} relations",
+                        out.display(),
+                        store.text().len(),
+                        store.spans().len(),
+                        store.relations().len()
+                    );
+                    0
+                }
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    1
+                }
+            }
         }
         None => match sorot::gui::run(cli.file) {
             Ok(()) => 0,

@@ -33,6 +33,19 @@ fn harness(path: &Path) -> Harness<'static, SorotApp> {
     h
 }
 
+/// Steps until a document being opened on the worker thread has arrived.
+fn wait_loaded(h: &mut Harness<'static, SorotApp>) {
+    for _ in 0..500 {
+        h.run_steps(1);
+        if !h.state().is_loading() {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("document did not open in 5 s");
+}
+
 fn find_and_select(h: &mut Harness<'static, SorotApp>, needle: &str) {
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
     h.run_steps(2);
@@ -207,7 +220,8 @@ fn errors_show_in_the_window_and_keep_the_work_open() {
     let mut h = harness(&article);
     let spans = h.state().store().spans().len();
     h.state_mut().push(sorot::gui::Action::Open(dir.path().join("broken.sorot.ron")));
-    h.run_steps(3);
+    h.run_steps(1);
+    wait_loaded(&mut h);
     match &h.state().dialog {
         Some(sorot::gui::Dialog::Error(msg)) => assert!(msg.contains("broken.sorot.ron:1:"), "{msg}"),
         other => panic!("expected an error dialog, got {other:?}"),
@@ -232,6 +246,106 @@ fn open_dialog_works_without_a_native_dialog() {
     open.hover(); // a person points at the button before clicking
     h.run_steps(1);
     h.get_by_label("Open").click();
-    h.run_steps(3);
+    h.run_steps(1);
+    wait_loaded(&mut h);
     assert_eq!(h.state().store().text().as_str(), "Korut dan Rusia.");
+}
+
+#[test]
+fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    h.state_mut().prefs.autosave_secs = 1;
+    find_and_select(&mut h, "Kremlin");
+    h.key_press(Key::O);
+    h.run_steps(2);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    h.run_steps(2);
+    let recovery = h.state().doc.recovery_path();
+    assert!(recovery.exists(), "autosave wrote {}", recovery.display());
+    drop(h); // the "crash": nothing saved
+
+    let on_disk = Document::open(&article).unwrap();
+    assert!(span_with_quote(&on_disk.store, "Kremlin", "Organization").is_none());
+    let mut h = harness(&article);
+    h.get_by_label("Recover unsaved work?");
+    let restore = h.get_by_label("Restore");
+    restore.hover();
+    h.run_steps(1);
+    h.get_by_label("Restore").click();
+    h.run_steps(2);
+    assert!(span_with_quote(h.state().store(), "Kremlin", "Organization").is_some());
+    assert!(h.state().doc.history.is_dirty(), "restored work is unsaved until saved");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    assert!(!recovery.exists(), "saving removes the recovery file");
+}
+
+#[test]
+fn the_sample_is_installed_in_the_data_folder_and_keeps_the_users_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = sorot::gui::install_sample(dir.path()).unwrap();
+    let ann = sorot::io::default_annotation_path(&article, None);
+    let first = Document::open(&article).unwrap();
+    assert_eq!(first.path.as_deref(), Some(ann.as_path()));
+    assert_eq!(first.store.spans().len(), 18);
+    // The user's saved work is not overwritten by a later start.
+    std::fs::write(
+        &ann,
+        sorot::io::to_ron_string(&Store::new(
+            first.store.text().clone(),
+            first.store.schema().clone(),
+            first.store.meta.clone(),
+        )),
+    )
+    .unwrap();
+    sorot::gui::install_sample(dir.path()).unwrap();
+    assert_eq!(Document::open(&article).unwrap().store.spans().len(), 0);
+}
+
+#[test]
+fn boundaries_move_by_keyboard_and_by_dragging() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    let row = h.get_by_label("Cue #6 “kata”");
+    row.hover();
+    h.run_steps(1);
+    h.get_by_label("Cue #6 “kata”").click();
+    h.run_steps(3);
+    assert_eq!(h.state().selected, Some(SpanId(6)));
+    let quote = |h: &Harness<'static, SorotApp>| {
+        let store = h.state().store();
+        store.quote(store.span(SpanId(6)).unwrap())
+    };
+    let alt_shift = Modifiers { shift: true, ..Modifiers::ALT };
+    h.key_press_modifiers(alt_shift, Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(quote(&h), "kata juru");
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
+    h.run_steps(2);
+    assert_eq!(quote(&h), "” kata juru", "start moved one word left, onto the closing quote");
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+    h.key_press_modifiers(alt_shift, Key::ArrowLeft);
+    h.run_steps(2);
+    assert_eq!(quote(&h), "kata");
+
+    // Drag the end handle to the end of "bicara".
+    let text = h.state().store().text().as_str().to_owned();
+    let span = h.state().store().span(SpanId(6)).unwrap().clone();
+    let target = text[span.ranges[0].end()..].find("bicara").unwrap() + span.ranges[0].end() + "bicara".len();
+    let from = h.state().view.screen_pos_of_byte(span.ranges[0].end()).unwrap() - egui::vec2(1.0, 0.0);
+    let to = h.state().view.screen_pos_of_byte(target).unwrap();
+    h.hover_at(from);
+    h.run_steps(1);
+    h.drag_at(from);
+    h.run_steps(1);
+    h.hover_at(to);
+    h.run_steps(1);
+    h.drop_at(to);
+    h.run_steps(2);
+    assert_eq!(quote(&h), "kata juru bicara");
+    assert!(h.state().selection.is_empty(), "a handle drag does not select text");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(quote(&h), "kata");
 }

@@ -31,9 +31,31 @@ pub use text_view::{TextView, split_blocks};
 const SAMPLE_TEXT: &str = include_str!("../../assets/000_f1c0a0fef9fd3cfc.txt");
 const SAMPLE_RON: &str = include_str!("../../assets/000_f1c0a0fef9fd3cfc.sorot.ron");
 
-/// The sample article's path in the source tree.
-pub fn sample_article_path() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/000_f1c0a0fef9fd3cfc.txt"))
+/// The file name of the bundled sample article.
+pub const SAMPLE_NAME: &str = "000_f1c0a0fef9fd3cfc.txt";
+
+/// Where the sample and its annotations are kept for the user.
+pub fn sample_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("sorot").join("sample"))
+}
+
+/// Writes the sample article (and its annotations, unless the user already
+/// has some) into `dir`; returns the article's path.
+pub fn install_sample(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let article = dir.join(SAMPLE_NAME);
+    if !article.exists() {
+        io::write_atomic(&article, SAMPLE_TEXT.as_bytes())?;
+    }
+    let ann = io::default_annotation_path(&article, None);
+    if !ann.exists() {
+        io::write_atomic(&ann, SAMPLE_RON.as_bytes())?;
+    }
+    Ok(article)
 }
 
 pub fn label_color(hex: &str) -> Color32 {
@@ -85,11 +107,14 @@ impl Document {
         Ok(Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann)))
     }
 
-    /// The bundled sample, from the source tree if present, else embedded.
+    /// The bundled sample. On first use it is copied to Sorot's data folder
+    /// (`$XDG_DATA_HOME/sorot/sample`, else `~/.local/share/sorot/sample`),
+    /// so the analyst's work on it is saved there, found again at the next
+    /// start, and never written into the program's own files.
     pub fn sample() -> Self {
-        let path = sample_article_path();
-        if path.exists()
-            && let Ok(doc) = Self::open(&path)
+        if let Some(dir) = sample_dir()
+            && let Ok(article) = install_sample(&dir)
+            && let Ok(doc) = Self::open(&article)
         {
             return doc;
         }
@@ -199,7 +224,15 @@ pub struct SorotApp {
     last_autosave: Instant,
     allow_close: bool,
     native_dialog: Option<std::sync::mpsc::Receiver<(PathPurpose, Option<PathBuf>)>>,
+    /// A document being opened on a worker thread.
+    loading: Option<Loading>,
     pending: Vec<Action>,
+}
+
+struct Loading {
+    path: PathBuf,
+    started: Instant,
+    rx: std::sync::mpsc::Receiver<anyhow::Result<Document>>,
 }
 
 impl SorotApp {
@@ -220,6 +253,7 @@ impl SorotApp {
             last_autosave: Instant::now(),
             allow_close: false,
             native_dialog: None,
+            loading: None,
             pending: Vec::new(),
         };
         app.view.font_size = app.prefs.font_size;
@@ -231,6 +265,64 @@ impl SorotApp {
         self.view.font_size = prefs.font_size;
         self.prefs = prefs;
         self
+    }
+
+    /// An app that opens `path` on a worker thread, showing progress meanwhile.
+    pub fn opening(path: PathBuf) -> Self {
+        let placeholder = Store::new(crate::model::Text::new(""), Schema::default_news(), Default::default());
+        let mut app = Self::new(Document::new(placeholder, None));
+        app.start_loading(path);
+        app
+    }
+
+    /// Whether a document is still being opened.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    fn start_loading(&mut self, path: PathBuf) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(Document::open(&p));
+        });
+        self.loading = Some(Loading { path, started: Instant::now(), rx });
+    }
+
+    fn poll_loading(&mut self) {
+        let Some(loading) = &self.loading else { return };
+        let result = match loading.rx.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(anyhow::anyhow!("opening stopped unexpectedly")),
+        };
+        let Some(loading) = self.loading.take() else { return };
+        let path = loading.path;
+        match result {
+            Ok(doc) => {
+                self.doc = doc;
+                self.selected = None;
+                self.selection.clear();
+                self.find = Default::default();
+                self.list = Default::default();
+                self.details.reset();
+                self.view = TextView::default();
+                self.view.font_size = self.prefs.font_size;
+                self.prefs.recent.retain(|p| *p != path);
+                self.prefs.recent.insert(0, path.clone());
+                self.prefs.recent.truncate(10);
+                self.set_status(format!(
+                    "Opened {} ({}, {} annotations) in {:.2} s",
+                    path.display(),
+                    self.doc.store.meta.encoding,
+                    self.doc.store.spans().len(),
+                    loading.started.elapsed().as_secs_f64()
+                ));
+                self.offer_recovery();
+            }
+            // The current work stays open; the error is shown once.
+            Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -492,10 +584,13 @@ impl SorotApp {
             Command::MoveEndLeft => s.ranges[last].end = text.word_step(s.ranges[last].end(), false) as u32,
             _ => s.ranges[last].end = text.word_step(s.ranges[last].end(), true) as u32,
         }
-        // Skip the whitespace a word step lands on at the start.
+        // Skip the whitespace a word step lands on at either end.
         let r = s.ranges[first];
         let lead = text.slice(r).len() - text.slice(r).trim_start().len();
         s.ranges[first].start += lead as u32;
+        let r = s.ranges[last];
+        let trail = text.slice(r).len() - text.slice(r).trim_end().len();
+        s.ranges[last].end -= trail as u32;
         if s.ranges == span.ranges {
             return;
         }
@@ -505,31 +600,8 @@ impl SorotApp {
     }
 
     fn open(&mut self, ctx: &egui::Context, path: &Path) {
-        match Document::open(path) {
-            Ok(doc) => {
-                self.doc = doc;
-                self.selected = None;
-                self.selection.clear();
-                self.find = Default::default();
-                self.list = Default::default();
-                self.details.reset();
-                self.view = TextView::default();
-                self.view.font_size = self.prefs.font_size;
-                self.prefs.recent.retain(|p| p != path);
-                self.prefs.recent.insert(0, path.to_owned());
-                self.prefs.recent.truncate(10);
-                self.set_status(format!(
-                    "Opened {} ({}, {} annotations)",
-                    path.display(),
-                    self.doc.store.meta.encoding,
-                    self.doc.store.spans().len()
-                ));
-                self.offer_recovery();
-                ctx.request_repaint();
-            }
-            // The current work stays open; the error is shown once.
-            Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),
-        }
+        self.start_loading(path.to_owned());
+        ctx.request_repaint();
     }
 
     /// Writes the annotation file atomically and drops the recovery file.
@@ -638,6 +710,20 @@ impl SorotApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_native_dialog();
+        self.poll_loading();
+        if let Some(loading) = &self.loading {
+            let (path, secs) = (loading.path.display().to_string(), loading.started.elapsed().as_secs_f32());
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.centered_and_justified(|ui| {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(format!("Opening {path} … {secs:.1} s"));
+                    });
+                });
+            });
+            ctx.request_repaint_after(Duration::from_millis(50));
+            return;
+        }
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.doc.history.is_dirty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialog = Some(Dialog::Unsaved(dialogs::After::Quit));
@@ -661,6 +747,23 @@ impl SorotApp {
             if let Some((_, spans)) = out.clicked {
                 actions.push(Action::SetSelection(Vec::new()));
                 actions.push(Action::Select(spans.first().copied()));
+            }
+            if let Some((id, is_start, byte)) = out.boundary
+                && let Some(span) = self.doc.store.span(id)
+            {
+                let byte = self.doc.store.text().grapheme_floor(byte) as u32;
+                let mut s = span.clone();
+                let last = s.ranges.len() - 1;
+                if is_start {
+                    s.ranges[0].start = byte;
+                } else {
+                    s.ranges[last].end = byte;
+                }
+                if s.ranges != span.ranges {
+                    s.provenance.modified = Timestamp::now();
+                    let summary = format!("Moved a boundary of {} {id}", self.doc.store.label_name(s.label));
+                    actions.push(Action::Edit(Edit::ReplaceSpan(s), summary));
+                }
             }
             if let Some((a, b)) = out.dragged {
                 let text = self.doc.store.text();
@@ -736,10 +839,9 @@ impl eframe::App for SorotApp {
 
 /// Opens the window on `file`, or on the bundled sample.
 pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
-    let doc = match &file {
-        Some(path) => Document::open(path)?,
-        None => Document::sample(),
-    };
+    // A file given on the command line opens on a worker thread, so the
+    // window appears at once and shows progress.
+    let doc = if file.is_none() { Some(Document::sample()) } else { None };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 820.0])
@@ -754,12 +856,12 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
         Box::new(move |cc| {
             let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
             apply_theme(&cc.egui_ctx, prefs.theme);
-            let mut app = SorotApp::new(doc).with_prefs(prefs);
-            if let Some(path) = file {
-                app.prefs.recent.retain(|p| *p != path);
-                app.prefs.recent.insert(0, path);
-            }
-            Ok(Box::new(app))
+            let app = match (doc, file) {
+                (Some(doc), _) => SorotApp::new(doc),
+                (None, Some(path)) => SorotApp::opening(path),
+                (None, None) => SorotApp::new(Document::sample()),
+            };
+            Ok(Box::new(app.with_prefs(prefs)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))

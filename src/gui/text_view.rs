@@ -47,6 +47,9 @@ pub struct ViewOutput {
     pub clicked: Option<(usize, Vec<SpanId>)>,
     /// A finished drag selection, in raw bytes (before word snapping).
     pub dragged: Option<(usize, usize)>,
+    /// A boundary of the selected span dragged to a new byte:
+    /// (span, true for its start / false for its end, byte).
+    pub boundary: Option<(SpanId, bool, usize)>,
     /// Screen rects of visible spans, for arcs and hit tests.
     pub span_rects: HashMap<SpanId, Rect>,
 }
@@ -68,6 +71,8 @@ pub struct TextView {
     text_ptr: usize,
     /// Blocks drawn in the last frame and where.
     placed: Vec<(usize, Pos2)>,
+    /// A drag that moves a boundary of the selected span.
+    boundary_drag: Option<(SpanId, bool)>,
 }
 
 impl Default for TextView {
@@ -85,6 +90,7 @@ impl Default for TextView {
             pending_scroll: None,
             text_ptr: 0,
             placed: Vec::new(),
+            boundary_drag: None,
         }
     }
 }
@@ -342,12 +348,40 @@ impl TextView {
                 }
             }
             // Mouse: drag to select, click to pick.
+            // Handles at the ends of the selected span: drag them to move its boundaries.
+            let handles: Vec<(bool, Pos2)> = selected
+                .and_then(|id| store.span(id))
+                .map(|s| {
+                    let e = s.extent();
+                    [(true, e.start()), (false, e.end())]
+                        .into_iter()
+                        .filter_map(|(is_start, b)| self.screen_pos_of_byte(b).map(|p| (is_start, p - vec2(1.0, 0.0))))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let half = self.row_height() / 2.0;
+            for (_, p) in &handles {
+                painter.line_segment([*p - vec2(0.0, half), *p + vec2(0.0, half)], Stroke::new(3.0, text_color));
+            }
             let press_origin = ui.input(|i| i.pointer.press_origin());
             if response.drag_started()
-                && let Some(b) = press_origin.and_then(|p| self.byte_at_pos(p)).or(out.hover_byte)
+                && let Some(origin) = press_origin
             {
-                self.drag_anchor = Some(b);
-                self.drag_head = Some(b);
+                let grabbed =
+                    handles.iter().find(|(_, p)| (p.x - origin.x).abs() <= 6.0 && (p.y - origin.y).abs() <= half);
+                self.boundary_drag = grabbed.and_then(|(is_start, _)| selected.map(|id| (id, *is_start)));
+                if let Some(b) = self.byte_at_pos(origin).or(out.hover_byte)
+                    && self.boundary_drag.is_none()
+                {
+                    self.drag_anchor = Some(b);
+                    self.drag_head = Some(b);
+                }
+            }
+            if response.drag_stopped()
+                && let Some((id, is_start)) = self.boundary_drag.take()
+                && let Some(b) = out.hover_byte
+            {
+                out.boundary = Some((id, is_start, b));
             }
             if response.dragged()
                 && let Some(b) = out.hover_byte

@@ -381,13 +381,49 @@ fn syntax_problem(e: &ron::error::SpannedError) -> Problem {
     Problem { line: e.span.start.line.max(1), col: e.span.start.col.max(1), message: e.code.to_string() }
 }
 
+/// Finds where things are in the source, lazily: nothing is scanned unless
+/// a problem needs a position, so a valid file loads in linear time.
+struct Locator<'a> {
+    src: &'a str,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+    items: std::cell::RefCell<HashMap<&'static str, Vec<usize>>>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(src: &'a str) -> Self {
+        Self { src, line_starts: Default::default(), items: Default::default() }
+    }
+    fn line_col(&self, byte: usize) -> (usize, usize) {
+        let starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.src.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let line = starts.partition_point(|&s| s <= byte).saturating_sub(1);
+        let col = self.src.get(starts[line]..byte.min(self.src.len())).map_or(0, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+    fn top(&self, field: &str) -> (usize, usize) {
+        top_field_offset(self.src, field).map_or((1, 1), |i| self.line_col(i))
+    }
+    fn item(&self, section: &'static str, i: usize) -> (usize, usize) {
+        let offset = {
+            let mut items = self.items.borrow_mut();
+            let list = items.entry(section).or_insert_with(|| {
+                top_field_offset(self.src, section).map_or_else(Vec::new, |start| list_items_from(self.src, start, 1))
+            });
+            list.get(i).copied()
+        };
+        offset.map_or_else(|| self.top(section), |o| self.line_col(o))
+    }
+}
+
 /// Loads a `.sorot.ron` file's text into a store, checking everything:
 /// syntax, version, the text's hash, the schema, every quote, every id and
 /// every rule. All problems are reported, each with its line and column.
 pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
     let dto: FileDto = ron::from_str(src).map_err(|e| LoadError(vec![syntax_problem(&e)]))?;
     let mut problems = Vec::new();
-    let top = |field: &str| top_field_pos(src, field).unwrap_or((1, 1));
+    let loc = Locator::new(src);
+    let top = |field: &str| loc.top(field);
     if dto.format_version > FORMAT_VERSION || dto.format_version == 0 {
         let (line, col) = top("format_version");
         return Err(LoadError(vec![Problem {
@@ -415,9 +451,8 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             ),
         });
     }
-    let schema_pos = top("schema");
     for p in dto.schema.problems() {
-        let (line, col) = locate_schema_item(src, 0, &p.path).unwrap_or(schema_pos);
+        let (line, col) = locate_schema_item(src, 0, &p.path).unwrap_or_else(|| top("schema"));
         problems.push(Problem { line, col, message: format!("schema {p}") });
     }
     let meta = DocMeta {
@@ -455,9 +490,7 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
     }
     store.reserve_ids_below(dto.next_id.max(max_id.saturating_add(1)));
 
-    let entity_pos = item_positions(src, "entities");
     for (i, e) in dto.entities.into_iter().enumerate() {
-        let (line, col) = entity_pos.get(i).copied().unwrap_or((1, 1));
         let id = e.id;
         let entity = Entity {
             id: EntityId(e.id),
@@ -473,15 +506,16 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             },
         };
         if let Err(err) = store.apply(Edit::AddEntity(entity)) {
+            let (line, col) = loc.item("entities", i);
             problems.push(Problem { line, col, message: format!("entity #{id}: {err}") });
         }
     }
 
-    let span_pos = item_positions(src, "spans");
     for (i, s) in dto.spans.into_iter().enumerate() {
-        let (line, col) = span_pos.get(i).copied().unwrap_or((1, 1));
-        let mut push =
-            |message: String| problems.push(Problem { line, col, message: format!("span #{}: {message}", s.id) });
+        let mut push = |message: String| {
+            let (line, col) = loc.item("spans", i);
+            problems.push(Problem { line, col, message: format!("span #{}: {message}", s.id) })
+        };
         let Some(label) = schema.label_index(&s.label) else {
             push(format!(
                 "label {:?} is not in the schema (labels: {})",
@@ -541,11 +575,11 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
         }
     }
 
-    let rel_pos = item_positions(src, "relations");
     for (i, r) in dto.relations.into_iter().enumerate() {
-        let (line, col) = rel_pos.get(i).copied().unwrap_or((1, 1));
-        let mut push =
-            |message: String| problems.push(Problem { line, col, message: format!("relation #{}: {message}", r.id) });
+        let mut push = |message: String| {
+            let (line, col) = loc.item("relations", i);
+            problems.push(Problem { line, col, message: format!("relation #{}: {message}", r.id) })
+        };
         let Some(kind) = schema.relation_index(&r.kind) else {
             push(format!("relation type {:?} is not in the schema", r.kind));
             continue;
@@ -704,16 +738,6 @@ fn field_offset_at_depth(src: &str, field: &str, want_depth: usize, from: usize)
     found
 }
 
-fn top_field_pos(src: &str, field: &str) -> Option<(usize, usize)> {
-    top_field_offset(src, field).map(|i| line_col(src, i))
-}
-
-/// Positions of the items of the top-level list field `field`.
-fn item_positions(src: &str, field: &str) -> Vec<(usize, usize)> {
-    let Some(start) = top_field_offset(src, field) else { return Vec::new() };
-    list_items_from(src, start, 1).into_iter().map(|i| line_col(src, i)).collect()
-}
-
 /// Offsets of the items of the list that follows `start` (a field at `depth`).
 fn list_items_from(src: &str, start: usize, depth: usize) -> Vec<usize> {
     let mut items = Vec::new();
@@ -767,7 +791,8 @@ mod tests {
     fn item_positions_skip_strings_and_comments() {
         let src =
             "(\n  a: \"spans: [(\",\n  // spans: [\n  spans: [\n    (id: 1, q: \"])\"),\n    (id: 2, c: ']'),\n  ],\n)";
-        assert_eq!(item_positions(src, "spans"), vec![(5, 5), (6, 5)]);
-        assert_eq!(top_field_pos(src, "a"), Some((2, 3)));
+        let loc = Locator::new(src);
+        assert_eq!((loc.item("spans", 0), loc.item("spans", 1)), ((5, 5), (6, 5)));
+        assert_eq!(loc.top("a"), (2, 3));
     }
 }
