@@ -349,3 +349,16 @@ fn boundaries_move_by_keyboard_and_by_dragging() {
     h.run_steps(2);
     assert_eq!(quote(&h), "kata");
 }
+
+#[test]
+fn readme_lists_every_shortcut_from_the_command_table() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let table = sorot::gui::markdown_table();
+    assert!(readme.contains(&table), "README shortcut table is stale; it should contain:\n{table}");
+    // No two commands share a shortcut.
+    let mut seen = Vec::new();
+    for c in sorot::gui::Command::ALL {
+        assert!(!seen.contains(&c.shortcut()), "{c:?} reuses a shortcut");
+        seen.push(c.shortcut());
+    }
+}

@@ -71,7 +71,7 @@ impl Command {
             Command::NextAnnotation => "Next annotation",
             Command::PrevAnnotation => "Previous annotation",
             Command::ClearSelection => "Clear selection",
-            Command::AddFragment => "Add selection as a fragment",
+            Command::AddFragment => "Add the find match as a fragment",
             Command::MoveStartLeft => "Move start one word left",
             Command::MoveStartRight => "Move start one word right",
             Command::MoveEndLeft => "Move end one word left",
@@ -109,5 +109,59 @@ impl Command {
     pub fn is_plain(self) -> bool {
         let m = self.shortcut().modifiers;
         !m.command && !m.ctrl
+    }
+}
+
+/// The README's shortcut table, generated from the command table (a test
+/// checks that the README holds exactly this).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| action | shortcut |\n| --- | --- |\n");
+    let mut all: Vec<Command> = Command::ALL.to_vec();
+    all.sort_by_key(|c| c.order());
+    for cmd in all {
+        let sc = cmd.shortcut();
+        let mut keys = Vec::new();
+        if sc.modifiers.command || sc.modifiers.ctrl {
+            keys.push("Ctrl".to_string());
+        }
+        if sc.modifiers.alt {
+            keys.push("Alt".to_string());
+        }
+        if sc.modifiers.shift {
+            keys.push("Shift".to_string());
+        }
+        keys.push(sc.logical_key.name().to_string());
+        s.push_str(&format!("| {} | {} |\n", cmd.text(), keys.join("+")));
+    }
+    s
+}
+
+impl Command {
+    /// Menu order, for the documentation table.
+    fn order(self) -> usize {
+        [
+            Command::OpenArticle,
+            Command::OpenAnnotations,
+            Command::Save,
+            Command::SaveAs,
+            Command::Quit,
+            Command::Undo,
+            Command::Redo,
+            Command::Delete,
+            Command::Find,
+            Command::AddFragment,
+            Command::NextAnnotation,
+            Command::PrevAnnotation,
+            Command::ClearSelection,
+            Command::MoveStartLeft,
+            Command::MoveStartRight,
+            Command::MoveEndLeft,
+            Command::MoveEndRight,
+            Command::FontBigger,
+            Command::FontSmaller,
+        ]
+        .iter()
+        .position(|c| *c == self)
+        .unwrap_or(usize::MAX)
     }
 }

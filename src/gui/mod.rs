@@ -22,7 +22,7 @@ use crate::model::{
     ByteRange, Edit, History, Provenance, Ranges, Review, Schema, Span, SpanId, Store, Timestamp, schema::parse_color,
 };
 
-pub use commands::Command;
+pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
 pub use text_view::{TextView, split_blocks};
 
