@@ -211,6 +211,24 @@ fn mouse_selection_over_curly_quotes_and_emoji_gives_exact_bytes() {
     assert_eq!(sel.len(), 1);
     assert_eq!(&text[sel[0].as_range()], "menerima한국", "{sel:?}");
     assert_eq!(sel[0].start(), w);
+
+    // Shift+click extends the selection to the clicked word.
+    let end_word = text.find("end").unwrap();
+    let p = h.state().view.screen_pos_of_byte(end_word + 1).unwrap();
+    h.hover_at(p);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        let e = egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::SHIFT,
+        };
+        h.event_modifiers(e, Modifiers::SHIFT);
+    }
+    h.run_steps(2);
+    let sel = h.state().selection.clone();
+    assert_eq!(&text[sel[0].as_range()], "menerima한국 end", "{sel:?}");
 }
 
 #[test]

@@ -744,9 +744,17 @@ impl SorotApp {
             panels::find_bar(ui, self, &mut actions);
             let out = self.view.show(ui, &self.doc.store, &self.selection, self.selected);
             self.hover_byte = out.hover_byte;
-            if let Some((_, spans)) = out.clicked {
-                actions.push(Action::SetSelection(Vec::new()));
-                actions.push(Action::Select(spans.first().copied()));
+            if let Some((byte, spans)) = out.clicked {
+                if ui.input(|i| i.modifiers.shift) && !self.selection.is_empty() {
+                    // Shift+click extends the selection to the clicked word.
+                    let word = self.doc.store.text().snap_to_words(byte, byte);
+                    let start = self.selection.iter().map(|r| r.start).min().unwrap_or(word.start).min(word.start);
+                    let end = self.selection.iter().map(|r| r.end).max().unwrap_or(word.end).max(word.end);
+                    actions.push(Action::SetSelection(vec![ByteRange { start, end }]));
+                } else {
+                    actions.push(Action::SetSelection(Vec::new()));
+                    actions.push(Action::Select(spans.first().copied()));
+                }
             }
             if let Some((id, is_start, byte)) = out.boundary
                 && let Some(span) = self.doc.store.span(id)
