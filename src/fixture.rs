@@ -5,6 +5,8 @@
 
 use crate::model::*;
 
+const T0: Timestamp = Timestamp(1_700_000_000);
+
 /// A small deterministic generator (xorshift64*), enough for fixtures.
 pub struct Rng(u64);
 
@@ -120,20 +122,8 @@ pub fn store(bytes: usize, spans: usize, relations: usize, seed: u64) -> Store {
         } else {
             rng.below(labels) as u16
         };
-        let span = Span {
-            id: SpanId(store.alloc_id()),
-            label,
-            ranges: [ByteRange::new(start, end)].into_iter().collect(),
-            entity: None,
-            attributes: Default::default(),
-            note: None,
-            review: Review::default(),
-            provenance: Provenance {
-                author: author.clone(),
-                created: Timestamp(1_700_000_000),
-                modified: Timestamp(1_700_000_000),
-            },
-        };
+        let ranges = [ByteRange::new(start, end)].into_iter().collect();
+        let span = Span::new(SpanId(store.alloc_id()), label, ranges, Provenance::shared(author.clone(), T0));
         let id = span.id;
         if store.apply(Edit::AddSpan(span)).is_ok() {
             made += 1;
@@ -149,23 +139,11 @@ pub fn store(bytes: usize, spans: usize, relations: usize, seed: u64) -> Store {
         if sources.is_empty() {
             break;
         }
-        let rel = Relation {
-            id: RelationId(store.alloc_id()),
-            kind: said_by,
-            args: vec![
-                RoleArg { role: "claim".into(), target: Target::Span(claims[k]) },
-                RoleArg { role: "source".into(), target: Target::Span(sources[k % sources.len()]) },
-            ],
-            evidence: Vec::new(),
-            attributes: Default::default(),
-            note: None,
-            review: Review::default(),
-            provenance: Provenance {
-                author: author.clone(),
-                created: Timestamp(1_700_000_000),
-                modified: Timestamp(1_700_000_000),
-            },
-        };
+        let args = vec![
+            RoleArg { role: "claim".into(), target: Target::Span(claims[k]) },
+            RoleArg { role: "source".into(), target: Target::Span(sources[k % sources.len()]) },
+        ];
+        let rel = Relation::new(RelationId(store.alloc_id()), said_by, args, Provenance::shared(author.clone(), T0));
         let _ = store.apply(Edit::AddRelation(rel));
     }
     store

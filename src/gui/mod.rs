@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::io;
 use crate::model::{
-    ByteRange, Edit, History, Provenance, Ranges, Review, Schema, Span, SpanId, Store, Timestamp, schema::parse_color,
+    ByteRange, Edit, History, Provenance, Ranges, Schema, Span, SpanId, Store, Timestamp, schema::parse_color,
 };
 
 pub use commands::{Command, markdown_table};
@@ -547,16 +547,7 @@ impl SorotApp {
             }
         }
         let id = SpanId(self.doc.store.alloc_id());
-        let span = Span {
-            id,
-            label,
-            ranges,
-            entity: None,
-            attributes: Default::default(),
-            note: None,
-            review: Review::default(),
-            provenance: Provenance::new(&self.prefs.annotator, Self::now()),
-        };
+        let span = Span::new(id, label, ranges, Provenance::new(&self.prefs.annotator, Self::now()));
         let quote = self.doc.store.quote(&span);
         let summary = format!("Created {label_name} {id} “{}”", short(&quote));
         match self.doc.history.apply(&mut self.doc.store, Edit::AddSpan(span), summary.clone()) {

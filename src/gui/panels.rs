@@ -251,16 +251,8 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                     .map(|r| {
                         let id = SpanId(store_ids);
                         store_ids += 1;
-                        Edit::AddSpan(crate::model::Span {
-                            id,
-                            label,
-                            ranges: [*r].into_iter().collect(),
-                            entity: None,
-                            attributes: Default::default(),
-                            note: None,
-                            review: Default::default(),
-                            provenance: crate::model::Provenance::new(&author, now),
-                        })
+                        let prov = crate::model::Provenance::new(&author, now);
+                        Edit::AddSpan(crate::model::Span::new(id, label, [*r].into_iter().collect(), prov))
                     })
                     .collect();
                 let summary = format!(

@@ -80,7 +80,11 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn new(author: &str, now: Timestamp) -> Self {
-        Self { author: author.into(), created: now, modified: now }
+        Self::shared(author.into(), now)
+    }
+    /// With an author name shared between many annotations.
+    pub fn shared(author: Arc<str>, now: Timestamp) -> Self {
+        Self { author, created: now, modified: now }
     }
 }
 
@@ -103,6 +107,20 @@ pub struct Span {
 }
 
 impl Span {
+    /// A span with no entity link, attributes, note or review yet.
+    pub fn new(id: SpanId, label: u16, ranges: Ranges, provenance: Provenance) -> Self {
+        Self {
+            id,
+            label,
+            ranges,
+            entity: None,
+            attributes: Attributes::new(),
+            note: None,
+            review: Review::default(),
+            provenance,
+        }
+    }
+
     /// The covering range: from the first range's start to the last one's end.
     pub fn extent(&self) -> ByteRange {
         let first = self.ranges.first().copied().unwrap_or_default();
@@ -166,6 +184,20 @@ pub struct Relation {
 }
 
 impl Relation {
+    /// A relation with no evidence, attributes, note or review yet.
+    pub fn new(id: RelationId, kind: u16, args: Vec<RoleArg>, provenance: Provenance) -> Self {
+        Self {
+            id,
+            kind,
+            args,
+            evidence: Vec::new(),
+            attributes: Attributes::new(),
+            note: None,
+            review: Review::default(),
+            provenance,
+        }
+    }
+
     pub fn uses_span(&self, id: SpanId) -> bool {
         self.args.iter().any(|a| a.target == Target::Span(id)) || self.evidence.contains(&id)
     }

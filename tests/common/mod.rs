@@ -40,16 +40,8 @@ impl Builder<'_> {
     pub fn span(&mut self, label: &str, range: ByteRange, attrs: &[(&str, AttrValue)]) -> SpanId {
         let id = SpanId(self.store.alloc_id());
         let label = self.store.schema().label_index(label).expect("label") as u16;
-        let span = Span {
-            id,
-            label,
-            ranges: [range].into_iter().collect(),
-            entity: None,
-            attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
-            note: None,
-            review: Review::default(),
-            provenance: Provenance::new(self.author, T0),
-        };
+        let mut span = Span::new(id, label, [range].into_iter().collect(), Provenance::new(self.author, T0));
+        span.attributes = attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         self.store.apply(Edit::AddSpan(span)).expect("add span");
         id
     }
@@ -83,16 +75,11 @@ impl Builder<'_> {
         attrs: &[(&str, AttrValue)],
     ) -> Result<RelationId, EditError> {
         let id = RelationId(self.store.alloc_id());
-        let rel = Relation {
-            id,
-            kind: self.store.schema().relation_index(kind).expect("relation type") as u16,
-            args: args.iter().map(|(r, t)| RoleArg { role: r.to_string(), target: *t }).collect(),
-            evidence: evidence.to_vec(),
-            attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
-            note: None,
-            review: Review::default(),
-            provenance: Provenance::new(self.author, T0),
-        };
+        let kind = self.store.schema().relation_index(kind).expect("relation type") as u16;
+        let args = args.iter().map(|(r, t)| RoleArg { role: r.to_string(), target: *t }).collect();
+        let mut rel = Relation::new(id, kind, args, Provenance::new(self.author, T0));
+        rel.evidence = evidence.to_vec();
+        rel.attributes = attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         self.store.apply(Edit::AddRelation(rel))?;
         Ok(id)
     }
