@@ -316,3 +316,39 @@ fn bad_spans_are_refused() {
     assert_eq!(store.spans_at(13), vec![id]);
     assert_eq!(store.spans_at(10), vec![]);
 }
+
+#[test]
+fn link_all_mentions_links_existing_spans_and_creates_missing_ones() {
+    let mut store = common::build_sample(&common::sample_article());
+    let russia = store.entities().find(|e| e.name == "Russia").unwrap().id;
+    let country = store.schema().label_index("Country").unwrap() as u16;
+    let before = store.mentions_of(russia).len();
+    let rusia = store.occurrences("Rusia").len();
+    let moskow = store.occurrences("Moskow").len();
+    assert_eq!(moskow, 1);
+    // "Rusia," and "Rusia." count; "Rusianya" would not.
+    assert!(rusia >= 10, "{rusia}");
+    let edits = store.link_all_edits(russia, country, "t", common::T0);
+    assert_eq!(edits.len(), rusia + moskow - before);
+    let inverse = store.apply(Edit::Batch(edits)).unwrap();
+    let mentions = store.mentions_of(russia);
+    assert_eq!(mentions.len(), rusia + moskow);
+    assert!(mentions.iter().all(|id| ["Rusia", "Moskow"].contains(&store.quote(store.span(*id).unwrap()).as_str())));
+    store.apply(inverse).unwrap();
+    assert_eq!(store.mentions_of(russia).len(), before);
+}
+
+#[test]
+fn candidates_are_the_nearest_spans_that_fit_the_role() {
+    let store = common::build_sample(&common::sample_article());
+    let claim = store.spans().find(|s| store.quote(s).starts_with("Putin memberi Kim")).unwrap();
+    let said_by = store.schema().relation_types.iter().find(|r| r.name == "said_by").unwrap();
+    let near = store.candidates(&said_by.roles[1].accepts, claim.start(), &[claim.id]);
+    assert_eq!(store.quote(store.span(near[0]).unwrap()), "juru bicara Kremlin, Dmitry Peskov");
+    let types: Vec<String> = store
+        .relation_types_for(Target::Span(claim.id))
+        .iter()
+        .map(|(k, _)| store.schema().relation_types[*k as usize].name.clone())
+        .collect();
+    assert_eq!(types, ["said_by", "reported_by", "about", "warning"]);
+}

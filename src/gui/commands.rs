@@ -24,6 +24,12 @@ pub enum Command {
     MoveEndRight,
     FontBigger,
     FontSmaller,
+    NewRelation,
+    AssignSource,
+    AssignCue,
+    AssignOutlet,
+    LinkEntity,
+    ToggleArcs,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -36,6 +42,11 @@ const ALT_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::ALT };
 impl Command {
     /// In the order shortcuts are checked (more modifiers first).
     pub const ALL: &'static [Command] = &[
+        Command::ToggleArcs,
+        Command::AssignSource,
+        Command::AssignCue,
+        Command::AssignOutlet,
+        Command::LinkEntity,
         Command::SaveAs,
         Command::Redo,
         Command::OpenAnnotations,
@@ -55,6 +66,7 @@ impl Command {
         Command::PrevAnnotation,
         Command::NextAnnotation,
         Command::ClearSelection,
+        Command::NewRelation,
     ];
 
     pub fn text(self) -> &'static str {
@@ -78,6 +90,12 @@ impl Command {
             Command::MoveEndRight => "Move end one word right",
             Command::FontBigger => "Bigger text",
             Command::FontSmaller => "Smaller text",
+            Command::NewRelation => "New relation from the selection",
+            Command::AssignSource => "Claim: assign the nearest source (said_by)",
+            Command::AssignCue => "Claim: assign the nearest cue",
+            Command::AssignOutlet => "Claim: assign the nearest outlet (reported_by)",
+            Command::LinkEntity => "Link the selection to an entity",
+            Command::ToggleArcs => "Show all relation arcs",
         }
     }
 
@@ -102,6 +120,12 @@ impl Command {
             Command::MoveEndRight => sc(ALT_SHIFT, Key::ArrowRight),
             Command::FontBigger => sc(Modifiers::COMMAND, Key::Equals),
             Command::FontSmaller => sc(Modifiers::COMMAND, Key::Minus),
+            Command::NewRelation => sc(Modifiers::NONE, Key::R),
+            Command::AssignSource => sc(Modifiers::COMMAND, Key::Num1),
+            Command::AssignCue => sc(Modifiers::COMMAND, Key::Num2),
+            Command::AssignOutlet => sc(Modifiers::COMMAND, Key::Num3),
+            Command::LinkEntity => sc(Modifiers::COMMAND, Key::E),
+            Command::ToggleArcs => sc(Modifiers::COMMAND, Key::R),
         }
     }
 
@@ -157,6 +181,12 @@ impl Command {
             Command::MoveStartRight,
             Command::MoveEndLeft,
             Command::MoveEndRight,
+            Command::NewRelation,
+            Command::AssignSource,
+            Command::AssignCue,
+            Command::AssignOutlet,
+            Command::LinkEntity,
+            Command::ToggleArcs,
             Command::FontBigger,
             Command::FontSmaller,
         ]

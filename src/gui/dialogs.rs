@@ -21,10 +21,18 @@ pub enum After {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
-    Path { purpose: PathPurpose, text: String },
+    Path {
+        purpose: PathPurpose,
+        text: String,
+    },
     Unsaved(After),
     Recover(PathBuf),
     Error(String),
+    /// Preview of "link all matching mentions" for an entity.
+    LinkAll {
+        entity: crate::model::EntityId,
+        edits: Vec<crate::model::Edit>,
+    },
 }
 
 impl Dialog {
@@ -147,6 +155,28 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                     if ui.button("Discard recovered work").clicked() {
                         let _ = std::fs::remove_file(&path);
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            }
+            Dialog::LinkAll { entity, edits } => {
+                let store = &app.doc.store;
+                let name = store.entity(entity).map_or(String::new(), |e| e.name.clone());
+                ui.heading(format!("Link all mentions of {name}"));
+                let new = edits.iter().filter(|e| matches!(e, crate::model::Edit::AddSpan(_))).count();
+                ui.label(format!("{new} new mentions, {} existing spans to link:", edits.len() - new));
+                for line in super::relations::preview_lines(store, &edits, 12) {
+                    ui.weak(line);
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("Apply").clicked() {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::Edit(
+                            crate::model::Edit::Batch(edits.clone()),
+                            format!("Linked {} mentions to {name}", edits.len()),
+                        ));
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                         actions.push(Action::CloseDialog);
                     }
                 });

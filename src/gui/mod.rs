@@ -9,6 +9,7 @@
 mod commands;
 mod dialogs;
 mod panels;
+mod relations;
 mod text_view;
 
 use std::path::{Path, PathBuf};
@@ -19,11 +20,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::io;
 use crate::model::{
-    ByteRange, Edit, History, Provenance, Ranges, Schema, Span, SpanId, Store, Timestamp, schema::parse_color,
+    ByteRange, Edit, Entity, EntityId, History, Provenance, Ranges, RelationId, Schema, Span, SpanId, Store, Target,
+    Timestamp, schema::parse_color,
 };
 
 pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
+pub use relations::Draft;
 pub use text_view::{TextView, split_blocks};
 
 /// The bundled sample article and its annotations, used when Sorot starts
@@ -205,6 +208,19 @@ pub enum Action {
     ForceQuit,
     SetTheme(ThemePref),
     Restore(PathBuf),
+    /// Start building a relation from a target (or the selected span).
+    StartDraft(Option<Target>),
+    DraftKind(u16),
+    DraftPick(Target),
+    DraftNext,
+    CancelDraft,
+    SelectRelation(Option<RelationId>),
+    /// Show what "link all matching mentions" would do for an entity.
+    PreviewLinkAll(EntityId),
+    CreateEntity,
+    LinkTo(EntityId),
+    CreateAndLink,
+    CancelLink,
 }
 
 pub struct SorotApp {
@@ -226,6 +242,14 @@ pub struct SorotApp {
     native_dialog: Option<std::sync::mpsc::Receiver<(PathPurpose, Option<PathBuf>)>>,
     /// A document being opened on a worker thread.
     loading: Option<Loading>,
+    /// A relation being built.
+    pub draft: Option<Draft>,
+    pub selected_relation: Option<RelationId>,
+    pub show_all_arcs: bool,
+    pub entity_form: relations::EntityForm,
+    /// The query of the link-to-entity bar, while it is open.
+    pub link_query: Option<String>,
+    link_focus: bool,
     pending: Vec<Action>,
 }
 
@@ -254,6 +278,12 @@ impl SorotApp {
             allow_close: false,
             native_dialog: None,
             loading: None,
+            draft: None,
+            selected_relation: None,
+            show_all_arcs: false,
+            entity_form: Default::default(),
+            link_query: None,
+            link_focus: false,
             pending: Vec::new(),
         };
         app.view.font_size = app.prefs.font_size;
@@ -323,6 +353,11 @@ impl SorotApp {
             // The current work stays open; the error is shown once.
             Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),
         }
+    }
+
+    /// The first byte of the text drawn in the last frame.
+    pub fn view_first_visible_byte(&self) -> Option<usize> {
+        self.view.first_visible_byte()
     }
 
     pub fn store(&self) -> &Store {
@@ -405,6 +440,107 @@ impl SorotApp {
                 self.prefs.theme = t;
                 apply_theme(ctx, t);
             }
+            Action::StartDraft(origin) => self.start_draft(origin),
+            Action::DraftKind(k) => self.draft_kind(k),
+            Action::DraftPick(t) => self.draft_pick(t),
+            Action::DraftNext => self.draft_next(),
+            Action::CancelDraft => {
+                self.draft = None;
+                self.set_status("Relation cancelled");
+            }
+            Action::SelectRelation(id) => {
+                self.selected_relation = id;
+                let first = id.and_then(|r| self.doc.store.relation(r)).and_then(|r| {
+                    r.args.iter().chain(std::iter::empty()).find_map(|a| match a.target {
+                        Target::Span(s) => Some(s),
+                        Target::Entity(e) => self.doc.store.mentions_of(e).first().copied(),
+                    })
+                });
+                if let Some(span) = first.and_then(|s| self.doc.store.span(s)) {
+                    self.view.scroll_to(span.start());
+                }
+            }
+            Action::PreviewLinkAll(entity) => {
+                let store = &self.doc.store;
+                let Some(e) = store.entity(entity) else { return };
+                let label =
+                    store.mentions_of(entity).first().and_then(|m| store.span(*m)).map(|s| s.label).or_else(|| {
+                        store
+                            .schema()
+                            .labels
+                            .iter()
+                            .position(|l| l.entity_type.as_deref() == Some(e.kind.as_str()))
+                            .map(|i| i as u16)
+                    });
+                let Some(label) = label else {
+                    self.set_status(format!("No label links to {} entities", e.kind));
+                    return;
+                };
+                let edits = self.doc.store.link_all_edits(entity, label, &self.prefs.annotator, Timestamp::now());
+                if edits.is_empty() {
+                    self.set_status("Every matching mention is already linked");
+                } else {
+                    self.dialog = Some(Dialog::LinkAll { entity, edits });
+                }
+            }
+            Action::CreateEntity => {
+                let f = &self.entity_form;
+                let entity = Entity {
+                    id: EntityId(self.doc.store.alloc_id()),
+                    name: f.name.trim().to_owned(),
+                    kind: f.kind.clone(),
+                    aliases: f.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+                    external_id: Some(f.external_id.trim().to_owned()).filter(|q| !q.is_empty()),
+                    note: None,
+                    provenance: Provenance::new(&self.prefs.annotator, Timestamp::now()),
+                };
+                let summary = format!("Created entity {}", entity.name);
+                if self.doc.history.apply(&mut self.doc.store, Edit::AddEntity(entity), summary.clone()).is_ok() {
+                    self.entity_form = Default::default();
+                    self.set_status(summary);
+                } else {
+                    self.set_status("An entity needs a name and a type");
+                }
+            }
+            Action::LinkTo(entity) => {
+                if let Some(mut span) = self.selected.and_then(|id| self.doc.store.span(id)).cloned() {
+                    span.entity = Some(entity);
+                    span.provenance.modified = Timestamp::now();
+                    let name = self.doc.store.entity(entity).map_or(String::new(), |e| e.name.clone());
+                    self.edit(Edit::ReplaceSpan(span), format!("Linked to {name}"));
+                }
+                self.link_query = None;
+            }
+            Action::CreateAndLink => {
+                let store = &self.doc.store;
+                let Some(span) = self.selected.and_then(|id| store.span(id)).cloned() else { return };
+                let quote = store.quote(&span);
+                let query = self.link_query.clone().unwrap_or_default();
+                let name = if query.trim().is_empty() { quote.clone() } else { query.trim().to_owned() };
+                let Some(kind) = store.schema().label(span.label as usize).and_then(|l| l.entity_type.clone()) else {
+                    self.set_status(format!("{} mentions do not link to entities", store.label_name(span.label)));
+                    return;
+                };
+                let id = EntityId(self.doc.store.alloc_id());
+                let aliases = if quote != name { vec![quote] } else { Vec::new() };
+                let entity = Entity {
+                    id,
+                    name: name.clone(),
+                    kind,
+                    aliases,
+                    external_id: None,
+                    note: None,
+                    provenance: Provenance::new(&self.prefs.annotator, Timestamp::now()),
+                };
+                let mut linked = span;
+                linked.entity = Some(id);
+                self.edit(
+                    Edit::Batch(vec![Edit::AddEntity(entity), Edit::ReplaceSpan(linked)]),
+                    format!("Created entity {name} and linked it"),
+                );
+                self.link_query = None;
+            }
+            Action::CancelLink => self.link_query = None,
             Action::Restore(rec) => match io::load_annotations(&rec) {
                 Ok(store) => {
                     self.doc.store = store;
@@ -508,6 +644,19 @@ impl SorotApp {
             Command::MoveStartLeft | Command::MoveStartRight | Command::MoveEndLeft | Command::MoveEndRight => {
                 self.move_boundary(cmd)
             }
+            Command::NewRelation => self.start_draft(None),
+            Command::AssignSource => self.attribute("source"),
+            Command::AssignCue => self.attribute("cue"),
+            Command::AssignOutlet => self.attribute("outlet"),
+            Command::LinkEntity => {
+                if self.selected.is_some() {
+                    self.link_query = Some(String::new());
+                    self.link_focus = true;
+                } else {
+                    self.set_status("Select a mention first, then press Ctrl+E");
+                }
+            }
+            Command::ToggleArcs => self.show_all_arcs = !self.show_all_arcs,
             Command::FontBigger | Command::FontSmaller => {
                 let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };
                 self.prefs.font_size = (self.prefs.font_size + d).clamp(9.0, 40.0);
@@ -666,6 +815,11 @@ impl SorotApp {
         if self.dialog.is_some() {
             return;
         }
+        let mut draft_actions = Vec::new();
+        if relations::draft_keys(ctx, self, &mut draft_actions) {
+            self.pending.extend(draft_actions);
+            return;
+        }
         let typing = ctx.egui_wants_keyboard_input();
         for &cmd in Command::ALL {
             if cmd.is_plain() && typing && cmd != Command::ClearSelection {
@@ -733,8 +887,22 @@ impl SorotApp {
         panels::side_panel(ui, self, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {
             panels::find_bar(ui, self, &mut actions);
+            relations::draft_bar(ui, self, &mut actions);
+            relations::link_bar(ui, self, &mut actions);
             let out = self.view.show(ui, &self.doc.store, &self.selection, self.selected);
             self.hover_byte = out.hover_byte;
+            let mut focus: Vec<SpanId> = out.hovered_spans.clone();
+            focus.extend(self.selected);
+            relations::arcs(ui, self, &out.span_rects, &focus, &mut actions);
+            if self.draft.is_some()
+                && let Some((_, spans)) = &out.clicked
+            {
+                // While building a relation, a click picks the highlight.
+                if let Some(first) = spans.first() {
+                    actions.push(Action::DraftPick(Target::Span(*first)));
+                }
+                return;
+            }
             if let Some((byte, spans)) = out.clicked {
                 if ui.input(|i| i.modifiers.shift) && !self.selection.is_empty() {
                     // Shift+click extends the selection to the clicked word.

@@ -324,6 +324,9 @@ pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Actio
     egui::Panel::right("side").default_size(360.0).resizable(true).show(ui, |ui| {
         details(ui, app, actions);
         ui.separator();
+        super::relations::relations_panel(ui, app, actions);
+        super::relations::entities_panel(ui, app, actions);
+        ui.separator();
         annotation_list(ui, app, actions);
     });
 }
@@ -413,6 +416,39 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     }
     if let Some(entity) = span.entity.and_then(|e| store.entity(e)) {
         ui.label(format!("Refers to: {} ({})", entity.name, entity.kind));
+    }
+    if def.name == "Claim" {
+        // Attribution at a glance.
+        let role_of = |rel: &str, role: &str| -> String {
+            let k = schema.relation_index(rel).map(|k| k as u16);
+            store
+                .relations()
+                .filter(|r| Some(r.kind) == k && r.targets("claim").any(|t| t == crate::model::Target::Span(span.id)))
+                .flat_map(|r| r.targets(role).collect::<Vec<_>>())
+                .map(|t| super::relations::target_text(store, t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let or_dash = |s: String| if s.is_empty() { "—".to_string() } else { s };
+        let cue = [role_of("said_by", "cue"), role_of("reported_by", "cue")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        egui::Grid::new("attribution").num_columns(2).show(ui, |ui| {
+            ui.label("Source");
+            ui.label(or_dash(role_of("said_by", "source")));
+            ui.end_row();
+            ui.label("Cue");
+            ui.label(or_dash(cue));
+            ui.end_row();
+            ui.label("Outlet");
+            ui.label(or_dash(role_of("reported_by", "outlet")));
+            ui.end_row();
+            ui.label("Certainty");
+            ui.label(or_dash(span.attributes.get("certainty").map(ToString::to_string).unwrap_or_default()));
+            ui.end_row();
+        });
     }
     for rid in store.relations_using_span(span.id) {
         if let Some(rel) = store.relation(rid) {

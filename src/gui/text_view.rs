@@ -154,6 +154,11 @@ impl TextView {
         })
     }
 
+    /// The first byte of the blocks drawn in the last frame.
+    pub fn first_visible_byte(&self) -> Option<usize> {
+        self.placed.first().map(|(bi, _)| self.blocks[*bi].start())
+    }
+
     /// The caret byte nearest to a screen point, over the blocks drawn last.
     pub fn byte_at_pos(&self, p: Pos2) -> Option<usize> {
         self.placed.iter().find_map(|&(bi, pos)| {

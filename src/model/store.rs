@@ -242,6 +242,89 @@ impl Store {
         self.spans.values().filter(|s| s.entity == Some(id)).map(|s| s.id).collect()
     }
 
+    /// Spans that may fill a role accepting `accepts`, nearest to `near` first.
+    pub fn candidates(&self, accepts: &[String], near: usize, exclude: &[SpanId]) -> Vec<SpanId> {
+        let mut v: Vec<(usize, SpanId)> = self
+            .spans
+            .values()
+            .filter(|s| !exclude.contains(&s.id) && self.target_fits(Target::Span(s.id), accepts))
+            .map(|s| (s.start().abs_diff(near), s.id))
+            .collect();
+        v.sort_unstable();
+        v.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Relation types with a role that `target` can fill: (type index, role name).
+    pub fn relation_types_for(&self, target: Target) -> Vec<(u16, String)> {
+        self.schema
+            .relation_types
+            .iter()
+            .enumerate()
+            .filter_map(|(i, rt)| {
+                rt.roles.iter().find(|r| self.target_fits(target, &r.accepts)).map(|r| (i as u16, r.name.clone()))
+            })
+            .collect()
+    }
+
+    /// Whole-word occurrences of `needle` in the text.
+    pub fn occurrences(&self, needle: &str) -> Vec<ByteRange> {
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        let text = self.text.as_str();
+        let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        text.match_indices(needle)
+            .filter(|(i, m)| !is_word(text[..*i].chars().next_back()) && !is_word(text[i + m.len()..].chars().next()))
+            .map(|(i, m)| ByteRange::new(i, i + m.len()))
+            .collect()
+    }
+
+    /// The edits that link every mention of an entity's name or aliases to
+    /// it: existing spans with that exact text are linked, unannotated
+    /// occurrences become new spans with `label`. Ids are taken from the
+    /// store's counter.
+    pub fn link_all_edits(&mut self, entity: EntityId, label: u16, author: &str, now: Timestamp) -> Vec<Edit> {
+        let Some(e) = self.entities.get(&entity) else { return Vec::new() };
+        let names: Vec<String> = std::iter::once(e.name.clone()).chain(e.aliases.iter().cloned()).collect();
+        let mut edits = Vec::new();
+        let mut claimed: Vec<ByteRange> = Vec::new();
+        for name in &names {
+            for r in self.occurrences(name) {
+                if claimed.iter().any(|c| c.overlaps(r)) {
+                    continue;
+                }
+                let same: Vec<SpanId> = self
+                    .spans_overlapping(r)
+                    .into_iter()
+                    .filter(|id| self.spans.get(id).is_some_and(|s| s.ranges.len() == 1 && s.ranges[0] == r))
+                    .collect();
+                let linkable = same.iter().find_map(|id| {
+                    let s = self.spans.get(id)?;
+                    let fits = self.schema.label(s.label as usize).is_some_and(|l| l.entity_type.is_some());
+                    fits.then_some(s)
+                });
+                match linkable {
+                    Some(s) if s.entity == Some(entity) => {}
+                    Some(s) => {
+                        let mut s = s.clone();
+                        s.entity = Some(entity);
+                        s.provenance.modified = now;
+                        edits.push(Edit::ReplaceSpan(s));
+                    }
+                    None if same.is_empty() => {
+                        let id = SpanId(self.alloc_id());
+                        let mut span = Span::new(id, label, [r].into_iter().collect(), Provenance::new(author, now));
+                        span.entity = Some(entity);
+                        edits.push(Edit::AddSpan(span));
+                    }
+                    None => {}
+                }
+                claimed.push(r);
+            }
+        }
+        edits
+    }
+
     // ----- rules ---------------------------------------------------------
 
     /// Checks a span against the text, the schema and the store.

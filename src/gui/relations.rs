@@ -1,0 +1,727 @@
+//! Relations and entities in the window: the relation chooser (role by
+//! role, then evidence), one-key attribution for claims, linking mentions
+//! to entities, arcs over the text, and the relations and entities panels.
+
+use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
+
+use super::{Action, SorotApp, short};
+use crate::model::*;
+
+/// A relation being built: its type, the arguments so far, the role to
+/// fill next (`role == roles.len()` means evidence).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub origin: Target,
+    pub kind: Option<u16>,
+    pub args: Vec<RoleArg>,
+    pub role: usize,
+    pub evidence: Vec<SpanId>,
+    pub entity_query: String,
+}
+
+/// The text of a target for lists and messages.
+pub fn target_text(store: &Store, t: Target) -> String {
+    match t {
+        Target::Span(id) => store
+            .span(id)
+            .map_or(format!("{id}"), |s| format!("{} {id} “{}”", store.label_name(s.label), short(&store.quote(s)))),
+        Target::Entity(id) => store.entity(id).map_or(format!("{id}"), |e| format!("{} ({})", e.name, e.kind)),
+    }
+}
+
+fn target_start(store: &Store, t: Target) -> usize {
+    match t {
+        Target::Span(id) => store.span(id).map_or(0, Span::start),
+        Target::Entity(id) => store.mentions_of(id).first().and_then(|m| store.span(*m)).map_or(0, Span::start),
+    }
+}
+
+impl Draft {
+    pub fn new(origin: Target) -> Self {
+        Draft { origin, kind: None, args: Vec::new(), role: 0, evidence: Vec::new(), entity_query: String::new() }
+    }
+
+    fn rt<'a>(&self, store: &'a Store) -> Option<&'a RelationTypeDef> {
+        self.kind.and_then(|k| store.relation_type(k))
+    }
+
+    /// Candidates for the current step: spans nearest to the origin.
+    pub fn candidates(&self, store: &Store) -> Vec<SpanId> {
+        let Some(rt) = self.rt(store) else { return Vec::new() };
+        let near = target_start(store, self.origin);
+        let used: Vec<SpanId> = self
+            .args
+            .iter()
+            .filter_map(|a| match a.target {
+                Target::Span(id) => Some(id),
+                Target::Entity(_) => None,
+            })
+            .chain(self.evidence.iter().copied())
+            .collect();
+        let accepts: &[String] = match rt.roles.get(self.role) {
+            Some(role) => &role.accepts,
+            None => &rt.evidence,
+        };
+        let mut c = store.candidates(accepts, near, &used);
+        c.truncate(9);
+        c
+    }
+
+    /// Entities that fit the current role and match the query.
+    pub fn entity_candidates(&self, store: &Store) -> Vec<EntityId> {
+        let Some(role) = self.rt(store).and_then(|rt| rt.roles.get(self.role)) else { return Vec::new() };
+        let q = self.entity_query.to_lowercase();
+        store
+            .entities()
+            .filter(|e| store.target_fits(Target::Entity(e.id), &role.accepts))
+            .filter(|e| {
+                q.is_empty()
+                    || e.name.to_lowercase().contains(&q)
+                    || e.aliases.iter().any(|a| a.to_lowercase().contains(&q))
+            })
+            .map(|e| e.id)
+            .collect()
+    }
+}
+
+impl SorotApp {
+    /// Starts a relation from the selected span (or a given target).
+    pub(super) fn start_draft(&mut self, origin: Option<Target>) {
+        let Some(origin) = origin.or(self.selected.map(Target::Span)) else {
+            self.status = "Select an annotation first, then press R".into();
+            return;
+        };
+        if self.doc.store.relation_types_for(origin).is_empty() {
+            self.status = format!("No relation type takes {}", target_text(&self.doc.store, origin));
+            return;
+        }
+        self.draft = Some(Draft::new(origin));
+    }
+
+    /// Picks the relation type; the origin fills the first role that accepts it.
+    pub(super) fn draft_kind(&mut self, kind: u16) {
+        let store = &self.doc.store;
+        let Some(d) = self.draft.as_mut() else { return };
+        let Some((_, role)) = store.relation_types_for(d.origin).into_iter().find(|(k, _)| *k == kind) else {
+            return;
+        };
+        let Some(rt) = store.relation_type(kind) else { return };
+        d.kind = Some(kind);
+        d.args = vec![RoleArg { role: role.clone(), target: d.origin }];
+        d.role = rt.roles.iter().position(|r| r.name != role).unwrap_or(rt.roles.len());
+        self.skip_filled_roles();
+    }
+
+    fn skip_filled_roles(&mut self) {
+        let store = &self.doc.store;
+        let Some(d) = self.draft.as_mut() else { return };
+        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
+        while let Some(role) = rt.roles.get(d.role) {
+            let filled = d.args.iter().any(|a| a.role == role.name);
+            if filled && !role.many {
+                d.role += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Fills the current role (or adds evidence) with a target, if it fits.
+    pub(super) fn draft_pick(&mut self, target: Target) {
+        let store = &self.doc.store;
+        let Some(d) = self.draft.as_mut() else { return };
+        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
+        match rt.roles.get(d.role) {
+            Some(role) => {
+                if !store.target_fits(target, &role.accepts) {
+                    self.status = format!(
+                        "{} cannot be the {} of {}: {}",
+                        target_text(store, target),
+                        role.name,
+                        rt.name,
+                        relation_rule(rt)
+                    );
+                    return;
+                }
+                d.args.push(RoleArg { role: role.name.clone(), target });
+                d.entity_query.clear();
+                if !role.many {
+                    d.role += 1;
+                }
+                self.skip_filled_roles();
+            }
+            None => match target {
+                Target::Span(id) if store.target_fits(target, &rt.evidence) => {
+                    if !d.evidence.contains(&id) {
+                        d.evidence.push(id);
+                    }
+                }
+                _ => {
+                    self.status = format!(
+                        "{} cannot be evidence for {}: evidence must be {}",
+                        target_text(store, target),
+                        rt.name,
+                        rt.evidence.join(" or ")
+                    )
+                }
+            },
+        }
+        self.finish_draft_if_done();
+    }
+
+    /// Enter: skips an optional (or filled `many`) role, or finishes.
+    pub(super) fn draft_next(&mut self) {
+        let store = &self.doc.store;
+        let Some(d) = self.draft.as_mut() else { return };
+        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
+        match rt.roles.get(d.role) {
+            Some(role) if role.optional || d.args.iter().any(|a| a.role == role.name) => {
+                d.role += 1;
+                self.skip_filled_roles();
+                self.finish_draft_if_done();
+            }
+            Some(role) => {
+                self.status = format!("{} needs a {}: {}", rt.name, role.name, relation_rule(rt));
+            }
+            None => self.finish_draft(),
+        }
+    }
+
+    fn finish_draft_if_done(&mut self) {
+        let store = &self.doc.store;
+        let Some(d) = &self.draft else { return };
+        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
+        if d.role >= rt.roles.len() && rt.evidence.is_empty() {
+            self.finish_draft();
+        }
+    }
+
+    fn finish_draft(&mut self) {
+        let Some(d) = self.draft.take() else { return };
+        let Some(kind) = d.kind else { return };
+        let name = self.doc.store.relation_type(kind).map_or("?", |t| t.name.as_str()).to_owned();
+        let id = RelationId(self.doc.store.alloc_id());
+        let mut rel = Relation::new(id, kind, d.args, Provenance::new(&self.prefs.annotator, Timestamp::now()));
+        rel.evidence = d.evidence;
+        let summary = format!("Created {name} {id}");
+        match self.doc.history.apply(&mut self.doc.store, Edit::AddRelation(rel), summary.clone()) {
+            Ok(()) => {
+                self.status = summary;
+                self.selected_relation = Some(id);
+            }
+            Err(e) => self.status = format!("Not done: {e}"),
+        }
+    }
+
+    /// Ctrl+1 / 2 / 3 on a claim: the nearest fitting span in its paragraph
+    /// becomes its source (said_by), cue, or outlet (reported_by).
+    pub(super) fn attribute(&mut self, what: &str) {
+        let store = &self.doc.store;
+        let Some(claim) = self.selected.and_then(|id| store.span(id)) else {
+            self.status = "Select a claim first".into();
+            return;
+        };
+        let (rel_name, role) = match what {
+            "source" => ("said_by", "source"),
+            "outlet" => ("reported_by", "outlet"),
+            _ => {
+                // A cue goes on the claim's said_by, else on its reported_by.
+                let has = |n: &str| {
+                    let k = store.schema().relation_index(n).map(|k| k as u16);
+                    store
+                        .relations()
+                        .any(|r| Some(r.kind) == k && r.targets("claim").any(|t| t == Target::Span(claim.id)))
+                };
+                if has("said_by") {
+                    ("said_by", "cue")
+                } else if has("reported_by") {
+                    ("reported_by", "cue")
+                } else {
+                    self.status = "Assign a source (Ctrl+1) or an outlet (Ctrl+3) first; the cue goes with it".into();
+                    return;
+                }
+            }
+        };
+        let Some(kind) = store.schema().relation_index(rel_name).map(|k| k as u16) else { return };
+        let Some(rt) = store.relation_type(kind) else { return };
+        let Some(role_def) = rt.roles.iter().find(|r| r.name == role) else { return };
+        let line = store.text().index().line_of_byte(claim.start());
+        let para = store.text().index().line_range(store.text().as_str(), line);
+        let found = store
+            .candidates(&role_def.accepts, claim.start(), &[claim.id])
+            .into_iter()
+            .find(|id| store.span(*id).is_some_and(|s| para.contains(s.start())));
+        let Some(found) = found else {
+            self.status = format!("No {} in this paragraph ({} accepts {})", role, role, role_def.accepts.join(", "));
+            return;
+        };
+        let existing = store
+            .relations()
+            .find(|r| r.kind == kind && r.targets("claim").any(|t| t == Target::Span(claim.id)))
+            .cloned();
+        let summary = format!(
+            "{} of {} {}: {}",
+            role,
+            store.label_name(claim.label),
+            claim.id,
+            target_text(store, Target::Span(found))
+        );
+        let edit = match existing {
+            Some(mut rel) => {
+                rel.args.retain(|a| a.role != role);
+                rel.args.push(RoleArg { role: role.into(), target: Target::Span(found) });
+                rel.args.sort_by_key(|a| rt.roles.iter().position(|r| r.name == a.role));
+                rel.provenance.modified = Timestamp::now();
+                Edit::ReplaceRelation(rel)
+            }
+            None => {
+                let args = vec![
+                    RoleArg { role: "claim".into(), target: Target::Span(claim.id) },
+                    RoleArg { role: role.into(), target: Target::Span(found) },
+                ];
+                let id = RelationId(self.doc.store.alloc_id());
+                Edit::AddRelation(Relation::new(
+                    id,
+                    kind,
+                    args,
+                    Provenance::new(&self.prefs.annotator, Timestamp::now()),
+                ))
+            }
+        };
+        self.edit(edit, summary);
+    }
+}
+
+/// Keys while a relation is being built: relation hotkeys pick the type,
+/// 1–9 pick a candidate, Enter skips or finishes, Escape cancels.
+pub fn draft_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>) -> bool {
+    let Some(d) = &app.draft else { return false };
+    let store = &app.doc.store;
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+        actions.push(Action::CancelDraft);
+        return true;
+    }
+    if ctx.egui_wants_keyboard_input() {
+        return true;
+    }
+    if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
+        actions.push(Action::DraftNext);
+    }
+    match d.kind {
+        None => {
+            for (k, _) in store.relation_types_for(d.origin) {
+                let Some(key) = store.relation_type(k).and_then(|t| t.hotkey) else { continue };
+                if let Some(key) = egui::Key::from_name(&key.to_ascii_uppercase().to_string())
+                    && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
+                {
+                    actions.push(Action::DraftKind(k));
+                }
+            }
+        }
+        Some(_) => {
+            const NUMS: [egui::Key; 9] = [
+                egui::Key::Num1,
+                egui::Key::Num2,
+                egui::Key::Num3,
+                egui::Key::Num4,
+                egui::Key::Num5,
+                egui::Key::Num6,
+                egui::Key::Num7,
+                egui::Key::Num8,
+                egui::Key::Num9,
+            ];
+            for (i, id) in d.candidates(store).into_iter().enumerate() {
+                if ctx.input_mut(|inp| inp.consume_key(egui::Modifiers::NONE, NUMS[i])) {
+                    actions.push(Action::DraftPick(Target::Span(id)));
+                }
+            }
+        }
+    }
+    true
+}
+
+/// The chooser bar above the text while a relation is being built.
+pub fn draft_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let Some(d) = app.draft.as_mut() else { return };
+    let store = &app.doc.store;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("New relation");
+            ui.label(format!("from {}", target_text(store, d.origin)));
+            if ui.button("Cancel (Esc)").clicked() {
+                actions.push(Action::CancelDraft);
+            }
+        });
+        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Type:");
+                for (k, role) in store.relation_types_for(d.origin) {
+                    let Some(t) = store.relation_type(k) else { continue };
+                    let key = t.hotkey.map(|c| format!("[{c}] ")).unwrap_or_default();
+                    if ui.button(format!("{key}{} (as {role})", t.name)).on_hover_text(relation_rule(t)).clicked() {
+                        actions.push(Action::DraftKind(k));
+                    }
+                }
+            });
+            return;
+        };
+        for a in &d.args {
+            ui.label(format!("{} {}: {}", rt.name, a.role, target_text(store, a.target)));
+        }
+        let candidates = d.candidates(store);
+        match rt.roles.get(d.role) {
+            Some(role) => {
+                let opt = if role.optional { ", optional: Enter skips" } else { "" };
+                let many = if role.many { ", several: Enter when done" } else { "" };
+                ui.strong(format!(
+                    "Next: {} ({}{opt}{many}) — click a highlight or press its number",
+                    role.name,
+                    role.accepts.join(", ")
+                ));
+            }
+            None => {
+                ui.label(format!("Evidence so far: {}", d.evidence.len()));
+                ui.strong(format!("Evidence ({}): click or press a number; Enter finishes", rt.evidence.join(", ")));
+            }
+        }
+        ui.horizontal_wrapped(|ui| {
+            for (i, id) in candidates.iter().enumerate() {
+                if ui.button(format!("{} {}", i + 1, target_text(store, Target::Span(*id)))).clicked() {
+                    actions.push(Action::DraftPick(Target::Span(*id)));
+                }
+            }
+        });
+        if rt.roles.get(d.role).is_some() {
+            ui.horizontal_wrapped(|ui| {
+                let l = ui.label("Entity");
+                let r = ui.add(egui::TextEdit::singleline(&mut d.entity_query).desired_width(160.0)).labelled_by(l.id);
+                let entities = d.entity_candidates(store);
+                if r.lost_focus()
+                    && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                    && let Some(first) = entities.first()
+                {
+                    actions.push(Action::DraftPick(Target::Entity(*first)));
+                }
+                for e in entities.iter().take(8) {
+                    if ui.button(target_text(store, Target::Entity(*e))).clicked() {
+                        actions.push(Action::DraftPick(Target::Entity(*e)));
+                    }
+                }
+            });
+        }
+        if ui.button("Next / finish (Enter)").clicked() {
+            actions.push(Action::DraftNext);
+        }
+    });
+}
+
+/// Arcs from each relation's first argument to its other arguments and
+/// evidence, for the selected/hovered span's relations (or all in view).
+/// Ends that are off screen get a button at the edge that jumps there.
+pub fn arcs(
+    ui: &mut egui::Ui,
+    app: &SorotApp,
+    rects: &std::collections::HashMap<SpanId, Rect>,
+    focus: &[SpanId],
+    actions: &mut Vec<Action>,
+) {
+    let store = &app.doc.store;
+    let clip = ui.clip_rect();
+    let painter = ui.painter_at(clip);
+    let text_color = ui.visuals().text_color();
+    let rect_of = |t: Target| -> Option<Rect> {
+        match t {
+            Target::Span(id) => rects.get(&id).copied(),
+            Target::Entity(e) => store
+                .mentions_of(e)
+                .iter()
+                .filter_map(|m| rects.get(m))
+                .min_by(|a, b| a.top().total_cmp(&b.top()))
+                .copied(),
+        }
+    };
+    let mut offscreen: Vec<(bool, String, SpanId)> = Vec::new();
+    for rel in store.relations() {
+        let involved = rel.args.iter().any(|a| match a.target {
+            Target::Span(id) => focus.contains(&id),
+            Target::Entity(e) => focus.iter().any(|f| store.span(*f).is_some_and(|s| s.entity == Some(e))),
+        }) || rel.evidence.iter().any(|e| focus.contains(e))
+            || Some(rel.id) == app.selected_relation;
+        let visible_any = rel.args.iter().any(|a| rect_of(a.target).is_some());
+        if !(involved || (app.show_all_arcs && visible_any)) {
+            continue;
+        }
+        let name = store.relation_type(rel.kind).map_or("?", |t| t.name.as_str());
+        let colour = if Some(rel.id) == app.selected_relation {
+            Color32::from_rgb(230, 80, 60)
+        } else {
+            text_color.gamma_multiply(0.8)
+        };
+        let ends: Vec<(String, Target)> = rel
+            .args
+            .iter()
+            .map(|a| (a.role.clone(), a.target))
+            .chain(rel.evidence.iter().map(|e| ("evidence".to_string(), Target::Span(*e))))
+            .collect();
+        let Some((_, first)) = ends.first().cloned() else { continue };
+        let from = rect_of(first);
+        for (role, t) in ends.iter().skip(1) {
+            match (from, rect_of(*t)) {
+                (Some(a), Some(b)) => {
+                    draw_arc(&painter, a.center_top(), b.center_top(), &format!("{name}: {role}"), colour);
+                }
+                (Some(_), None) | (None, Some(_)) => {
+                    let missing = if from.is_none() { first } else { *t };
+                    if let Target::Span(id) = missing
+                        && let Some(s) = store.span(id)
+                    {
+                        let above = app.view_first_visible_byte().is_some_and(|b| s.start() < b);
+                        offscreen.push((above, format!("{name} {role}: {}", target_text(store, missing)), id));
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    offscreen.sort_by(|a, b| a.1.cmp(&b.1));
+    offscreen.dedup_by(|a, b| a.2 == b.2);
+    for (i, (above, text, id)) in offscreen.into_iter().take(6).enumerate() {
+        let y = if above { clip.top() + 4.0 + i as f32 * 22.0 } else { clip.bottom() - 26.0 - i as f32 * 22.0 };
+        let r = Rect::from_min_size(pos2(clip.right() - 340.0, y), vec2(320.0, 20.0));
+        let arrow = if above { "↑" } else { "↓" };
+        if ui.put(r, egui::Button::new(format!("{arrow} {text}")).small()).clicked() {
+            actions.push(Action::Reveal(id));
+        }
+    }
+}
+
+fn draw_arc(painter: &egui::Painter, a: Pos2, b: Pos2, label: &str, colour: Color32) {
+    let lift = 18.0 + (a.distance(b) * 0.15).min(60.0);
+    let ctrl = pos2((a.x + b.x) / 2.0, a.y.min(b.y) - lift);
+    let shape = egui::epaint::QuadraticBezierShape::from_points_stroke(
+        [a, ctrl, b],
+        false,
+        Color32::TRANSPARENT,
+        Stroke::new(1.5, colour),
+    );
+    painter.add(shape);
+    painter.circle_filled(b, 3.0, colour);
+    let apex = pos2(ctrl.x, (a.y.min(b.y) + ctrl.y) / 2.0);
+    let font = egui::FontId::proportional(11.0);
+    let galley = painter.layout_no_wrap(label.to_owned(), font, colour);
+    let r = Rect::from_center_size(apex, galley.size() + vec2(6.0, 2.0));
+    painter.rect_filled(r, 3.0, painter.ctx().global_style().visuals.window_fill);
+    painter.galley(r.min + vec2(3.0, 1.0), galley, colour);
+}
+
+/// The relations panel: every relation with its type, arguments by role,
+/// evidence and attributes; the selected one can be edited or deleted.
+pub fn relations_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
+    let store = &app.doc.store;
+    egui::CollapsingHeader::new(format!("Relations ({})", store.relations().len())).default_open(true).show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("relations").max_height(220.0).show(ui, |ui| {
+            for rel in store.relations() {
+                let Some(rt) = store.relation_type(rel.kind) else { continue };
+                let args: Vec<String> =
+                    rel.args.iter().map(|a| format!("{}: {}", a.role, target_text(store, a.target))).collect();
+                let status = rel.attributes.values().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                let text = format!(
+                    "{} {} — {}{}{}",
+                    rt.name,
+                    rel.id,
+                    args.join("; "),
+                    if rel.evidence.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · {} evidence", rel.evidence.len())
+                    },
+                    if status.is_empty() { String::new() } else { format!(" [{status}]") }
+                );
+                let selected = app.selected_relation == Some(rel.id);
+                if ui.selectable_label(selected, text).clicked() {
+                    actions.push(Action::SelectRelation(Some(rel.id)));
+                }
+            }
+        });
+        if let Some(rel) = app.selected_relation.and_then(|id| store.relation(id))
+            && let Some(rt) = store.relation_type(rel.kind)
+        {
+            relation_details(ui, store, rel, rt, actions);
+        }
+    });
+}
+
+fn relation_details(ui: &mut egui::Ui, store: &Store, rel: &Relation, rt: &RelationTypeDef, actions: &mut Vec<Action>) {
+    ui.indent(("rel", rel.id.0), |ui| {
+        ui.weak(relation_rule(rt));
+        for e in &rel.evidence {
+            if ui.link(format!("evidence: {}", target_text(store, Target::Span(*e)))).clicked() {
+                actions.push(Action::Reveal(*e));
+            }
+        }
+        let mut new = rel.clone();
+        for attr in &rt.attributes {
+            if let AttrKind::Choice(values) = &attr.kind {
+                let current = rel.attributes.get(&attr.name).map_or("—".to_string(), ToString::to_string);
+                egui::ComboBox::from_label(format!("{} {}", rt.name, attr.name)).selected_text(current).show_ui(
+                    ui,
+                    |ui| {
+                        for v in values {
+                            if ui.selectable_label(false, v).clicked() {
+                                new.attributes.insert(attr.name.clone(), AttrValue::Text(v.clone()));
+                            }
+                        }
+                    },
+                );
+            }
+        }
+        if new != *rel {
+            new.provenance.modified = Timestamp::now();
+            actions.push(Action::Edit(Edit::ReplaceRelation(new), format!("Edited {} {}", rt.name, rel.id)));
+        }
+        if ui.button("Delete relation").clicked() {
+            actions.push(Action::Edit(Edit::RemoveRelation(rel.id), format!("Deleted {} {}", rt.name, rel.id)));
+            actions.push(Action::SelectRelation(None));
+        }
+    });
+}
+
+/// Entity panel state: the new-entity form.
+#[derive(Default)]
+pub struct EntityForm {
+    pub name: String,
+    pub kind: String,
+    pub aliases: String,
+    pub external_id: String,
+}
+
+/// The entities panel: entities with their mentions (click to jump), link
+/// all matching mentions, start a relation, delete; and a form to create one.
+pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let store = &app.doc.store;
+    egui::CollapsingHeader::new(format!("Entities ({})", store.entities().len())).default_open(true).show(ui, |ui| {
+        for e in store.entities() {
+            let mentions = store.mentions_of(e.id);
+            let qid = e.external_id.as_deref().map(|q| format!(", {q}")).unwrap_or_default();
+            egui::CollapsingHeader::new(format!("{} ({}{qid}) — {} mentions", e.name, e.kind, mentions.len()))
+                .id_salt(("entity", e.id.0))
+                .show(ui, |ui| {
+                    if !e.aliases.is_empty() {
+                        ui.weak(format!("aliases: {}", e.aliases.join(", ")));
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        for m in &mentions {
+                            if let Some(s) = store.span(*m)
+                                && ui.link(store.quote(s)).clicked()
+                            {
+                                actions.push(Action::Reveal(*m));
+                            }
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button("Link all matching mentions…").clicked() {
+                            actions.push(Action::PreviewLinkAll(e.id));
+                        }
+                        if ui.button("New relation…").clicked() {
+                            actions.push(Action::StartDraft(Some(Target::Entity(e.id))));
+                        }
+                        if ui.button("Delete entity").clicked() {
+                            actions.push(Action::Edit(Edit::RemoveEntity(e.id), format!("Deleted entity {}", e.name)));
+                        }
+                    });
+                });
+        }
+        ui.separator();
+        ui.label("New entity");
+        let form = &mut app.entity_form;
+        let field = |ui: &mut egui::Ui, label: &str, value: &mut String| {
+            ui.horizontal(|ui| {
+                let l = ui.label(label);
+                ui.add(egui::TextEdit::singleline(value).desired_width(160.0)).labelled_by(l.id);
+            });
+        };
+        field(ui, "Name", &mut form.name);
+        egui::ComboBox::from_label("Entity type").selected_text(form.kind.as_str()).show_ui(ui, |ui| {
+            for t in &store.schema().entity_types {
+                ui.selectable_value(&mut form.kind, t.name.clone(), &t.name);
+            }
+        });
+        field(ui, "Aliases", &mut form.aliases);
+        field(ui, "External id", &mut form.external_id);
+        if ui.button("Create entity").clicked() {
+            actions.push(Action::CreateEntity);
+        }
+    });
+}
+
+/// The bar for linking the selected span to an entity (Ctrl+E).
+pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let Some(query) = app.link_query.as_mut() else { return };
+    let store = &app.doc.store;
+    let Some(span) = app.selected.and_then(|id| store.span(id)) else { return };
+    let q = query.to_lowercase();
+    let label_type = store.schema().label(span.label as usize).and_then(|l| l.entity_type.clone());
+    let matches: Vec<&Entity> = store
+        .entities()
+        .filter(|e| label_type.as_deref().is_none_or(|t| store.schema().entity_type_is(&e.kind, t)))
+        .filter(|e| {
+            q.is_empty()
+                || e.name.to_lowercase().contains(&q)
+                || e.aliases.iter().any(|a| a.to_lowercase().contains(&q))
+        })
+        .collect();
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(format!("Link “{}” to", short(&store.quote(span))));
+            let l = ui.label("Entity name");
+            let r = ui.add(egui::TextEdit::singleline(query).desired_width(180.0)).labelled_by(l.id);
+            if app.link_focus {
+                r.request_focus();
+                app.link_focus = false;
+            }
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                actions.push(match matches.first() {
+                    Some(e) => Action::LinkTo(e.id),
+                    None => Action::CreateAndLink,
+                });
+            }
+            for e in matches.iter().take(8) {
+                if ui.button(format!("{} ({})", e.name, e.kind)).clicked() {
+                    actions.push(Action::LinkTo(e.id));
+                }
+            }
+            let kind = label_type.clone().unwrap_or_else(|| "?".into());
+            if ui
+                .button(format!(
+                    "Create “{}” as {kind}",
+                    if query.is_empty() { store.quote(span) } else { query.clone() }
+                ))
+                .clicked()
+            {
+                actions.push(Action::CreateAndLink);
+            }
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CancelLink);
+            }
+        });
+    });
+}
+
+/// A list of up to `n` samples of what a batch of edits would do.
+pub fn preview_lines(store: &Store, edits: &[Edit], n: usize) -> Vec<String> {
+    edits
+        .iter()
+        .take(n)
+        .map(|e| match e {
+            Edit::AddSpan(s) => format!(
+                "new {}: …{}[{}]{}…",
+                store.label_name(s.label),
+                store.text().prefix_before(s.start(), 15),
+                store.quote(s),
+                store.text().suffix_after(s.extent().end(), 15)
+            ),
+            Edit::ReplaceSpan(s) => format!("link {} {} “{}”", store.label_name(s.label), s.id, store.quote(s)),
+            _ => String::new(),
+        })
+        .collect()
+}

@@ -1,0 +1,250 @@
+//! Relations, attribution and entities in the window, driven like a person
+//! would (egui_kittest), checking the model after each step.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot::gui::{Document, SorotApp};
+use sorot::model::*;
+
+fn sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("article.txt");
+    std::fs::copy(common::sample_article(), &article).unwrap();
+    std::fs::copy(common::sample_annotations(), dir.path().join("article.sorot.ron")).unwrap();
+    (dir, article)
+}
+
+fn harness(path: &Path) -> Harness<'static, SorotApp> {
+    let mut app = SorotApp::new(Document::open(path).unwrap());
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1600.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    h.run_steps(3);
+    h
+}
+
+fn click(h: &mut Harness<'static, SorotApp>, label: &str) {
+    h.get_by_label(label).hover();
+    h.run_steps(1);
+    h.get_by_label(label).click();
+    h.run_steps(2);
+}
+
+fn click_containing(h: &mut Harness<'static, SorotApp>, part: &str) {
+    h.get_by_label_contains(part).hover();
+    h.run_steps(1);
+    h.get_by_label_contains(part).click();
+    h.run_steps(2);
+}
+
+/// Clicks a row of the annotation list.
+fn click_row(h: &mut Harness<'static, SorotApp>, id: SpanId) {
+    let store = h.state().store();
+    let s = store.span(id).unwrap();
+    let row = format!("{} {} “{}”", store.label_name(s.label), id, sorot::gui::short(&store.quote(s)));
+    click(h, &row);
+}
+
+fn find_and_label(h: &mut Harness<'static, SorotApp>, needle: &str, key: Key) -> SpanId {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find").type_text(needle);
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    h.key_press(key);
+    h.run_steps(2);
+    let store = h.state().store();
+    store.spans().find(|s| store.quote(s) == needle).map(|s| s.id).expect("labelled")
+}
+
+fn key_for_candidate(h: &Harness<'static, SorotApp>, id: SpanId) -> Key {
+    let d = h.state().draft.as_ref().expect("a draft");
+    let i = d.candidates(h.state().store()).iter().position(|c| *c == id).expect("candidate listed");
+    [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9][i]
+}
+
+#[test]
+fn said_by_from_the_quoted_claim_to_dmitry_peskov() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    let peskov = find_and_label(&mut h, "Dmitry Peskov", Key::P); // a Person span
+    click_row(&mut h, SpanId(4));
+    assert_eq!(h.state().selected, Some(SpanId(4)));
+    h.key_press(Key::R);
+    h.run_steps(2);
+    h.key_press(Key::S); // said_by: the claim fills "claim"
+    h.run_steps(2);
+    let k = key_for_candidate(&h, peskov);
+    h.key_press(k);
+    h.run_steps(2);
+    h.key_press(Key::Enter); // skip the optional cue: done
+    h.run_steps(2);
+    assert!(h.state().draft.is_none());
+    let store = h.state().store();
+    let rel = store
+        .relations()
+        .find(|r| r.targets("source").any(|t| t == Target::Span(peskov)))
+        .expect("said_by to the Person span");
+    assert_eq!(store.relation_type(rel.kind).unwrap().name, "said_by");
+    assert_eq!(rel.targets("claim").collect::<Vec<_>>(), [Target::Span(SpanId(4))]);
+}
+
+#[test]
+fn arms_transfer_between_entities_with_two_evidence_claims_alleged() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    let before = h.state().store().relations().len();
+    click_containing(&mut h, "Russia (Country, Q159)");
+    click(&mut h, "New relation…");
+    h.key_press(Key::T); // arms_transfer: Russia is the supplier
+    h.run_steps(2);
+    h.get_by_label("Entity").focus();
+    h.run_steps(1);
+    h.get_by_label("Entity").type_text("Korea");
+    h.run_steps(2);
+    h.key_press(Key::Enter); // North Korea is the recipient
+    h.run_steps(2);
+    h.key_press(Key::Enter); // skip the optional item
+    h.run_steps(2);
+    h.key_press(Key::Num1);
+    h.run_steps(2);
+    h.key_press(Key::Num1); // the next nearest claim is now first
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    let store = h.state().store();
+    assert_eq!(store.relations().len(), before + 1);
+    let rel = store.relations().last().unwrap().clone();
+    let russia = store.entities().find(|e| e.name == "Russia").unwrap().id;
+    let nk = store.entities().find(|e| e.name == "North Korea").unwrap().id;
+    assert_eq!(rel.targets("supplier").collect::<Vec<_>>(), [Target::Entity(russia)]);
+    assert_eq!(rel.targets("recipient").collect::<Vec<_>>(), [Target::Entity(nk)]);
+    assert_eq!(rel.evidence.len(), 2);
+    assert!(rel.evidence.iter().all(|e| store.label_name(store.span(*e).unwrap().label) == "Claim"));
+    // Set its status in the relations panel.
+    assert_eq!(h.state().selected_relation, Some(rel.id));
+    click(&mut h, "arms_transfer status");
+    click(&mut h, "alleged");
+    let rel = h.state().store().relation(rel.id).unwrap();
+    assert_eq!(rel.attributes.get("status"), Some(&AttrValue::Text("alleged".into())));
+}
+
+#[test]
+fn link_every_rusia_and_moskow_mention_to_russia() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    click_containing(&mut h, "Russia (Country, Q159)");
+    click(&mut h, "Link all matching mentions…");
+    h.run_steps(3); // a new modal sizes itself invisibly in its first frame
+    h.get_by_label("Link all mentions of Russia");
+    click(&mut h, "Apply");
+    let store = h.state().store();
+    let russia = store.entities().find(|e| e.name == "Russia").unwrap().id;
+    let expected = store.occurrences("Rusia").len() + store.occurrences("Moskow").len();
+    assert_eq!(store.mentions_of(russia).len(), expected);
+    // One undo takes the whole batch back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().store().mentions_of(russia).len(), 3);
+}
+
+#[test]
+fn a_rejected_relation_shows_the_rule() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    click_row(&mut h, SpanId(6));
+    h.key_press(Key::R);
+    h.run_steps(2);
+    h.key_press(Key::S); // said_by, the cue fills "cue"; next is the claim
+    h.run_steps(2);
+    // Click the "Rusia" highlight of claim #10: a Country is not a claim.
+    let rusia = h.state().store().span(SpanId(19)).unwrap().start() + 1;
+    let p = h.state().view.screen_pos_of_byte(rusia).unwrap();
+    h.hover_at(p);
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton {
+        pos: p,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: p,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(2);
+    assert_eq!(
+        h.state().status,
+        "Country #19 “Rusia” cannot be the claim of said_by: said_by goes from Claim to Source, Person or Organization (cue: Cue, optional)"
+    );
+    assert!(h.state().draft.is_some(), "the relation is still being built");
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().draft.is_none());
+}
+
+#[test]
+fn attribution_in_two_keystrokes_and_shown_in_the_claim_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(&article, "Juru bicara Kremlin mengatakan Rusia siap mengirim senjata.\n").unwrap();
+    let mut h = harness(&article);
+    let source = find_and_label(&mut h, "Juru bicara Kremlin", Key::S);
+    let cue = find_and_label(&mut h, "mengatakan", Key::U);
+    let claim = find_and_label(&mut h, "Rusia siap mengirim senjata", Key::C);
+    assert_eq!(h.state().selected, Some(claim));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num1);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num2);
+    h.run_steps(2);
+    let store = h.state().store();
+    assert_eq!(store.relations().len(), 1);
+    let rel = store.relations().next().unwrap();
+    assert_eq!(store.relation_type(rel.kind).unwrap().name, "said_by");
+    assert_eq!(rel.targets("source").collect::<Vec<_>>(), [Target::Span(source)]);
+    assert_eq!(rel.targets("cue").collect::<Vec<_>>(), [Target::Span(cue)]);
+    // Shown in the list and in the claim's attribution grid.
+    assert_eq!(h.query_all_by_label("Source #1 “Juru bicara Kremlin”").count(), 2, "attribution shown");
+    assert_eq!(h.query_all_by_label("Cue #2 “mengatakan”").count(), 2, "cue shown");
+}
+
+#[test]
+fn deleting_a_span_with_relations_then_undo_and_save_reload() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    let rels = h.state().store().relations().len();
+    click_row(&mut h, SpanId(5));
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert!(h.state().store().span(SpanId(5)).is_none());
+    assert_eq!(h.state().store().relations().len(), rels - 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().store().relations().len(), rels);
+    // Link a mention to an entity by type-ahead, then save and reload.
+    let korut = find_and_label(&mut h, "Korea Utara", Key::N);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    h.get_by_label("Entity name").type_text("north");
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    let nk = h.state().store().entities().find(|e| e.name == "North Korea").unwrap().id;
+    assert_eq!(h.state().store().span(korut).unwrap().entity, Some(nk));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    let reloaded = Document::open(&article).unwrap();
+    assert!(reloaded.store == *h.state().store());
+}
