@@ -104,6 +104,7 @@ fn arms_transfer_between_entities_with_two_evidence_claims_alleged() {
     let (_dir, article) = sample_copy();
     let mut h = harness(&article);
     let before = h.state().store().relations().len();
+    click(&mut h, "Entities (3)");
     click_containing(&mut h, "Russia (Country, Q159)");
     click(&mut h, "New relation…");
     h.key_press(Key::T); // arms_transfer: Russia is the supplier
@@ -143,6 +144,7 @@ fn arms_transfer_between_entities_with_two_evidence_claims_alleged() {
 fn link_every_rusia_and_moskow_mention_to_russia() {
     let (_dir, article) = sample_copy();
     let mut h = harness(&article);
+    click(&mut h, "Entities (3)");
     click_containing(&mut h, "Russia (Country, Q159)");
     click(&mut h, "Link all matching mentions…");
     h.run_steps(3); // a new modal sizes itself invisibly in its first frame

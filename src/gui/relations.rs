@@ -518,37 +518,40 @@ fn draw_arc(painter: &egui::Painter, a: Pos2, b: Pos2, label: &str, colour: Colo
 /// evidence and attributes; the selected one can be edited or deleted.
 pub fn relations_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     let store = &app.doc.store;
-    egui::CollapsingHeader::new(format!("Relations ({})", store.relations().len())).default_open(true).show(ui, |ui| {
-        egui::ScrollArea::vertical().id_salt("relations").max_height(220.0).show(ui, |ui| {
-            for rel in store.relations() {
-                let Some(rt) = store.relation_type(rel.kind) else { continue };
-                let args: Vec<String> =
-                    rel.args.iter().map(|a| format!("{}: {}", a.role, target_text(store, a.target))).collect();
-                let status = rel.attributes.values().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-                let text = format!(
-                    "{} {} — {}{}{}",
-                    rt.name,
-                    rel.id,
-                    args.join("; "),
-                    if rel.evidence.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" · {} evidence", rel.evidence.len())
-                    },
-                    if status.is_empty() { String::new() } else { format!(" [{status}]") }
-                );
-                let selected = app.selected_relation == Some(rel.id);
-                if ui.selectable_label(selected, text).clicked() {
-                    actions.push(Action::SelectRelation(Some(rel.id)));
+    egui::CollapsingHeader::new(format!("Relations ({})", store.relations().len()))
+        .id_salt("relations-panel")
+        .open(app.selected_relation.is_some().then_some(true))
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("relations").max_height(220.0).show(ui, |ui| {
+                for rel in store.relations() {
+                    let Some(rt) = store.relation_type(rel.kind) else { continue };
+                    let args: Vec<String> =
+                        rel.args.iter().map(|a| format!("{}: {}", a.role, target_text(store, a.target))).collect();
+                    let status = rel.attributes.values().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                    let text = format!(
+                        "{} {} — {}{}{}",
+                        rt.name,
+                        rel.id,
+                        args.join("; "),
+                        if rel.evidence.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" · {} evidence", rel.evidence.len())
+                        },
+                        if status.is_empty() { String::new() } else { format!(" [{status}]") }
+                    );
+                    let selected = app.selected_relation == Some(rel.id);
+                    if ui.selectable_label(selected, text).clicked() {
+                        actions.push(Action::SelectRelation(Some(rel.id)));
+                    }
                 }
+            });
+            if let Some(rel) = app.selected_relation.and_then(|id| store.relation(id))
+                && let Some(rt) = store.relation_type(rel.kind)
+            {
+                relation_details(ui, store, rel, rt, actions);
             }
         });
-        if let Some(rel) = app.selected_relation.and_then(|id| store.relation(id))
-            && let Some(rt) = store.relation_type(rel.kind)
-        {
-            relation_details(ui, store, rel, rt, actions);
-        }
-    });
 }
 
 fn relation_details(ui: &mut egui::Ui, store: &Store, rel: &Relation, rt: &RelationTypeDef, actions: &mut Vec<Action>) {
@@ -599,59 +602,63 @@ pub struct EntityForm {
 /// all matching mentions, start a relation, delete; and a form to create one.
 pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     let store = &app.doc.store;
-    egui::CollapsingHeader::new(format!("Entities ({})", store.entities().len())).default_open(true).show(ui, |ui| {
-        for e in store.entities() {
-            let mentions = store.mentions_of(e.id);
-            let qid = e.external_id.as_deref().map(|q| format!(", {q}")).unwrap_or_default();
-            egui::CollapsingHeader::new(format!("{} ({}{qid}) — {} mentions", e.name, e.kind, mentions.len()))
-                .id_salt(("entity", e.id.0))
-                .show(ui, |ui| {
-                    if !e.aliases.is_empty() {
-                        ui.weak(format!("aliases: {}", e.aliases.join(", ")));
-                    }
-                    ui.horizontal_wrapped(|ui| {
-                        for m in &mentions {
-                            if let Some(s) = store.span(*m)
-                                && ui.link(store.quote(s)).clicked()
-                            {
-                                actions.push(Action::Reveal(*m));
+    egui::CollapsingHeader::new(format!("Entities ({})", store.entities().len())).id_salt("entities-panel").show(
+        ui,
+        |ui| {
+            for e in store.entities() {
+                let mentions = store.mentions_of(e.id);
+                let qid = e.external_id.as_deref().map(|q| format!(", {q}")).unwrap_or_default();
+                egui::CollapsingHeader::new(format!("{} ({}{qid}) — {} mentions", e.name, e.kind, mentions.len()))
+                    .id_salt(("entity", e.id.0))
+                    .show(ui, |ui| {
+                        if !e.aliases.is_empty() {
+                            ui.weak(format!("aliases: {}", e.aliases.join(", ")));
+                        }
+                        ui.horizontal_wrapped(|ui| {
+                            for m in &mentions {
+                                if let Some(s) = store.span(*m)
+                                    && ui.link(store.quote(s)).clicked()
+                                {
+                                    actions.push(Action::Reveal(*m));
+                                }
                             }
-                        }
+                        });
+                        ui.horizontal(|ui| {
+                            if ui.button("Link all matching mentions…").clicked() {
+                                actions.push(Action::PreviewLinkAll(e.id));
+                            }
+                            if ui.button("New relation…").clicked() {
+                                actions.push(Action::StartDraft(Some(Target::Entity(e.id))));
+                            }
+                            if ui.button("Delete entity").clicked() {
+                                actions
+                                    .push(Action::Edit(Edit::RemoveEntity(e.id), format!("Deleted entity {}", e.name)));
+                            }
+                        });
                     });
-                    ui.horizontal(|ui| {
-                        if ui.button("Link all matching mentions…").clicked() {
-                            actions.push(Action::PreviewLinkAll(e.id));
-                        }
-                        if ui.button("New relation…").clicked() {
-                            actions.push(Action::StartDraft(Some(Target::Entity(e.id))));
-                        }
-                        if ui.button("Delete entity").clicked() {
-                            actions.push(Action::Edit(Edit::RemoveEntity(e.id), format!("Deleted entity {}", e.name)));
-                        }
-                    });
-                });
-        }
-        ui.separator();
-        ui.label("New entity");
-        let form = &mut app.entity_form;
-        let field = |ui: &mut egui::Ui, label: &str, value: &mut String| {
-            ui.horizontal(|ui| {
-                let l = ui.label(label);
-                ui.add(egui::TextEdit::singleline(value).desired_width(160.0)).labelled_by(l.id);
-            });
-        };
-        field(ui, "Name", &mut form.name);
-        egui::ComboBox::from_label("Entity type").selected_text(form.kind.as_str()).show_ui(ui, |ui| {
-            for t in &store.schema().entity_types {
-                ui.selectable_value(&mut form.kind, t.name.clone(), &t.name);
             }
-        });
-        field(ui, "Aliases", &mut form.aliases);
-        field(ui, "External id", &mut form.external_id);
-        if ui.button("Create entity").clicked() {
-            actions.push(Action::CreateEntity);
-        }
-    });
+            ui.separator();
+            ui.label("New entity");
+            let form = &mut app.entity_form;
+            let field = |ui: &mut egui::Ui, label: &str, value: &mut String| {
+                ui.horizontal(|ui| {
+                    let l = ui.label(label);
+                    ui.add(egui::TextEdit::singleline(value).desired_width(160.0)).labelled_by(l.id);
+                });
+            };
+            field(ui, "Name", &mut form.name);
+            egui::ComboBox::from_label("Entity type").selected_text(form.kind.as_str()).show_ui(ui, |ui| {
+                for t in &store.schema().entity_types {
+                    ui.selectable_value(&mut form.kind, t.name.clone(), &t.name);
+                }
+            });
+            field(ui, "Aliases", &mut form.aliases);
+            field(ui, "External id", &mut form.external_id);
+            if ui.button("Create entity").clicked() {
+                actions.push(Action::CreateEntity);
+            }
+        },
+    );
 }
 
 /// The bar for linking the selected span to an entity (Ctrl+E).
