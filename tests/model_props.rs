@@ -352,3 +352,25 @@ fn candidates_are_the_nearest_spans_that_fit_the_role() {
         .collect();
     assert_eq!(types, ["said_by", "reported_by", "about", "warning"]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The store's span/entity → relations index always agrees with a scan.
+    #[test]
+    fn relation_index_matches_a_scan(ops in prop::collection::vec(arb_op(), 1..60)) {
+        let mut store = fresh_store();
+        let mut history = History::default();
+        for op in &ops {
+            run_op(&mut store, &mut history, op);
+            for s in store.spans() {
+                let scan: Vec<RelationId> = store.relations().filter(|r| r.uses_span(s.id)).map(|r| r.id).collect();
+                prop_assert_eq!(store.relations_using_span(s.id), scan);
+            }
+            for e in store.entities() {
+                let scan: Vec<RelationId> = store.relations().filter(|r| r.uses_entity(e.id)).map(|r| r.id).collect();
+                prop_assert_eq!(store.relations_using(Target::Entity(e.id)), scan);
+            }
+        }
+    }
+}

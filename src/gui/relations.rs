@@ -441,16 +441,27 @@ pub fn arcs(
         }
     };
     let mut offscreen: Vec<(bool, String, SpanId)> = Vec::new();
-    for rel in store.relations() {
-        let involved = rel.args.iter().any(|a| match a.target {
-            Target::Span(id) => focus.contains(&id),
-            Target::Entity(e) => focus.iter().any(|f| store.span(*f).is_some_and(|s| s.entity == Some(e))),
-        }) || rel.evidence.iter().any(|e| focus.contains(e))
-            || Some(rel.id) == app.selected_relation;
-        let visible_any = rel.args.iter().any(|a| rect_of(a.target).is_some());
-        if !(involved || (app.show_all_arcs && visible_any)) {
-            continue;
+    // Only the relations of the focused spans (or, with all arcs on, of the
+    // spans in view) are looked at, through the store's index.
+    let mut ids: Vec<RelationId> = Vec::new();
+    let add_refs = |span: SpanId, ids: &mut Vec<RelationId>| {
+        ids.extend(store.relations_using(Target::Span(span)));
+        if let Some(e) = store.span(span).and_then(|s| s.entity) {
+            ids.extend(store.relations_using(Target::Entity(e)));
         }
+    };
+    for f in focus {
+        add_refs(*f, &mut ids);
+    }
+    if app.show_all_arcs {
+        for id in rects.keys() {
+            add_refs(*id, &mut ids);
+        }
+    }
+    ids.extend(app.selected_relation);
+    ids.sort_unstable();
+    ids.dedup();
+    for rel in ids.iter().filter_map(|id| store.relation(*id)) {
         let name = store.relation_type(rel.kind).map_or("?", |t| t.name.as_str());
         let colour = if Some(rel.id) == app.selected_relation {
             Color32::from_rgb(230, 80, 60)

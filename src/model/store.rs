@@ -100,6 +100,9 @@ pub struct Store {
     short_ranges: BTreeSet<(u32, u32, SpanId)>,
     /// The same for longer ranges (few; scanned linearly).
     long_ranges: BTreeSet<(u32, u32, SpanId)>,
+    /// For each span or entity, the relations that use it (as an argument
+    /// or as evidence), so finding them does not scan every relation.
+    refs: std::collections::HashMap<Target, Vec<RelationId>>,
 }
 
 impl PartialEq for Store {
@@ -126,6 +129,7 @@ impl Store {
             next_id: 1,
             short_ranges: BTreeSet::new(),
             long_ranges: BTreeSet::new(),
+            refs: Default::default(),
         }
     }
 
@@ -232,9 +236,52 @@ impl Store {
         v.into_iter().map(|(_, _, id)| id).collect()
     }
 
-    /// Relations that use the span as argument or evidence.
+    /// Relations that use the span as argument or evidence, by id.
     pub fn relations_using_span(&self, id: SpanId) -> Vec<RelationId> {
-        self.relations.values().filter(|r| r.uses_span(id)).map(|r| r.id).collect()
+        self.relations_using(Target::Span(id))
+    }
+
+    /// Relations that use a span or entity, by id.
+    pub fn relations_using(&self, target: Target) -> Vec<RelationId> {
+        self.refs.get(&target).cloned().unwrap_or_default()
+    }
+
+    fn index_relation(&mut self, rel: &Relation, add: bool) {
+        let mut targets: Vec<Target> =
+            rel.args.iter().map(|a| a.target).chain(rel.evidence.iter().map(|e| Target::Span(*e))).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for t in targets {
+            let list = self.refs.entry(t).or_default();
+            if add {
+                if let Err(pos) = list.binary_search(&rel.id) {
+                    list.insert(pos, rel.id);
+                }
+            } else {
+                if let Ok(pos) = list.binary_search(&rel.id) {
+                    list.remove(pos);
+                }
+                if list.is_empty() {
+                    self.refs.remove(&t);
+                }
+            }
+        }
+    }
+
+    fn insert_relation(&mut self, rel: Relation) -> Option<Relation> {
+        let old = self.relations.remove(&rel.id);
+        if let Some(old) = &old {
+            self.index_relation(old, false);
+        }
+        self.index_relation(&rel, true);
+        self.relations.insert(rel.id, rel);
+        old
+    }
+
+    fn remove_relation_raw(&mut self, id: RelationId) -> Option<Relation> {
+        let old = self.relations.remove(&id)?;
+        self.index_relation(&old, false);
+        Some(old)
     }
 
     /// Spans that mention the entity.
@@ -519,9 +566,9 @@ impl Store {
                     .filter(|s| s.entity == Some(old.id))
                     .find_map(|s| self.check_span(s).err())
                     .or_else(|| {
-                        self.relations
-                            .values()
-                            .filter(|r| r.uses_entity(old.id))
+                        self.relations_using(Target::Entity(old.id))
+                            .into_iter()
+                            .filter_map(|r| self.relations.get(&r))
                             .find_map(|r| self.check_relation(r).err())
                     });
                 if let Some(err) = broken {
@@ -556,7 +603,7 @@ impl Store {
                 self.check_relation(&rel)?;
                 let id = rel.id;
                 self.reserve_ids_below(id.0.saturating_add(1));
-                self.relations.insert(id, rel);
+                self.insert_relation(rel);
                 Ok(Edit::RemoveRelation(id))
             }
             Edit::ReplaceRelation(rel) => {
@@ -564,11 +611,12 @@ impl Store {
                     return Err(EditError::NoRelation(rel.id));
                 }
                 self.check_relation(&rel)?;
-                let old = self.relations.insert(rel.id, rel).ok_or(EditError::NoRelation(RelationId(0)))?;
+                let id = rel.id;
+                let old = self.insert_relation(rel).ok_or(EditError::NoRelation(id))?;
                 Ok(Edit::ReplaceRelation(old))
             }
             Edit::RemoveRelation(id) => {
-                let old = self.relations.remove(&id).ok_or(EditError::NoRelation(id))?;
+                let old = self.remove_relation_raw(id).ok_or(EditError::NoRelation(id))?;
                 Ok(Edit::AddRelation(old))
             }
             Edit::SetDocState(state) => {
