@@ -380,3 +380,37 @@ fn readme_lists_every_shortcut_from_the_command_table() {
         seen.push(c.shortcut());
     }
 }
+
+#[test]
+fn find_labels_all_matches_after_a_preview() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find").type_text("Kim Jong Un");
+    h.run_steps(2);
+    let n = h.state().store().occurrences("Kim Jong Un").len();
+    assert!(n >= 5);
+    h.get_by_label("Label all matches as").click();
+    h.run_steps(2);
+    h.get_by_label("Person").hover();
+    h.run_steps(1);
+    h.get_by_label("Person").click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Preview: {n} new Person spans (0 already labelled)"));
+    let before = h.state().store().spans().len();
+    let apply = h.get_by_label("Apply");
+    apply.hover();
+    h.run_steps(1);
+    h.get_by_label("Apply").click();
+    h.run_steps(2);
+    let store = h.state().store();
+    assert_eq!(store.spans().len(), before + n);
+    let persons =
+        store.spans().filter(|s| store.label_name(s.label) == "Person" && store.quote(s) == "Kim Jong Un").count();
+    assert_eq!(persons, n);
+    // One undo removes them all.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().store().spans().len(), before);
+}
