@@ -165,3 +165,103 @@ fn init_one(
     io::save_annotations(&path, &store).with_context(|| format!("{}: cannot create", path.display()))?;
     Ok((path, encoding))
 }
+
+pub struct ExportOptions {
+    pub format: String,
+    pub out: PathBuf,
+    pub offsets: String,
+    pub labels: Option<Vec<String>>,
+    pub strict: bool,
+}
+
+/// Annotation files given directly or found (recursively) in folders.
+pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let mut children: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            children.sort();
+            for c in children {
+                if c.is_dir() {
+                    stack.push(c);
+                } else if c.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(io::ANNOTATION_SUFFIX)) {
+                    files.push(c);
+                }
+            }
+        }
+    }
+    files
+}
+
+/// `sorot export --format FMT --out PATH INPUT...`: writes the export,
+/// prints what the format could not hold; `--strict` makes that exit 1.
+pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use crate::io::export::{self, Offsets};
+    let offsets = match opts.offsets.as_str() {
+        "codepoints" | "code-points" | "chars" => Offsets::CodePoints,
+        "utf16" | "utf-16" => Offsets::Utf16,
+        other => {
+            let _ = writeln!(err, "--offsets {other}: use codepoints or utf16");
+            return 2;
+        }
+    };
+    let files = collect_inputs(inputs);
+    let mut stores = Vec::new();
+    let mut failed = false;
+    for (i, path) in files.iter().enumerate() {
+        if files.len() > 20 {
+            let _ = write!(err, "\rreading {}/{}", i + 1, files.len());
+        }
+        match io::load_annotations(path) {
+            Ok(s) => stores.push(s),
+            Err(e) => {
+                failed = true;
+                let _ = writeln!(err, "{e:#}");
+            }
+        }
+    }
+    if files.len() > 20 {
+        let _ = writeln!(err);
+    }
+    if failed {
+        return 1;
+    }
+    let refs: Vec<&Store> = stores.iter().collect();
+    let result = match opts.format.as_str() {
+        "jsonl" => export::jsonl(&refs, offsets),
+        "conll" => export::conll(&refs, opts.labels.as_deref()),
+        "brat" => export::brat(&refs),
+        "csv" => export::csv(&refs, offsets),
+        other => {
+            let _ = writeln!(err, "--format {other}: use jsonl, conll, brat or csv");
+            return 2;
+        }
+    };
+    let folder = matches!(opts.format.as_str(), "brat" | "csv");
+    for (name, contents) in &result.files {
+        let path = if folder { opts.out.join(name) } else { opts.out.clone() };
+        if folder && let Err(e) = std::fs::create_dir_all(&opts.out) {
+            let _ = writeln!(err, "{}: cannot create the folder: {e}", opts.out.display());
+            return 1;
+        }
+        if let Err(e) = io::write_atomic(&path, contents.as_bytes()) {
+            let _ = writeln!(err, "{e:#}");
+            return 1;
+        }
+    }
+    let _ = writeln!(out, "{}: {} documents exported as {}", opts.out.display(), stores.len(), opts.format);
+    for l in &result.losses {
+        let _ = writeln!(out, "{}: {l}", opts.format);
+    }
+    if opts.strict && !result.losses.is_empty() {
+        let _ = writeln!(err, "--strict: the export lost information (see above)");
+        return 1;
+    }
+    0
+}

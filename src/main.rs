@@ -42,6 +42,26 @@ enum Command {
         #[arg(long)]
         annotator: Option<String>,
     },
+    /// Export annotation files (or folders of them) as a dataset.
+    Export {
+        /// jsonl, conll, brat or csv.
+        #[arg(long)]
+        format: String,
+        /// Output file (jsonl, conll) or folder (brat, csv).
+        #[arg(long)]
+        out: PathBuf,
+        /// Offsets in code points (default) or utf16.
+        #[arg(long, default_value = "codepoints")]
+        offsets: String,
+        /// Labels to include in CoNLL (comma-separated); default: entity-like labels.
+        #[arg(long, value_delimiter = ',')]
+        labels: Option<Vec<String>>,
+        /// Exit 1 if the format cannot hold something.
+        #[arg(long)]
+        strict: bool,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
     /// Write a generated annotation file for performance checks (fixed seed).
     Fixture {
         /// Output .sorot.ron file.
@@ -68,6 +88,10 @@ fn main() -> ExitCode {
         Some(Command::Stats { files }) => sorot::cli::stats(&files, &mut out, &mut err),
         Some(Command::Init { articles, schema, force, annotator }) => {
             sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), &mut out, &mut err)
+        }
+        Some(Command::Export { format, out: dest, offsets, labels, strict, inputs }) => {
+            let opts = sorot::cli::ExportOptions { format, out: dest, offsets, labels, strict };
+            sorot::cli::export(&opts, &inputs, &mut out, &mut err)
         }
         Some(Command::Fixture { out, mb, spans, relations, seed }) => {
             let store = sorot::fixture::store(mb * 1_000_000, spans, relations, seed);

@@ -1,0 +1,505 @@
+//! Dataset exports: pure functions from stores to file contents, each with
+//! a report of what the format could not hold. Offsets are Unicode code
+//! points unless UTF-16 units are asked for.
+//!
+//! Formats so far: `jsonl` (doccano relation-extraction shape plus Sorot's
+//! extras under `sorot`), `conll` (CoNLL-2003 style IOB2), `brat`
+//! (`.txt` + `.ann`), `csv` (claims and relations tables).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::*;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Offsets {
+    /// Unicode code points (Python, spaCy, brat, W3C).
+    #[default]
+    CodePoints,
+    /// UTF-16 code units (browser front-ends: doccano, Label Studio).
+    Utf16,
+}
+
+impl Offsets {
+    fn of(self, text: &Text, byte: usize) -> usize {
+        match self {
+            Offsets::CodePoints => text.byte_to_char(byte),
+            Offsets::Utf16 => text.byte_to_utf16(byte),
+        }
+    }
+}
+
+/// Something a format could not hold, with the ids concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    pub document: String,
+    pub message: String,
+    pub ids: Vec<u32>,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<String> = self.ids.iter().take(20).map(|i| format!("#{i}")).collect();
+        let more = if self.ids.len() > 20 { format!(" and {} more", self.ids.len() - 20) } else { String::new() };
+        write!(f, "{}: {}: ids {}{more}", self.document, self.message, ids.join(", "))
+    }
+}
+
+/// The files of an export (names relative to the output) and its losses.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Export {
+    pub files: Vec<(String, String)>,
+    pub losses: Vec<Loss>,
+}
+
+fn loss(losses: &mut Vec<Loss>, store: &Store, message: String, ids: Vec<u32>) {
+    if !ids.is_empty() {
+        losses.push(Loss { document: store.meta.id.clone(), message: format!("{} {message}", ids.len()), ids });
+    }
+}
+
+fn rel_name(store: &Store, rel: &Relation) -> String {
+    store.relation_type(rel.kind).map_or("?".into(), |t| t.name.clone())
+}
+
+/// A relation that is a plain binary link between two spans: (from, to).
+fn binary_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
+    match rel.args.as_slice() {
+        [a, b] => match (a.target, b.target) {
+            (Target::Span(x), Target::Span(y)) => Some((x, y)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The first two span arguments of a relation (for formats with binary links).
+fn first_two_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
+    let mut spans = rel.args.iter().filter_map(|a| match a.target {
+        Target::Span(s) => Some(s),
+        Target::Entity(_) => None,
+    });
+    Some((spans.next()?, spans.next()?))
+}
+
+fn target_json(t: Target) -> Value {
+    match t {
+        Target::Span(id) => json!({"span": id.0}),
+        Target::Entity(id) => json!({"entity": id.0}),
+    }
+}
+
+// ----- JSONL ---------------------------------------------------------------
+
+/// One line per document in doccano's relation-extraction shape. Sorot's
+/// extras (attributes, notes, entity links, entities, n-ary relations,
+/// evidence, fragments of discontinuous spans) are under `sorot`.
+pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
+    let mut out = String::new();
+    let mut losses = Vec::new();
+    for store in stores {
+        let text = store.text();
+        let mut entities = Vec::new();
+        let mut fragments = serde_json::Map::new();
+        let mut discontinuous = Vec::new();
+        for s in store.spans() {
+            let e = s.extent();
+            entities.push(json!({
+                "id": s.id.0,
+                "label": store.label_name(s.label),
+                "start_offset": offsets.of(text, e.start()),
+                "end_offset": offsets.of(text, e.end()),
+            }));
+            if s.ranges.len() > 1 {
+                discontinuous.push(s.id.0);
+                let f: Vec<Value> =
+                    s.ranges.iter().map(|r| json!([offsets.of(text, r.start()), offsets.of(text, r.end())])).collect();
+                fragments.insert(s.id.0.to_string(), Value::Array(f));
+            }
+        }
+        let mut relations = Vec::new();
+        let mut only_extra = Vec::new();
+        for r in store.relations() {
+            match first_two_spans(r) {
+                Some((from, to)) => {
+                    relations.push(json!({"id": r.id.0, "from_id": from.0, "to_id": to.0, "type": rel_name(store, r)}));
+                    if binary_spans(r).is_none() || !r.evidence.is_empty() || !r.attributes.is_empty() {
+                        only_extra.push(r.id.0);
+                    }
+                }
+                None => only_extra.push(r.id.0),
+            }
+        }
+        loss(
+            &mut losses,
+            store,
+            "discontinuous spans are entities with their covering range; their fragments are in sorot.fragments".into(),
+            discontinuous,
+        );
+        loss(
+            &mut losses,
+            store,
+            "relations have entity arguments, more than two roles, evidence or attributes: complete only in sorot.relations".into(),
+            only_extra,
+        );
+        let sorot = json!({
+            "offsets": match offsets { Offsets::CodePoints => "code_points", Offsets::Utf16 => "utf16" },
+            "fragments": fragments,
+            "span_attributes": store.spans().filter(|s| !s.attributes.is_empty()).map(|s| (s.id.0.to_string(), json!(s.attributes))).collect::<serde_json::Map<_, _>>(),
+            "notes": store.spans().filter_map(|s| s.note.as_ref().map(|n| (s.id.0.to_string(), json!(n)))).collect::<serde_json::Map<_, _>>(),
+            "entity_links": store.spans().filter_map(|s| s.entity.map(|e| (s.id.0.to_string(), json!(e.0)))).collect::<serde_json::Map<_, _>>(),
+            "review": store.spans().filter(|s| s.review.status != ReviewStatus::Unreviewed).map(|s| (s.id.0.to_string(), json!(s.review.status.name()))).collect::<serde_json::Map<_, _>>(),
+            "entities": store.entities().map(|e| json!({"id": e.id.0, "name": e.name, "type": e.kind, "aliases": e.aliases, "external_id": e.external_id})).collect::<Vec<_>>(),
+            "relations": store.relations().map(|r| json!({
+                "id": r.id.0,
+                "type": rel_name(store, r),
+                "roles": r.args.iter().map(|a| { let mut v = target_json(a.target); v["role"] = json!(a.role); v }).collect::<Vec<_>>(),
+                "evidence": r.evidence.iter().map(|e| e.0).collect::<Vec<_>>(),
+                "attributes": r.attributes,
+            })).collect::<Vec<_>>(),
+        });
+        let line = json!({
+            "id": store.meta.id,
+            "text": text.as_str(),
+            "entities": entities,
+            "relations": relations,
+            "sorot": sorot,
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    Export { files: vec![("export.jsonl".into(), out)], losses }
+}
+
+// ----- CoNLL ---------------------------------------------------------------
+
+/// CoNLL-2003 style: `token TAG` per line (IOB2), a blank line between
+/// sentences, `-DOCSTART- O` before each document. Tokens are Unicode words
+/// (UAX #29, whitespace dropped); sentences are Unicode sentences within
+/// each line. `labels` chooses the labels (default: the entity-like ones).
+pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
+    let mut out = String::new();
+    let mut losses = Vec::new();
+    for store in stores {
+        let text = store.text().as_str();
+        let chosen: Vec<u16> = store
+            .schema()
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| match labels {
+                Some(names) => names.iter().any(|n| n == &l.name),
+                None => l.entity_type.is_some(),
+            })
+            .map(|(i, _)| i as u16)
+            .collect();
+        // Spans to tag, earliest first, longer first; overlapping ones are left out.
+        let mut spans: Vec<&Span> = store.spans().filter(|s| chosen.contains(&s.label)).collect();
+        spans.sort_by_key(|s| (s.extent().start, std::cmp::Reverse(s.extent().end), s.id));
+        let mut kept: Vec<&Span> = Vec::new();
+        let (mut overlapping, mut discontinuous) = (Vec::new(), Vec::new());
+        for s in spans {
+            if s.ranges.len() > 1 {
+                discontinuous.push(s.id.0);
+                continue;
+            }
+            if kept.last().is_some_and(|k| k.extent().overlaps(s.extent())) {
+                overlapping.push(s.id.0);
+            } else {
+                kept.push(s);
+            }
+        }
+        let mut unaligned = Vec::new();
+        // Tokens with their byte ranges.
+        let mut tags: BTreeMap<usize, String> = BTreeMap::new();
+        let mut tokens: Vec<(usize, usize)> = Vec::new();
+        let mut sentence_breaks: Vec<usize> = Vec::new();
+        for (ls, line) in line_ranges(text) {
+            for (ss, sentence) in line.split_sentence_bound_indices() {
+                for (ws, w) in sentence.split_word_bound_indices() {
+                    if w.trim().is_empty() {
+                        continue;
+                    }
+                    let start = ls + ss + ws;
+                    tokens.push((start, start + w.len()));
+                }
+                sentence_breaks.push(tokens.len());
+            }
+        }
+        let mut ti = 0;
+        for s in &kept {
+            let e = s.extent();
+            while ti < tokens.len() && tokens[ti].1 <= e.start() {
+                ti += 1;
+            }
+            let mut first = true;
+            let mut j = ti;
+            let mut aligned = tokens.get(ti).is_some_and(|t| t.0 == e.start());
+            while j < tokens.len() && tokens[j].0 < e.end() {
+                let label = store.label_name(s.label);
+                tags.insert(j, format!("{}-{label}", if first { "B" } else { "I" }));
+                first = false;
+                if tokens[j].1 > e.end() {
+                    aligned = false;
+                }
+                j += 1;
+            }
+            if j > 0 && tokens.get(j - 1).is_some_and(|t| t.1 != e.end()) {
+                aligned = false;
+            }
+            if !aligned {
+                unaligned.push(s.id.0);
+            }
+        }
+        loss(&mut losses, store, "overlapping spans left out".into(), overlapping);
+        loss(&mut losses, store, "discontinuous spans left out".into(), discontinuous);
+        loss(
+            &mut losses,
+            store,
+            "spans do not fall on token boundaries and were widened to whole tokens".into(),
+            unaligned,
+        );
+        out.push_str("-DOCSTART- O\n\n");
+        let mut si = 0;
+        for (i, (s, e)) in tokens.iter().enumerate() {
+            let tag = tags.get(&i).map_or("O", String::as_str);
+            out.push_str(&format!("{} {tag}\n", &text[*s..*e]));
+            while si < sentence_breaks.len() && sentence_breaks[si] == i + 1 {
+                out.push('\n');
+                si += 1;
+                // Empty sentences (blank lines) add no extra blank line.
+                while si < sentence_breaks.len() && sentence_breaks[si] == i + 1 {
+                    si += 1;
+                }
+            }
+        }
+    }
+    Export { files: vec![("export.conll".into(), out)], losses }
+}
+
+fn line_ranges(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split('\n').map(move |l| {
+        let s = start;
+        start += l.len() + 1;
+        (s, l)
+    })
+}
+
+// ----- brat ----------------------------------------------------------------
+
+/// brat standoff: per document `<id>.txt` (LF) and `<id>.ann`.
+/// - `T` per span (`start end;start end` for fragments, code points);
+/// - `R` per relation from its first argument to each other argument, typed
+///   `<type>` when binary and `<type>.<role>` otherwise; entity arguments
+///   use the entity's first mention; evidence as `<type>.evidence`;
+/// - `A` per span attribute, `N` per linked mention with an external id,
+///   `#` AnnotatorNotes for notes.
+///
+/// Relation attributes and entities without mentions cannot be held.
+pub fn brat(stores: &[&Store]) -> Export {
+    let mut files = Vec::new();
+    let mut losses = Vec::new();
+    for store in stores {
+        let text = store.text();
+        let mut ann = String::new();
+        let tid = |id: SpanId| format!("T{}", id.0);
+        let (mut a, mut n, mut note, mut r) = (0, 0, 0, 0);
+        for s in store.spans() {
+            let frags: Vec<String> = s
+                .ranges
+                .iter()
+                .map(|x| format!("{} {}", text.byte_to_char(x.start()), text.byte_to_char(x.end())))
+                .collect();
+            let quote: Vec<&str> = s.ranges.iter().map(|x| text.slice(*x)).collect();
+            ann.push_str(&format!(
+                "{}\t{} {}\t{}\n",
+                tid(s.id),
+                store.label_name(s.label),
+                frags.join(";"),
+                quote.join(" ").replace('\n', " ")
+            ));
+            for (k, v) in &s.attributes {
+                a += 1;
+                match v {
+                    AttrValue::Bool(true) => ann.push_str(&format!("A{a}\t{k} {}\n", tid(s.id))),
+                    AttrValue::Bool(false) => a -= 1,
+                    AttrValue::Text(t) => ann.push_str(&format!("A{a}\t{k} {} {}\n", tid(s.id), t.replace(' ', "_"))),
+                }
+            }
+            if let Some(e) = s.entity.and_then(|e| store.entity(e)) {
+                n += 1;
+                let reference =
+                    e.external_id.as_deref().map_or(format!("Sorot:{}", e.id.0), |q| format!("Wikidata:{q}"));
+                ann.push_str(&format!("N{n}\tReference {} {reference}\t{}\n", tid(s.id), e.name));
+            }
+            if let Some(t) = &s.note {
+                note += 1;
+                ann.push_str(&format!("#{note}\tAnnotatorNotes {}\t{}\n", tid(s.id), t.replace('\n', " ")));
+            }
+        }
+        let mention = |t: Target| -> Option<SpanId> {
+            match t {
+                Target::Span(s) => Some(s),
+                Target::Entity(e) => store.mentions_of(e).first().copied(),
+            }
+        };
+        let (mut no_mention, mut with_attrs) = (Vec::new(), Vec::new());
+        for rel in store.relations() {
+            let name = rel_name(store, rel);
+            let binary = rel.args.len() == 2 && rel.evidence.is_empty();
+            let Some(from) = rel.args.first().and_then(|x| mention(x.target)) else {
+                no_mention.push(rel.id.0);
+                continue;
+            };
+            let others = rel
+                .args
+                .iter()
+                .skip(1)
+                .map(|x| (x.role.clone(), mention(x.target)))
+                .chain(rel.evidence.iter().map(|e| ("evidence".to_string(), Some(*e))));
+            for (role, to) in others {
+                let Some(to) = to else {
+                    no_mention.push(rel.id.0);
+                    continue;
+                };
+                r += 1;
+                let kind = if binary { name.clone() } else { format!("{name}.{role}") };
+                ann.push_str(&format!("R{r}\t{kind} Arg1:{} Arg2:{}\n", tid(from), tid(to)));
+            }
+            if !rel.attributes.is_empty() {
+                with_attrs.push(rel.id.0);
+            }
+        }
+        no_mention.dedup();
+        loss(
+            &mut losses,
+            store,
+            "relations have an entity argument with no mention in the text (brat links spans only)".into(),
+            no_mention,
+        );
+        loss(
+            &mut losses,
+            store,
+            "relation attributes not representable in brat (A lines attach to T and E only)".into(),
+            with_attrs,
+        );
+        let name = safe_file_stem(&store.meta.id);
+        files.push((format!("{name}.txt"), text.as_str().to_owned()));
+        files.push((format!("{name}.ann"), ann));
+    }
+    Export { files, losses }
+}
+
+/// A file stem that stays inside the output folder whatever the document id
+/// says: path separators, `..`, control characters and reserved names are
+/// replaced.
+pub fn safe_file_stem(id: &str) -> String {
+    let mut s: String =
+        id.chars().map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    while s.starts_with('.') {
+        s.replace_range(0..1, "_");
+    }
+    let upper = s.to_ascii_uppercase();
+    let reserved = ["CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "LPT1", "LPT2", "LPT3"];
+    if s.is_empty() || reserved.contains(&upper.split('.').next().unwrap_or("")) {
+        s.insert(0, '_');
+    }
+    s.chars().take(120).collect()
+}
+
+// ----- CSV -----------------------------------------------------------------
+
+/// Two tables for spreadsheets: `claims.csv` (document, id, text, offsets,
+/// certainty, source, cue, outlet, review) and `relations.csv` (document,
+/// id, type, arguments by role, evidence, attributes).
+pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
+    let mut claims = ::csv::Writer::from_writer(Vec::new());
+    let mut rels = ::csv::Writer::from_writer(Vec::new());
+    let _ = claims.write_record([
+        "document",
+        "id",
+        "text",
+        "start",
+        "end",
+        "certainty",
+        "source",
+        "cue",
+        "outlet",
+        "review",
+    ]);
+    let _ = rels.write_record(["document", "id", "type", "arguments", "evidence", "attributes"]);
+    for store in stores {
+        let text = store.text();
+        let show = |t: Target| match t {
+            Target::Span(id) => store.span(id).map_or(String::new(), |s| store.quote(s)),
+            Target::Entity(id) => store.entity(id).map_or(String::new(), |e| e.name.clone()),
+        };
+        let role_of = |claim: SpanId, rel: &str, role: &str| -> String {
+            let k = store.schema().relation_index(rel).map(|k| k as u16);
+            store
+                .relations_using_span(claim)
+                .into_iter()
+                .filter_map(|r| store.relation(r))
+                .filter(|r| Some(r.kind) == k && r.targets("claim").any(|t| t == Target::Span(claim)))
+                .flat_map(|r| r.targets(role).map(show).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        for s in store.spans().filter(|s| store.label_name(s.label) == "Claim") {
+            let e = s.extent();
+            let cue = [role_of(s.id, "said_by", "cue"), role_of(s.id, "reported_by", "cue")]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let _ = claims.write_record([
+                store.meta.id.clone(),
+                s.id.0.to_string(),
+                store.quote(s),
+                offsets.of(text, e.start()).to_string(),
+                offsets.of(text, e.end()).to_string(),
+                s.attributes.get("certainty").map(ToString::to_string).unwrap_or_default(),
+                role_of(s.id, "said_by", "source"),
+                cue,
+                role_of(s.id, "reported_by", "outlet"),
+                s.review.status.name().to_string(),
+            ]);
+        }
+        for r in store.relations() {
+            let args: Vec<String> = r.args.iter().map(|a| format!("{}={}", a.role, show(a.target))).collect();
+            let ev: Vec<String> = r.evidence.iter().map(|e| show(Target::Span(*e))).collect();
+            let attrs: Vec<String> = r.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let _ = rels.write_record([
+                store.meta.id.clone(),
+                r.id.0.to_string(),
+                rel_name(store, r),
+                args.join("; "),
+                ev.join(" | "),
+                attrs.join("; "),
+            ]);
+        }
+    }
+    let done = |w: ::csv::Writer<Vec<u8>>| String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    Export {
+        files: vec![("claims.csv".into(), done(claims)), ("relations.csv".into(), done(rels))],
+        losses: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_stems_stay_inside_the_folder() {
+        assert_eq!(safe_file_stem("../../etc/passwd"), "_._.._etc_passwd");
+        assert_eq!(safe_file_stem("/abs/path"), "_abs_path");
+        assert_eq!(safe_file_stem("CON"), "_CON");
+        assert_eq!(safe_file_stem(""), "_");
+        assert_eq!(safe_file_stem("000_f1c0a0fef9fd3cfc"), "000_f1c0a0fef9fd3cfc");
+        assert_eq!(safe_file_stem("한국 기사"), "한국_기사");
+    }
+}

@@ -1,0 +1,164 @@
+//! Exports: golden files for every format on the sample and on a text with
+//! emoji, Hangul, a BOM and CRLF; offsets checked by slicing the text the
+//! way Python does (code points) and the way browsers do (UTF-16); loss
+//! reports; the CLI.
+
+mod common;
+
+use std::path::Path;
+
+use sorot::io::export::{self, Offsets};
+use sorot::model::*;
+
+fn multiscript() -> Store {
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice("🇰🇷 “Korut” kata Peskov.\r\n북한 menerima 👍🏽 senjata dari Rusia.\r\n".as_bytes());
+    let article = sorot::io::article::decode_article(&bytes, sorot::io::ArticleFormat::Text).unwrap();
+    let mut store = sorot::io::store_for_article(Path::new("multi.txt"), article, Schema::default_news());
+    let mut b = common::Builder { store: &mut store, author: "t" };
+    let claim = b.span(
+        "Claim",
+        common::find(b.store, "북한 menerima 👍🏽 senjata dari Rusia", "북한", 0),
+        &[("certainty", common::text("hedged"))],
+    );
+    let nk = b.span("Country", common::find(b.store, "북한", "북한", 0), &[]);
+    b.span("Country", common::find(b.store, "Korut", "“", 0), &[]);
+    let ru = b.span("Country", common::find(b.store, "Rusia", "북한", 0), &[]);
+    let src = b.span("Source", common::find(b.store, "Peskov", "“", 0), &[]);
+    let cue = b.span("Cue", common::find(b.store, "kata", "“", 0), &[]);
+    b.relation(
+        "said_by",
+        &[("claim", Target::Span(claim)), ("source", Target::Span(src)), ("cue", Target::Span(cue))],
+        &[],
+        &[],
+    )
+    .unwrap();
+    b.relation(
+        "arms_transfer",
+        &[("supplier", Target::Span(ru)), ("recipient", Target::Span(nk))],
+        &[claim],
+        &[("status", common::text("alleged"))],
+    )
+    .unwrap();
+    store
+}
+
+fn sample() -> Store {
+    sorot::io::load_annotations(&common::sample_annotations()).unwrap()
+}
+
+#[test]
+fn jsonl_offsets_slice_to_the_mentions_in_code_points_and_utf16() {
+    for store in [sample(), multiscript()] {
+        for offsets in [Offsets::CodePoints, Offsets::Utf16] {
+            let e = export::jsonl(&[&store], offsets);
+            let line: serde_json::Value = serde_json::from_str(e.files[0].1.lines().next().unwrap()).unwrap();
+            let text = line["text"].as_str().unwrap();
+            let units: Vec<char> = text.chars().collect();
+            let utf16: Vec<u16> = text.encode_utf16().collect();
+            for ent in line["entities"].as_array().unwrap() {
+                let (s, en) =
+                    (ent["start_offset"].as_u64().unwrap() as usize, ent["end_offset"].as_u64().unwrap() as usize);
+                let span = store.span(SpanId(ent["id"].as_u64().unwrap() as u32)).unwrap();
+                let expected = store.text().slice(span.extent());
+                let got = match offsets {
+                    Offsets::CodePoints => units[s..en].iter().collect::<String>(),
+                    Offsets::Utf16 => String::from_utf16(&utf16[s..en]).unwrap(),
+                };
+                assert_eq!(got, expected);
+            }
+        }
+    }
+}
+
+#[test]
+fn golden_files_for_every_format() {
+    let s = sample();
+    let m = multiscript();
+    let docs = [&s, &m];
+    for (name, e) in [
+        ("jsonl", export::jsonl(&docs, Offsets::CodePoints)),
+        ("conll", export::conll(&docs, None)),
+        ("brat", export::brat(&docs)),
+        ("csv", export::csv(&docs, Offsets::CodePoints)),
+    ] {
+        let mut all = String::new();
+        for (file, contents) in &e.files {
+            all.push_str(&format!("===== {file}\n{contents}"));
+        }
+        all.push_str("===== losses\n");
+        for l in &e.losses {
+            all.push_str(&format!("{l}\n"));
+        }
+        insta::assert_snapshot!(format!("export_{name}"), all);
+    }
+}
+
+#[test]
+fn conll_reports_overlaps_and_tags_iob2() {
+    let s = sample();
+    let e = export::conll(&[&s], Some(&["Claim".to_string(), "Country".to_string()]));
+    let text = &e.files[0].1;
+    assert!(text.starts_with("-DOCSTART- O\n\n"));
+    // Country mentions inside claims overlap them: reported, not silently dropped.
+    let overlaps = e.losses.iter().find(|l| l.message.contains("overlapping spans left out")).expect("loss report");
+    assert_eq!(overlaps.ids.len(), 5, "{overlaps}");
+    // IOB2: every I- follows a B- or I- of the same label.
+    let mut prev = "O".to_string();
+    for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with("-DOCSTART-")) {
+        let tag = line.rsplit(' ').next().unwrap().to_string();
+        if let Some(label) = tag.strip_prefix("I-") {
+            assert!(prev == format!("B-{label}") || prev == format!("I-{label}"), "{prev} then {tag}");
+        }
+        prev = tag;
+    }
+}
+
+#[test]
+fn brat_ann_offsets_are_code_points_and_relation_attributes_are_reported() {
+    let m = multiscript();
+    let e = export::brat(&[&m]);
+    let txt = &e.files[0].1;
+    let ann = &e.files[1].1;
+    let chars: Vec<char> = txt.chars().collect();
+    for line in ann.lines().filter(|l| l.starts_with('T')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let frags = cols[1].split_once(' ').unwrap().1;
+        let pieces: Vec<String> = frags
+            .split(';')
+            .map(|f| {
+                let (a, b) = f.split_once(' ').unwrap();
+                chars[a.parse::<usize>().unwrap()..b.parse::<usize>().unwrap()].iter().collect()
+            })
+            .collect();
+        assert_eq!(pieces.join(" "), cols[2], "{line}");
+    }
+    assert!(e.losses.iter().any(|l| l.message.contains("relation attributes not representable")));
+    assert!(!txt.contains('\r'));
+}
+
+#[test]
+fn cli_export_writes_files_reports_losses_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_sorot");
+    let out = dir.path().join("sample.jsonl");
+    let o = std::process::Command::new(bin)
+        .args(["export", "--format", "jsonl", "--out"])
+        .arg(&out)
+        .arg(common::repo().join("assets"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("1 documents exported as jsonl"), "{stdout}");
+    assert!(stdout.contains("jsonl: 000_f1c0a0fef9fd3cfc: 5 relations"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 1);
+    let o = std::process::Command::new(bin)
+        .args(["export", "--strict", "--format", "brat", "--out"])
+        .arg(dir.path().join("brat"))
+        .arg(common::sample_annotations())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(dir.path().join("brat/000_f1c0a0fef9fd3cfc.ann").exists());
+}
