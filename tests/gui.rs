@@ -279,6 +279,9 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
     h.run_steps(2);
     std::thread::sleep(std::time::Duration::from_millis(1100));
     h.run_steps(2);
+    while h.state().is_autosaving() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let recovery = h.state().doc.recovery_path();
     assert!(recovery.exists(), "autosave wrote {}", recovery.display());
     drop(h); // the "crash": nothing saved

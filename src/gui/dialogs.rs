@@ -131,8 +131,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                     if ui.button("Discard").clicked() {
                         actions.push(Action::CloseDialog);
-                        let _ = std::fs::remove_file(app.doc.recovery_path());
-                        app.doc.history.mark_saved(app.doc.history.generation());
+                        app.discard_changes();
                         actions.push(after_action(&after));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {

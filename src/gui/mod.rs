@@ -242,6 +242,8 @@ pub struct SorotApp {
     native_dialog: Option<std::sync::mpsc::Receiver<(PathPurpose, Option<PathBuf>)>>,
     /// A document being opened on a worker thread.
     loading: Option<Loading>,
+    /// The autosave running on a worker thread, if any.
+    autosave_job: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
     /// A relation being built.
     pub draft: Option<Draft>,
     pub selected_relation: Option<RelationId>,
@@ -278,6 +280,7 @@ impl SorotApp {
             allow_close: false,
             native_dialog: None,
             loading: None,
+            autosave_job: None,
             draft: None,
             selected_relation: None,
             show_all_arcs: false,
@@ -433,6 +436,8 @@ impl SorotApp {
             }
             Action::CloseDialog => self.dialog = None,
             Action::ForceQuit => {
+                // An autosave in flight finishes first: no half-written temp file is left.
+                self.finish_autosave();
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
@@ -744,9 +749,29 @@ impl SorotApp {
         ctx.request_repaint();
     }
 
+    /// Waits for an autosave in flight, so the recovery file is not written
+    /// again after it was removed.
+    fn finish_autosave(&mut self) {
+        if let Some(job) = self.autosave_job.take() {
+            match job.join() {
+                Ok(Err(e)) => self.set_status(format!("Autosave failed: {e:#}")),
+                Err(_) => self.set_status("Autosave stopped unexpectedly"),
+                Ok(Ok(())) => {}
+            }
+        }
+    }
+
+    /// Drops unsaved changes: the recovery file goes too.
+    pub fn discard_changes(&mut self) {
+        self.finish_autosave();
+        let _ = std::fs::remove_file(self.doc.recovery_path());
+        self.doc.history.mark_saved(self.doc.history.generation());
+    }
+
     /// Writes the annotation file atomically and drops the recovery file.
     pub fn save(&mut self) {
         let Some(path) = self.doc.path.clone() else { return };
+        self.finish_autosave();
         match io::save_annotations(&path, &self.doc.store) {
             Ok(()) => {
                 let generation = self.doc.history.generation();
@@ -758,16 +783,26 @@ impl SorotApp {
         }
     }
 
+    /// Writes unsaved work to the recovery file every `autosave_secs`, on a
+    /// worker thread from a snapshot, so a large document never stalls the
+    /// window while it is written.
     fn autosave(&mut self) {
+        if self.autosave_job.as_ref().is_some_and(|j| j.is_finished()) {
+            self.finish_autosave();
+        }
         let every = Duration::from_secs(self.prefs.autosave_secs.max(1));
-        if !self.doc.history.is_dirty() || self.last_autosave.elapsed() < every {
+        if self.autosave_job.is_some() || !self.doc.history.is_dirty() || self.last_autosave.elapsed() < every {
             return;
         }
         self.last_autosave = Instant::now();
         let rec = self.doc.recovery_path();
-        if let Err(e) = io::save_annotations(&rec, &self.doc.store) {
-            self.set_status(format!("Autosave failed: {e:#}"));
-        }
+        let snapshot = self.doc.store.clone();
+        self.autosave_job = Some(std::thread::spawn(move || io::save_annotations(&rec, &snapshot)));
+    }
+
+    /// Whether an autosave is being written.
+    pub fn is_autosaving(&self) -> bool {
+        self.autosave_job.as_ref().is_some_and(|j| !j.is_finished())
     }
 
     fn start_native_dialog(&mut self, purpose: PathPurpose) {
