@@ -417,3 +417,16 @@ fn find_labels_all_matches_after_a_preview() {
     h.run_steps(2);
     assert_eq!(h.state().store().spans().len(), before);
 }
+
+#[test]
+fn an_article_changed_since_annotation_is_said_not_hidden() {
+    let (_dir, article) = sample_copy();
+    let edited = std::fs::read_to_string(&article).unwrap().replace("Kirim Komentar", "Kirim komentar Anda");
+    std::fs::write(&article, edited).unwrap();
+    let doc = Document::open(&article).unwrap();
+    let notice = doc.notice.clone().expect("a notice");
+    assert!(notice.contains("has changed since it was annotated"), "{notice}");
+    assert!(doc.store.text().as_str().contains("Kirim Komentar"), "the annotated text is shown");
+    let h = harness(&article);
+    assert!(matches!(&h.state().dialog, Some(sorot::gui::Dialog::Error(m)) if m.contains("has changed")));
+}

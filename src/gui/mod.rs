@@ -89,11 +89,13 @@ pub struct Document {
     pub history: History,
     /// The annotation file, once known (None for the embedded sample).
     pub path: Option<PathBuf>,
+    /// Something the analyst must know about how this was opened.
+    pub notice: Option<String>,
 }
 
 impl Document {
     fn new(store: Store, path: Option<PathBuf>) -> Self {
-        Self { store, history: History::default(), path }
+        Self { store, history: History::default(), path, notice: None }
     }
 
     /// Opens an article (and its annotations from the default place, if
@@ -104,7 +106,19 @@ impl Document {
         }
         let ann = io::default_annotation_path(path, None);
         if ann.exists() {
-            return Ok(Self::new(io::load_annotations(&ann)?, Some(ann)));
+            let mut doc = Self::new(io::load_annotations(&ann)?, Some(ann.clone()));
+            // The annotations keep the text they were made on; say so when
+            // the article has changed since, instead of hiding it.
+            if let Ok(article) = io::read_article(path)
+                && article.text != doc.store.text().as_str()
+            {
+                doc.notice = Some(format!(
+                    "{} has changed since it was annotated: showing the annotated version embedded in {}",
+                    path.display(),
+                    ann.display()
+                ));
+            }
+            return Ok(doc);
         }
         let article = io::read_article(path)?;
         Ok(Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann)))
@@ -290,6 +304,9 @@ impl SorotApp {
             pending: Vec::new(),
         };
         app.view.font_size = app.prefs.font_size;
+        if let Some(notice) = app.doc.notice.clone() {
+            app.dialog = Some(Dialog::Error(notice));
+        }
         app.offer_recovery();
         app
     }
@@ -351,6 +368,9 @@ impl SorotApp {
                     self.doc.store.spans().len(),
                     loading.started.elapsed().as_secs_f64()
                 ));
+                if let Some(notice) = self.doc.notice.clone() {
+                    self.dialog = Some(Dialog::Error(notice));
+                }
                 self.offer_recovery();
             }
             // The current work stays open; the error is shown once.
