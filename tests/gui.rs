@@ -3,35 +3,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
+use common::gui::{find_and_select, harness, sample_copy};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sorot::gui::{Document, SorotApp};
 use sorot::model::*;
-
-/// A copy of the sample article and its annotations in a temp folder.
-fn sample_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let article = dir.path().join("article.txt");
-    std::fs::copy(common::sample_article(), &article).unwrap();
-    std::fs::copy(common::sample_annotations(), dir.path().join("article.sorot.ron")).unwrap();
-    (dir, article)
-}
-
-fn harness(path: &Path) -> Harness<'static, SorotApp> {
-    let doc = Document::open(path).unwrap();
-    let mut app = SorotApp::new(doc);
-    app.prefs.annotator = "tester".into();
-    // The test machine has no Hangul or emoji fonts; the app falls back to system fonts.
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
-    h.run_steps(3);
-    h
-}
 
 /// Steps until a document being opened on the worker thread has arrived.
 fn wait_loaded(h: &mut Harness<'static, SorotApp>) {
@@ -46,18 +23,6 @@ fn wait_loaded(h: &mut Harness<'static, SorotApp>) {
     panic!("document did not open in 5 s");
 }
 
-fn find_and_select(h: &mut Harness<'static, SorotApp>, needle: &str) {
-    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
-    h.run_steps(2);
-    h.get_by_label("Find").type_text(needle);
-    h.run_steps(2);
-    h.key_press(Key::Enter);
-    h.run_steps(2);
-    // Escape leaves the find field; the match stays selected.
-    h.key_press(Key::Escape);
-    h.run_steps(3);
-}
-
 fn span_with_quote(store: &Store, quote: &str, label: &str) -> Option<Span> {
     store.spans().find(|s| store.quote(s) == quote && store.label_name(s.label) == label).cloned()
 }
@@ -65,7 +30,7 @@ fn span_with_quote(store: &Store, quote: &str, label: &str) -> Option<Span> {
 #[test]
 fn label_dmitry_peskov_edit_undo_redo_save_and_reload() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     let before = h.state().store().spans().len();
 
     find_and_select(&mut h, "Dmitry Peskov");
@@ -114,7 +79,7 @@ fn label_dmitry_peskov_edit_undo_redo_save_and_reload() {
 #[test]
 fn unsaved_changes_prompt_on_quit() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     find_and_select(&mut h, "Kremlin");
     h.key_press(Key::O);
     h.run_steps(2);
@@ -140,7 +105,7 @@ fn unsaved_changes_prompt_on_quit() {
 #[test]
 fn list_filter_and_tab_navigation() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     let row = "Source #5 “juru bicara Kremlin, Dmitry Peskov”";
     assert!(h.query_by_label(row).is_some());
     h.get_by_label("Filter").focus();
@@ -171,7 +136,7 @@ fn mouse_selection_over_curly_quotes_and_emoji_gives_exact_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let article = dir.path().join("emoji.txt");
     std::fs::write(&article, "Kata 🇰🇷 “Korut” 👍🏽 menerima한국 end\n").unwrap();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     let text = h.state().store().text().as_str().to_owned();
     let start = text.find('“').unwrap();
     let end = text.find('”').unwrap() + '”'.len_utf8();
@@ -235,7 +200,7 @@ fn mouse_selection_over_curly_quotes_and_emoji_gives_exact_bytes() {
 fn errors_show_in_the_window_and_keep_the_work_open() {
     let (dir, article) = sample_copy();
     std::fs::write(dir.path().join("broken.sorot.ron"), "(format_version: 1, document: ").unwrap();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     let spans = h.state().store().spans().len();
     h.state_mut().push(sorot::gui::Action::Open(dir.path().join("broken.sorot.ron")));
     h.run_steps(1);
@@ -255,7 +220,7 @@ fn open_dialog_works_without_a_native_dialog() {
     let (dir, article) = sample_copy();
     let other = dir.path().join("other.txt");
     std::fs::write(&other, "Korut dan Rusia.").unwrap();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
     h.run_steps(2);
     h.get_by_label("Path").type_text(other.to_str().unwrap());
@@ -272,7 +237,7 @@ fn open_dialog_works_without_a_native_dialog() {
 #[test]
 fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     h.state_mut().prefs.autosave_secs = 1;
     find_and_select(&mut h, "Kremlin");
     h.key_press(Key::O);
@@ -288,7 +253,7 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
 
     let on_disk = Document::open(&article).unwrap();
     assert!(span_with_quote(&on_disk.store, "Kremlin", "Organization").is_none());
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     h.get_by_label("Recover unsaved work?");
     let restore = h.get_by_label("Restore");
     restore.hover();
@@ -327,7 +292,7 @@ fn the_sample_is_installed_in_the_data_folder_and_keeps_the_users_work() {
 #[test]
 fn boundaries_move_by_keyboard_and_by_dragging() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     let row = h.get_by_label("Cue #6 “kata”");
     row.hover();
     h.run_steps(1);
@@ -387,7 +352,7 @@ fn readme_lists_every_shortcut_from_the_command_table() {
 #[test]
 fn find_labels_all_matches_after_a_preview() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 800.0);
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
     h.run_steps(2);
     h.get_by_label("Find").type_text("Kim Jong Un");
@@ -427,6 +392,6 @@ fn an_article_changed_since_annotation_is_said_not_hidden() {
     let notice = doc.notice.clone().expect("a notice");
     assert!(notice.contains("has changed since it was annotated"), "{notice}");
     assert!(doc.store.text().as_str().contains("Kirim Komentar"), "the annotated text is shown");
-    let h = harness(&article);
+    let h = harness(&article, 800.0);
     assert!(matches!(&h.state().dialog, Some(sorot::gui::Dialog::Error(m)) if m.contains("has changed")));
 }

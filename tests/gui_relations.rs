@@ -3,39 +3,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
+use common::gui::{click, find_and_select, harness, sample_copy};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sorot::gui::{Document, SorotApp};
 use sorot::model::*;
-
-fn sample_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let article = dir.path().join("article.txt");
-    std::fs::copy(common::sample_article(), &article).unwrap();
-    std::fs::copy(common::sample_annotations(), dir.path().join("article.sorot.ron")).unwrap();
-    (dir, article)
-}
-
-fn harness(path: &Path) -> Harness<'static, SorotApp> {
-    let mut app = SorotApp::new(Document::open(path).unwrap());
-    app.prefs.annotator = "tester".into();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1600.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
-    h.run_steps(3);
-    h
-}
-
-fn click(h: &mut Harness<'static, SorotApp>, label: &str) {
-    h.get_by_label(label).hover();
-    h.run_steps(1);
-    h.get_by_label(label).click();
-    h.run_steps(2);
-}
 
 fn click_containing(h: &mut Harness<'static, SorotApp>, part: &str) {
     h.get_by_label_contains(part).hover();
@@ -53,14 +26,7 @@ fn click_row(h: &mut Harness<'static, SorotApp>, id: SpanId) {
 }
 
 fn find_and_label(h: &mut Harness<'static, SorotApp>, needle: &str, key: Key) -> SpanId {
-    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
-    h.run_steps(2);
-    h.get_by_label("Find").type_text(needle);
-    h.run_steps(2);
-    h.key_press(Key::Enter);
-    h.run_steps(2);
-    h.key_press(Key::Escape);
-    h.run_steps(2);
+    find_and_select(h, needle);
     h.key_press(key);
     h.run_steps(2);
     let store = h.state().store();
@@ -76,7 +42,7 @@ fn key_for_candidate(h: &Harness<'static, SorotApp>, id: SpanId) -> Key {
 #[test]
 fn said_by_from_the_quoted_claim_to_dmitry_peskov() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 1600.0);
     let peskov = find_and_label(&mut h, "Dmitry Peskov", Key::P); // a Person span
     click_row(&mut h, SpanId(4));
     assert_eq!(h.state().selected, Some(SpanId(4)));
@@ -102,7 +68,7 @@ fn said_by_from_the_quoted_claim_to_dmitry_peskov() {
 #[test]
 fn arms_transfer_between_entities_with_two_evidence_claims_alleged() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 1600.0);
     let before = h.state().store().relations().len();
     click(&mut h, "Entities (3)");
     click_containing(&mut h, "Russia (Country, Q159)");
@@ -143,7 +109,7 @@ fn arms_transfer_between_entities_with_two_evidence_claims_alleged() {
 #[test]
 fn link_every_rusia_and_moskow_mention_to_russia() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 1600.0);
     click(&mut h, "Entities (3)");
     click_containing(&mut h, "Russia (Country, Q159)");
     click(&mut h, "Link all matching mentions…");
@@ -163,7 +129,7 @@ fn link_every_rusia_and_moskow_mention_to_russia() {
 #[test]
 fn a_rejected_relation_shows_the_rule() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 1600.0);
     click_row(&mut h, SpanId(6));
     h.key_press(Key::R);
     h.run_steps(2);
@@ -202,7 +168,7 @@ fn attribution_in_two_keystrokes_and_shown_in_the_claim_panel() {
     let dir = tempfile::tempdir().unwrap();
     let article = dir.path().join("a.txt");
     std::fs::write(&article, "Juru bicara Kremlin mengatakan Rusia siap mengirim senjata.\n").unwrap();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 1600.0);
     let source = find_and_label(&mut h, "Juru bicara Kremlin", Key::S);
     let cue = find_and_label(&mut h, "mengatakan", Key::U);
     let claim = find_and_label(&mut h, "Rusia siap mengirim senjata", Key::C);
@@ -225,7 +191,7 @@ fn attribution_in_two_keystrokes_and_shown_in_the_claim_panel() {
 #[test]
 fn deleting_a_span_with_relations_then_undo_and_save_reload() {
     let (_dir, article) = sample_copy();
-    let mut h = harness(&article);
+    let mut h = harness(&article, 1600.0);
     let rels = h.state().store().relations().len();
     click_row(&mut h, SpanId(5));
     h.key_press(Key::Delete);

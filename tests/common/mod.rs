@@ -1,6 +1,8 @@
 //! Helpers shared by integration tests: building stores through the model.
 #![allow(dead_code)]
 
+pub mod gui;
+
 use std::path::{Path, PathBuf};
 
 use sorot::model::*;

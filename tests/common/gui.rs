@@ -1,0 +1,51 @@
+//! Helpers for GUI flows (egui_kittest).
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot::gui::{Document, SorotApp};
+
+/// A copy of the sample article and its annotations in a temp folder.
+pub fn sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("article.txt");
+    std::fs::copy(super::sample_article(), &article).unwrap();
+    std::fs::copy(super::sample_annotations(), dir.path().join("article.sorot.ron")).unwrap();
+    (dir, article)
+}
+
+/// The window on `path`, `height` points tall, with annotator "tester".
+pub fn harness(path: &Path, height: f32) -> Harness<'static, SorotApp> {
+    let mut app = SorotApp::new(Document::open(path).unwrap());
+    app.prefs.annotator = "tester".into();
+    // The test machine has no Hangul or emoji fonts; the app falls back to system fonts.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, height))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    h.run_steps(3);
+    h
+}
+
+/// Points at a widget, then clicks it, as a person does.
+pub fn click(h: &mut Harness<'static, SorotApp>, label: &str) {
+    h.get_by_label(label).hover();
+    h.run_steps(1);
+    h.get_by_label(label).click();
+    h.run_steps(2);
+}
+
+/// Ctrl+F, type, Enter to select the match, Escape to leave the field.
+pub fn find_and_select(h: &mut Harness<'static, SorotApp>, needle: &str) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find").type_text(needle);
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    // Escape leaves the find field; the match stays selected.
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+}
