@@ -356,7 +356,7 @@ fn candidates_are_the_nearest_spans_that_fit_the_role() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// The store's span/entity → relations index always agrees with a scan.
+    /// The store's indices (target → relations, entity → mentions) always agree with a scan.
     #[test]
     fn relation_index_matches_a_scan(ops in prop::collection::vec(arb_op(), 1..60)) {
         let mut store = fresh_store();
@@ -370,6 +370,8 @@ proptest! {
             for e in store.entities() {
                 let scan: Vec<RelationId> = store.relations().filter(|r| r.uses_entity(e.id)).map(|r| r.id).collect();
                 prop_assert_eq!(store.relations_using(Target::Entity(e.id)), scan);
+                let mentions: Vec<SpanId> = store.spans().filter(|s| s.entity == Some(e.id)).map(|s| s.id).collect();
+                prop_assert_eq!(store.mentions_of(e.id), mentions);
             }
         }
     }

@@ -420,14 +420,8 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     if def.name == "Claim" {
         // Attribution at a glance.
         let role_of = |rel: &str, role: &str| -> String {
-            let k = schema.relation_index(rel).map(|k| k as u16);
-            store
-                .relations()
-                .filter(|r| Some(r.kind) == k && r.targets("claim").any(|t| t == crate::model::Target::Span(span.id)))
-                .flat_map(|r| r.targets(role).collect::<Vec<_>>())
-                .map(|t| super::relations::target_text(store, t))
-                .collect::<Vec<_>>()
-                .join(", ")
+            let targets = store.attribution(span.id, rel, role);
+            targets.into_iter().map(|t| super::relations::target_text(store, t)).collect::<Vec<_>>().join(", ")
         };
         let or_dash = |s: String| if s.is_empty() { "—".to_string() } else { s };
         let cue = [role_of("said_by", "cue"), role_of("reported_by", "cue")]

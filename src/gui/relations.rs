@@ -226,12 +226,7 @@ impl SorotApp {
             "outlet" => ("reported_by", "outlet"),
             _ => {
                 // A cue goes on the claim's said_by, else on its reported_by.
-                let has = |n: &str| {
-                    let k = store.schema().relation_index(n).map(|k| k as u16);
-                    store
-                        .relations()
-                        .any(|r| Some(r.kind) == k && r.targets("claim").any(|t| t == Target::Span(claim.id)))
-                };
+                let has = |n: &str| !store.claim_relations(claim.id, n).is_empty();
                 if has("said_by") {
                     ("said_by", "cue")
                 } else if has("reported_by") {
@@ -255,10 +250,7 @@ impl SorotApp {
             self.status = format!("No {} in this paragraph ({} accepts {})", role, role, role_def.accepts.join(", "));
             return;
         };
-        let existing = store
-            .relations()
-            .find(|r| r.kind == kind && r.targets("claim").any(|t| t == Target::Span(claim.id)))
-            .cloned();
+        let existing = store.claim_relations(claim.id, rel_name).first().map(|r| (*r).clone());
         let summary = format!(
             "{} of {} {}: {}",
             role,
@@ -533,8 +525,13 @@ pub fn relations_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Acti
         .id_salt("relations-panel")
         .open(app.selected_relation.is_some().then_some(true))
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("relations").max_height(220.0).show(ui, |ui| {
-                for rel in store.relations() {
+            // One line per relation; only the rows in view are built.
+            let rels: Vec<&Relation> = store.relations().collect();
+            let row_h = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+            let scroll = egui::ScrollArea::vertical().id_salt("relations").max_height(220.0);
+            scroll.show_rows(ui, row_h, rels.len(), |ui, range| {
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                for rel in rels[range].iter().copied() {
                     let Some(rt) = store.relation_type(rel.kind) else { continue };
                     let args: Vec<String> =
                         rel.args.iter().map(|a| format!("{}: {}", a.role, target_text(store, a.target))).collect();

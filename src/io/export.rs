@@ -438,15 +438,7 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
             Target::Entity(id) => store.entity(id).map_or(String::new(), |e| e.name.clone()),
         };
         let role_of = |claim: SpanId, rel: &str, role: &str| -> String {
-            let k = store.schema().relation_index(rel).map(|k| k as u16);
-            store
-                .relations_using_span(claim)
-                .into_iter()
-                .filter_map(|r| store.relation(r))
-                .filter(|r| Some(r.kind) == k && r.targets("claim").any(|t| t == Target::Span(claim)))
-                .flat_map(|r| r.targets(role).map(show).collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-                .join("; ")
+            store.attribution(claim, rel, role).into_iter().map(show).collect::<Vec<_>>().join("; ")
         };
         for s in store.spans().filter(|s| store.label_name(s.label) == "Claim") {
             let e = s.extent();

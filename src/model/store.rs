@@ -103,6 +103,8 @@ pub struct Store {
     /// For each span or entity, the relations that use it (as an argument
     /// or as evidence), so finding them does not scan every relation.
     refs: std::collections::HashMap<Target, Vec<RelationId>>,
+    /// For each entity, the spans that mention it.
+    mentions: std::collections::HashMap<EntityId, BTreeSet<SpanId>>,
 }
 
 impl PartialEq for Store {
@@ -130,6 +132,7 @@ impl Store {
             short_ranges: BTreeSet::new(),
             long_ranges: BTreeSet::new(),
             refs: Default::default(),
+            mentions: Default::default(),
         }
     }
 
@@ -246,6 +249,23 @@ impl Store {
         self.refs.get(&target).cloned().unwrap_or_default()
     }
 
+    /// The relations of type `kind_name` in which `claim` fills the role
+    /// `claim` (its said_by, its reported_by, …), through the index.
+    pub fn claim_relations(&self, claim: SpanId, kind_name: &str) -> Vec<&Relation> {
+        let Some(kind) = self.schema.relation_index(kind_name).map(|k| k as u16) else { return Vec::new() };
+        self.relations_using_span(claim)
+            .into_iter()
+            .filter_map(|id| self.relations.get(&id))
+            .filter(|r| r.kind == kind && r.targets("claim").any(|t| t == Target::Span(claim)))
+            .collect()
+    }
+
+    /// What fills `role` in the claim's `kind_name` relations: its source,
+    /// cue or outlet.
+    pub fn attribution(&self, claim: SpanId, kind_name: &str, role: &str) -> Vec<Target> {
+        self.claim_relations(claim, kind_name).into_iter().flat_map(|r| r.targets(role).collect::<Vec<_>>()).collect()
+    }
+
     fn index_relation(&mut self, rel: &Relation, add: bool) {
         let mut targets: Vec<Target> =
             rel.args.iter().map(|a| a.target).chain(rel.evidence.iter().map(|e| Target::Span(*e))).collect();
@@ -284,9 +304,9 @@ impl Store {
         Some(old)
     }
 
-    /// Spans that mention the entity.
+    /// Spans that mention the entity, by id.
     pub fn mentions_of(&self, id: EntityId) -> Vec<SpanId> {
-        self.spans.values().filter(|s| s.entity == Some(id)).map(|s| s.id).collect()
+        self.mentions.get(&id).map(|m| m.iter().copied().collect()).unwrap_or_default()
     }
 
     /// Spans that may fill a role accepting `accepts`, nearest to `near` first.
@@ -561,9 +581,9 @@ impl Store {
                 self.check_entity(&entity)?;
                 self.entities.insert(entity.id, entity);
                 let broken = self
-                    .spans
-                    .values()
-                    .filter(|s| s.entity == Some(old.id))
+                    .mentions_of(old.id)
+                    .into_iter()
+                    .filter_map(|s| self.spans.get(&s))
                     .find_map(|s| self.check_span(s).err())
                     .or_else(|| {
                         self.relations_using(Target::Entity(old.id))
@@ -582,8 +602,8 @@ impl Store {
                     return Err(EditError::NoEntity(id));
                 }
                 let mut steps: Vec<Edit> =
-                    self.relations.values().filter(|r| r.uses_entity(id)).map(|r| Edit::RemoveRelation(r.id)).collect();
-                for span in self.spans.values().filter(|s| s.entity == Some(id)) {
+                    self.relations_using(Target::Entity(id)).into_iter().map(Edit::RemoveRelation).collect();
+                for span in self.mentions_of(id).into_iter().filter_map(|s| self.spans.get(&s)) {
                     let mut span = span.clone();
                     span.entity = None;
                     steps.push(Edit::ReplaceSpan(span));
@@ -647,6 +667,9 @@ impl Store {
         for r in &span.ranges {
             self.range_set(*r).insert((r.start, r.end, span.id));
         }
+        if let Some(e) = span.entity {
+            self.mentions.entry(e).or_default().insert(span.id);
+        }
         self.spans.insert(span.id, span);
     }
 
@@ -654,6 +677,14 @@ impl Store {
         let span = self.spans.remove(&id)?;
         for r in &span.ranges {
             self.range_set(*r).remove(&(r.start, r.end, id));
+        }
+        if let Some(e) = span.entity
+            && let Some(m) = self.mentions.get_mut(&e)
+        {
+            m.remove(&id);
+            if m.is_empty() {
+                self.mentions.remove(&e);
+            }
         }
         Some(span)
     }
