@@ -5,42 +5,11 @@
 
 mod common;
 
-use std::path::Path;
-
 use sorot::io::export::{self, Offsets};
 use sorot::model::*;
 
 fn multiscript() -> Store {
-    let mut bytes = vec![0xEF, 0xBB, 0xBF];
-    bytes.extend_from_slice("🇰🇷 “Korut” kata Peskov.\r\n북한 menerima 👍🏽 senjata dari Rusia.\r\n".as_bytes());
-    let article = sorot::io::article::decode_article(&bytes, sorot::io::ArticleFormat::Text).unwrap();
-    let mut store = sorot::io::store_for_article(Path::new("multi.txt"), article, Schema::default_news());
-    let mut b = common::Builder { store: &mut store, author: "t" };
-    let claim = b.span(
-        "Claim",
-        common::find(b.store, "북한 menerima 👍🏽 senjata dari Rusia", "북한", 0),
-        &[("certainty", common::text("hedged"))],
-    );
-    let nk = b.span("Country", common::find(b.store, "북한", "북한", 0), &[]);
-    b.span("Country", common::find(b.store, "Korut", "“", 0), &[]);
-    let ru = b.span("Country", common::find(b.store, "Rusia", "북한", 0), &[]);
-    let src = b.span("Source", common::find(b.store, "Peskov", "“", 0), &[]);
-    let cue = b.span("Cue", common::find(b.store, "kata", "“", 0), &[]);
-    b.relation(
-        "said_by",
-        &[("claim", Target::Span(claim)), ("source", Target::Span(src)), ("cue", Target::Span(cue))],
-        &[],
-        &[],
-    )
-    .unwrap();
-    b.relation(
-        "arms_transfer",
-        &[("supplier", Target::Span(ru)), ("recipient", Target::Span(nk))],
-        &[claim],
-        &[("status", common::text("alleged"))],
-    )
-    .unwrap();
-    store
+    common::build_multiscript()
 }
 
 fn sample() -> Store {
@@ -81,6 +50,8 @@ fn golden_files_for_every_format() {
         ("conll", export::conll(&docs, None)),
         ("brat", export::brat(&docs)),
         ("csv", export::csv(&docs, Offsets::CodePoints)),
+        ("label_studio", export::label_studio(&docs, Offsets::CodePoints)),
+        ("w3c", export::w3c(&docs)),
     ] {
         let mut all = String::new();
         for (file, contents) in &e.files {

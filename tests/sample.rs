@@ -1,6 +1,6 @@
 //! The bundled sample annotations: built through the model, committed in
 //! assets/, and checked to be exactly what the model produces.
-//! Regenerate with `SOROT_BLESS=1 cargo test --test sample sample_annotation_file`.
+//! Regenerate with `SOROT_BLESS=1 cargo test --test sample annotation_file`.
 
 mod common;
 
@@ -17,6 +17,18 @@ fn sample_annotation_file_is_what_the_model_builds() {
     }
     let committed = std::fs::read_to_string(&path).expect("assets sample annotations (run with SOROT_BLESS=1)");
     assert_eq!(committed, written, "assets/…sorot.ron is stale: rerun with SOROT_BLESS=1");
+}
+
+/// The multi-script test document the Python checks (tests/python) export.
+#[test]
+fn multiscript_annotation_file_is_what_the_model_builds() {
+    let written = io::to_ron_string(&common::build_multiscript());
+    let path = common::repo().join("tests/data/multiscript.sorot.ron");
+    if std::env::var_os("SOROT_BLESS").is_some() {
+        io::write_atomic(&path, written.as_bytes()).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).expect("tests/data/multiscript.sorot.ron (run with SOROT_BLESS=1)");
+    assert_eq!(committed, written, "tests/data/multiscript.sorot.ron is stale: rerun with SOROT_BLESS=1");
 }
 
 #[test]

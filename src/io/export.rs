@@ -2,9 +2,16 @@
 //! a report of what the format could not hold. Offsets are Unicode code
 //! points unless UTF-16 units are asked for.
 //!
-//! Formats so far: `jsonl` (doccano relation-extraction shape plus Sorot's
-//! extras under `sorot`), `conll` (CoNLL-2003 style IOB2), `brat`
-//! (`.txt` + `.ann`), `csv` (claims and relations tables).
+//! Formats: `jsonl` (doccano relation-extraction shape plus Sorot's extras
+//! under `sorot`), `conll` (CoNLL-2003 style IOB2), `brat` (`.txt` +
+//! `.ann`), `label-studio` (tasks + labeling config), `w3c` (Web Annotation
+//! JSON-LD), `csv` (claims and relations tables).
+
+mod label_studio;
+mod w3c;
+
+pub use label_studio::label_studio;
+pub use w3c::{iri_segment, rfc3339, w3c};
 
 use std::collections::BTreeMap;
 
@@ -54,6 +61,48 @@ pub struct Export {
     pub losses: Vec<Loss>,
 }
 
+/// The export formats, as `--format` and the Export dialog name them.
+pub const FORMATS: [&str; 6] = ["jsonl", "conll", "brat", "label-studio", "w3c", "csv"];
+
+/// Formats written as a folder of files rather than one file.
+pub fn is_folder(format: &str) -> bool {
+    matches!(format, "brat" | "csv" | "label-studio")
+}
+
+/// Runs the export named `format`; `None` for an unknown name.
+pub fn by_name(format: &str, stores: &[&Store], offsets: Offsets, labels: Option<&[String]>) -> Option<Export> {
+    Some(match format {
+        "jsonl" => jsonl(stores, offsets),
+        "conll" => conll(stores, labels),
+        "brat" => brat(stores),
+        "label-studio" => label_studio(stores, offsets),
+        "w3c" => w3c(stores),
+        "csv" => csv(stores, offsets),
+        _ => return None,
+    })
+}
+
+/// Writes an export: into the folder `out` for folder formats, as the file
+/// `out` otherwise. Each file is written atomically, and only under plain
+/// names, so nothing lands outside `out`.
+pub fn write(export: &Export, format: &str, out: &std::path::Path) -> anyhow::Result<()> {
+    if is_folder(format) {
+        std::fs::create_dir_all(out)
+            .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", out.display()))?;
+    }
+    for (name, contents) in &export.files {
+        let plain = std::path::Path::new(name).components().count() == 1
+            && !name.starts_with('.')
+            && !name.contains(['/', '\\']);
+        if !plain {
+            anyhow::bail!("{name}: not a plain file name; nothing written under it");
+        }
+        let path = if is_folder(format) { out.join(name) } else { out.to_path_buf() };
+        super::write_atomic(&path, contents.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn loss(losses: &mut Vec<Loss>, store: &Store, message: String, ids: Vec<u32>) {
     if !ids.is_empty() {
         losses.push(Loss { document: store.meta.id.clone(), message: format!("{} {message}", ids.len()), ids });
@@ -82,6 +131,15 @@ fn first_two_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
         Target::Entity(_) => None,
     });
     Some((spans.next()?, spans.next()?))
+}
+
+/// The span standing for a target in formats that link spans only: the span
+/// itself, or an entity's first mention.
+fn first_mention(store: &Store, t: Target) -> Option<SpanId> {
+    match t {
+        Target::Span(s) => Some(s),
+        Target::Entity(e) => store.mentions_of(e).first().copied(),
+    }
 }
 
 fn target_json(t: Target) -> Value {
@@ -340,12 +398,7 @@ pub fn brat(stores: &[&Store]) -> Export {
                 ann.push_str(&format!("#{note}\tAnnotatorNotes {}\t{}\n", tid(s.id), t.replace('\n', " ")));
             }
         }
-        let mention = |t: Target| -> Option<SpanId> {
-            match t {
-                Target::Span(s) => Some(s),
-                Target::Entity(e) => store.mentions_of(e).first().copied(),
-            }
-        };
+        let mention = |t: Target| first_mention(store, t);
         let (mut no_mention, mut with_attrs) = (Vec::new(), Vec::new());
         for rel in store.relations() {
             let name = rel_name(store, rel);

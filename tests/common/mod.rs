@@ -217,3 +217,50 @@ pub fn build_sample(article: &Path) -> Store {
     .expect("arms_transfer ammunition");
     store
 }
+
+/// A small annotated text with a BOM, CRLF, flag and skin-tone emoji,
+/// Hangul and curly quotes; with a discontinuous span, an entity link, a
+/// note, attributes and an n-ary relation with evidence.
+pub fn build_multiscript() -> Store {
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice("🇰🇷 “Korut” kata Peskov.\r\n북한 menerima 👍🏽 senjata dari Rusia.\r\n".as_bytes());
+    let article = sorot::io::article::decode_article(&bytes, sorot::io::ArticleFormat::Text).unwrap();
+    let mut store = sorot::io::store_for_article(Path::new("multi.txt"), article, Schema::default_news());
+    let mut b = Builder { store: &mut store, author: "t" };
+    let claim = b.span(
+        "Claim",
+        find(b.store, "북한 menerima 👍🏽 senjata dari Rusia", "북한", 0),
+        &[("certainty", text("hedged"))],
+    );
+    let nk = b.span("Country", find(b.store, "북한", "북한", 0), &[]);
+    let korut = b.span("Country", find(b.store, "Korut", "“", 0), &[]);
+    let nk_entity = b.entity("North Korea", "Country", &["Korut", "북한"], Some("Q423"));
+    b.link(nk, nk_entity);
+    b.link(korut, nk_entity);
+    let mut event = Span::new(
+        SpanId(b.store.alloc_id()),
+        b.store.schema().label_index("Event").expect("Event") as u16,
+        [find(b.store, "menerima", "북한", 0), find(b.store, "senjata", "북한", 0)].into_iter().collect(),
+        Provenance::new("t", T0),
+    );
+    event.note = Some("discontinuous: menerima … senjata".into());
+    b.store.apply(Edit::AddSpan(event)).expect("event");
+    let ru = b.span("Country", find(b.store, "Rusia", "북한", 0), &[]);
+    let src = b.span("Source", find(b.store, "Peskov", "“", 0), &[]);
+    let cue = b.span("Cue", find(b.store, "kata", "“", 0), &[]);
+    b.relation(
+        "said_by",
+        &[("claim", Target::Span(claim)), ("source", Target::Span(src)), ("cue", Target::Span(cue))],
+        &[],
+        &[],
+    )
+    .unwrap();
+    b.relation(
+        "arms_transfer",
+        &[("supplier", Target::Span(ru)), ("recipient", Target::Span(nk))],
+        &[claim],
+        &[("status", text("alleged"))],
+    )
+    .unwrap();
+    store
+}

@@ -1,0 +1,231 @@
+//! W3C Web Annotation (JSON-LD): one `AnnotationCollection` whose first page
+//! holds an `Annotation` per span, entity and relation.
+//!
+//! - A span targets the document with a `TextPositionSelector` (code
+//!   points) and a `TextQuoteSelector` (exact, prefix, suffix); a
+//!   discontinuous span has one such target per fragment. Its label is a
+//!   `classifying` body, its attributes `describing` bodies, its note a
+//!   `commenting` body, its entity an `identifying` body.
+//! - An entity is an `identifying` annotation of its mentions (Wikidata IRI
+//!   when it has one).
+//! - A relation is a `linking` annotation whose targets are the annotations
+//!   of its arguments and evidence; roles, evidence and attributes are also
+//!   given under `sorot:` keys (declared in the context), so nothing is lost.
+
+use serde_json::{Value, json};
+
+use super::Export;
+use crate::model::*;
+
+pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+const VOCAB: &str = "https://github.com/sorot-app/sorot/ns#";
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn iri_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out.is_empty() { "_".into() } else { out }
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for a Unix time (proleptic Gregorian, UTC).
+pub fn rfc3339(t: Timestamp) -> String {
+    let secs = t.0;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+fn context() -> Value {
+    json!([CONTEXT, {"sorot": VOCAB}])
+}
+
+fn provenance(p: &Provenance) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("created".into(), json!(rfc3339(p.created)));
+    m.insert("modified".into(), json!(rfc3339(p.modified)));
+    if !p.author.is_empty() {
+        m.insert("creator".into(), json!({"type": "Person", "nickname": &*p.author}));
+    }
+    m
+}
+
+/// One target as itself, several as an array (a one-item array of IRIs is
+/// ambiguous under the Working Group's schemas).
+fn one_or_many(mut v: Vec<Value>) -> Value {
+    if v.len() == 1 { v.remove(0) } else { Value::Array(v) }
+}
+
+fn text_body(purpose: &str, value: &str) -> Value {
+    json!({"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"})
+}
+
+fn wikidata(qid: &str) -> Option<String> {
+    let ok = qid.len() > 1 && qid.starts_with('Q') && qid[1..].bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| format!("http://www.wikidata.org/entity/{qid}"))
+}
+
+/// `annotations.jsonld`.
+pub fn w3c(stores: &[&Store]) -> Export {
+    let mut items = Vec::new();
+    for store in stores {
+        let text = store.text();
+        let doc = format!("urn:sorot:doc:{}", iri_segment(&store.meta.id));
+        let span_iri = |id: SpanId| format!("{doc}:span:{}", id.0);
+        let entity_iri = |id: EntityId| format!("{doc}:entity:{}", id.0);
+        let iri = |t: Target| match t {
+            Target::Span(s) => span_iri(s),
+            Target::Entity(e) => entity_iri(e),
+        };
+        for s in store.spans() {
+            let mut body = vec![text_body("classifying", store.label_name(s.label))];
+            for (k, v) in &s.attributes {
+                body.push(text_body("describing", &format!("{k}: {v}")));
+            }
+            if let Some(n) = &s.note {
+                body.push(text_body("commenting", n));
+            }
+            if let Some(e) = s.entity.and_then(|e| store.entity(e)) {
+                body.push(json!({"type": "SpecificResource", "source": entity_iri(e.id), "purpose": "identifying"}));
+            }
+            let targets: Vec<Value> = s
+                .ranges
+                .iter()
+                .map(|r| {
+                    json!({
+                        "type": "SpecificResource",
+                        "source": doc,
+                        "selector": [
+                            {"type": "TextPositionSelector", "start": text.byte_to_char(r.start()), "end": text.byte_to_char(r.end())},
+                            {"type": "TextQuoteSelector", "exact": text.slice(*r), "prefix": text.prefix_before(r.start(), 32), "suffix": text.suffix_after(r.end(), 32)},
+                        ],
+                    })
+                })
+                .collect();
+            let mut a = serde_json::Map::new();
+            a.insert("@context".into(), context());
+            a.insert("id".into(), json!(span_iri(s.id)));
+            a.insert("type".into(), json!("Annotation"));
+            a.insert("motivation".into(), json!("classifying"));
+            a.extend(provenance(&s.provenance));
+            a.insert("body".into(), Value::Array(body));
+            a.insert("target".into(), one_or_many(targets));
+            if s.review.status != ReviewStatus::Unreviewed {
+                a.insert("sorot:review".into(), json!(s.review.status.name()));
+            }
+            items.push(Value::Object(a));
+        }
+        for e in store.entities() {
+            let mut body = vec![text_body("identifying", &e.name), text_body("classifying", &e.kind)];
+            for alias in &e.aliases {
+                body.push(text_body("describing", &format!("alias: {alias}")));
+            }
+            if let Some(q) = e.external_id.as_deref() {
+                match wikidata(q) {
+                    Some(url) => {
+                        body.push(json!({"type": "SpecificResource", "source": url, "purpose": "identifying"}))
+                    }
+                    None => body.push(text_body("identifying", q)),
+                }
+            }
+            let mentions: Vec<Value> = store.mentions_of(e.id).into_iter().map(|m| json!(span_iri(m))).collect();
+            let mut a = serde_json::Map::new();
+            a.insert("@context".into(), context());
+            a.insert("id".into(), json!(entity_iri(e.id)));
+            a.insert("type".into(), json!("Annotation"));
+            a.insert("motivation".into(), json!("identifying"));
+            a.extend(provenance(&e.provenance));
+            a.insert("body".into(), Value::Array(body));
+            a.insert("target".into(), if mentions.is_empty() { json!(doc) } else { one_or_many(mentions) });
+            a.insert("sorot:type".into(), json!(e.kind));
+            a.insert("sorot:aliases".into(), json!(e.aliases));
+            items.push(Value::Object(a));
+        }
+        for r in store.relations() {
+            let name = super::rel_name(store, r);
+            let roles: Vec<Value> = r.args.iter().map(|a| json!({"role": a.role, "target": iri(a.target)})).collect();
+            let described: Vec<String> = r
+                .args
+                .iter()
+                .map(|a| {
+                    let shown = match a.target {
+                        Target::Span(id) => store.span(id).map(|s| store.quote(s)).unwrap_or_default(),
+                        Target::Entity(id) => store.entity(id).map(|e| e.name.clone()).unwrap_or_default(),
+                    };
+                    format!("{}: {shown}", a.role)
+                })
+                .collect();
+            let mut body = vec![text_body("classifying", &name), text_body("describing", &described.join("; "))];
+            for (k, v) in &r.attributes {
+                body.push(text_body("describing", &format!("{k}: {v}")));
+            }
+            let targets: Vec<Value> = r
+                .args
+                .iter()
+                .map(|a| json!(iri(a.target)))
+                .chain(r.evidence.iter().map(|e| json!(span_iri(*e))))
+                .collect();
+            let mut a = serde_json::Map::new();
+            a.insert("@context".into(), context());
+            a.insert("id".into(), json!(format!("{doc}:relation:{}", r.id.0)));
+            a.insert("type".into(), json!("Annotation"));
+            a.insert("motivation".into(), json!("linking"));
+            a.extend(provenance(&r.provenance));
+            a.insert("body".into(), Value::Array(body));
+            a.insert("target".into(), one_or_many(targets));
+            a.insert("sorot:relation".into(), json!(name));
+            a.insert("sorot:roles".into(), Value::Array(roles));
+            a.insert("sorot:evidence".into(), json!(r.evidence.iter().map(|e| span_iri(*e)).collect::<Vec<_>>()));
+            a.insert("sorot:attributes".into(), json!(r.attributes));
+            items.push(Value::Object(a));
+        }
+    }
+    let label = match stores {
+        [one] => format!("Sorot annotations of {}", one.meta.id),
+        _ => format!("Sorot annotations of {} documents", stores.len()),
+    };
+    let collection = json!({
+        "@context": context(),
+        "id": "urn:sorot:collection",
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": items.len(),
+        "first": {"id": "urn:sorot:collection:page:1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+    });
+    let out = serde_json::to_string_pretty(&collection).unwrap_or_default() + "\n";
+    Export { files: vec![("annotations.jsonld".into(), out)], losses: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_calendar_dates() {
+        assert_eq!(rfc3339(Timestamp(0)), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(Timestamp(1_700_000_000)), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(Timestamp(951_782_400)), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(Timestamp(-1)), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn iri_segments_are_percent_encoded() {
+        assert_eq!(iri_segment("a b/ü"), "a%20b%2F%C3%BC");
+        assert_eq!(iri_segment(""), "_");
+    }
+}
