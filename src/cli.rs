@@ -202,14 +202,10 @@ pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
 /// `sorot export --format FMT --out PATH INPUT...`: writes the export,
 /// prints what the format could not hold; `--strict` makes that exit 1.
 pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    use crate::io::export::{self, Offsets};
-    let offsets = match opts.offsets.as_str() {
-        "codepoints" | "code-points" | "chars" => Offsets::CodePoints,
-        "utf16" | "utf-16" => Offsets::Utf16,
-        other => {
-            let _ = writeln!(err, "--offsets {other}: use codepoints or utf16");
-            return 2;
-        }
+    use crate::io::export;
+    let Some(offsets) = parse_offsets(&opts.offsets) else {
+        let _ = writeln!(err, "--offsets {}: use codepoints or utf16", opts.offsets);
+        return 2;
     };
     let files = collect_inputs(inputs);
     let mut stores = Vec::new();
@@ -233,27 +229,13 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         return 1;
     }
     let refs: Vec<&Store> = stores.iter().collect();
-    let result = match opts.format.as_str() {
-        "jsonl" => export::jsonl(&refs, offsets),
-        "conll" => export::conll(&refs, opts.labels.as_deref()),
-        "brat" => export::brat(&refs),
-        "csv" => export::csv(&refs, offsets),
-        other => {
-            let _ = writeln!(err, "--format {other}: use jsonl, conll, brat or csv");
-            return 2;
-        }
+    let Some(result) = export::by_name(&opts.format, &refs, offsets, opts.labels.as_deref()) else {
+        let _ = writeln!(err, "--format {}: use {}", opts.format, export::FORMATS.join(", "));
+        return 2;
     };
-    let folder = matches!(opts.format.as_str(), "brat" | "csv");
-    for (name, contents) in &result.files {
-        let path = if folder { opts.out.join(name) } else { opts.out.clone() };
-        if folder && let Err(e) = std::fs::create_dir_all(&opts.out) {
-            let _ = writeln!(err, "{}: cannot create the folder: {e}", opts.out.display());
-            return 1;
-        }
-        if let Err(e) = io::write_atomic(&path, contents.as_bytes()) {
-            let _ = writeln!(err, "{e:#}");
-            return 1;
-        }
+    if let Err(e) = export::write(&result, &opts.format, &opts.out) {
+        let _ = writeln!(err, "{e:#}");
+        return 1;
     }
     let _ = writeln!(out, "{}: {} documents exported as {}", opts.out.display(), stores.len(), opts.format);
     for l in &result.losses {
@@ -264,4 +246,185 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         return 1;
     }
     0
+}
+
+pub struct ImportOptions {
+    pub format: String,
+    pub out: PathBuf,
+    pub schema: Option<PathBuf>,
+    pub add_labels: bool,
+    pub offsets: String,
+    pub force: bool,
+}
+
+fn parse_offsets(s: &str) -> Option<crate::io::export::Offsets> {
+    use crate::io::export::Offsets;
+    match s {
+        "codepoints" | "code-points" | "chars" => Some(Offsets::CodePoints),
+        "utf16" | "utf-16" => Some(Offsets::Utf16),
+        _ => None,
+    }
+}
+
+/// `sorot import --format brat|jsonl [--schema S] [--add-labels] --out DIR
+/// INPUT...`: every input is read and checked before anything is written.
+pub fn import(opts: &ImportOptions, inputs: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let progress = |done: usize, total: usize| {
+        if total > 20 {
+            eprint!("\rreading {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    import_files(opts, inputs, &progress, out, err).0
+}
+
+/// [`import`], reporting `(done, total)` inputs read, and returning the
+/// files written.
+pub fn import_files(
+    opts: &ImportOptions,
+    inputs: &[PathBuf],
+    progress: &dyn Fn(usize, usize),
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> (i32, Vec<PathBuf>) {
+    let code = import_inner(opts, inputs, progress, out, err);
+    match code {
+        Ok(written) => (0, written),
+        Err(code) => (code, Vec::new()),
+    }
+}
+
+fn import_inner(
+    opts: &ImportOptions,
+    inputs: &[PathBuf],
+    progress: &dyn Fn(usize, usize),
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Vec<PathBuf>, i32> {
+    use crate::io::import;
+    let Some(units) = parse_offsets(&opts.offsets) else {
+        let _ = writeln!(err, "--offsets {}: use codepoints or utf16", opts.offsets);
+        return Err(2);
+    };
+    let mut schema = match &opts.schema {
+        Some(p) => match io::load_schema(p) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = writeln!(err, "{e:#}");
+                return Err(1);
+            }
+        },
+        None => crate::model::Schema::default_news(),
+    };
+    let files = match opts.format.as_str() {
+        "brat" => import::brat_inputs(inputs),
+        "jsonl" => import::jsonl_inputs(inputs),
+        other => {
+            let _ = writeln!(err, "--format {other}: use brat or jsonl");
+            return Err(2);
+        }
+    };
+    if files.is_empty() {
+        let _ = writeln!(err, "no {} files in the inputs", if opts.format == "brat" { ".ann" } else { ".jsonl" });
+        return Err(1);
+    }
+    let mut docs = Vec::new();
+    let mut failed = false;
+    for (i, path) in files.iter().enumerate() {
+        progress(i + 1, files.len());
+        let read =
+            if opts.format == "brat" { import::read_brat(path).map(|d| vec![d]) } else { import::read_jsonl(path) };
+        match read {
+            Ok(d) => docs.extend(d),
+            Err(e) => {
+                failed = true;
+                let _ = writeln!(err, "{e}");
+            }
+        }
+    }
+    if failed {
+        let _ = writeln!(err, "nothing was written");
+        return Err(1);
+    }
+    let missing = import::missing_from_schema(&schema, &docs);
+    if !missing.is_empty() {
+        if !opts.add_labels {
+            let _ = writeln!(err, "not in the schema {:?}:", schema.name);
+            for m in &missing {
+                let _ = writeln!(err, "  {m}");
+            }
+            let _ = writeln!(err, "nothing was written; --add-labels adds them to the imported files' schema");
+            return Err(1);
+        }
+        import::add_to_schema(&mut schema, &docs);
+        for m in &missing {
+            let _ = writeln!(out, "added {m}");
+        }
+    }
+    // Build every store before writing any.
+    let mut stores = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for d in &docs {
+        match import::build_store(d, &schema, units, "import") {
+            Ok(s) => {
+                let stem = crate::io::export::safe_file_stem(&d.name);
+                let mut name = format!("{stem}{}", io::ANNOTATION_SUFFIX);
+                let mut k = 2;
+                while names.contains(&name) {
+                    name = format!("{stem}-{k}{}", io::ANNOTATION_SUFFIX);
+                    k += 1;
+                }
+                names.push(name);
+                stores.push(s);
+            }
+            Err(e) => {
+                failed = true;
+                let _ = writeln!(err, "{e}");
+            }
+        }
+    }
+    if failed {
+        let _ = writeln!(err, "nothing was written");
+        return Err(1);
+    }
+    if !opts.force {
+        let existing: Vec<String> = names.iter().filter(|n| opts.out.join(n).exists()).cloned().collect();
+        if !existing.is_empty() {
+            let _ = writeln!(
+                err,
+                "{}: {} already exist(s) ({}); nothing was written; --force overwrites",
+                opts.out.display(),
+                existing.len(),
+                existing.join(", ")
+            );
+            return Err(1);
+        }
+    }
+    if let Err(e) = std::fs::create_dir_all(&opts.out) {
+        let _ = writeln!(err, "{}: cannot create the folder: {e}", opts.out.display());
+        return Err(1);
+    }
+    for (name, store) in names.iter().zip(&stores) {
+        if let Err(e) = io::save_annotations(&opts.out.join(name), store) {
+            let _ = writeln!(err, "{e:#}");
+            return Err(1);
+        }
+    }
+    for d in &docs {
+        for s in &d.skipped {
+            let _ = writeln!(out, "{s}");
+        }
+    }
+    let spans: usize = stores.iter().map(|s| s.spans().len()).sum();
+    let rels: usize = stores.iter().map(|s| s.relations().len()).sum();
+    let _ = writeln!(
+        out,
+        "{}: {} documents imported from {} ({spans} spans, {rels} relations)",
+        opts.out.display(),
+        stores.len(),
+        opts.format
+    );
+    Ok(names.iter().map(|n| opts.out.join(n)).collect())
 }

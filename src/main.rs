@@ -44,10 +44,10 @@ enum Command {
     },
     /// Export annotation files (or folders of them) as a dataset.
     Export {
-        /// jsonl, conll, brat or csv.
+        /// jsonl, conll, brat, label-studio, w3c or csv.
         #[arg(long)]
         format: String,
-        /// Output file (jsonl, conll) or folder (brat, csv).
+        /// Output file (jsonl, conll, w3c) or folder (brat, label-studio, csv).
         #[arg(long)]
         out: PathBuf,
         /// Offsets in code points (default) or utf16.
@@ -59,6 +59,29 @@ enum Command {
         /// Exit 1 if the format cannot hold something.
         #[arg(long)]
         strict: bool,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Turn a brat collection or doccano JSONL into Sorot annotation files.
+    Import {
+        /// brat (.ann + .txt) or jsonl (doccano: `label` or `entities`/`relations`).
+        #[arg(long)]
+        format: String,
+        /// Folder for the .sorot.ron files.
+        #[arg(long)]
+        out: PathBuf,
+        /// Schema file (RON); the bundled news-claims schema by default.
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// Add labels, attributes and relation types missing from the schema.
+        #[arg(long)]
+        add_labels: bool,
+        /// Offsets in the input: code points (default) or utf16.
+        #[arg(long, default_value = "codepoints")]
+        offsets: String,
+        /// Overwrite existing files in the output folder.
+        #[arg(long)]
+        force: bool,
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
@@ -92,6 +115,10 @@ fn main() -> ExitCode {
         Some(Command::Export { format, out: dest, offsets, labels, strict, inputs }) => {
             let opts = sorot::cli::ExportOptions { format, out: dest, offsets, labels, strict };
             sorot::cli::export(&opts, &inputs, &mut out, &mut err)
+        }
+        Some(Command::Import { format, out: dest, schema, add_labels, offsets, force, inputs }) => {
+            let opts = sorot::cli::ImportOptions { format, out: dest, schema, add_labels, offsets, force };
+            sorot::cli::import(&opts, &inputs, &mut out, &mut err)
         }
         Some(Command::Fixture { out, mb, spans, relations, seed }) => {
             let store = sorot::fixture::store(mb * 1_000_000, spans, relations, seed);

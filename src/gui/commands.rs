@@ -7,6 +7,8 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 pub enum Command {
     OpenArticle,
     OpenAnnotations,
+    Export,
+    Import,
     Save,
     SaveAs,
     Quit,
@@ -42,6 +44,7 @@ const ALT_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::ALT };
 impl Command {
     /// In the order shortcuts are checked (more modifiers first).
     pub const ALL: &'static [Command] = &[
+        Command::Export,
         Command::ToggleArcs,
         Command::AssignSource,
         Command::AssignCue,
@@ -51,6 +54,7 @@ impl Command {
         Command::Redo,
         Command::OpenAnnotations,
         Command::OpenArticle,
+        Command::Import,
         Command::Save,
         Command::Quit,
         Command::Undo,
@@ -75,6 +79,8 @@ impl Command {
             Command::OpenAnnotations => "Open annotations…",
             Command::Save => "Save",
             Command::SaveAs => "Save As…",
+            Command::Export => "Export…",
+            Command::Import => "Import…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
@@ -105,6 +111,8 @@ impl Command {
             Command::OpenAnnotations => sc(CMD_SHIFT, Key::O),
             Command::Save => sc(Modifiers::COMMAND, Key::S),
             Command::SaveAs => sc(CMD_SHIFT, Key::S),
+            Command::Export => sc(CMD_SHIFT, Key::E),
+            Command::Import => sc(Modifiers::COMMAND, Key::I),
             Command::Quit => sc(Modifiers::COMMAND, Key::Q),
             Command::Undo => sc(Modifiers::COMMAND, Key::Z),
             Command::Redo => sc(CMD_SHIFT, Key::Z),
@@ -168,6 +176,8 @@ impl Command {
             Command::OpenAnnotations,
             Command::Save,
             Command::SaveAs,
+            Command::Export,
+            Command::Import,
             Command::Quit,
             Command::Undo,
             Command::Redo,

@@ -33,6 +33,14 @@ pub enum Dialog {
         entity: crate::model::EntityId,
         edits: Vec<crate::model::Edit>,
     },
+    Export(super::transfer::ExportForm),
+    Import(super::transfer::ImportForm),
+    /// The report of a finished export or import.
+    Report {
+        title: String,
+        text: String,
+        open: Option<PathBuf>,
+    },
 }
 
 impl Dialog {
@@ -176,6 +184,35 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         ));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            }
+            Dialog::Export(form) => {
+                let form = super::transfer::export_form(ui, app, form, actions);
+                if let Some(Dialog::Export(f)) = &mut app.dialog {
+                    *f = form;
+                }
+            }
+            Dialog::Import(form) => {
+                let form = super::transfer::import_form(ui, form, actions);
+                if let Some(Dialog::Import(f)) = &mut app.dialog {
+                    *f = form;
+                }
+            }
+            Dialog::Report { title, text, open } => {
+                ui.heading(title);
+                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+                    ui.label(text);
+                });
+                ui.horizontal(|ui| {
+                    if let Some(p) = &open
+                        && ui.button(format!("Open {}", p.file_name().unwrap_or_default().to_string_lossy())).clicked()
+                    {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::Open(p.clone()));
+                    }
+                    if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                         actions.push(Action::CloseDialog);
                     }
                 });

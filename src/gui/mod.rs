@@ -11,6 +11,7 @@ mod dialogs;
 mod panels;
 mod relations;
 mod text_view;
+mod transfer;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -235,6 +236,8 @@ pub enum Action {
     LinkTo(EntityId),
     CreateAndLink,
     CancelLink,
+    StartExport(transfer::ExportForm),
+    StartImport(transfer::ImportForm),
 }
 
 pub struct SorotApp {
@@ -267,6 +270,8 @@ pub struct SorotApp {
     pub link_query: Option<String>,
     link_focus: bool,
     pending: Vec<Action>,
+    /// An export or import running on a worker thread.
+    job: Option<transfer::Job>,
 }
 
 struct Loading {
@@ -302,6 +307,7 @@ impl SorotApp {
             link_query: None,
             link_focus: false,
             pending: Vec::new(),
+            job: None,
         };
         app.view.font_size = app.prefs.font_size;
         if let Some(notice) = app.doc.notice.clone() {
@@ -323,6 +329,11 @@ impl SorotApp {
         let mut app = Self::new(Document::new(placeholder, None));
         app.start_loading(path);
         app
+    }
+
+    /// Whether an export or import is running.
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
     }
 
     /// Whether a document is still being opened.
@@ -566,6 +577,8 @@ impl SorotApp {
                 self.link_query = None;
             }
             Action::CancelLink => self.link_query = None,
+            Action::StartExport(form) => transfer::start_export(self, &form),
+            Action::StartImport(form) => transfer::start_import(self, &form),
             Action::Restore(rec) => match io::load_annotations(&rec) {
                 Ok(store) => {
                     self.doc.store = store;
@@ -582,6 +595,8 @@ impl SorotApp {
         match cmd {
             Command::OpenArticle => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenArticle))),
             Command::OpenAnnotations => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenAnnotations))),
+            Command::Export => self.dialog = Some(Dialog::Export(transfer::ExportForm::new(self))),
+            Command::Import => self.dialog = Some(Dialog::Import(transfer::ImportForm::new(self))),
             Command::SaveAs => {
                 let mut d = Dialog::path(PathPurpose::SaveAs);
                 if let Dialog::Path { text, .. } = &mut d {
@@ -1012,7 +1027,11 @@ impl SorotApp {
                 }
             }
         });
-        dialogs::show(&ctx, self, &mut actions);
+        transfer::poll(self);
+        match &self.job {
+            Some(job) => transfer::show_job(&ctx, job),
+            None => dialogs::show(&ctx, self, &mut actions),
+        }
         for a in actions {
             self.apply(&ctx, a);
         }

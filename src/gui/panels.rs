@@ -41,8 +41,8 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                 ui.separator();
                 menu_item(ui, Command::Save, actions);
                 menu_item(ui, Command::SaveAs, actions);
-                ui.add_enabled(false, egui::Button::new("Export…"))
-                    .on_disabled_hover_text("Dataset export is not built yet: use `sorot export` once it lands.");
+                menu_item(ui, Command::Export, actions);
+                menu_item(ui, Command::Import, actions);
                 ui.separator();
                 menu_item(ui, Command::Quit, actions);
             });

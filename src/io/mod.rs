@@ -4,6 +4,7 @@ pub mod article;
 pub mod atomic;
 pub mod export;
 pub mod html;
+pub mod import;
 pub mod ronfile;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,260 @@
+//! File → Export… and File → Import…: a form, the work on a worker thread
+//! with a progress bar, and a report of what was written and what the
+//! format could not hold.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use super::dialogs::Dialog;
+use super::{Action, SorotApp};
+use crate::io::export::{self, Offsets};
+
+pub const IMPORT_FORMATS: [&str; 2] = ["brat", "jsonl"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportForm {
+    pub format: usize,
+    pub utf16: bool,
+    /// CoNLL labels, comma-separated; empty means the entity-like ones.
+    pub labels: String,
+    pub out: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportForm {
+    pub format: usize,
+    pub input: String,
+    pub out: String,
+    pub add_labels: bool,
+}
+
+/// What a finished job reports.
+pub struct Outcome {
+    pub title: String,
+    pub report: String,
+    /// A file to offer to open (the first imported document).
+    pub open: Option<PathBuf>,
+}
+
+/// Work running on a worker thread.
+pub struct Job {
+    pub title: String,
+    pub started: Instant,
+    /// (done, total) units of work.
+    pub progress: Arc<(AtomicUsize, AtomicUsize)>,
+    pub rx: std::sync::mpsc::Receiver<Outcome>,
+}
+
+/// Where an export of `format` goes by default: beside the annotation file.
+pub fn default_export_path(annotations: Option<&Path>, id: &str, format: &str) -> PathBuf {
+    let dir = annotations.and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    let name = annotations.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+    let name = name.as_deref().and_then(|n| n.strip_suffix(crate::io::ANNOTATION_SUFFIX)).unwrap_or(id);
+    let stem = export::safe_file_stem(name);
+    let name = match format {
+        "jsonl" => format!("{stem}.jsonl"),
+        "conll" => format!("{stem}.conll"),
+        "w3c" => format!("{stem}.jsonld"),
+        other => format!("{stem}-{other}"),
+    };
+    dir.join(name)
+}
+
+impl ExportForm {
+    pub fn new(app: &SorotApp) -> Self {
+        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, export::FORMATS[0]);
+        Self { format: 0, utf16: false, labels: String::new(), out: out.display().to_string() }
+    }
+}
+
+impl ImportForm {
+    pub fn new(app: &SorotApp) -> Self {
+        let dir = app.doc.path.as_deref().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+        Self { format: 0, input: String::new(), out: dir.join("imported").display().to_string(), add_labels: false }
+    }
+}
+
+/// Starts exporting the open document (as it is now, saved or not).
+pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
+    let store = app.doc.store.clone();
+    let format = export::FORMATS.get(form.format).copied().unwrap_or("jsonl").to_string();
+    let offsets = if form.utf16 { Offsets::Utf16 } else { Offsets::CodePoints };
+    let labels: Vec<String> =
+        form.labels.split(',').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    let out = PathBuf::from(form.out.trim());
+    let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(2)));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let p = progress.clone();
+    let title = format!("Export as {format}");
+    std::thread::spawn(move || {
+        let labels = (!labels.is_empty()).then_some(labels);
+        let result = export::by_name(&format, &[&store], offsets, labels.as_deref());
+        p.0.store(1, Ordering::Relaxed);
+        let report = match result {
+            None => format!("Unknown format {format}"),
+            Some(e) => match export::write(&e, &format, &out) {
+                Err(err) => format!("Nothing exported: {err:#}"),
+                Ok(()) => {
+                    let mut r = format!("Wrote {} file(s) to {}.\n\n", e.files.len(), out.display());
+                    if e.losses.is_empty() {
+                        r.push_str("Nothing lost: the format holds everything in this document.");
+                    } else {
+                        r.push_str("What the format could not hold:\n");
+                        for l in &e.losses {
+                            r.push_str(&format!("• {l}\n"));
+                        }
+                    }
+                    r
+                }
+            },
+        };
+        p.0.store(2, Ordering::Relaxed);
+        let _ = tx.send(Outcome { title: format!("Export as {format}"), report, open: None });
+    });
+    app.job = Some(Job { title, started: Instant::now(), progress, rx });
+}
+
+/// Starts importing a dataset into a folder of annotation files, with the
+/// same checks and report as `sorot import`.
+pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
+    let format = IMPORT_FORMATS.get(form.format).copied().unwrap_or("brat").to_string();
+    let opts = crate::cli::ImportOptions {
+        format: format.clone(),
+        out: PathBuf::from(form.out.trim()),
+        schema: None,
+        add_labels: form.add_labels,
+        offsets: "codepoints".into(),
+        force: false,
+    };
+    let input = PathBuf::from(form.input.trim());
+    let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let p = progress.clone();
+    std::thread::spawn(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let report_progress = |done: usize, total: usize| {
+            p.1.store(total, Ordering::Relaxed);
+            p.0.store(done, Ordering::Relaxed);
+        };
+        let (code, written) = crate::cli::import_files(&opts, &[input], &report_progress, &mut out, &mut err);
+        let mut report = String::from_utf8_lossy(&out).into_owned();
+        report.push_str(&String::from_utf8_lossy(&err));
+        let title = if code == 0 { format!("Imported from {format}") } else { format!("Import from {format} failed") };
+        let _ = tx.send(Outcome { title, report, open: written.into_iter().next() });
+    });
+    app.job = Some(Job {
+        title: format!("Import from {}", IMPORT_FORMATS[form.format.min(1)]),
+        started: Instant::now(),
+        progress,
+        rx,
+    });
+}
+
+/// Picks up a finished job's report.
+pub fn poll(app: &mut SorotApp) {
+    let Some(job) = &app.job else { return };
+    match job.rx.try_recv() {
+        Ok(o) => {
+            app.job = None;
+            app.dialog = Some(Dialog::Report { title: o.title, text: o.report, open: o.open });
+        }
+        Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            app.job = None;
+            app.dialog = Some(Dialog::Error("The export or import stopped unexpectedly; nothing was reported.".into()));
+        }
+    }
+}
+
+/// The progress window of a running job.
+pub fn show_job(ctx: &egui::Context, job: &Job) {
+    egui::Modal::new(egui::Id::unique("sorot-job")).show(ctx, |ui| {
+        ui.set_min_width(360.0);
+        ui.heading(&job.title);
+        let done = job.progress.0.load(Ordering::Relaxed);
+        let total = job.progress.1.load(Ordering::Relaxed);
+        let secs = job.started.elapsed().as_secs_f32();
+        if total > 0 {
+            ui.add(egui::ProgressBar::new(done as f32 / total as f32).text(format!("{done}/{total} · {secs:.1} s")));
+        } else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("{secs:.1} s"));
+            });
+        }
+    });
+    ctx.request_repaint_after(std::time::Duration::from_millis(50));
+}
+
+fn path_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(egui::TextEdit::singleline(text).desired_width(380.0)).labelled_by(l.id);
+    });
+}
+
+/// The Export form. Returns the form as edited.
+pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, mut form: ExportForm, actions: &mut Vec<Action>) -> ExportForm {
+    ui.heading("Export this document");
+    ui.label(format!("Exports {} as it is now (saved or not).", app.doc.store.meta.id));
+    let before = form.format;
+    ui.horizontal(|ui| {
+        ui.label("Format");
+        for (i, f) in export::FORMATS.iter().enumerate() {
+            ui.radio_value(&mut form.format, i, *f);
+        }
+    });
+    if form.format != before {
+        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, export::FORMATS[form.format]);
+        form.out = out.display().to_string();
+    }
+    let format = export::FORMATS[form.format];
+    if matches!(format, "jsonl" | "label-studio" | "csv") {
+        ui.checkbox(&mut form.utf16, "UTF-16 offsets (for browser front-ends: doccano, Label Studio)");
+    }
+    if format == "conll" {
+        ui.horizontal(|ui| {
+            let l = ui.label("Labels");
+            ui.add(egui::TextEdit::singleline(&mut form.labels).hint_text("entity-like labels").desired_width(300.0))
+                .labelled_by(l.id);
+        });
+    }
+    path_field(ui, if export::is_folder(format) { "Output folder" } else { "Output file" }, &mut form.out);
+    ui.horizontal(|ui| {
+        if ui.button("Export").clicked() && !form.out.trim().is_empty() {
+            actions.push(Action::CloseDialog);
+            actions.push(Action::StartExport(form.clone()));
+        }
+        if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    form
+}
+
+/// The Import form.
+pub fn import_form(ui: &mut egui::Ui, mut form: ImportForm, actions: &mut Vec<Action>) -> ImportForm {
+    ui.heading("Import a dataset");
+    ui.label("brat: a folder of .ann + .txt files (or one .ann). jsonl: doccano JSONL, either shape.");
+    ui.horizontal(|ui| {
+        ui.label("Format");
+        for (i, f) in IMPORT_FORMATS.iter().enumerate() {
+            ui.radio_value(&mut form.format, i, *f);
+        }
+    });
+    path_field(ui, "Input", &mut form.input);
+    path_field(ui, "Output folder", &mut form.out);
+    ui.checkbox(&mut form.add_labels, "Add labels and relation types missing from the schema");
+    ui.horizontal(|ui| {
+        if ui.button("Import").clicked() && !form.input.trim().is_empty() && !form.out.trim().is_empty() {
+            actions.push(Action::CloseDialog);
+            actions.push(Action::StartImport(form.clone()));
+        }
+        if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            actions.push(Action::CloseDialog);
+        }
+    });
+    form
+}

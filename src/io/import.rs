@@ -1,0 +1,722 @@
+//! Dataset imports: brat standoff collections and doccano JSONL (both the
+//! `label: [[start, end, label]]` and the `entities`/`relations` shapes).
+//!
+//! Importing is two steps so that nothing is half-done: first every input is
+//! parsed into plain documents (any syntax error stops with `file:line:
+//! message`), then the labels, attributes and relation types they use are
+//! checked against the schema (missing ones are listed, or added with
+//! `add_labels`), and only then are stores built. Offsets in the inputs
+//! count code points (or UTF-16 units) of the text as the other tool saw it,
+//! BOM and CR included; they are mapped onto Sorot's text (BOM dropped,
+//! CRLF/CR → LF).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::export::Offsets;
+use crate::model::*;
+
+/// A document as read from a dataset, before the schema is consulted.
+#[derive(Clone, Debug, Default)]
+pub struct RawDoc {
+    pub name: String,
+    /// The file (and line, for JSONL) it came from, for messages.
+    pub source: String,
+    /// The text exactly as the tool saw it (BOM, CRLF kept).
+    pub text: String,
+    pub spans: Vec<RawSpan>,
+    pub relations: Vec<RawRelation>,
+    /// Things read and not kept (brat `*` equivalences…), for the report.
+    pub skipped: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawSpan {
+    pub key: String,
+    pub label: String,
+    /// Offsets in the source text's units (code points or UTF-16).
+    pub ranges: Vec<(usize, usize)>,
+    pub attributes: Vec<(String, AttrValue)>,
+    pub note: Option<String>,
+    /// An external reference (`Wikidata:Q159`) and the entity's name.
+    pub reference: Option<(String, String)>,
+    /// Where it was defined (`file:line`).
+    pub at: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RawRelation {
+    pub kind: String,
+    /// (role, span key); `None` role means "the type's n-th role".
+    pub args: Vec<(Option<String>, String)>,
+    pub attributes: Vec<(String, AttrValue)>,
+    pub at: String,
+}
+
+/// A problem with the input: where and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError(pub String);
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn err(at: &str, msg: impl std::fmt::Display) -> ImportError {
+    ImportError(format!("{at}: {msg}"))
+}
+
+/// Input files larger than this are refused (the article limit).
+pub const MAX_IMPORT_BYTES: u64 = super::article::MAX_ARTICLE_BYTES;
+
+fn read_utf8(path: &Path) -> Result<String, ImportError> {
+    let at = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| err(&at, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_IMPORT_BYTES {
+        return Err(err(&at, format!("{} bytes; imports are limited to {MAX_IMPORT_BYTES}", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(&at, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let head = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = head.iter().filter(|&&b| b == b'\n').count() + 1;
+        err(&format!("{at}:{line}"), "not valid UTF-8 (brat and doccano files are UTF-8)")
+    })
+}
+
+// ----- brat ----------------------------------------------------------------
+
+/// The `.ann` files given or found (recursively) in folders, each with its
+/// `.txt`.
+pub fn brat_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    find_files(inputs, "ann")
+}
+
+/// The `.jsonl` files given or found in folders.
+pub fn jsonl_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    find_files(inputs, "jsonl")
+}
+
+fn find_files(inputs: &[PathBuf], ext: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let mut children: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            children.sort();
+            for c in children {
+                if c.is_dir() {
+                    stack.push(c);
+                } else if c.extension().is_some_and(|e| e == ext) {
+                    files.push(c);
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Reads one brat document: `x.ann` and `x.txt`.
+pub fn read_brat(ann_path: &Path) -> Result<RawDoc, ImportError> {
+    let ann_path = ann_path.with_extension("ann");
+    let txt_path = ann_path.with_extension("txt");
+    let text = read_utf8(&txt_path)?;
+    let ann = read_utf8(&ann_path)?;
+    let name = ann_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    parse_brat(&name, &ann_path.display().to_string(), text, &ann)
+}
+
+/// Parses brat standoff (`T`, `R`, `E`, `A`/`M`, `N`, `#`, `*`).
+pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<RawDoc, ImportError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut doc = RawDoc { name: name.into(), source: file.into(), ..Default::default() };
+    let mut span_index: HashMap<String, usize> = HashMap::new();
+    let mut rel_index: HashMap<String, usize> = HashMap::new();
+    // A, N and # lines may come before what they refer to.
+    let mut later: Vec<(usize, &str)> = Vec::new();
+    for (n, line) in ann.lines().enumerate() {
+        let at = format!("{file}:{}", n + 1);
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (id, rest) = line.split_once('\t').ok_or_else(|| err(&at, "expected `ID<TAB>…`"))?;
+        match id.chars().next() {
+            Some('T') => {
+                let (head, mention) = rest.split_once('\t').unwrap_or((rest, ""));
+                let (label, offsets) =
+                    head.split_once(' ').ok_or_else(|| err(&at, "expected `T1<TAB>Label START END<TAB>text`"))?;
+                let mut ranges = Vec::new();
+                for frag in offsets.split(';') {
+                    let mut it = frag.split_whitespace().map(str::parse::<usize>);
+                    match (it.next(), it.next(), it.next()) {
+                        (Some(Ok(s)), Some(Ok(e)), None) if s < e => ranges.push((s, e)),
+                        _ => {
+                            return Err(err(
+                                &at,
+                                format!("expected `START END` offsets with START < END, got {frag:?}"),
+                            ));
+                        }
+                    }
+                }
+                let end = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+                if end > chars.len() {
+                    return Err(err(
+                        &at,
+                        format!("offset {end} is past the end of the text ({} characters)", chars.len()),
+                    ));
+                }
+                let found: Vec<String> = ranges.iter().map(|&(s, e)| chars[s..e].iter().collect()).collect();
+                let found = found.join(" ");
+                if !mention.is_empty() && found.replace(['\n', '\r'], " ") != mention.replace(['\n', '\r'], " ") {
+                    return Err(err(&at, format!("the text at these offsets is {found:?}, the line says {mention:?}")));
+                }
+                if span_index.insert(id.to_string(), doc.spans.len()).is_some() {
+                    return Err(err(&at, format!("{id} is defined twice")));
+                }
+                doc.spans.push(RawSpan { key: id.into(), label: label.into(), ranges, at, ..Default::default() });
+            }
+            Some('R') => {
+                let mut it = rest.split_whitespace();
+                let kind = it.next().ok_or_else(|| err(&at, "expected `R1<TAB>Type Arg1:T1 Arg2:T2`"))?;
+                let mut args = Vec::new();
+                for a in it {
+                    let (_, target) =
+                        a.split_once(':').ok_or_else(|| err(&at, format!("expected ROLE:ID, got {a:?}")))?;
+                    args.push((None, target.to_string()));
+                }
+                if args.len() != 2 {
+                    return Err(err(&at, "a relation has two arguments (Arg1:T1 Arg2:T2)"));
+                }
+                rel_index.insert(id.to_string(), doc.relations.len());
+                doc.relations.push(RawRelation { kind: kind.into(), args, at, ..Default::default() });
+            }
+            Some('E') => {
+                let mut it = rest.split_whitespace();
+                let head = it.next().ok_or_else(|| err(&at, "expected `E1<TAB>Type:T1 Role:T2 …`"))?;
+                let (kind, trigger) =
+                    head.split_once(':').ok_or_else(|| err(&at, format!("expected Type:Trigger, got {head:?}")))?;
+                let mut args = vec![(Some("trigger".to_string()), trigger.to_string())];
+                for a in it {
+                    let (role, target) =
+                        a.split_once(':').ok_or_else(|| err(&at, format!("expected Role:ID, got {a:?}")))?;
+                    let role = role.trim_end_matches(|c: char| c.is_ascii_digit());
+                    args.push((Some(role.to_string()), target.to_string()));
+                }
+                rel_index.insert(id.to_string(), doc.relations.len());
+                doc.relations.push(RawRelation { kind: kind.into(), args, at, ..Default::default() });
+            }
+            Some('A' | 'M' | 'N' | '#') => later.push((n, line)),
+            Some('*') => doc.skipped.push(format!("{at}: equivalence not imported: {rest}")),
+            _ => return Err(err(&at, format!("unknown annotation {id:?} (expected T, R, E, A, M, N, # or *)"))),
+        }
+    }
+    for (n, line) in later {
+        let at = format!("{file}:{}", n + 1);
+        let (id, rest) = line.split_once('\t').unwrap_or((line, ""));
+        let (head, tail) = rest.split_once('\t').unwrap_or((rest, ""));
+        let parts: Vec<&str> = head.split_whitespace().collect();
+        match id.chars().next() {
+            Some('A' | 'M') => {
+                let (name, target, value) = match parts.as_slice() {
+                    [name, target] => (*name, *target, AttrValue::Bool(true)),
+                    [name, target, value] => (*name, *target, AttrValue::Text((*value).into())),
+                    _ => return Err(err(&at, "expected `A1<TAB>Name ID [Value]`")),
+                };
+                let attr = (name.to_string(), value);
+                if let Some(&i) = span_index.get(target) {
+                    doc.spans[i].attributes.push(attr);
+                } else if let Some(&i) = rel_index.get(target) {
+                    doc.relations[i].attributes.push(attr);
+                } else {
+                    return Err(err(&at, format!("{target} is not defined in this file")));
+                }
+            }
+            Some('N') => {
+                let [_, target, reference] = parts.as_slice() else {
+                    return Err(err(&at, "expected `N1<TAB>Reference T1 DB:ID<TAB>name`"));
+                };
+                let &i = span_index.get(*target).ok_or_else(|| err(&at, format!("{target} is not a text-bound")))?;
+                doc.spans[i].reference = Some(((*reference).into(), tail.into()));
+            }
+            _ => {
+                let [_, target] = parts.as_slice() else {
+                    return Err(err(&at, "expected `#1<TAB>AnnotatorNotes T1<TAB>note`"));
+                };
+                match span_index.get(*target) {
+                    Some(&i) => doc.spans[i].note = Some(tail.into()),
+                    None => doc.skipped.push(format!("{at}: note on {target} not imported (notes attach to spans)")),
+                }
+            }
+        }
+    }
+    for r in &doc.relations {
+        for (_, t) in &r.args {
+            if !span_index.contains_key(t) {
+                return Err(err(&r.at, format!("{t} is not a text-bound annotation of this file")));
+            }
+        }
+    }
+    doc.text = text;
+    Ok(doc)
+}
+
+// ----- doccano JSONL -------------------------------------------------------
+
+/// Reads a doccano JSONL file: one document per line.
+pub fn read_jsonl(path: &Path) -> Result<Vec<RawDoc>, ImportError> {
+    let src = read_utf8(path)?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    parse_jsonl(&stem, &path.display().to_string(), &src)
+}
+
+pub fn parse_jsonl(stem: &str, file: &str, src: &str) -> Result<Vec<RawDoc>, ImportError> {
+    let mut docs = Vec::new();
+    for (n, line) in src.lines().enumerate() {
+        let at = format!("{file}:{}", n + 1);
+        let line = line.trim_start_matches('\u{feff}');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| err(&format!("{at}:{}", e.column()), e))?;
+        let text = v
+            .get("text")
+            .or_else(|| v.get("data"))
+            .and_then(Value::as_str)
+            .ok_or_else(|| err(&at, "expected a \"text\" string"))?;
+        let name = match v.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(x)) => format!("{stem}-{x}"),
+            _ => format!("{stem}-{}", n + 1),
+        };
+        let mut doc = RawDoc { name, source: at.clone(), text: text.into(), ..Default::default() };
+        let int = |x: &Value, what: &str| -> Result<usize, ImportError> {
+            x.as_u64().map(|u| u as usize).ok_or_else(|| err(&at, format!("{what}: expected a non-negative integer")))
+        };
+        if let Some(labels) = v.get("label").or_else(|| v.get("labels")) {
+            let items = labels.as_array().ok_or_else(|| err(&at, "\"label\": expected [[start, end, label], …]"))?;
+            for (k, item) in items.iter().enumerate() {
+                let (s, e, l) = match item.as_array().map(Vec::as_slice) {
+                    Some([s, e, Value::String(l)]) => (int(s, "start")?, int(e, "end")?, l.clone()),
+                    // doccano's text-classification shape: a list of label names.
+                    Some(_) | None => {
+                        return Err(err(&at, format!("\"label\"[{k}]: expected [start, end, \"label\"], got {item}")));
+                    }
+                };
+                doc.spans.push(RawSpan {
+                    key: format!("label{k}"),
+                    label: l,
+                    ranges: vec![(s, e)],
+                    at: at.clone(),
+                    ..Default::default()
+                });
+            }
+        }
+        if let Some(ents) = v.get("entities") {
+            let items = ents.as_array().ok_or_else(|| err(&at, "\"entities\": expected a list"))?;
+            for (k, e) in items.iter().enumerate() {
+                let key = e.get("id").map_or(format!("entity{k}"), Value::to_string);
+                let label = e.get("label").and_then(Value::as_str).ok_or_else(|| {
+                    err(&at, format!("\"entities\"[{k}]: expected \"label\", \"start_offset\", \"end_offset\""))
+                })?;
+                let s = int(e.get("start_offset").unwrap_or(&Value::Null), "start_offset")?;
+                let en = int(e.get("end_offset").unwrap_or(&Value::Null), "end_offset")?;
+                doc.spans.push(RawSpan {
+                    key,
+                    label: label.into(),
+                    ranges: vec![(s, en)],
+                    at: at.clone(),
+                    ..Default::default()
+                });
+            }
+        }
+        if let Some(rels) = v.get("relations") {
+            let items = rels.as_array().ok_or_else(|| err(&at, "\"relations\": expected a list"))?;
+            for (k, r) in items.iter().enumerate() {
+                let get = |key: &str| r.get(key).map(Value::to_string);
+                let (Some(from), Some(to)) = (get("from_id"), get("to_id")) else {
+                    return Err(err(&at, format!("\"relations\"[{k}]: expected \"from_id\", \"to_id\", \"type\"")));
+                };
+                let kind = r.get("type").and_then(Value::as_str).unwrap_or_default();
+                if kind.is_empty() {
+                    return Err(err(&at, format!("\"relations\"[{k}]: expected a \"type\" string")));
+                }
+                doc.relations.push(RawRelation {
+                    kind: kind.into(),
+                    args: vec![(None, from), (None, to)],
+                    at: at.clone(),
+                    ..Default::default()
+                });
+            }
+            let keys: Vec<&str> = doc.spans.iter().map(|s| s.key.as_str()).collect();
+            for r in &doc.relations {
+                for (_, t) in &r.args {
+                    if !keys.contains(&t.as_str()) {
+                        return Err(err(&at, format!("relation points at entity {t}, which this line does not have")));
+                    }
+                }
+            }
+        }
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+// ----- schema check --------------------------------------------------------
+
+/// Labels, attributes and relation types used by the documents and missing
+/// from the schema, with where each is first used.
+pub fn missing_from_schema(schema: &Schema, docs: &[RawDoc]) -> Vec<String> {
+    let mut missing: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut note = |what: String, at: &str| {
+        let e = missing.entry(what).or_insert_with(|| (0, at.to_string()));
+        e.0 += 1;
+    };
+    for d in docs {
+        for s in &d.spans {
+            match schema.labels.iter().find(|l| l.name == s.label) {
+                None => note(format!("label {}", s.label), &s.at),
+                Some(l) => {
+                    for (name, value) in &s.attributes {
+                        if !attr_fits(&l.attributes, name, value) {
+                            note(format!("attribute {name}={value} of {}", s.label), &s.at);
+                        }
+                    }
+                }
+            }
+        }
+        for r in &d.relations {
+            match schema.relation_types.iter().find(|t| t.name == r.kind) {
+                None => note(format!("relation type {}", r.kind), &r.at),
+                Some(t) => {
+                    for (name, value) in &r.attributes {
+                        if !attr_fits(&t.attributes, name, value) {
+                            note(format!("attribute {name}={value} of {}", r.kind), &r.at);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    missing.into_iter().map(|(what, (n, at))| format!("{what} (used {n} times, first at {at})")).collect()
+}
+
+fn attr_fits(defs: &[AttrDef], name: &str, value: &AttrValue) -> bool {
+    defs.iter().any(|d| {
+        d.name == name
+            && match (&d.kind, value) {
+                (AttrKind::Bool, AttrValue::Bool(_)) | (AttrKind::Text, AttrValue::Text(_)) => true,
+                (AttrKind::Choice(c), AttrValue::Text(t)) => c.contains(t),
+                _ => false,
+            }
+    })
+}
+
+const PALETTE: [&str; 8] = ["#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3", "#b3de69", "#fccde5", "#d9d9d9"];
+
+/// Adds what the documents use to the schema: labels (no hotkey), attribute
+/// values, and relation types whose roles accept any label.
+pub fn add_to_schema(schema: &mut Schema, docs: &[RawDoc]) {
+    for d in docs {
+        for s in &d.spans {
+            if schema.label_index(&s.label).is_none() {
+                let color = PALETTE[schema.labels.len() % PALETTE.len()].to_string();
+                schema.labels.push(LabelDef {
+                    name: s.label.clone(),
+                    color,
+                    hotkey: None,
+                    description: "added by import".into(),
+                    entity_type: None,
+                    attributes: Vec::new(),
+                });
+            }
+            let Some(i) = schema.label_index(&s.label) else { continue };
+            for (name, value) in &s.attributes {
+                add_attr(&mut schema.labels[i].attributes, name, value);
+            }
+        }
+    }
+    let all: Vec<String> = schema.labels.iter().map(|l| l.name.clone()).collect();
+    // Relation types added here take every role their lines use.
+    let mut added: Vec<String> = Vec::new();
+    for d in docs {
+        for r in &d.relations {
+            if schema.relation_index(&r.kind).is_none() {
+                added.push(r.kind.clone());
+                schema.relation_types.push(RelationTypeDef {
+                    name: r.kind.clone(),
+                    hotkey: None,
+                    description: "added by import".into(),
+                    symmetric: false,
+                    roles: Vec::new(),
+                    evidence: Vec::new(),
+                    attributes: Vec::new(),
+                });
+            }
+            let Some(i) = schema.relation_index(&r.kind) else { continue };
+            let rt = &mut schema.relation_types[i];
+            if added.contains(&r.kind) {
+                for (k, (role, _)) in r.args.iter().enumerate() {
+                    let name = role.clone().unwrap_or_else(|| format!("Arg{}", k + 1));
+                    let count = r
+                        .args
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, (x, _))| x.clone().unwrap_or_else(|| format!("Arg{}", j + 1)) == name)
+                        .count();
+                    match rt.roles.iter_mut().find(|x| x.name == name) {
+                        Some(def) => def.many |= count > 1,
+                        None => rt.roles.push(RoleDef {
+                            name: name.clone(),
+                            accepts: all.clone(),
+                            // Event roles other than the trigger may be absent.
+                            optional: role.is_some() && name != "trigger",
+                            many: count > 1,
+                        }),
+                    }
+                }
+            }
+            for (name, value) in &r.attributes {
+                add_attr(&mut rt.attributes, name, value);
+            }
+        }
+    }
+}
+
+fn add_attr(defs: &mut Vec<AttrDef>, name: &str, value: &AttrValue) {
+    match defs.iter_mut().find(|d| d.name == name) {
+        Some(d) => {
+            if let (AttrKind::Choice(c), AttrValue::Text(t)) = (&mut d.kind, value)
+                && !c.contains(t)
+            {
+                c.push(t.clone());
+            }
+        }
+        None => defs.push(AttrDef {
+            name: name.into(),
+            kind: match value {
+                AttrValue::Bool(_) => AttrKind::Bool,
+                AttrValue::Text(_) => AttrKind::Text,
+            },
+            description: "added by import".into(),
+        }),
+    }
+}
+
+// ----- building stores -----------------------------------------------------
+
+/// Maps offsets in the text as another tool saw it (BOM and CR included)
+/// to byte offsets in Sorot's text; `None` inside a character (a UTF-16
+/// surrogate pair) or past the end.
+pub struct OffsetMap {
+    text: String,
+    /// For each unit position of the source text, the byte in `text`.
+    to_byte: Vec<u32>,
+}
+
+impl OffsetMap {
+    pub fn new(source: &str, units: Offsets) -> Self {
+        let mut text = String::with_capacity(source.len());
+        let mut to_byte = Vec::with_capacity(source.len() + 1);
+        let mut chars = source.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
+            let here = text.len() as u32;
+            let width = match units {
+                Offsets::CodePoints => 1,
+                Offsets::Utf16 => c.len_utf16(),
+            };
+            to_byte.push(here);
+            if width == 2 {
+                to_byte.push(u32::MAX);
+            }
+            match c {
+                '\u{feff}' if first => {}
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\r' => text.push('\n'),
+                c => text.push(c),
+            }
+            first = false;
+        }
+        to_byte.push(text.len() as u32);
+        Self { text, to_byte }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn byte(&self, unit: usize) -> Option<usize> {
+        self.to_byte.get(unit).filter(|&&b| b != u32::MAX).map(|&b| b as usize)
+    }
+
+    pub fn into_text(self) -> String {
+        self.text
+    }
+}
+
+/// Builds a store from a document whose labels are all in `schema`.
+pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) -> Result<Store, ImportError> {
+    let map = OffsetMap::new(&doc.text, units);
+    let meta = DocMeta {
+        id: doc.name.clone(),
+        original_path: Some(doc.source.clone()),
+        encoding: "UTF-8".into(),
+        state: DocState::InProgress,
+        annotator: None,
+    };
+    let mut byte_ranges = Vec::with_capacity(doc.spans.len());
+    for s in &doc.spans {
+        let mut ranges: Vec<ByteRange> = Vec::new();
+        for &(a, b) in &s.ranges {
+            let (Some(x), Some(y)) = (map.byte(a), map.byte(b)) else {
+                return Err(err(&s.at, format!("{}: offsets {a}..{b} are past the end or inside a character", s.key)));
+            };
+            ranges.push(ByteRange::new(x, y));
+        }
+        ranges.sort_by_key(|r| r.start);
+        // Fragments that became adjacent or overlapping (a CRLF between
+        // them) are merged.
+        let mut merged: Vec<ByteRange> = Vec::new();
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        byte_ranges.push(merged);
+    }
+    let mut store = Store::new(Text::new(map.into_text()), schema.clone(), meta);
+    let now = Timestamp::now();
+    let author: std::sync::Arc<str> = author.into();
+    let mut ids: HashMap<&str, SpanId> = HashMap::new();
+    let mut entities: HashMap<String, EntityId> = HashMap::new();
+    for (s, ranges) in doc.spans.iter().zip(byte_ranges) {
+        let label = schema
+            .label_index(&s.label)
+            .ok_or_else(|| err(&s.at, format!("label {} is not in the schema", s.label)))?;
+        let id = SpanId(store.alloc_id());
+        let mut span =
+            Span::new(id, label as u16, ranges.into_iter().collect(), Provenance::shared(author.clone(), now));
+        span.attributes = s.attributes.iter().cloned().collect();
+        span.note = s.note.clone();
+        if let Some((reference, name)) = &s.reference {
+            let kind = schema.labels[label].entity_type.clone();
+            match kind {
+                Some(kind) => {
+                    let eid = match entities.get(reference) {
+                        Some(e) => *e,
+                        None => {
+                            let eid = EntityId(store.alloc_id());
+                            let external_id = reference
+                                .strip_prefix("Wikidata:")
+                                .map(str::to_owned)
+                                .or_else(|| (!reference.starts_with("Sorot:")).then(|| reference.clone()));
+                            let name = if name.trim().is_empty() { reference.clone() } else { name.clone() };
+                            let entity = Entity {
+                                id: eid,
+                                name,
+                                kind,
+                                aliases: Vec::new(),
+                                external_id,
+                                note: None,
+                                provenance: Provenance::shared(author.clone(), now),
+                            };
+                            store.apply(Edit::AddEntity(entity)).map_err(|e| err(&s.at, e))?;
+                            entities.insert(reference.clone(), eid);
+                            eid
+                        }
+                    };
+                    span.entity = Some(eid);
+                }
+                None => {
+                    let n = format!("reference {reference} {name}");
+                    span.note = Some(match span.note.take() {
+                        Some(old) => format!("{old}\n{n}"),
+                        None => n,
+                    });
+                }
+            }
+        }
+        store.apply(Edit::AddSpan(span)).map_err(|e| err(&s.at, format!("{}: {e}", s.key)))?;
+        ids.insert(s.key.as_str(), id);
+    }
+    for r in &doc.relations {
+        let kind = schema
+            .relation_index(&r.kind)
+            .ok_or_else(|| err(&r.at, format!("relation type {} is not in the schema", r.kind)))?;
+        let rt = &schema.relation_types[kind];
+        let mut args = Vec::new();
+        for (k, (role, key)) in r.args.iter().enumerate() {
+            let role = match role {
+                Some(role) => role.clone(),
+                None => rt
+                    .roles
+                    .get(k)
+                    .map(|x| x.name.clone())
+                    .ok_or_else(|| err(&r.at, format!("{} has no role number {}", rt.name, k + 1)))?,
+            };
+            let target = ids.get(key.as_str()).ok_or_else(|| err(&r.at, format!("{key} is not defined")))?;
+            args.push(RoleArg { role, target: Target::Span(*target) });
+        }
+        let mut rel =
+            Relation::new(RelationId(store.alloc_id()), kind as u16, args, Provenance::shared(author.clone(), now));
+        rel.attributes = r.attributes.iter().cloned().collect();
+        store.apply(Edit::AddRelation(rel)).map_err(|e| err(&r.at, e))?;
+    }
+    Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_map_drops_bom_and_cr_and_refuses_half_surrogates() {
+        let m = OffsetMap::new("\u{feff}a\r\nb😀c", Offsets::CodePoints);
+        assert_eq!(m.text(), "a\nb😀c");
+        // BOM a CR LF b 😀 c
+        assert_eq!(
+            (0..=7).map(|i| m.byte(i)).collect::<Vec<_>>(),
+            [Some(0), Some(0), Some(1), Some(1), Some(2), Some(3), Some(7), Some(8)]
+        );
+        let m = OffsetMap::new("b😀c", Offsets::Utf16);
+        assert_eq!((0..=4).map(|i| m.byte(i)).collect::<Vec<_>>(), [Some(0), Some(1), None, Some(5), Some(6)]);
+        assert_eq!(m.byte(5), None);
+    }
+
+    #[test]
+    fn brat_lines_with_errors_name_file_and_line() {
+        let text = "Rusia dan Korut".to_string();
+        let bad = [
+            ("T1\tCountry 0 5\tRusia\nT2\tCountry 10 99\tKorut\n", "f.ann:2: offset 99 is past the end"),
+            ("T1\tCountry 0 5\tRusxa\n", "f.ann:1: the text at these offsets is \"Rusia\""),
+            ("T1\tCountry 0 5\tRusia\nR1\tx Arg1:T1 Arg2:T9\n", "f.ann:2: T9 is not a text-bound"),
+            ("X1\tfoo\n", "f.ann:1: unknown annotation"),
+            ("T1 Country 0 5 Rusia\n", "f.ann:1: expected `ID<TAB>"),
+            ("T1\tCountry 5 0\tRusia\n", "f.ann:1: expected `START END`"),
+            ("A1\tNegated T7\n", "f.ann:1: T7 is not defined"),
+        ];
+        for (ann, want) in bad {
+            let e = parse_brat("f", "f.ann", text.clone(), ann).unwrap_err();
+            assert!(e.0.starts_with(want), "{ann:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn jsonl_errors_name_file_line_and_column() {
+        let e = parse_jsonl("d", "d.jsonl", "{\"text\": \"a\"}\n{\"text\": 1}\n").unwrap_err();
+        assert_eq!(e.0, "d.jsonl:2: expected a \"text\" string");
+        let e = parse_jsonl("d", "d.jsonl", "{\"text\": \"a\",}\n").unwrap_err();
+        assert!(e.0.starts_with("d.jsonl:1:14: "), "{e}");
+        let e = parse_jsonl("d", "d.jsonl", "{\"text\": \"a\", \"label\": [[0, 1]]}\n").unwrap_err();
+        assert!(e.0.contains("expected [start, end, \"label\"]"), "{e}");
+    }
+}

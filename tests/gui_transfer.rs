@@ -1,0 +1,84 @@
+//! File → Export… and File → Import… driven from the keyboard and the
+//! accessibility tree: the work runs on a worker thread, and the report says
+//! what was written and what the format could not hold.
+
+mod common;
+
+use common::gui::{click, harness, sample_copy};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot::gui::SorotApp;
+
+fn wait(h: &mut Harness<'static, SorotApp>, busy: fn(&SorotApp) -> bool) {
+    for _ in 0..500 {
+        h.run_steps(1);
+        if !busy(h.state()) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("still busy after 5 s");
+}
+
+#[test]
+fn export_the_open_document_as_brat_and_see_what_was_lost() {
+    let (dir, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    let shift_cmd = Modifiers { shift: true, ..Modifiers::COMMAND };
+    h.key_press_modifiers(shift_cmd, Key::E);
+    h.run_steps(3);
+    click(&mut h, "brat");
+    // The output follows the format: a folder beside the annotation file.
+    let out = dir.path().join("article-brat");
+    let field = h.get_by_label("Output folder");
+    assert_eq!(field.value().as_deref(), Some(out.display().to_string().as_str()));
+    click(&mut h, "Export");
+    wait(&mut h, SorotApp::is_busy);
+    h.get_by_label_contains("Wrote 2 file(s)");
+    h.get_by_label_contains("2 relation attributes not representable in brat");
+    let ann = std::fs::read_to_string(out.join("000_f1c0a0fef9fd3cfc.ann")).unwrap();
+    assert!(ann.contains("juru bicara Kremlin, Dmitry Peskov"), "{ann}");
+    click(&mut h, "OK");
+    assert!(h.query_by_label_contains("not representable").is_none());
+}
+
+#[test]
+fn import_a_brat_collection_then_open_it() {
+    let (dir, article) = sample_copy();
+    let src = dir.path().join("brat");
+    std::fs::create_dir(&src).unwrap();
+    for f in ["multi.txt", "multi.ann", "plain.txt", "plain.ann"] {
+        std::fs::copy(common::repo().join("tests/data/import/brat").join(f), src.join(f)).unwrap();
+    }
+    let mut h = harness(&article, 800.0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run_steps(3);
+    h.get_by_label("Input").focus();
+    h.run_steps(1);
+    h.get_by_label("Input").type_text(&src.display().to_string());
+    h.run_steps(2);
+    // Without adding labels the import refuses and writes nothing.
+    click(&mut h, "Import");
+    wait(&mut h, SorotApp::is_busy);
+    h.get_by_label_contains("relation type gives");
+    h.get_by_label_contains("nothing was written");
+    assert!(!dir.path().join("imported").exists());
+    click(&mut h, "OK");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run_steps(3);
+    h.get_by_label("Input").focus();
+    h.run_steps(1);
+    h.get_by_label("Input").type_text(&src.display().to_string());
+    h.run_steps(2);
+    click(&mut h, "Add labels and relation types missing from the schema");
+    click(&mut h, "Import");
+    wait(&mut h, SorotApp::is_busy);
+    h.get_by_label_contains("2 documents imported from brat (15 spans, 4 relations)");
+    click(&mut h, "Open multi.sorot.ron");
+    wait(&mut h, SorotApp::is_loading);
+    let store = h.state().store();
+    assert_eq!(store.spans().len(), 11);
+    assert!(store.text().as_str().starts_with("🇰🇷 “Korut”"));
+}

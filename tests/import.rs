@@ -1,0 +1,297 @@
+//! Imports: brat collections and doccano JSONL (both shapes) with a BOM,
+//! CRLF, emoji, Hangul, overlapping and discontinuous spans; round trips
+//! back through the exporters; broken input reported with file and line
+//! and nothing written.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sorot::io::export::{self, Offsets};
+
+fn data(p: &str) -> PathBuf {
+    common::repo().join("tests/data/import").join(p)
+}
+
+fn sorot(args: &[&str], paths: &[&Path]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_sorot")).args(args).args(paths).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
+}
+
+/// Where an offset of the source text (as brat or doccano counted it: BOM
+/// and CR included) lands in the text Sorot keeps (no BOM, LF only),
+/// computed independently of the importer.
+fn normalized(source: &[char], offset: usize) -> usize {
+    let dropped = source[..offset]
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| (i == 0 && c == '\u{feff}') || (c == '\r' && source.get(i + 1) == Some(&'\n')))
+        .count();
+    offset - dropped
+}
+
+type Frags = Vec<(usize, usize)>;
+
+/// The text-bounds of a .ann as (id, label, fragments, text) and its
+/// relations as (type, arg1 id, arg2 id).
+type TextBound = (String, String, Frags, String);
+
+fn read_ann(ann: &str) -> (Vec<TextBound>, Vec<(String, String, String)>) {
+    let (mut t, mut r) = (Vec::new(), Vec::new());
+    for line in ann.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if line.starts_with('T') {
+            let (label, offs) = cols[1].split_once(' ').unwrap();
+            let frags = offs
+                .split(';')
+                .map(|f| {
+                    let (a, b) = f.split_once(' ').unwrap();
+                    (a.parse().unwrap(), b.parse().unwrap())
+                })
+                .collect();
+            t.push((cols[0].to_string(), label.to_string(), frags, cols[2].to_string()));
+        } else if line.starts_with('R') {
+            let p: Vec<&str> = cols[1].split(' ').collect();
+            let arg = |s: &str| s.split_once(':').unwrap().1.to_string();
+            r.push((p[0].to_string(), arg(p[1]), arg(p[2])));
+        }
+    }
+    (t, r)
+}
+
+/// Spans as (label, fragments, text) and relations as (type, from span, to
+/// span), with the source's offsets mapped by `map`.
+type Spans = BTreeSet<(String, Frags, String)>;
+type Rels = BTreeSet<(String, (String, Frags), (String, Frags))>;
+
+fn brat_sets(ann: &str, map: &dyn Fn(usize) -> usize) -> (Spans, Rels) {
+    let (t, r) = read_ann(ann);
+    let key = |id: &str| {
+        let x = t.iter().find(|x| x.0 == id).unwrap();
+        (x.1.clone(), x.2.iter().map(|&(a, b)| (map(a), map(b))).collect::<Frags>())
+    };
+    let spans =
+        t.iter().map(|x| (x.1.clone(), x.2.iter().map(|&(a, b)| (map(a), map(b))).collect(), x.3.clone())).collect();
+    let rels = r.iter().map(|x| (x.0.clone(), key(&x.1), key(&x.2))).collect();
+    (spans, rels)
+}
+
+#[test]
+fn brat_import_then_export_gives_back_the_same_spans_labels_and_relations() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ron");
+    let (code, stdout, stderr) =
+        sorot(&["import", "--format", "brat", "--add-labels", "--out"], &[&out, &data("brat")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("added relation type gives"), "{stdout}");
+    assert!(stdout.contains("2 documents imported from brat (15 spans, 4 relations)"), "{stdout}");
+    let brat_out = dir.path().join("brat");
+    let (code, _, stderr) = sorot(&["export", "--format", "brat", "--out"], &[&brat_out, &out]);
+    assert_eq!(code, 0, "{stderr}");
+    for doc in ["multi", "plain"] {
+        let source: Vec<char> = std::fs::read_to_string(data(&format!("brat/{doc}.txt"))).unwrap().chars().collect();
+        let original = std::fs::read_to_string(data(&format!("brat/{doc}.ann"))).unwrap();
+        let exported = std::fs::read_to_string(brat_out.join(format!("{doc}.ann"))).unwrap();
+        let (s0, r0) = brat_sets(&original, &|o| normalized(&source, o));
+        let (s1, r1) = brat_sets(&exported, &|o| o);
+        let (n_spans, n_rels) = if doc == "multi" { (11, 3) } else { (4, 1) };
+        assert_eq!((s0.len(), r0.len()), (n_spans, n_rels), "{doc}: the test reads the source");
+        assert_eq!(s1, s0, "{doc}: spans");
+        assert_eq!(r1, r0, "{doc}: relations");
+        // Attributes, references and notes came through too.
+        if doc == "multi" {
+            for line in ["certainty T", "check_worthy T", "Wikidata:Q423\tNorth Korea", "Wikidata:Q159\tRussia"] {
+                assert!(exported.contains(line), "{line:?} missing from\n{exported}");
+            }
+            assert!(exported.contains("AnnotatorNotes T") && exported.contains("discontinuous, emoji between"));
+        }
+        // The exported .txt is the source without BOM and CR.
+        let txt = std::fs::read_to_string(brat_out.join(format!("{doc}.txt"))).unwrap();
+        let expected: String = source.iter().collect::<String>().trim_start_matches('\u{feff}').replace("\r\n", "\n");
+        assert_eq!(txt, expected);
+    }
+    // A second trip is a fixpoint.
+    let again = dir.path().join("again");
+    assert_eq!(sorot(&["import", "--format", "brat", "--add-labels", "--out"], &[&again, &brat_out]).0, 0);
+    let brat2 = dir.path().join("brat2");
+    assert_eq!(sorot(&["export", "--format", "brat", "--out"], &[&brat2, &again]).0, 0);
+    for f in ["multi.ann", "plain.ann", "multi.txt"] {
+        assert_eq!(std::fs::read_to_string(brat2.join(f)).unwrap(), std::fs::read_to_string(brat_out.join(f)).unwrap());
+    }
+}
+
+fn jsonl_sets(line: &serde_json::Value, map: &dyn Fn(usize) -> usize) -> (Spans, Rels) {
+    let text: Vec<char> = line["text"].as_str().unwrap().chars().collect();
+    let ents: Vec<(String, String, usize, usize)> = match line.get("entities") {
+        Some(e) => e
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let n = |k: &str| e[k].as_u64().unwrap() as usize;
+                (e["id"].to_string(), e["label"].as_str().unwrap().into(), n("start_offset"), n("end_offset"))
+            })
+            .collect(),
+        None => line["label"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let n = |i: usize| l[i].as_u64().unwrap() as usize;
+                (k.to_string(), l[2].as_str().unwrap().into(), n(0), n(1))
+            })
+            .collect(),
+    };
+    let key = |id: &str| {
+        let e = ents.iter().find(|e| e.0 == id).unwrap();
+        (e.1.clone(), vec![(map(e.2), map(e.3))])
+    };
+    let spans = ents
+        .iter()
+        .map(|e| (e.1.clone(), vec![(map(e.2), map(e.3))], text[e.2..e.3].iter().collect::<String>().replace('\r', "")))
+        .collect();
+    let rels = line
+        .get("relations")
+        .and_then(|r| r.as_array())
+        .map(|r| {
+            r.iter()
+                .map(|r| {
+                    (
+                        r["type"].as_str().unwrap().to_string(),
+                        key(&r["from_id"].to_string()),
+                        key(&r["to_id"].to_string()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (spans, rels)
+}
+
+#[test]
+fn doccano_jsonl_in_both_shapes_round_trips_through_the_jsonl_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ron");
+    let (code, stdout, stderr) =
+        sorot(&["import", "--format", "jsonl", "--add-labels", "--out"], &[&out, &data("doccano")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("3 documents imported from jsonl"), "{stdout}");
+    assert!(stdout.contains("added relation type alliance_with"), "{stdout}");
+    for (input, docs) in [("labels.jsonl", vec!["labels-7", "labels-8"]), ("relations.jsonl", vec!["rel-doc"])] {
+        let lines: Vec<serde_json::Value> = std::fs::read_to_string(data(&format!("doccano/{input}")))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        for (line, doc) in lines.iter().zip(docs) {
+            let ron = out.join(format!("{doc}.sorot.ron"));
+            let store = sorot::io::load_annotations(&ron).unwrap();
+            let e = export::jsonl(&[&store], Offsets::CodePoints);
+            let exported: serde_json::Value = serde_json::from_str(e.files[0].1.trim()).unwrap();
+            let source: Vec<char> = line["text"].as_str().unwrap().chars().collect();
+            let (s0, r0) = jsonl_sets(line, &|o| normalized(&source, o));
+            let (s1, r1) = jsonl_sets(&exported, &|o| o);
+            assert!(doc == "labels-8" || !s0.is_empty());
+            assert_eq!(s1, s0, "{doc}: entities");
+            assert_eq!(r1, r0, "{doc}: relations");
+        }
+    }
+}
+
+#[test]
+fn utf16_offsets_import_like_code_points() {
+    let text = "👍🏽 Korut\r\n북한";
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let k = text.find("Korut").unwrap();
+    let start16 = text[..k].encode_utf16().count();
+    let line = serde_json::json!({"text": text, "label": [[start16, start16 + 5, "Country"], [units.len() - 2, units.len(), "Country"]]});
+    let docs = sorot::io::import::parse_jsonl("u", "u.jsonl", &format!("{line}\n")).unwrap();
+    let store =
+        sorot::io::import::build_store(&docs[0], &sorot::model::Schema::default_news(), Offsets::Utf16, "t").unwrap();
+    let quotes: Vec<String> = store.spans().map(|s| store.quote(s)).collect();
+    assert_eq!(quotes, ["Korut", "북한"]);
+    // An offset between the two halves of a surrogate pair is refused.
+    let bad = serde_json::json!({"text": text, "label": [[1, 3, "Country"]]});
+    let docs = sorot::io::import::parse_jsonl("u", "u.jsonl", &format!("{bad}\n")).unwrap();
+    let e = sorot::io::import::build_store(&docs[0], &sorot::model::Schema::default_news(), Offsets::Utf16, "t")
+        .unwrap_err();
+    assert!(e.0.contains("inside a character"), "{e}");
+}
+
+#[test]
+fn missing_labels_and_broken_input_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // Labels not in the schema: listed with where they are first used.
+    let (code, _, stderr) = sorot(&["import", "--format", "jsonl", "--out"], &[&out, &data("doccano")]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("relation type alliance_with (used 1 times, first at "), "{stderr}");
+    assert!(stderr.contains("relations.jsonl:1)"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!out.exists());
+    // A broken line in one file of a collection: file and line, nothing written.
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::copy(data("brat/plain.txt"), src.join("a.txt")).unwrap();
+    std::fs::copy(data("brat/plain.ann"), src.join("a.ann")).unwrap();
+    std::fs::write(src.join("b.txt"), "Rusia dan Korut").unwrap();
+    std::fs::write(src.join("b.ann"), "T1\tCountry 0 5\tRusia\nT2\tCountry 10 15\tKorea\n").unwrap();
+    let (code, _, stderr) = sorot(&["import", "--format", "brat", "--add-labels", "--out"], &[&out, &src]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("b.ann:2: the text at these offsets is \"Korut\", the line says \"Korea\""), "{stderr}");
+    assert!(!out.exists(), "something was written");
+    // Existing files are not overwritten without --force.
+    std::fs::write(src.join("b.ann"), "T1\tCountry 0 5\tRusia\n").unwrap();
+    assert_eq!(sorot(&["import", "--format", "brat", "--add-labels", "--out"], &[&out, &src]).0, 0);
+    let (code, _, stderr) = sorot(&["import", "--format", "brat", "--add-labels", "--out"], &[&out, &src]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("already exist"), "{stderr}");
+    assert_eq!(sorot(&["import", "--format", "brat", "--add-labels", "--force", "--out"], &[&out, &src]).0, 0);
+}
+
+#[test]
+fn document_ids_never_write_outside_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let mut lines = String::new();
+    for id in ["../../escape", "/etc/passwd", "CON", "a/b\\c", ".."] {
+        lines.push_str(&format!("{}\n", serde_json::json!({"id": id, "text": "Rusia", "label": [[0, 5, "Country"]]})));
+    }
+    std::fs::write(&input, lines).unwrap();
+    let out = dir.path().join("deep/out");
+    let (code, _, stderr) = sorot(&["import", "--format", "jsonl", "--out"], &[&out, &input]);
+    assert_eq!(code, 0, "{stderr}");
+    let written: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(written.len(), 5, "{written:?}");
+    let everything: Vec<PathBuf> = walk(dir.path());
+    for p in everything {
+        assert!(p == input || p.starts_with(&out), "written outside the output folder: {}", p.display());
+    }
+    // And exports of those documents stay inside theirs.
+    let brat = dir.path().join("deep/brat");
+    assert_eq!(sorot(&["export", "--format", "brat", "--out"], &[&brat, &out]).0, 0);
+    for p in walk(dir.path()) {
+        assert!(p == input || p.starts_with(&out) || p.starts_with(&brat), "outside: {}", p.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
