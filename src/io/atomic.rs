@@ -14,14 +14,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         _ => Path::new("."),
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Keep the permissions of the file being replaced; a new file gets the
+    // usual rw-r--r-- (the temporary file alone would be rw-------).
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(existing.clone().unwrap_or_else(|| std::fs::Permissions::from_mode(0o644)));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create a temporary file in {}", path.display(), dir.display()))?;
-    // Keep the permissions of the file being replaced.
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    #[cfg(not(unix))]
+    if let Some(p) = existing {
+        let _ = std::fs::set_permissions(tmp.path(), p);
     }
     tmp.write_all(bytes).with_context(|| format!("{}: cannot write", path.display()))?;
     tmp.as_file().sync_all().with_context(|| format!("{}: cannot flush to disk", path.display()))?;
@@ -47,6 +56,22 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.sorot.ron")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_readable_by_others_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("new.jsonl");
+        write_atomic(&new, b"x").unwrap();
+        assert_eq!(mode(&new), 0o644);
+        let private = dir.path().join("private.sorot.ron");
+        std::fs::write(&private, b"old").unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&private, b"new").unwrap();
+        assert_eq!(mode(&private), 0o600);
     }
 
     #[test]
