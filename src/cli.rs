@@ -428,3 +428,29 @@ fn import_inner(
     );
     Ok(names.iter().map(|n| opts.out.join(n)).collect())
 }
+
+/// `sorot reanchor FILE.ron NEW_ARTICLE --out NEW.ron`: prints how each span
+/// moved; every span is kept.
+pub fn reanchor(
+    annotations: &Path,
+    article: &Path,
+    dest: &Path,
+    annotator: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match io::reanchor_file(annotations, article, annotator) {
+        Ok((store, report)) => {
+            if let Err(e) = io::save_annotations(dest, &store) {
+                let _ = writeln!(err, "{e:#}");
+                return 1;
+            }
+            let _ = write!(out, "{}: {}", dest.display(), crate::model::reanchor::describe(&store, &report));
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{e:#}");
+            1
+        }
+    }
+}

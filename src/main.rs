@@ -85,6 +85,20 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Move annotations onto a new version of their article (typos fixed,
+    /// paragraphs inserted or removed); unplaced ones are kept and flagged.
+    Reanchor {
+        /// The annotation file (.sorot.ron).
+        annotations: PathBuf,
+        /// The new version of the article.
+        article: PathBuf,
+        /// Where to write the re-anchored annotation file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Recorded as the reviewer of flagged spans.
+        #[arg(long, default_value = "reanchor")]
+        annotator: String,
+    },
     /// Write a generated annotation file for performance checks (fixed seed).
     Fixture {
         /// Output .sorot.ron file.
@@ -119,6 +133,9 @@ fn main() -> ExitCode {
         Some(Command::Import { format, out: dest, schema, add_labels, offsets, force, inputs }) => {
             let opts = sorot::cli::ImportOptions { format, out: dest, schema, add_labels, offsets, force };
             sorot::cli::import(&opts, &inputs, &mut out, &mut err)
+        }
+        Some(Command::Reanchor { annotations, article, out: dest, annotator }) => {
+            sorot::cli::reanchor(&annotations, &article, &dest, &annotator, &mut out, &mut err)
         }
         Some(Command::Fixture { out, mb, spans, relations, seed }) => {
             let store = sorot::fixture::store(mb * 1_000_000, spans, relations, seed);

@@ -82,3 +82,28 @@ pub fn load_schema(path: &Path) -> anyhow::Result<Schema> {
     let src = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
     ronfile::schema_from_ron(&src).map_err(|e| anyhow::anyhow!(e.with_path(path)))
 }
+
+/// Moves the annotations of `annotations` onto the article at `article`
+/// (see [`crate::model::reanchor`]). Nothing is written.
+pub fn reanchor_file(
+    annotations: &Path,
+    article: &Path,
+    author: &str,
+) -> anyhow::Result<(Store, crate::model::reanchor::ReanchorReport)> {
+    let old = load_annotations(annotations)?;
+    reanchor_store(&old, article, author)
+}
+
+/// Moves a store's annotations onto the article at `article`.
+pub fn reanchor_store(
+    old: &Store,
+    article: &Path,
+    author: &str,
+) -> anyhow::Result<(Store, crate::model::reanchor::ReanchorReport)> {
+    let new = read_article(article)?;
+    let mut meta = old.meta.clone();
+    meta.encoding = new.encoding.to_owned();
+    meta.original_path = Some(article.display().to_string());
+    let now = crate::model::Timestamp::now();
+    Ok(crate::model::reanchor::reanchor(old, Text::new(new.text), meta, author, now))
+}

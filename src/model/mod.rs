@@ -3,6 +3,7 @@
 
 pub mod annotation;
 pub mod history;
+pub mod reanchor;
 pub mod schema;
 pub mod store;
 pub mod text;
