@@ -392,6 +392,29 @@ fn an_article_changed_since_annotation_is_said_not_hidden() {
     let notice = doc.notice.clone().expect("a notice");
     assert!(notice.contains("has changed since it was annotated"), "{notice}");
     assert!(doc.store.text().as_str().contains("Kirim Komentar"), "the annotated text is shown");
-    let h = harness(&article, 800.0);
-    assert!(matches!(&h.state().dialog, Some(sorot::gui::Dialog::Error(m)) if m.contains("has changed")));
+    let mut h = harness(&article, 800.0);
+    assert!(
+        matches!(&h.state().dialog, Some(sorot::gui::Dialog::ArticleChanged { notice, .. }) if notice.contains("has changed"))
+    );
+    let before: Vec<(SpanId, String)> = h.state().store().spans().map(|s| (s.id, h.state().store().quote(s))).collect();
+
+    // Re-anchor: the new text, every span kept at its quote, unsaved.
+    common::gui::click(&mut h, "Re-anchor onto the new text");
+    h.get_by_label("Re-anchored onto the new text");
+    assert!(
+        h.state().status.contains("18 moved exactly, 0 moved with a fuzzy match, 0 not found"),
+        "{}",
+        h.state().status
+    );
+    let store = h.state().store();
+    assert!(store.text().as_str().contains("Kirim komentar Anda"));
+    let after: Vec<(SpanId, String)> = store.spans().map(|s| (s.id, store.quote(s))).collect();
+    assert_eq!(after, before);
+    assert!(h.state().doc.history.is_dirty(), "re-anchored work must be saved to be kept");
+    common::gui::click(&mut h, "OK");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    let reopened = Document::open(&article).unwrap();
+    assert!(reopened.notice.is_none(), "{:?}", reopened.notice);
+    assert!(reopened.store == *h.state().store());
 }

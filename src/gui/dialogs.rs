@@ -10,6 +10,8 @@ pub enum PathPurpose {
     OpenArticle,
     OpenAnnotations,
     SaveAs,
+    /// A new version of the article to move the annotations onto.
+    Reanchor,
 }
 
 /// What to do once the unsaved-changes prompt is answered.
@@ -32,6 +34,11 @@ pub enum Dialog {
     LinkAll {
         entity: crate::model::EntityId,
         edits: Vec<crate::model::Edit>,
+    },
+    /// The article changed since it was annotated: re-anchor or keep.
+    ArticleChanged {
+        article: PathBuf,
+        notice: String,
     },
     Export(super::transfer::ExportForm),
     Import(super::transfer::ImportForm),
@@ -83,6 +90,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     PathPurpose::OpenArticle => "Open article",
                     PathPurpose::OpenAnnotations => "Open annotations",
                     PathPurpose::SaveAs => "Save annotations as",
+                    PathPurpose::Reanchor => "Re-anchor onto a new version of the article",
                 });
                 ui.label("Type a path (Tab-free completion below), or use the system dialog.");
                 let field = ui
@@ -100,14 +108,18 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 }
                 ui.horizontal(|ui| {
-                    let ok_text = if purpose == PathPurpose::SaveAs { "Save" } else { "Open" };
+                    let ok_text = match purpose {
+                        PathPurpose::SaveAs => "Save",
+                        PathPurpose::Reanchor => "Re-anchor",
+                        _ => "Open",
+                    };
                     if (ui.button(ok_text).clicked() || enter) && !text.trim().is_empty() {
                         let path = PathBuf::from(text.trim());
                         actions.push(Action::CloseDialog);
-                        actions.push(if purpose == PathPurpose::SaveAs {
-                            Action::SaveTo(path)
-                        } else {
-                            Action::Open(path)
+                        actions.push(match purpose {
+                            PathPurpose::SaveAs => Action::SaveTo(path),
+                            PathPurpose::Reanchor => Action::Reanchor(path),
+                            _ => Action::Open(path),
                         });
                     }
                     if ui.button("Browse…").clicked() {
@@ -184,6 +196,25 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         ));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            }
+            Dialog::ArticleChanged { article, notice } => {
+                ui.heading("The article has changed");
+                ui.label(notice);
+                ui.label(
+                    "Sorot can move the annotations onto the new text, finding each by its quote and context; \
+                     what it cannot place exactly is kept and flagged for review.",
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Re-anchor onto the new text").clicked() {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::Reanchor(article.clone()));
+                    }
+                    if ui.button("Keep the annotated version").clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                    {
                         actions.push(Action::CloseDialog);
                     }
                 });

@@ -92,11 +92,14 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// Something the analyst must know about how this was opened.
     pub notice: Option<String>,
+    /// The article, when it changed since it was annotated (re-anchoring
+    /// is offered).
+    pub changed_article: Option<PathBuf>,
 }
 
 impl Document {
     fn new(store: Store, path: Option<PathBuf>) -> Self {
-        Self { store, history: History::default(), path, notice: None }
+        Self { store, history: History::default(), path, notice: None, changed_article: None }
     }
 
     /// Opens an article (and its annotations from the default place, if
@@ -118,6 +121,7 @@ impl Document {
                     path.display(),
                     ann.display()
                 ));
+                doc.changed_article = Some(path.to_owned());
             }
             return Ok(doc);
         }
@@ -236,6 +240,8 @@ pub enum Action {
     LinkTo(EntityId),
     CreateAndLink,
     CancelLink,
+    /// Move the annotations onto this version of the article.
+    Reanchor(PathBuf),
     StartExport(transfer::ExportForm),
     StartImport(transfer::ImportForm),
 }
@@ -310,11 +316,49 @@ impl SorotApp {
             job: None,
         };
         app.view.font_size = app.prefs.font_size;
-        if let Some(notice) = app.doc.notice.clone() {
-            app.dialog = Some(Dialog::Error(notice));
-        }
+        app.show_notice();
         app.offer_recovery();
         app
+    }
+
+    /// Shows what the analyst must know about the document just opened.
+    fn show_notice(&mut self) {
+        if let Some(notice) = self.doc.notice.clone() {
+            self.dialog = Some(match self.doc.changed_article.clone() {
+                Some(article) => Dialog::ArticleChanged { article, notice },
+                None => Dialog::Error(notice),
+            });
+        }
+    }
+
+    /// Replaces the document with its annotations moved onto `article`;
+    /// the file on disk is unchanged until saved.
+    fn reanchor(&mut self, article: &Path) {
+        match io::reanchor_store(&self.doc.store, article, &self.prefs.annotator) {
+            Ok((store, report)) => {
+                let text = crate::model::reanchor::describe(&store, &report);
+                self.doc.store = store;
+                self.doc.history = History::default();
+                self.doc.history.mark_unsaved();
+                self.doc.changed_article = None;
+                self.doc.notice = None;
+                self.selected = None;
+                self.selection.clear();
+                self.details.reset();
+                self.view = TextView::default();
+                self.view.font_size = self.prefs.font_size;
+                self.set_status(format!("Re-anchored onto {}: {}", article.display(), report.summary()));
+                self.dialog = Some(Dialog::Report {
+                    title: "Re-anchored onto the new text".into(),
+                    text: format!(
+                        "{text}\nFlagged spans carry a note with their old text. Save (Ctrl+S) to keep this; \
+                         the annotation file is unchanged until then, and closing without saving goes back."
+                    ),
+                    open: None,
+                });
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(format!("Cannot re-anchor: {e:#}"))),
+        }
     }
 
     pub fn with_prefs(mut self, prefs: Prefs) -> Self {
@@ -379,9 +423,7 @@ impl SorotApp {
                     self.doc.store.spans().len(),
                     loading.started.elapsed().as_secs_f64()
                 ));
-                if let Some(notice) = self.doc.notice.clone() {
-                    self.dialog = Some(Dialog::Error(notice));
-                }
+                self.show_notice();
                 self.offer_recovery();
             }
             // The current work stays open; the error is shown once.
@@ -577,6 +619,7 @@ impl SorotApp {
                 self.link_query = None;
             }
             Action::CancelLink => self.link_query = None,
+            Action::Reanchor(article) => self.reanchor(&article),
             Action::StartExport(form) => transfer::start_export(self, &form),
             Action::StartImport(form) => transfer::start_import(self, &form),
             Action::Restore(rec) => match io::load_annotations(&rec) {
@@ -595,6 +638,7 @@ impl SorotApp {
         match cmd {
             Command::OpenArticle => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenArticle))),
             Command::OpenAnnotations => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenAnnotations))),
+            Command::Reanchor => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::Reanchor))),
             Command::Export => self.dialog = Some(Dialog::Export(transfer::ExportForm::new(self))),
             Command::Import => self.dialog = Some(Dialog::Import(transfer::ImportForm::new(self))),
             Command::SaveAs => {
@@ -852,6 +896,7 @@ impl SorotApp {
                 PathPurpose::OpenArticle => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
                 PathPurpose::OpenAnnotations => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
                 PathPurpose::SaveAs => d.add_filter("Sorot annotations", &["ron"]).save_file(),
+                PathPurpose::Reanchor => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
             };
             let _ = tx.send((purpose, picked));
         });
@@ -866,6 +911,7 @@ impl SorotApp {
                 self.dialog = None;
                 let action = match purpose {
                     PathPurpose::SaveAs => Action::SaveTo(path),
+                    PathPurpose::Reanchor => Action::Reanchor(path),
                     _ => Action::Open(path),
                 };
                 self.pending.push(action);

@@ -43,6 +43,7 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                 menu_item(ui, Command::SaveAs, actions);
                 menu_item(ui, Command::Export, actions);
                 menu_item(ui, Command::Import, actions);
+                menu_item(ui, Command::Reanchor, actions);
                 ui.separator();
                 menu_item(ui, Command::Quit, actions);
             });
