@@ -85,7 +85,7 @@ fn main() {
         t.elapsed()
     );
     let len = store.text().len();
-    let mut large = SorotApp::new(Document { store, history: Default::default(), path: None, notice: None });
+    let mut large = SorotApp::new(Document::new(store, None));
 
     let small_len = small.store().text().len();
     let fling = move |len: usize| {

@@ -98,7 +98,8 @@ pub struct Document {
 }
 
 impl Document {
-    fn new(store: Store, path: Option<PathBuf>) -> Self {
+    /// A document on a store (no notice, nothing to undo).
+    pub fn new(store: Store, path: Option<PathBuf>) -> Self {
         Self { store, history: History::default(), path, notice: None, changed_article: None }
     }
 
