@@ -104,8 +104,8 @@ enum Command {
         /// Output .sorot.ron file.
         out: PathBuf,
         /// Size of the text in MB.
-        #[arg(long, default_value_t = 10)]
-        mb: usize,
+        #[arg(long, default_value_t = 10.0)]
+        mb: f64,
         /// Number of spans.
         #[arg(long, default_value_t = 100_000)]
         spans: usize,
@@ -114,6 +114,10 @@ enum Command {
         relations: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Write it as the autosave (recovery) file of OUT instead, the way
+        /// the window autosaves.
+        #[arg(long)]
+        recovery: bool,
     },
 }
 
@@ -137,9 +141,14 @@ fn main() -> ExitCode {
         Some(Command::Reanchor { annotations, article, out: dest, annotator }) => {
             sorot::cli::reanchor(&annotations, &article, &dest, &annotator, &mut out, &mut err)
         }
-        Some(Command::Fixture { out, mb, spans, relations, seed }) => {
-            let store = sorot::fixture::store(mb * 1_000_000, spans, relations, seed);
-            match sorot::io::save_annotations(&out, &store) {
+        Some(Command::Fixture { out, mb, spans, relations, seed, recovery }) => {
+            let store = sorot::fixture::store((mb.max(0.0) * 1e6) as usize, spans, relations, seed);
+            let out = if recovery { sorot::io::recovery_path(&out) } else { out };
+            let bytes = sorot::io::to_ron_string(&store);
+            // The crash test waits for this line, then kills the process at
+            // a random moment of the write (what `save_annotations` does).
+            eprintln!("writing {}", out.display());
+            match sorot::io::write_atomic(&out, bytes.as_bytes()) {
                 Ok(()) => {
                     println!(
                         "{}: {} bytes of text, {} spans, {} relations",

@@ -155,10 +155,7 @@ impl Document {
     /// annotation file, or in the temp folder for a document with no file yet.
     pub fn recovery_path(&self) -> PathBuf {
         match &self.path {
-            Some(p) => {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                p.with_file_name(format!(".{name}.recovery"))
-            }
+            Some(p) => io::recovery_path(p),
             None => std::env::temp_dir().join(format!("sorot-{}.sorot.ron.recovery", self.store.meta.id)),
         }
     }

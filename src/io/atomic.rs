@@ -40,7 +40,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
+    remove_stale_temporaries(dir, &prefix);
     Ok(())
+}
+
+/// Partial temporary files that a crash left beside the file (older than a
+/// minute, so another process's write in progress is left alone).
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(60));
+        if name.starts_with(prefix) && name.ends_with(".tmp") && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -56,6 +76,26 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.sorot.ron")]);
+    }
+
+    #[test]
+    fn stale_temporaries_of_a_crashed_write_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sorot.ron");
+        let stale = dir.path().join(".a.sorot.ron.x1y2z3.tmp");
+        let fresh = dir.path().join(".a.sorot.ron.q9w8e7.tmp");
+        let other = dir.path().join(".b.sorot.ron.x1y2z3.tmp");
+        for p in [&stale, &fresh, &other] {
+            std::fs::write(p, b"partial").unwrap();
+        }
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for p in [&stale, &other] {
+            std::fs::File::options().write(true).open(p).unwrap().set_modified(hour_ago).unwrap();
+        }
+        write_atomic(&path, b"done").unwrap();
+        assert!(!stale.exists(), "an hour-old partial write of this file is removed");
+        assert!(fresh.exists(), "a write that may be in progress is left alone");
+        assert!(other.exists(), "another file's temporaries are not touched");
     }
 
     #[cfg(unix)]

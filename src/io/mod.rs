@@ -37,6 +37,13 @@ pub fn default_annotation_path(article: &Path, annotator: Option<&str>) -> PathB
     article.with_file_name(name)
 }
 
+/// Where unsaved work on the annotation file `path` is autosaved:
+/// `.name.sorot.ron.recovery` beside it.
+pub fn recovery_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.recovery"))
+}
+
 /// A new, empty annotation store for an article.
 pub fn store_for_article(path: &Path, article: Article, schema: Schema) -> Store {
     let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
