@@ -62,7 +62,7 @@ fn kill_trials(recovery: bool) {
     }
     assert_ne!(versions[0], versions[1]);
     let window = write_time.as_micros() as u64 * 13 / 10 + 1;
-    let mut rng = Rng(0x5eed_0f_50_70_7u64 | 1);
+    let mut rng = Rng(0x05ee_d0f5_0707_u64);
     let (mut old, mut new, mut finished) = (0, 0, 0);
     for trial in 0..200 {
         let before = std::fs::read(&target).unwrap();
