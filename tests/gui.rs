@@ -418,3 +418,71 @@ fn an_article_changed_since_annotation_is_said_not_hidden() {
     assert!(reopened.notice.is_none(), "{:?}", reopened.notice);
     assert!(reopened.store == *h.state().store());
 }
+
+#[test]
+fn saving_over_a_file_changed_on_disk_asks_first() {
+    let (dir, article) = sample_copy();
+    let ann = dir.path().join("article.sorot.ron");
+    let mut h = harness(&article, 800.0);
+    find_and_select(&mut h, "Dmitry Peskov");
+    h.key_press(Key::P); // Person
+    h.run_steps(2);
+    // Another annotator's save lands meanwhile (a different version).
+    let mut theirs = sorot::io::load_annotations(&ann).unwrap();
+    theirs.meta.state = DocState::Done;
+    let theirs_text = sorot::io::to_ron_string(&theirs);
+    std::fs::write(&ann, &theirs_text).unwrap();
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(3);
+    h.get_by_label_contains("changed on disk since it was opened here");
+    assert_eq!(std::fs::read_to_string(&ann).unwrap(), theirs_text, "nothing written yet");
+    common::gui::click(&mut h, "Cancel");
+    assert!(h.state().doc.history.is_dirty());
+    assert_eq!(std::fs::read_to_string(&ann).unwrap(), theirs_text);
+
+    // Save as… keeps both: theirs in place, mine in a new file.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(3);
+    common::gui::click(&mut h, "Save as…");
+    h.run_steps(2);
+    let mine = dir.path().join("mine.sorot.ron");
+    h.get_by_label("Path").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_by_label("Path").type_text(&mine.display().to_string());
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(std::fs::read_to_string(&ann).unwrap(), theirs_text);
+    let saved = sorot::io::load_annotations(&mine).unwrap();
+    assert!(saved.spans().any(|s| saved.quote(s) == "Dmitry Peskov" && saved.label_name(s.label) == "Person"));
+
+    // Overwrite: after one more change, on the original file, explicitly.
+    std::fs::write(&mine, "changed again by someone else").unwrap();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(3);
+    common::gui::click(&mut h, "Overwrite");
+    assert!(sorot::io::load_annotations(&mine).unwrap() == *h.state().store());
+    assert!(!h.state().doc.history.is_dirty());
+
+    // Reload from disk: drop this window's changes, read theirs.
+    std::fs::write(&mine, &theirs_text).unwrap();
+    find_and_select(&mut h, "Kim Jong Un");
+    h.key_press(Key::P);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(3);
+    common::gui::click(&mut h, "Reload from disk (drop my changes)");
+    for _ in 0..300 {
+        h.run_steps(1);
+        if !h.state().is_loading() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().store().meta.state, DocState::Done);
+    assert!(!h.state().doc.history.is_dirty());
+}

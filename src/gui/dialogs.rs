@@ -35,6 +35,11 @@ pub enum Dialog {
         entity: crate::model::EntityId,
         edits: Vec<crate::model::Edit>,
     },
+    /// Saving would overwrite a file that changed on disk.
+    Conflict {
+        path: PathBuf,
+        message: String,
+    },
     /// The article changed since it was annotated: re-anchor or keep.
     ArticleChanged {
         article: PathBuf,
@@ -194,6 +199,27 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                             crate::model::Edit::Batch(edits.clone()),
                             format!("Linked {} mentions to {name}", edits.len()),
                         ));
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            }
+            Dialog::Conflict { path, message } => {
+                ui.heading("The file changed on disk");
+                ui.label(message);
+                ui.horizontal(|ui| {
+                    if ui.button("Save as…").clicked() {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::Run(super::Command::SaveAs));
+                    }
+                    if ui.button("Overwrite").clicked() {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::Overwrite(path.clone()));
+                    }
+                    if ui.button("Reload from disk (drop my changes)").clicked() {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::ReloadFromDisk(path.clone()));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                         actions.push(Action::CloseDialog);

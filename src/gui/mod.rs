@@ -95,12 +95,31 @@ pub struct Document {
     /// The article, when it changed since it was annotated (re-anchoring
     /// is offered).
     pub changed_article: Option<PathBuf>,
+    /// The annotation file as it was on disk when read or last saved, to
+    /// notice when someone else changed it.
+    pub disk: Option<DiskStamp>,
+}
+
+/// What identifies one version of a file on disk without reading it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskStamp {
+    pub path: PathBuf,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl DiskStamp {
+    pub fn of(path: &Path) -> Option<Self> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(Self { path: path.to_owned(), len: m.len(), modified: m.modified().ok() })
+    }
 }
 
 impl Document {
     /// A document on a store (no notice, nothing to undo).
     pub fn new(store: Store, path: Option<PathBuf>) -> Self {
-        Self { store, history: History::default(), path, notice: None, changed_article: None }
+        let disk = path.as_deref().and_then(DiskStamp::of);
+        Self { store, history: History::default(), path, notice: None, changed_article: None, disk }
     }
 
     /// Opens an article (and its annotations from the default place, if
@@ -157,6 +176,23 @@ impl Document {
         match &self.path {
             Some(p) => io::recovery_path(p),
             None => std::env::temp_dir().join(format!("sorot-{}.sorot.ron.recovery", self.store.meta.id)),
+        }
+    }
+
+    /// Why saving to `path` now could overwrite someone else's work: the
+    /// file changed on disk since it was read or saved here, or it exists
+    /// and is not the file that was opened.
+    pub fn save_conflict(&self, path: &Path) -> Option<String> {
+        let now = DiskStamp::of(path)?;
+        match &self.disk {
+            Some(then) if then.path == path => (*then != now).then(|| {
+                format!(
+                    "{} changed on disk since it was opened here (another annotator, a sync or a git pull?). \
+                     Saving now would overwrite those changes.",
+                    path.display()
+                )
+            }),
+            _ => Some(format!("{} already exists. Saving now would replace it.", path.display())),
         }
     }
 
@@ -240,6 +276,10 @@ pub enum Action {
     CancelLink,
     /// Move the annotations onto this version of the article.
     Reanchor(PathBuf),
+    /// Save to this path even though the file changed on disk.
+    Overwrite(PathBuf),
+    /// Drop this window's changes and read the file again.
+    ReloadFromDisk(PathBuf),
     StartExport(transfer::ExportForm),
     StartImport(transfer::ImportForm),
 }
@@ -495,10 +535,14 @@ impl SorotApp {
                     self.open(ctx, &path);
                 }
             }
-            Action::SaveTo(path) => {
-                self.doc.path = Some(path);
-                self.save();
-            }
+            Action::SaveTo(path) => match self.doc.save_conflict(&path) {
+                // Asked before the document moves to the new path.
+                Some(message) => self.dialog = Some(Dialog::Conflict { path, message }),
+                None => {
+                    self.doc.path = Some(path);
+                    self.save_checked(true);
+                }
+            },
             Action::ShowDialog(d) => {
                 if let Dialog::Path { purpose, .. } = &d {
                     self.start_native_dialog(*purpose);
@@ -618,6 +662,14 @@ impl SorotApp {
             }
             Action::CancelLink => self.link_query = None,
             Action::Reanchor(article) => self.reanchor(&article),
+            Action::Overwrite(path) => {
+                self.doc.path = Some(path);
+                self.save_checked(true);
+            }
+            Action::ReloadFromDisk(path) => {
+                self.discard_changes();
+                self.start_loading(path);
+            }
             Action::StartExport(form) => transfer::start_export(self, &form),
             Action::StartImport(form) => transfer::start_import(self, &form),
             Action::Restore(rec) => match io::load_annotations(&rec) {
@@ -845,12 +897,22 @@ impl SorotApp {
         self.doc.history.mark_saved(self.doc.history.generation());
     }
 
-    /// Writes the annotation file atomically and drops the recovery file.
+    /// Writes the annotation file atomically and drops the recovery file;
+    /// asks first if the file changed on disk since it was read.
     pub fn save(&mut self) {
+        self.save_checked(false);
+    }
+
+    fn save_checked(&mut self, overwrite: bool) {
         let Some(path) = self.doc.path.clone() else { return };
+        if !overwrite && let Some(message) = self.doc.save_conflict(&path) {
+            self.dialog = Some(Dialog::Conflict { path, message });
+            return;
+        }
         self.finish_autosave();
         match io::save_annotations(&path, &self.doc.store) {
             Ok(()) => {
+                self.doc.disk = DiskStamp::of(&path);
                 let generation = self.doc.history.generation();
                 self.doc.history.mark_saved(generation);
                 let _ = std::fs::remove_file(self.doc.recovery_path());
