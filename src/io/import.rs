@@ -576,9 +576,15 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
     for s in &doc.spans {
         let mut ranges: Vec<ByteRange> = Vec::new();
         for &(a, b) in &s.ranges {
+            if a >= b {
+                return Err(err(&s.at, format!("{}: start {a} is not before end {b}", s.key)));
+            }
             let (Some(x), Some(y)) = (map.byte(a), map.byte(b)) else {
                 return Err(err(&s.at, format!("{}: offsets {a}..{b} are past the end or inside a character", s.key)));
             };
+            if x >= y {
+                return Err(err(&s.at, format!("{}: offsets {a}..{b} cover only a dropped BOM or CR", s.key)));
+            }
             ranges.push(ByteRange::new(x, y));
         }
         ranges.sort_by_key(|r| r.start);

@@ -171,8 +171,10 @@ pub struct Problem {
 }
 
 impl std::fmt::Display for Problem {
+    /// One line, whatever the message quotes from the file.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+        let message = self.message.replace('\r', "\\r").replace('\n', "\\n");
+        write!(f, "{}:{}: {message}", self.line, self.col)
     }
 }
 
@@ -187,6 +189,9 @@ impl LoadError {
         self.0.iter().map(|p| format!("{}:{p}", path.display())).collect::<Vec<_>>().join("\n")
     }
 }
+
+/// Ids stay below this, so the id counter can never wrap around.
+pub const MAX_ID: u32 = 1 << 31;
 
 /// Hex SHA-256 of the text.
 pub fn sha256_hex(text: &str) -> String {
@@ -480,7 +485,14 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
         .chain(dto.relations.iter().map(|r| r.id))
         .max()
         .unwrap_or(0);
-    if dto.next_id <= max_id {
+    if dto.next_id > MAX_ID {
+        let (line, col) = top("next_id");
+        problems.push(Problem {
+            line,
+            col,
+            message: format!("next_id {} is above {MAX_ID}, the largest id Sorot hands out", dto.next_id),
+        });
+    } else if dto.next_id <= max_id {
         let (line, col) = top("next_id");
         problems.push(Problem {
             line,

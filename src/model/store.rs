@@ -173,7 +173,10 @@ impl Store {
     /// Reserves a fresh id. Ids are never handed out twice.
     pub fn alloc_id(&mut self) -> u32 {
         let id = self.next_id;
-        self.next_id += 1;
+        // Files cannot bring the counter near the end (see the RON reader);
+        // should it ever get there, adding fails with "id already used"
+        // rather than wrapping around.
+        self.next_id = self.next_id.saturating_add(1);
         id
     }
 
