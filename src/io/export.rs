@@ -15,7 +15,6 @@ pub use w3c::{iri_segment, rfc3339, w3c};
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::*;
@@ -142,54 +141,16 @@ fn first_mention(store: &Store, t: Target) -> Option<SpanId> {
     }
 }
 
-fn target_json(t: Target) -> Value {
-    match t {
-        Target::Span(id) => json!({"span": id.0}),
-        Target::Entity(id) => json!({"entity": id.0}),
-    }
-}
-
 // ----- JSONL ---------------------------------------------------------------
 
 /// One line per document in doccano's relation-extraction shape. Sorot's
 /// extras (attributes, notes, entity links, entities, n-ary relations,
 /// evidence, fragments of discontinuous spans) are under `sorot`.
 pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
-    let mut out = String::new();
+    let mut out: Vec<u8> = Vec::new();
     let mut losses = Vec::new();
     for store in stores {
-        let text = store.text();
-        let mut entities = Vec::new();
-        let mut fragments = serde_json::Map::new();
-        let mut discontinuous = Vec::new();
-        for s in store.spans() {
-            let e = s.extent();
-            entities.push(json!({
-                "id": s.id.0,
-                "label": store.label_name(s.label),
-                "start_offset": offsets.of(text, e.start()),
-                "end_offset": offsets.of(text, e.end()),
-            }));
-            if s.ranges.len() > 1 {
-                discontinuous.push(s.id.0);
-                let f: Vec<Value> =
-                    s.ranges.iter().map(|r| json!([offsets.of(text, r.start()), offsets.of(text, r.end())])).collect();
-                fragments.insert(s.id.0.to_string(), Value::Array(f));
-            }
-        }
-        let mut relations = Vec::new();
-        let mut only_extra = Vec::new();
-        for r in store.relations() {
-            match first_two_spans(r) {
-                Some((from, to)) => {
-                    relations.push(json!({"id": r.id.0, "from_id": from.0, "to_id": to.0, "type": rel_name(store, r)}));
-                    if binary_spans(r).is_none() || !r.evidence.is_empty() || !r.attributes.is_empty() {
-                        only_extra.push(r.id.0);
-                    }
-                }
-                None => only_extra.push(r.id.0),
-            }
-        }
+        let (line, discontinuous, only_extra) = jsonl_line(store, offsets);
         loss(
             &mut losses,
             store,
@@ -202,33 +163,177 @@ pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
             "relations have entity arguments, more than two roles, evidence or attributes: complete only in sorot.relations".into(),
             only_extra,
         );
-        let sorot = json!({
-            "offsets": match offsets { Offsets::CodePoints => "code_points", Offsets::Utf16 => "utf16" },
-            "fragments": fragments,
-            "span_attributes": store.spans().filter(|s| !s.attributes.is_empty()).map(|s| (s.id.0.to_string(), json!(s.attributes))).collect::<serde_json::Map<_, _>>(),
-            "notes": store.spans().filter_map(|s| s.note.as_ref().map(|n| (s.id.0.to_string(), json!(n)))).collect::<serde_json::Map<_, _>>(),
-            "entity_links": store.spans().filter_map(|s| s.entity.map(|e| (s.id.0.to_string(), json!(e.0)))).collect::<serde_json::Map<_, _>>(),
-            "review": store.spans().filter(|s| s.review.status != ReviewStatus::Unreviewed).map(|s| (s.id.0.to_string(), json!(s.review.status.name()))).collect::<serde_json::Map<_, _>>(),
-            "entities": store.entities().map(|e| json!({"id": e.id.0, "name": e.name, "type": e.kind, "aliases": e.aliases, "external_id": e.external_id})).collect::<Vec<_>>(),
-            "relations": store.relations().map(|r| json!({
-                "id": r.id.0,
-                "type": rel_name(store, r),
-                "roles": r.args.iter().map(|a| { let mut v = target_json(a.target); v["role"] = json!(a.role); v }).collect::<Vec<_>>(),
-                "evidence": r.evidence.iter().map(|e| e.0).collect::<Vec<_>>(),
-                "attributes": r.attributes,
-            })).collect::<Vec<_>>(),
-        });
-        let line = json!({
-            "id": store.meta.id,
-            "text": text.as_str(),
-            "entities": entities,
-            "relations": relations,
-            "sorot": sorot,
-        });
-        out.push_str(&line.to_string());
-        out.push('\n');
+        // Writing plain records into memory cannot fail.
+        let _ = serde_json::to_writer(&mut out, &line);
+        out.push(b'\n');
     }
+    // serde_json writes UTF-8.
+    let out = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Export { files: vec![("export.jsonl".into(), out)], losses }
+}
+
+/// One document's JSONL record, typed (for the performance floor: the same
+/// record written by serde_json alone).
+#[doc(hidden)]
+pub fn jsonl_records(store: &Store, offsets: Offsets) -> impl serde::Serialize + '_ {
+    jsonl_line(store, offsets).0
+}
+
+// Fields in alphabetical order: the order readers have always seen.
+#[derive(serde::Serialize)]
+struct JsonlLine<'a> {
+    entities: Vec<JsonlEntity<'a>>,
+    id: &'a str,
+    relations: Vec<JsonlRelation<'a>>,
+    sorot: JsonlExtras<'a>,
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlEntity<'a> {
+    end_offset: usize,
+    id: u32,
+    label: &'a str,
+    start_offset: usize,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlRelation<'a> {
+    from_id: u32,
+    id: u32,
+    to_id: u32,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlExtras<'a> {
+    entities: Vec<JsonlEntityDef<'a>>,
+    entity_links: BTreeMap<String, u32>,
+    fragments: BTreeMap<String, Vec<[usize; 2]>>,
+    notes: BTreeMap<String, &'a str>,
+    offsets: &'static str,
+    relations: Vec<JsonlFullRelation<'a>>,
+    review: BTreeMap<String, &'static str>,
+    span_attributes: BTreeMap<String, &'a Attributes>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlEntityDef<'a> {
+    aliases: &'a [String],
+    external_id: Option<&'a str>,
+    id: u32,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlFullRelation<'a> {
+    attributes: &'a Attributes,
+    evidence: Vec<u32>,
+    id: u32,
+    roles: Vec<JsonlRole<'a>>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlRole<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<u32>,
+    role: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<u32>,
+}
+
+/// A document's record, the ids of its discontinuous spans and of the
+/// relations complete only under `sorot`.
+fn jsonl_line(store: &Store, offsets: Offsets) -> (JsonlLine<'_>, Vec<u32>, Vec<u32>) {
+    let text = store.text();
+    let n = store.spans().len();
+    let mut entities = Vec::with_capacity(n);
+    let mut extras = JsonlExtras {
+        entities: Vec::new(),
+        entity_links: BTreeMap::new(),
+        fragments: BTreeMap::new(),
+        notes: BTreeMap::new(),
+        offsets: match offsets {
+            Offsets::CodePoints => "code_points",
+            Offsets::Utf16 => "utf16",
+        },
+        relations: Vec::with_capacity(store.relations().len()),
+        review: BTreeMap::new(),
+        span_attributes: BTreeMap::new(),
+    };
+    let mut discontinuous = Vec::new();
+    for s in store.spans() {
+        let e = s.extent();
+        entities.push(JsonlEntity {
+            end_offset: offsets.of(text, e.end()),
+            id: s.id.0,
+            label: store.label_name(s.label),
+            start_offset: offsets.of(text, e.start()),
+        });
+        let key = || s.id.0.to_string();
+        if s.ranges.len() > 1 {
+            discontinuous.push(s.id.0);
+            let f = s.ranges.iter().map(|r| [offsets.of(text, r.start()), offsets.of(text, r.end())]).collect();
+            extras.fragments.insert(key(), f);
+        }
+        if !s.attributes.is_empty() {
+            extras.span_attributes.insert(key(), &s.attributes);
+        }
+        if let Some(note) = &s.note {
+            extras.notes.insert(key(), note);
+        }
+        if let Some(e) = s.entity {
+            extras.entity_links.insert(key(), e.0);
+        }
+        if s.review.status != ReviewStatus::Unreviewed {
+            extras.review.insert(key(), s.review.status.name());
+        }
+    }
+    extras.entities = store
+        .entities()
+        .map(|e| JsonlEntityDef {
+            aliases: &e.aliases,
+            external_id: e.external_id.as_deref(),
+            id: e.id.0,
+            name: &e.name,
+            kind: &e.kind,
+        })
+        .collect();
+    let mut relations = Vec::new();
+    let mut only_extra = Vec::new();
+    for r in store.relations() {
+        let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+        match first_two_spans(r) {
+            Some((from, to)) => {
+                relations.push(JsonlRelation { from_id: from.0, id: r.id.0, to_id: to.0, kind });
+                if binary_spans(r).is_none() || !r.evidence.is_empty() || !r.attributes.is_empty() {
+                    only_extra.push(r.id.0);
+                }
+            }
+            None => only_extra.push(r.id.0),
+        }
+        extras.relations.push(JsonlFullRelation {
+            attributes: &r.attributes,
+            evidence: r.evidence.iter().map(|e| e.0).collect(),
+            id: r.id.0,
+            roles: r
+                .args
+                .iter()
+                .map(|a| match a.target {
+                    Target::Span(id) => JsonlRole { entity: None, role: &a.role, span: Some(id.0) },
+                    Target::Entity(id) => JsonlRole { entity: Some(id.0), role: &a.role, span: None },
+                })
+                .collect(),
+            kind,
+        });
+    }
+    let line = JsonlLine { entities, id: &store.meta.id, relations, sorot: extras, text: text.as_str() };
+    (line, discontinuous, only_extra)
 }
 
 // ----- CoNLL ---------------------------------------------------------------

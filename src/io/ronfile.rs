@@ -213,6 +213,78 @@ fn one_line<T: Serialize>(value: &T) -> String {
     ron::ser::to_string_pretty(value, config).unwrap_or_default()
 }
 
+/// Writes `s` as a RON string exactly as `ron` does (each character through
+/// `char::escape_debug`), but copying runs of plain ASCII at once: the
+/// article text is most of a file, and `ron` checks every character.
+fn push_ron_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let plain = match c {
+            '"' | '\\' | '\'' => false,
+            ' '..='~' => true,
+            c if c.is_ascii() => false,
+            c => c.escape_debug().len() == 1,
+        };
+        if !plain {
+            out.push_str(&s[start..i]);
+            out.extend(c.escape_debug());
+            start = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// A span's line, exactly as `one_line(&span_dto(..))` writes it, without
+/// going through the RON serializer (spans are most of a file's lines).
+fn push_span_line(out: &mut String, store: &Store, s: &Span) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "(id: {}, label: ", s.id.0);
+    push_ron_str(out, store.label_name(s.label));
+    out.push_str(", ranges: [");
+    for (i, r) in s.ranges.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "(start_byte: {}, end_byte: {}, quote: ", r.start, r.end);
+        push_ron_str(out, store.text().slice(*r));
+        out.push(')');
+    }
+    out.push(']');
+    if let Some(e) = s.entity {
+        let _ = write!(out, ", entity: Some({})", e.0);
+    }
+    if !s.attributes.is_empty() {
+        out.push_str(", attributes: {");
+        for (i, (k, v)) in s.attributes.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            push_ron_str(out, k);
+            out.push_str(": ");
+            match v {
+                AttrValue::Bool(b) => {
+                    let _ = write!(out, "{b}");
+                }
+                AttrValue::Text(t) => push_ron_str(out, t),
+            }
+        }
+        out.push('}');
+    }
+    if let Some(n) = &s.note {
+        out.push_str(", note: Some(");
+        push_ron_str(out, n);
+        out.push(')');
+    }
+    if let Some(r) = review_dto(&s.review) {
+        let _ = write!(out, ", review: Some({})", one_line(&r));
+    }
+    out.push_str(", author: ");
+    push_ron_str(out, &s.provenance.author);
+    let _ = write!(out, ", created_unix: {}, modified_unix: {})", s.provenance.created.0, s.provenance.modified.0);
+}
+
 fn review_dto(r: &Review) -> Option<ReviewDto> {
     if r.status == ReviewStatus::Unreviewed && r.reviewer.is_none() && r.reviewed.is_none() {
         return None;
@@ -229,16 +301,13 @@ fn review_dto(r: &Review) -> Option<ReviewDto> {
     })
 }
 
-/// Writes a store as the text of a `.sorot.ron` file.
-pub fn to_ron_string(store: &Store) -> String {
-    let text = store.text();
-    let schema = store.schema();
+fn document_dto(store: &Store) -> DocumentDto {
     let meta = &store.meta;
-    let document = DocumentDto {
+    DocumentDto {
         id: meta.id.clone(),
         original_path: meta.original_path.clone(),
         encoding: meta.encoding.clone(),
-        sha256: sha256_hex(text.as_str()),
+        sha256: sha256_hex(store.text().as_str()),
         state: match meta.state {
             DocState::New => DocStateDto::New,
             DocState::InProgress => DocStateDto::InProgress,
@@ -246,7 +315,99 @@ pub fn to_ron_string(store: &Store) -> String {
             DocState::Reviewed => DocStateDto::Reviewed,
         },
         annotator: meta.annotator.clone(),
-    };
+    }
+}
+
+fn entity_dto(e: &Entity) -> EntityDto {
+    EntityDto {
+        id: e.id.0,
+        name: e.name.clone(),
+        kind: e.kind.clone(),
+        aliases: e.aliases.clone(),
+        external_id: e.external_id.clone(),
+        note: e.note.clone(),
+        author: e.provenance.author.to_string(),
+        created_unix: e.provenance.created.0,
+        modified_unix: e.provenance.modified.0,
+    }
+}
+
+fn span_dto(store: &Store, s: &Span) -> SpanDto {
+    SpanDto {
+        id: s.id.0,
+        label: store.label_name(s.label).to_owned(),
+        ranges: s
+            .ranges
+            .iter()
+            .map(|r| RangeDto {
+                start_byte: r.start.into(),
+                end_byte: r.end.into(),
+                quote: store.text().slice(*r).to_owned(),
+            })
+            .collect(),
+        entity: s.entity.map(|e| e.0),
+        attributes: s.attributes.clone(),
+        note: s.note.clone(),
+        review: review_dto(&s.review),
+        author: s.provenance.author.to_string(),
+        created_unix: s.provenance.created.0,
+        modified_unix: s.provenance.modified.0,
+    }
+}
+
+fn relation_dto(store: &Store, r: &Relation) -> RelationDto {
+    RelationDto {
+        id: r.id.0,
+        kind: store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned(),
+        args: r
+            .args
+            .iter()
+            .map(|a| match a.target {
+                Target::Span(id) => ArgDto::Span(a.role.clone(), id.0),
+                Target::Entity(id) => ArgDto::Entity(a.role.clone(), id.0),
+            })
+            .collect(),
+        evidence: r.evidence.iter().map(|e| e.0).collect(),
+        attributes: r.attributes.clone(),
+        note: r.note.clone(),
+        review: review_dto(&r.review),
+        author: r.provenance.author.to_string(),
+        created_unix: r.provenance.created.0,
+        modified_unix: r.provenance.modified.0,
+    }
+}
+
+/// The performance floors of `benches/perf.rs`: the same file data written
+/// and parsed by serde_json, the fastest general serializer of the field.
+#[doc(hidden)]
+pub mod floor {
+    use super::*;
+
+    pub fn write_json(store: &Store) -> String {
+        let dto = FileDto {
+            format_version: FORMAT_VERSION,
+            document: document_dto(store),
+            next_id: store.next_id(),
+            entities: store.entities().map(entity_dto).collect(),
+            spans: store.spans().map(|s| span_dto(store, s)).collect(),
+            relations: store.relations().map(|r| relation_dto(store, r)).collect(),
+            schema: store.schema().clone(),
+            text: store.text().as_str().to_owned(),
+        };
+        serde_json::to_string(&dto).unwrap_or_default()
+    }
+
+    /// Parses what [`write_json`] wrote; returns the number of spans.
+    pub fn parse_json(src: &str) -> usize {
+        serde_json::from_str::<FileDto>(src).map_or(0, |d| d.spans.len())
+    }
+}
+
+/// Writes a store as the text of a `.sorot.ron` file.
+pub fn to_ron_string(store: &Store) -> String {
+    let text = store.text();
+    let schema = store.schema();
+    let document = document_dto(store);
     let mut out = String::with_capacity(text.len() * 2 + store.spans().len() * 200 + 4096);
     out.push_str(
         "// Sorot annotation file. Offsets are UTF-8 byte offsets into `text`; each range repeats its quote.\n(\n",
@@ -268,74 +429,17 @@ pub fn to_ron_string(store: &Store) -> String {
         }
         out.push_str(if any { "    ],\n" } else { "],\n" });
     };
-    list(
-        &mut out,
-        "entities",
-        &mut store.entities().map(|e| {
-            one_line(&EntityDto {
-                id: e.id.0,
-                name: e.name.clone(),
-                kind: e.kind.clone(),
-                aliases: e.aliases.clone(),
-                external_id: e.external_id.clone(),
-                note: e.note.clone(),
-                author: e.provenance.author.to_string(),
-                created_unix: e.provenance.created.0,
-                modified_unix: e.provenance.modified.0,
-            })
-        }),
-    );
+    list(&mut out, "entities", &mut store.entities().map(|e| one_line(&entity_dto(e))));
     list(
         &mut out,
         "spans",
         &mut store.spans().map(|s| {
-            one_line(&SpanDto {
-                id: s.id.0,
-                label: store.label_name(s.label).to_owned(),
-                ranges: s
-                    .ranges
-                    .iter()
-                    .map(|r| RangeDto {
-                        start_byte: r.start.into(),
-                        end_byte: r.end.into(),
-                        quote: text.slice(*r).to_owned(),
-                    })
-                    .collect(),
-                entity: s.entity.map(|e| e.0),
-                attributes: s.attributes.clone(),
-                note: s.note.clone(),
-                review: review_dto(&s.review),
-                author: s.provenance.author.to_string(),
-                created_unix: s.provenance.created.0,
-                modified_unix: s.provenance.modified.0,
-            })
+            let mut line = String::with_capacity(160);
+            push_span_line(&mut line, store, s);
+            line
         }),
     );
-    list(
-        &mut out,
-        "relations",
-        &mut store.relations().map(|r| {
-            one_line(&RelationDto {
-                id: r.id.0,
-                kind: store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned(),
-                args: r
-                    .args
-                    .iter()
-                    .map(|a| match a.target {
-                        Target::Span(id) => ArgDto::Span(a.role.clone(), id.0),
-                        Target::Entity(id) => ArgDto::Entity(a.role.clone(), id.0),
-                    })
-                    .collect(),
-                evidence: r.evidence.iter().map(|e| e.0).collect(),
-                attributes: r.attributes.clone(),
-                note: r.note.clone(),
-                review: review_dto(&r.review),
-                author: r.provenance.author.to_string(),
-                created_unix: r.provenance.created.0,
-                modified_unix: r.provenance.modified.0,
-            })
-        }),
-    );
+    list(&mut out, "relations", &mut store.relations().map(|r| one_line(&relation_dto(store, r))));
     // The schema: one label / entity type / relation type per line.
     out.push_str("    schema: (\n");
     out.push_str(&format!("        name: {},\n", one_line(&schema.name)));
@@ -350,12 +454,23 @@ pub fn to_ron_string(store: &Store) -> String {
     sub(&mut out, "entity_types", schema.entity_types.iter().map(one_line).collect());
     sub(&mut out, "relation_types", schema.relation_types.iter().map(one_line).collect());
     out.push_str("    ),\n");
-    out.push_str(&format!("    text: {},\n", one_line(&text.as_str())));
+    out.push_str("    text: ");
+    push_ron_str(&mut out, text.as_str());
+    out.push_str(",\n");
     out.push_str(")\n");
     out
 }
 
 // ----- reading -------------------------------------------------------------
+
+/// The article text of an annotation file written by Sorot, read without
+/// parsing the rest, so the window can show it while the annotations load.
+/// `None` when the file is not laid out as Sorot writes it.
+pub fn peek_text(src: &str) -> Option<String> {
+    let at = src.rfind("\n    text: ")? + "\n    text: ".len();
+    let mut de = ron::de::Deserializer::from_str(&src[at..]).ok()?;
+    String::deserialize(&mut de).ok()
+}
 
 /// What a loaded file says beyond the store.
 #[derive(Clone, Debug, PartialEq)]
@@ -798,6 +913,50 @@ fn locate_schema_item(src: &str, base_depth: usize, path: &str) -> Option<(usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_span_lines_are_exactly_rons() {
+        let mut store = crate::fixture::store(50_000, 400, 40, 7);
+        // Give some spans what the fixture lacks: notes, reviews, links,
+        // attributes with escapes, fragments.
+        let ids: Vec<SpanId> = store.spans().map(|s| s.id).take(40).collect();
+        for (k, id) in ids.iter().enumerate() {
+            let mut s = store.span(*id).unwrap().clone();
+            s.note = (k % 2 == 0).then(|| format!("note \"{k}\"\nline 'two' é\u{301}"));
+            s.review = match k % 3 {
+                0 => Review {
+                    status: ReviewStatus::Accepted,
+                    reviewer: Some("rev".into()),
+                    reviewed: Some(Timestamp(5)),
+                },
+                1 => Review { status: ReviewStatus::Flagged, reviewer: None, reviewed: None },
+                _ => Review::default(),
+            };
+            if store.label_name(s.label) == "Claim" {
+                s.attributes.insert("certainty".into(), AttrValue::Text("hedged".into()));
+                s.attributes.insert("check_worthy".into(), AttrValue::Bool(k % 2 == 0));
+            }
+            store.apply(crate::model::Edit::ReplaceSpan(s)).unwrap();
+        }
+        let mut checked = 0;
+        for s in store.spans() {
+            let mut line = String::new();
+            push_span_line(&mut line, &store, s);
+            assert_eq!(line, one_line(&span_dto(&store, s)));
+            checked += 1;
+        }
+        assert_eq!(checked, 400);
+    }
+
+    #[test]
+    fn fast_string_writing_is_exactly_rons() {
+        let tricky = "plain “curly” 'single' \"double\" back\\slash\ttab\r\nnew\u{0}nul\u{7f}del \
+                      e\u{301} 👍🏽 🇰🇷 a\u{200d}b \u{feff}bom \u{2028}ls 한국어 \u{e000}pua";
+        let mut ours = String::new();
+        push_ron_str(&mut ours, tricky);
+        assert_eq!(ours, ron::to_string(&tricky).unwrap());
+        assert_eq!(ron::from_str::<String>(&ours).unwrap(), tricky);
+    }
 
     #[test]
     fn item_positions_skip_strings_and_comments() {

@@ -80,15 +80,35 @@ pub struct TextIndex {
     line_starts: Vec<u32>,
 }
 
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Code points in UTF-8 bytes: bytes that are not continuation bytes
+/// (`10xxxxxx`), counted eight at a time.
 #[inline]
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Bit 7 set and bit 6 clear: a continuation byte.
+        n += 8 - (x & !(x << 1) & HIGH).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
+/// UTF-16 code units in UTF-8 bytes: a code point each, and one more for
+/// each 4-byte sequence (lead byte `11110xxx`).
 #[inline]
 fn count_utf16(bytes: &[u8]) -> usize {
-    // A 4-byte sequence (lead byte >= 0xF0) is one code point but two UTF-16 units.
-    bytes.iter().map(|&b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0)).sum()
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let continuation = (x & !(x << 1) & HIGH).count_ones() as usize;
+        let four_byte_leads = (x & (x << 1) & (x << 2) & (x << 3) & HIGH).count_ones() as usize;
+        n += 8 - continuation + four_byte_leads;
+    }
+    n + chunks.remainder().iter().map(|&b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0)).sum::<usize>()
 }
 
 impl TextIndex {
@@ -360,6 +380,19 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_at_a_time_counts_match_std_at_every_length_and_alignment() {
+        let s = "a“b”🇰🇷é\u{301}한국어👍🏽\r\n\u{feff}x😀yz😀";
+        for start in 0..s.len() {
+            for end in start..=s.len() {
+                if let Some(sub) = s.get(start..end) {
+                    assert_eq!(count_chars(sub.as_bytes()), sub.chars().count(), "{sub:?}");
+                    assert_eq!(count_utf16(sub.as_bytes()), sub.encode_utf16().count(), "{sub:?}");
+                }
+            }
+        }
+    }
 
     // Curly quote: 3 bytes, 1 char, 1 UTF-16 unit. Flag: 8 bytes, 2 chars, 4 units.
     const MIXED: &str = "“Rusia” 🇰🇷 한국 e\u{301} 👍🏽 end";

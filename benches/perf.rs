@@ -1,0 +1,257 @@
+//! Performance against floors measured in the same run, so machine noise
+//! cancels: open, save, JSONL export, memory per annotation, hit testing and
+//! single edits, on generated fixtures (fixed seed; nothing committed).
+//!
+//! `cargo bench --bench perf` (10 MB / 100k spans / 20k relations);
+//! `cargo bench --bench perf -- --mb 50 --spans 1000000` for the largest;
+//! `-- --check` exits 1 when a ratio is over its target by more than 25 %.
+//! The frame times are in `benches/frame.rs`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::{Duration, Instant};
+
+use sorot::io;
+use sorot::io::ronfile::floor;
+use sorot::model::*;
+
+/// Counts live heap bytes, for memory per annotation.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// The median of `runs` timings of `f`.
+fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let s = Instant::now();
+            std::hint::black_box(f());
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[t.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Row {
+    name: &'static str,
+    value: String,
+    floor: String,
+    ratio: Option<f64>,
+    target: &'static str,
+    limit: Option<f64>,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (mb, spans) = (arg("--mb", 10), arg("--spans", 100_000));
+    let check = args.iter().any(|a| a == "--check");
+    // `--only jsonl` (or open, save, memory, edits) runs one part, for profiling.
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let run = |part: &str| only.as_deref().is_none_or(|o| o == part);
+    let runs = if mb >= 50 { 3 } else { 5 };
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("fixture.sorot.ron");
+    let store = sorot::fixture::store(mb * 1_000_000, spans, spans / 5, 42);
+    io::save_annotations(&path, &store).expect("save");
+    let file_len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let json = floor::write_json(&store);
+    let json_path = dir.path().join("fixture.json");
+    std::fs::write(&json_path, &json).expect("json");
+    println!(
+        "fixture: {} MB text, {} spans, {} relations; .sorot.ron {:.1} MB, same data as JSON {:.1} MB; median of {runs} runs",
+        mb,
+        store.spans().len(),
+        store.relations().len(),
+        file_len as f64 / 1e6,
+        json.len() as f64 / 1e6
+    );
+    let mut rows = Vec::new();
+
+    // Open.
+    if run("open") {
+        let visible = median(runs, || {
+            let src = std::fs::read_to_string(&path).unwrap_or_default();
+            io::ronfile::peek_text(&src).map(|t| Text::new(t).len())
+        });
+        let loaded = median(runs, || io::load_annotations(&path).map(|s| s.spans().len()).unwrap_or(0));
+        let parse_floor = median(runs, || floor::parse_json(&std::fs::read_to_string(&json_path).unwrap_or_default()));
+        rows.push(Row {
+            name: "open: text visible",
+            value: format!("{:.1} ms", ms(visible)),
+            floor: String::new(),
+            ratio: None,
+            target: "≤ 100 ms",
+            limit: None,
+        });
+        rows.push(Row {
+            name: "open: fully loaded (indexed)",
+            value: format!("{:.0} ms", ms(loaded)),
+            floor: format!("{:.0} ms", ms(parse_floor)),
+            ratio: Some(loaded.as_secs_f64() / parse_floor.as_secs_f64()),
+            target: "≤ 4× read + serde_json parse",
+            limit: Some(4.0),
+        });
+    }
+
+    // Save.
+    if run("save") {
+        let out = dir.path().join("saved.sorot.ron");
+        let save = median(runs, || io::save_annotations(&out, &store).is_ok());
+        let out_json = dir.path().join("saved.json");
+        let write_floor = median(runs, || std::fs::write(&out_json, floor::write_json(&store)).is_ok());
+        rows.push(Row {
+            name: "save (worker thread)",
+            value: format!("{:.0} ms", ms(save)),
+            floor: format!("{:.0} ms", ms(write_floor)),
+            ratio: Some(save.as_secs_f64() / write_floor.as_secs_f64()),
+            target: "≤ 3× serde_json write",
+            limit: Some(3.0),
+        });
+        let blocked = median(runs, || store.clone());
+        rows.push(Row {
+            name: "save: UI thread (snapshot)",
+            value: format!("{:.2} ms", ms(blocked)),
+            floor: String::new(),
+            ratio: None,
+            target: "≤ 2 ms",
+            limit: None,
+        });
+    }
+
+    // JSONL export.
+    if run("jsonl") {
+        let export = median(runs, || {
+            let e = io::export::jsonl(&[&store], io::export::Offsets::CodePoints);
+            e.files.first().map_or(0, |f| f.1.len())
+        });
+        let records = io::export::jsonl_records(&store, io::export::Offsets::CodePoints);
+        let export_floor = median(runs, || serde_json::to_string(&records).map(|s| s.len()).unwrap_or(0));
+        rows.push(Row {
+            name: "JSONL export",
+            value: format!("{:.0} ms", ms(export)),
+            floor: format!("{:.0} ms", ms(export_floor)),
+            ratio: Some(export.as_secs_f64() / export_floor.as_secs_f64()),
+            target: "≤ 2× serde_json of the records",
+            limit: Some(2.0),
+        });
+    }
+
+    // Memory per annotation beyond the text.
+    let before = LIVE.load(Ordering::Relaxed);
+    let text_only = Text::new(store.text().as_str().to_owned());
+    let text_bytes = LIVE.load(Ordering::Relaxed) - before;
+    drop(text_only);
+    let before = LIVE.load(Ordering::Relaxed);
+    let loaded_store = io::load_annotations(&path).expect("load");
+    let live = LIVE.load(Ordering::Relaxed) - before;
+    let items = loaded_store.spans().len() + loaded_store.relations().len() + loaded_store.entities().len();
+    let per = (live - text_bytes) as f64 / items.max(1) as f64;
+    rows.push(Row {
+        name: "memory per annotation",
+        value: format!("{per:.0} B"),
+        floor: format!("text {:.1} MB", text_bytes as f64 / 1e6),
+        ratio: None,
+        target: "≤ 64 B beyond the text",
+        limit: None,
+    });
+
+    // Hit testing and single edits, small vs large document.
+    let sample = io::load_annotations(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/000_f1c0a0fef9fd3cfc.sorot.ron"
+    )))
+    .expect("sample");
+    let per_op = |s: &Store| {
+        let len = s.text().len();
+        let n = 20_000;
+        let t = Instant::now();
+        let mut hits = 0;
+        for i in 0..n {
+            hits += s.spans_at((i * 7919) % len).len();
+        }
+        std::hint::black_box(hits);
+        let hit = t.elapsed() / n as u32;
+        let mut s = s.clone();
+        let label = s.schema().label_index("Claim").unwrap_or(0) as u16;
+        let t = Instant::now();
+        for i in 0..n {
+            let id = SpanId(s.alloc_id());
+            let at = s.text().grapheme_floor((i * 7919) % (len - 1));
+            let end = s.text().grapheme_ceil(at + 1);
+            let span = Span::new(
+                id,
+                label,
+                [ByteRange::new(at, end)].into_iter().collect(),
+                Provenance::new("b", Timestamp(0)),
+            );
+            let _ = s.apply(Edit::AddSpan(span));
+            let _ = s.apply(Edit::RemoveSpan(id));
+        }
+        (hit, t.elapsed() / n as u32)
+    };
+    let (hit_small, edit_small) = per_op(&sample);
+    let (hit_large, edit_large) = per_op(&loaded_store);
+    rows.push(Row {
+        name: "hit test under the mouse",
+        value: format!("{:.2} µs", hit_large.as_secs_f64() * 1e6),
+        floor: format!("2 KB: {:.2} µs", hit_small.as_secs_f64() * 1e6),
+        ratio: Some(hit_large.as_secs_f64() / hit_small.as_secs_f64()),
+        target: "independent of size",
+        limit: None,
+    });
+    rows.push(Row {
+        name: "add + remove one span",
+        value: format!("{:.2} µs", edit_large.as_secs_f64() * 1e6),
+        floor: format!("2 KB: {:.2} µs", edit_small.as_secs_f64() * 1e6),
+        ratio: Some(edit_large.as_secs_f64() / edit_small.as_secs_f64()),
+        target: "independent of size",
+        limit: None,
+    });
+
+    println!("{:<30} {:>12} {:>16} {:>8}  target", "", "Sorot", "floor", "ratio");
+    let mut over = Vec::new();
+    for r in &rows {
+        let ratio = r.ratio.map_or(String::new(), |x| format!("{x:.2}×"));
+        println!("{:<30} {:>12} {:>16} {:>8}  {}", r.name, r.value, r.floor, ratio, r.target);
+        if let (Some(x), Some(l)) = (r.ratio, r.limit)
+            && x > l * 1.25
+        {
+            over.push(format!("{}: {x:.2}× (target {l}×)", r.name));
+        }
+    }
+    if check && !over.is_empty() {
+        eprintln!("over target by more than 25 %: {}", over.join("; "));
+        std::process::exit(1);
+    }
+}
