@@ -69,8 +69,7 @@ fn label_dmitry_peskov_edit_undo_redo_save_and_reload() {
 
     // Save, reload, same annotations.
     assert!(h.state().doc.history.is_dirty());
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
+    common::gui::save(&mut h);
     assert!(!h.state().doc.history.is_dirty(), "{}", h.state().status);
     let reloaded = Document::open(&article).unwrap();
     assert!(reloaded.store == *h.state().store());
@@ -262,8 +261,7 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
     h.run_steps(2);
     assert!(span_with_quote(h.state().store(), "Kremlin", "Organization").is_some());
     assert!(h.state().doc.history.is_dirty(), "restored work is unsaved until saved");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
+    common::gui::save(&mut h);
     assert!(!recovery.exists(), "saving removes the recovery file");
 }
 
@@ -412,8 +410,7 @@ fn an_article_changed_since_annotation_is_said_not_hidden() {
     assert_eq!(after, before);
     assert!(h.state().doc.history.is_dirty(), "re-anchored work must be saved to be kept");
     common::gui::click(&mut h, "OK");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
+    common::gui::save(&mut h);
     let reopened = Document::open(&article).unwrap();
     assert!(reopened.notice.is_none(), "{:?}", reopened.notice);
     assert!(reopened.store == *h.state().store());
@@ -433,8 +430,7 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     let theirs_text = sorot::io::to_ron_string(&theirs);
     std::fs::write(&ann, &theirs_text).unwrap();
 
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(3);
+    common::gui::save(&mut h);
     h.get_by_label_contains("changed on disk since it was opened here");
     assert_eq!(std::fs::read_to_string(&ann).unwrap(), theirs_text, "nothing written yet");
     common::gui::click(&mut h, "Cancel");
@@ -442,8 +438,7 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     assert_eq!(std::fs::read_to_string(&ann).unwrap(), theirs_text);
 
     // Save as… keeps both: theirs in place, mine in a new file.
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(3);
+    common::gui::save(&mut h);
     common::gui::click(&mut h, "Save as…");
     h.run_steps(2);
     let mine = dir.path().join("mine.sorot.ron");
@@ -455,15 +450,16 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     h.run_steps(1);
     h.key_press(Key::Enter);
     h.run_steps(3);
+    common::gui::wait_saved(&mut h);
     assert_eq!(std::fs::read_to_string(&ann).unwrap(), theirs_text);
     let saved = sorot::io::load_annotations(&mine).unwrap();
     assert!(saved.spans().any(|s| saved.quote(s) == "Dmitry Peskov" && saved.label_name(s.label) == "Person"));
 
     // Overwrite: after one more change, on the original file, explicitly.
     std::fs::write(&mine, "changed again by someone else").unwrap();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(3);
+    common::gui::save(&mut h);
     common::gui::click(&mut h, "Overwrite");
+    common::gui::wait_saved(&mut h);
     assert!(sorot::io::load_annotations(&mine).unwrap() == *h.state().store());
     assert!(!h.state().doc.history.is_dirty());
 
@@ -472,8 +468,7 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     find_and_select(&mut h, "Kim Jong Un");
     h.key_press(Key::P);
     h.run_steps(2);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(3);
+    common::gui::save(&mut h);
     common::gui::click(&mut h, "Reload from disk (drop my changes)");
     for _ in 0..300 {
         h.run_steps(1);

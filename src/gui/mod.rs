@@ -305,6 +305,8 @@ pub struct SorotApp {
     loading: Option<Loading>,
     /// The autosave running on a worker thread, if any.
     autosave_job: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
+    /// The save running on a worker thread, if any.
+    save_job: Option<SaveJob>,
     /// A relation being built.
     pub draft: Option<Draft>,
     pub selected_relation: Option<RelationId>,
@@ -316,6 +318,13 @@ pub struct SorotApp {
     pending: Vec<Action>,
     /// An export or import running on a worker thread.
     job: Option<transfer::Job>,
+}
+
+struct SaveJob {
+    path: PathBuf,
+    /// The history generation the snapshot was taken at.
+    generation: u64,
+    handle: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 struct Loading {
@@ -344,6 +353,7 @@ impl SorotApp {
             native_dialog: None,
             loading: None,
             autosave_job: None,
+            save_job: None,
             draft: None,
             selected_relation: None,
             show_all_arcs: false,
@@ -424,6 +434,7 @@ impl SorotApp {
     }
 
     fn start_loading(&mut self, path: PathBuf) {
+        self.finish_save();
         let (tx, rx) = std::sync::mpsc::channel();
         let p = path.clone();
         std::thread::spawn(move || {
@@ -551,7 +562,8 @@ impl SorotApp {
             }
             Action::CloseDialog => self.dialog = None,
             Action::ForceQuit => {
-                // An autosave in flight finishes first: no half-written temp file is left.
+                // Saves in flight finish first: nothing half-written is left.
+                self.finish_save();
                 self.finish_autosave();
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -892,6 +904,7 @@ impl SorotApp {
 
     /// Drops unsaved changes: the recovery file goes too.
     pub fn discard_changes(&mut self) {
+        self.finish_save();
         self.finish_autosave();
         let _ = std::fs::remove_file(self.doc.recovery_path());
         self.doc.history.mark_saved(self.doc.history.generation());
@@ -910,15 +923,37 @@ impl SorotApp {
             return;
         }
         self.finish_autosave();
-        match io::save_annotations(&path, &self.doc.store) {
-            Ok(()) => {
-                self.doc.disk = DiskStamp::of(&path);
-                let generation = self.doc.history.generation();
-                self.doc.history.mark_saved(generation);
-                let _ = std::fs::remove_file(self.doc.recovery_path());
-                self.set_status(format!("Saved {}", path.display()));
+        self.finish_save();
+        // A snapshot (the tables are shared, not copied) written on a worker
+        // thread: the window never waits for the disk.
+        let snapshot = self.doc.store.clone();
+        let generation = self.doc.history.generation();
+        let target = path.clone();
+        let handle = std::thread::spawn(move || io::save_annotations(&target, &snapshot));
+        self.save_job = Some(SaveJob { path: path.clone(), generation, handle });
+        self.set_status(format!("Saving {} …", path.display()));
+    }
+
+    /// Whether a save is being written.
+    pub fn is_saving(&self) -> bool {
+        self.save_job.is_some()
+    }
+
+    /// Waits for the save in flight, then marks what it wrote as saved.
+    pub fn finish_save(&mut self) {
+        let Some(job) = self.save_job.take() else { return };
+        match job.handle.join() {
+            Ok(Ok(())) => {
+                self.doc.disk = DiskStamp::of(&job.path);
+                self.doc.history.mark_saved(job.generation);
+                // Edits made while it was written stay in the recovery file.
+                if !self.doc.history.is_dirty() {
+                    let _ = std::fs::remove_file(self.doc.recovery_path());
+                }
+                self.set_status(format!("Saved {}", job.path.display()));
             }
-            Err(e) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
+            Ok(Err(e)) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
+            Err(_) => self.dialog = Some(Dialog::Error("Not saved: the save stopped unexpectedly".into())),
         }
     }
 
@@ -1031,6 +1066,9 @@ impl SorotApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_native_dialog();
+        if self.save_job.as_ref().is_some_and(|j| j.handle.is_finished()) {
+            self.finish_save();
+        }
         self.poll_loading();
         if let Some(loading) = &self.loading {
             let (path, secs) = (loading.path.display().to_string(), loading.started.elapsed().as_secs_f32());
@@ -1044,6 +1082,10 @@ impl SorotApp {
             });
             ctx.request_repaint_after(Duration::from_millis(50));
             return;
+        }
+        if ctx.input(|i| i.viewport().close_requested()) {
+            // A save in flight completes before anything else is decided.
+            self.finish_save();
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.doc.history.is_dirty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -1147,7 +1189,9 @@ impl SorotApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
         }
-        if self.native_dialog.is_some() || self.doc.history.is_dirty() {
+        if self.save_job.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(20));
+        } else if self.native_dialog.is_some() || self.doc.history.is_dirty() {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
     }

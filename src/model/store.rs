@@ -18,6 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use super::annotation::*;
 use super::schema::{AttrDef, AttrKind, AttrValue, RelationTypeDef, Schema};
@@ -87,15 +88,27 @@ pub struct DocMeta {
     pub annotator: Option<String>,
 }
 
+/// A store: the text, the schema and the annotations with their indexes.
+///
+/// Cloning is cheap (the tables are shared, copy-on-write), so the window
+/// hands a snapshot to a worker thread to save or autosave without
+/// stopping; the first edit after that copies the tables if the worker
+/// still holds them.
 #[derive(Clone, Debug)]
 pub struct Store {
     text: Text,
-    schema: Schema,
+    schema: Arc<Schema>,
     pub meta: DocMeta,
+    next_id: u32,
+    t: Arc<Tables>,
+}
+
+/// The annotations and their indexes.
+#[derive(Clone, Debug, Default)]
+struct Tables {
     spans: BTreeMap<SpanId, Span>,
     entities: BTreeMap<EntityId, Entity>,
     relations: BTreeMap<RelationId, Relation>,
-    next_id: u32,
     /// (start, end, id) for every range of spans up to LONG_SPAN_BYTES.
     short_ranges: BTreeSet<(u32, u32, SpanId)>,
     /// The same for longer ranges (few; scanned linearly).
@@ -112,28 +125,21 @@ impl PartialEq for Store {
         self.text == other.text
             && self.schema == other.schema
             && self.meta == other.meta
-            && self.spans == other.spans
-            && self.entities == other.entities
-            && self.relations == other.relations
+            && self.t.spans == other.t.spans
+            && self.t.entities == other.t.entities
+            && self.t.relations == other.t.relations
             && self.next_id == other.next_id
     }
 }
 
 impl Store {
+    /// The tables, to change (copied first if a snapshot shares them).
+    fn tm(&mut self) -> &mut Tables {
+        Arc::make_mut(&mut self.t)
+    }
+
     pub fn new(text: Text, schema: Schema, meta: DocMeta) -> Self {
-        Self {
-            text,
-            schema,
-            meta,
-            spans: BTreeMap::new(),
-            entities: BTreeMap::new(),
-            relations: BTreeMap::new(),
-            next_id: 1,
-            short_ranges: BTreeSet::new(),
-            long_ranges: BTreeSet::new(),
-            refs: Default::default(),
-            mentions: Default::default(),
-        }
+        Self { text, schema: Arc::new(schema), meta, next_id: 1, t: Arc::default() }
     }
 
     pub fn text(&self) -> &Text {
@@ -143,22 +149,22 @@ impl Store {
         &self.schema
     }
     pub fn spans(&self) -> impl ExactSizeIterator<Item = &Span> + DoubleEndedIterator {
-        self.spans.values()
+        self.t.spans.values()
     }
     pub fn span(&self, id: SpanId) -> Option<&Span> {
-        self.spans.get(&id)
+        self.t.spans.get(&id)
     }
     pub fn entities(&self) -> impl ExactSizeIterator<Item = &Entity> {
-        self.entities.values()
+        self.t.entities.values()
     }
     pub fn entity(&self, id: EntityId) -> Option<&Entity> {
-        self.entities.get(&id)
+        self.t.entities.get(&id)
     }
     pub fn relations(&self) -> impl ExactSizeIterator<Item = &Relation> {
-        self.relations.values()
+        self.t.relations.values()
     }
     pub fn relation(&self, id: RelationId) -> Option<&Relation> {
-        self.relations.get(&id)
+        self.t.relations.get(&id)
     }
     pub fn next_id(&self) -> u32 {
         self.next_id
@@ -193,9 +199,9 @@ impl Store {
     }
 
     fn id_in_use(&self, id: u32) -> bool {
-        self.spans.contains_key(&SpanId(id))
-            || self.entities.contains_key(&EntityId(id))
-            || self.relations.contains_key(&RelationId(id))
+        self.t.spans.contains_key(&SpanId(id))
+            || self.t.entities.contains_key(&EntityId(id))
+            || self.t.relations.contains_key(&RelationId(id))
     }
 
     // ----- queries -------------------------------------------------------
@@ -204,11 +210,11 @@ impl Store {
     pub fn spans_overlapping(&self, range: ByteRange) -> Vec<SpanId> {
         let mut hits: Vec<(u32, SpanId)> = Vec::new();
         let lo = range.start.saturating_sub(LONG_SPAN_BYTES);
-        let window = self.short_ranges.range((
+        let window = self.t.short_ranges.range((
             Bound::Included((lo, 0, SpanId(0))),
             Bound::Excluded((range.end.max(range.start + 1), 0, SpanId(0))),
         ));
-        for &(s, e, id) in window.chain(self.long_ranges.iter()) {
+        for &(s, e, id) in window.chain(self.t.long_ranges.iter()) {
             let r = ByteRange { start: s, end: e };
             if r.overlaps(range) || (range.is_empty() && r.contains(range.start())) {
                 hits.push((s, id));
@@ -224,13 +230,14 @@ impl Store {
     pub fn spans_at(&self, byte_idx: usize) -> Vec<SpanId> {
         let b = byte_idx as u32;
         let mut ids = self.spans_overlapping(ByteRange { start: b, end: b + 1 });
-        ids.sort_by_key(|id| self.spans.get(id).map_or(u32::MAX, |s| s.extent().end - s.extent().start));
+        ids.sort_by_key(|id| self.t.spans.get(id).map_or(u32::MAX, |s| s.extent().end - s.extent().start));
         ids
     }
 
     /// All spans in text order (start, then longer first, then id).
     pub fn spans_in_text_order(&self) -> Vec<SpanId> {
         let mut v: Vec<(u32, std::cmp::Reverse<u32>, SpanId)> = self
+            .t
             .spans
             .values()
             .map(|s| {
@@ -249,7 +256,7 @@ impl Store {
 
     /// Relations that use a span or entity, by id.
     pub fn relations_using(&self, target: Target) -> Vec<RelationId> {
-        self.refs.get(&target).cloned().unwrap_or_default()
+        self.t.refs.get(&target).cloned().unwrap_or_default()
     }
 
     /// The relations of type `kind_name` in which `claim` fills the role
@@ -258,7 +265,7 @@ impl Store {
         let Some(kind) = self.schema.relation_index(kind_name).map(|k| k as u16) else { return Vec::new() };
         self.relations_using_span(claim)
             .into_iter()
-            .filter_map(|id| self.relations.get(&id))
+            .filter_map(|id| self.t.relations.get(&id))
             .filter(|r| r.kind == kind && r.targets("claim").any(|t| t == Target::Span(claim)))
             .collect()
     }
@@ -275,7 +282,7 @@ impl Store {
         targets.sort_unstable();
         targets.dedup();
         for t in targets {
-            let list = self.refs.entry(t).or_default();
+            let list = self.tm().refs.entry(t).or_default();
             if add {
                 if let Err(pos) = list.binary_search(&rel.id) {
                     list.insert(pos, rel.id);
@@ -285,36 +292,37 @@ impl Store {
                     list.remove(pos);
                 }
                 if list.is_empty() {
-                    self.refs.remove(&t);
+                    self.tm().refs.remove(&t);
                 }
             }
         }
     }
 
     fn insert_relation(&mut self, rel: Relation) -> Option<Relation> {
-        let old = self.relations.remove(&rel.id);
+        let old = self.tm().relations.remove(&rel.id);
         if let Some(old) = &old {
             self.index_relation(old, false);
         }
         self.index_relation(&rel, true);
-        self.relations.insert(rel.id, rel);
+        self.tm().relations.insert(rel.id, rel);
         old
     }
 
     fn remove_relation_raw(&mut self, id: RelationId) -> Option<Relation> {
-        let old = self.relations.remove(&id)?;
+        let old = self.tm().relations.remove(&id)?;
         self.index_relation(&old, false);
         Some(old)
     }
 
     /// Spans that mention the entity, by id.
     pub fn mentions_of(&self, id: EntityId) -> Vec<SpanId> {
-        self.mentions.get(&id).map(|m| m.iter().copied().collect()).unwrap_or_default()
+        self.t.mentions.get(&id).map(|m| m.iter().copied().collect()).unwrap_or_default()
     }
 
     /// Spans that may fill a role accepting `accepts`, nearest to `near` first.
     pub fn candidates(&self, accepts: &[String], near: usize, exclude: &[SpanId]) -> Vec<SpanId> {
         let mut v: Vec<(usize, SpanId)> = self
+            .t
             .spans
             .values()
             .filter(|s| !exclude.contains(&s.id) && self.target_fits(Target::Span(s.id), accepts))
@@ -354,7 +362,7 @@ impl Store {
     /// occurrences become new spans with `label`. Ids are taken from the
     /// store's counter.
     pub fn link_all_edits(&mut self, entity: EntityId, label: u16, author: &str, now: Timestamp) -> Vec<Edit> {
-        let Some(e) = self.entities.get(&entity) else { return Vec::new() };
+        let Some(e) = self.t.entities.get(&entity) else { return Vec::new() };
         let names: Vec<String> = std::iter::once(e.name.clone()).chain(e.aliases.iter().cloned()).collect();
         let mut edits = Vec::new();
         let mut claimed: Vec<ByteRange> = Vec::new();
@@ -366,10 +374,10 @@ impl Store {
                 let same: Vec<SpanId> = self
                     .spans_overlapping(r)
                     .into_iter()
-                    .filter(|id| self.spans.get(id).is_some_and(|s| s.ranges.len() == 1 && s.ranges[0] == r))
+                    .filter(|id| self.t.spans.get(id).is_some_and(|s| s.ranges.len() == 1 && s.ranges[0] == r))
                     .collect();
                 let linkable = same.iter().find_map(|id| {
-                    let s = self.spans.get(id)?;
+                    let s = self.t.spans.get(id)?;
                     let fits = self.schema.label(s.label as usize).is_some_and(|l| l.entity_type.is_some());
                     fits.then_some(s)
                 });
@@ -412,7 +420,7 @@ impl Store {
             }
         }
         if let Some(eid) = span.entity {
-            let entity = self.entities.get(&eid).ok_or(EditError::NoEntity(eid))?;
+            let entity = self.t.entities.get(&eid).ok_or(EditError::NoEntity(eid))?;
             if let Some(t) = &label.entity_type
                 && !self.schema.entity_type_is(&entity.kind, t)
             {
@@ -443,17 +451,17 @@ impl Store {
     fn target_names(&self, target: Target) -> Result<(Option<&str>, Option<&str>, String), EditError> {
         match target {
             Target::Span(id) => {
-                let span = self.spans.get(&id).ok_or(EditError::NoSpan(id))?;
+                let span = self.t.spans.get(&id).ok_or(EditError::NoSpan(id))?;
                 let label = self.label_name(span.label);
                 let kind = span
                     .entity
-                    .and_then(|e| self.entities.get(&e))
+                    .and_then(|e| self.t.entities.get(&e))
                     .map(|e| e.kind.as_str())
                     .or_else(|| self.schema.label(span.label as usize).and_then(|l| l.entity_type.as_deref()));
                 Ok((Some(label), kind, format!("span {id} ({label} {:?})", self.quote(span))))
             }
             Target::Entity(id) => {
-                let e = self.entities.get(&id).ok_or(EditError::NoEntity(id))?;
+                let e = self.t.entities.get(&id).ok_or(EditError::NoEntity(id))?;
                 Ok((None, Some(e.kind.as_str()), format!("entity {} ({})", e.name, e.kind)))
             }
         }
@@ -497,7 +505,7 @@ impl Store {
             }
         }
         for &ev in &rel.evidence {
-            let span = self.spans.get(&ev).ok_or(EditError::NoSpan(ev))?;
+            let span = self.t.spans.get(&ev).ok_or(EditError::NoSpan(ev))?;
             let label = self.label_name(span.label);
             if !rt.evidence.iter().any(|l| l == label) {
                 return Err(EditError::Rule(if rt.evidence.is_empty() {
@@ -526,7 +534,7 @@ impl Store {
                 Ok(Edit::RemoveSpan(id))
             }
             Edit::ReplaceSpan(span) => {
-                if !self.spans.contains_key(&span.id) {
+                if !self.t.spans.contains_key(&span.id) {
                     return Err(EditError::NoSpan(span.id));
                 }
                 self.check_span(&span)?;
@@ -536,7 +544,7 @@ impl Store {
                 let broken = self
                     .relations_using_span(old.id)
                     .into_iter()
-                    .filter_map(|rid| self.relations.get(&rid))
+                    .filter_map(|rid| self.t.relations.get(&rid))
                     .find_map(|r| self.check_relation(r).err());
                 if let Some(err) = broken {
                     let new_id = old.id;
@@ -547,12 +555,12 @@ impl Store {
                 Ok(Edit::ReplaceSpan(old))
             }
             Edit::RemoveSpan(id) => {
-                if !self.spans.contains_key(&id) {
+                if !self.t.spans.contains_key(&id) {
                     return Err(EditError::NoSpan(id));
                 }
                 let mut steps = Vec::new();
                 for rid in self.relations_using_span(id) {
-                    let Some(rel) = self.relations.get(&rid) else { continue };
+                    let Some(rel) = self.t.relations.get(&rid) else { continue };
                     if rel.args.iter().any(|a| a.target == Target::Span(id)) {
                         steps.push(Edit::RemoveRelation(rid));
                     } else {
@@ -576,37 +584,37 @@ impl Store {
                 self.check_entity(&entity)?;
                 let id = entity.id;
                 self.reserve_ids_below(id.0.saturating_add(1));
-                self.entities.insert(id, entity);
+                self.tm().entities.insert(id, entity);
                 Ok(Edit::RemoveEntity(id))
             }
             Edit::ReplaceEntity(entity) => {
-                let old = self.entities.get(&entity.id).cloned().ok_or(EditError::NoEntity(entity.id))?;
+                let old = self.t.entities.get(&entity.id).cloned().ok_or(EditError::NoEntity(entity.id))?;
                 self.check_entity(&entity)?;
-                self.entities.insert(entity.id, entity);
+                self.tm().entities.insert(entity.id, entity);
                 let broken = self
                     .mentions_of(old.id)
                     .into_iter()
-                    .filter_map(|s| self.spans.get(&s))
+                    .filter_map(|s| self.t.spans.get(&s))
                     .find_map(|s| self.check_span(s).err())
                     .or_else(|| {
                         self.relations_using(Target::Entity(old.id))
                             .into_iter()
-                            .filter_map(|r| self.relations.get(&r))
+                            .filter_map(|r| self.t.relations.get(&r))
                             .find_map(|r| self.check_relation(r).err())
                     });
                 if let Some(err) = broken {
-                    self.entities.insert(old.id, old);
+                    self.tm().entities.insert(old.id, old);
                     return Err(err);
                 }
                 Ok(Edit::ReplaceEntity(old))
             }
             Edit::RemoveEntity(id) => {
-                if !self.entities.contains_key(&id) {
+                if !self.t.entities.contains_key(&id) {
                     return Err(EditError::NoEntity(id));
                 }
                 let mut steps: Vec<Edit> =
                     self.relations_using(Target::Entity(id)).into_iter().map(Edit::RemoveRelation).collect();
-                for span in self.mentions_of(id).into_iter().filter_map(|s| self.spans.get(&s)) {
+                for span in self.mentions_of(id).into_iter().filter_map(|s| self.t.spans.get(&s)) {
                     let mut span = span.clone();
                     span.entity = None;
                     steps.push(Edit::ReplaceSpan(span));
@@ -615,7 +623,7 @@ impl Store {
                     Edit::Batch(v) => v,
                     other => vec![other],
                 };
-                let old = self.entities.remove(&id).ok_or(EditError::NoEntity(id))?;
+                let old = self.tm().entities.remove(&id).ok_or(EditError::NoEntity(id))?;
                 inverse.insert(0, Edit::AddEntity(old));
                 Ok(Edit::Batch(inverse))
             }
@@ -630,7 +638,7 @@ impl Store {
                 Ok(Edit::RemoveRelation(id))
             }
             Edit::ReplaceRelation(rel) => {
-                if !self.relations.contains_key(&rel.id) {
+                if !self.t.relations.contains_key(&rel.id) {
                     return Err(EditError::NoRelation(rel.id));
                 }
                 self.check_relation(&rel)?;
@@ -671,29 +679,29 @@ impl Store {
             self.range_set(*r).insert((r.start, r.end, span.id));
         }
         if let Some(e) = span.entity {
-            self.mentions.entry(e).or_default().insert(span.id);
+            self.tm().mentions.entry(e).or_default().insert(span.id);
         }
-        self.spans.insert(span.id, span);
+        self.tm().spans.insert(span.id, span);
     }
 
     fn remove_span_raw(&mut self, id: SpanId) -> Option<Span> {
-        let span = self.spans.remove(&id)?;
+        let span = self.tm().spans.remove(&id)?;
         for r in &span.ranges {
             self.range_set(*r).remove(&(r.start, r.end, id));
         }
         if let Some(e) = span.entity
-            && let Some(m) = self.mentions.get_mut(&e)
+            && let Some(m) = self.tm().mentions.get_mut(&e)
         {
             m.remove(&id);
             if m.is_empty() {
-                self.mentions.remove(&e);
+                self.tm().mentions.remove(&e);
             }
         }
         Some(span)
     }
 
     fn range_set(&mut self, r: ByteRange) -> &mut BTreeSet<(u32, u32, SpanId)> {
-        if r.end - r.start > LONG_SPAN_BYTES { &mut self.long_ranges } else { &mut self.short_ranges }
+        if r.end - r.start > LONG_SPAN_BYTES { &mut self.tm().long_ranges } else { &mut self.tm().short_ranges }
     }
 }
 

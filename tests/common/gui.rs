@@ -49,3 +49,23 @@ pub fn find_and_select(h: &mut Harness<'static, SorotApp>, needle: &str) {
     h.key_press(Key::Escape);
     h.run_steps(3);
 }
+
+/// Ctrl+S, then steps until the save written on the worker thread is done
+/// (or a dialog asks something instead).
+pub fn save(h: &mut Harness<'static, SorotApp>) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(1);
+    wait_saved(h);
+}
+
+/// Steps until the save in flight (if any) is written.
+pub fn wait_saved(h: &mut Harness<'static, SorotApp>) {
+    for _ in 0..500 {
+        if !h.state().is_saving() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}
