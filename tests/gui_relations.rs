@@ -211,8 +211,7 @@ fn deleting_a_span_with_relations_then_undo_and_save_reload() {
     h.run_steps(2);
     let nk = h.state().store().entities().find(|e| e.name == "North Korea").unwrap().id;
     assert_eq!(h.state().store().span(korut).unwrap().entity, Some(nk));
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
+    common::gui::save(&mut h);
     let reloaded = Document::open(&article).unwrap();
     assert!(reloaded.store == *h.state().store());
 }
