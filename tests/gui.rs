@@ -481,3 +481,37 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     assert_eq!(h.state().store().meta.state, DocState::Done);
     assert!(!h.state().doc.history.is_dirty());
 }
+
+#[test]
+fn a_large_document_shows_its_text_before_its_annotations_are_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.sorot.ron");
+    let store = sorot::fixture::store(1_000_000, 20_000, 2_000, 3);
+    sorot::io::save_annotations(&path, &store).unwrap();
+    let app = SorotApp::opening(path.clone());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 700.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    let mut saw_preview = false;
+    for _ in 0..1000 {
+        h.run_steps(1);
+        if let Some(preview) = h.state().loading_preview() {
+            // Read without parsing the annotations: the same text.
+            assert_eq!(preview.text().as_str(), store.text().as_str());
+            assert_eq!(preview.spans().len(), 0);
+            h.run_steps(1);
+            if h.state().is_loading() {
+                h.get_by_label_contains("Loading the annotations of");
+            }
+            saw_preview = true;
+        }
+        if !h.state().is_loading() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(saw_preview, "the text was never shown before the annotations");
+    assert!(!h.state().is_loading());
+    assert_eq!(h.state().store().spans().len(), 20_000);
+}

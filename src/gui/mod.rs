@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::io;
 use crate::model::{
     ByteRange, Edit, Entity, EntityId, History, Provenance, Ranges, RelationId, Schema, Span, SpanId, Store, Target,
-    Timestamp, schema::parse_color,
+    Text, Timestamp, schema::parse_color,
 };
 
 pub use commands::{Command, markdown_table};
@@ -330,7 +330,23 @@ struct SaveJob {
 struct Loading {
     path: PathBuf,
     started: Instant,
-    rx: std::sync::mpsc::Receiver<anyhow::Result<Document>>,
+    rx: std::sync::mpsc::Receiver<LoadMsg>,
+    /// The article text, shown while the annotations load.
+    preview: Option<Store>,
+}
+
+enum LoadMsg {
+    Preview(Text),
+    Done(anyhow::Result<Document>),
+}
+
+/// The annotation file that opening `path` reads, if there is one.
+fn annotation_file_for(path: &Path) -> Option<PathBuf> {
+    if io::is_annotation_file(path) {
+        return Some(path.to_owned());
+    }
+    let ann = io::default_annotation_path(path, None);
+    ann.exists().then_some(ann)
 }
 
 impl SorotApp {
@@ -438,15 +454,32 @@ impl SorotApp {
         let (tx, rx) = std::sync::mpsc::channel();
         let p = path.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(Document::open(&p));
+            // The text first (it is at the end of the file, read without
+            // parsing the rest), so a large document is readable at once.
+            if let Some(ann) = annotation_file_for(&p)
+                && let Ok(src) = std::fs::read_to_string(&ann)
+                && let Some(text) = io::ronfile::peek_text(&src)
+            {
+                let _ = tx.send(LoadMsg::Preview(Text::new(text)));
+            }
+            let _ = tx.send(LoadMsg::Done(Document::open(&p)));
         });
-        self.loading = Some(Loading { path, started: Instant::now(), rx });
+        self.loading = Some(Loading { path, started: Instant::now(), rx, preview: None });
+    }
+
+    /// The text shown while a document loads, if it has arrived.
+    pub fn loading_preview(&self) -> Option<&Store> {
+        self.loading.as_ref().and_then(|l| l.preview.as_ref())
     }
 
     fn poll_loading(&mut self) {
-        let Some(loading) = &self.loading else { return };
+        let Some(loading) = &mut self.loading else { return };
         let result = match loading.rx.try_recv() {
-            Ok(r) => r,
+            Ok(LoadMsg::Preview(text)) => {
+                loading.preview = Some(Store::new(text, Schema::default_news(), Default::default()));
+                return;
+            }
+            Ok(LoadMsg::Done(r)) => r,
             Err(std::sync::mpsc::TryRecvError::Empty) => return,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(anyhow::anyhow!("opening stopped unexpectedly")),
         };
@@ -1072,14 +1105,33 @@ impl SorotApp {
         self.poll_loading();
         if let Some(loading) = &self.loading {
             let (path, secs) = (loading.path.display().to_string(), loading.started.elapsed().as_secs_f32());
-            egui::CentralPanel::default().show(ui, |ui| {
-                ui.centered_and_justified(|ui| {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label(format!("Opening {path} … {secs:.1} s"));
+            match &loading.preview {
+                // The text is here: show it (read-only) while the
+                // annotations are parsed and indexed.
+                Some(preview) => {
+                    egui::Panel::top("loading").show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label(format!(
+                                "Loading the annotations of {path} … {secs:.1} s (the text is read-only until then)"
+                            ));
+                        });
                     });
-                });
-            });
+                    egui::CentralPanel::default().show(ui, |ui| {
+                        let _ = self.view.show(ui, preview, &[], None);
+                    });
+                }
+                None => {
+                    egui::CentralPanel::default().show(ui, |ui| {
+                        ui.centered_and_justified(|ui| {
+                            ui.horizontal(|ui| {
+                                ui.spinner();
+                                ui.label(format!("Opening {path} … {secs:.1} s"));
+                            });
+                        });
+                    });
+                }
+            }
             ctx.request_repaint_after(Duration::from_millis(50));
             return;
         }
