@@ -337,7 +337,7 @@ struct Loading {
 
 enum LoadMsg {
     Preview(Text),
-    Done(anyhow::Result<Document>),
+    Done(Box<anyhow::Result<Document>>),
 }
 
 /// The annotation file that opening `path` reads, if there is one.
@@ -462,7 +462,7 @@ impl SorotApp {
             {
                 let _ = tx.send(LoadMsg::Preview(Text::new(text)));
             }
-            let _ = tx.send(LoadMsg::Done(Document::open(&p)));
+            let _ = tx.send(LoadMsg::Done(Box::new(Document::open(&p))));
         });
         self.loading = Some(Loading { path, started: Instant::now(), rx, preview: None });
     }
@@ -479,7 +479,7 @@ impl SorotApp {
                 loading.preview = Some(Store::new(text, Schema::default_news(), Default::default()));
                 return;
             }
-            Ok(LoadMsg::Done(r)) => r,
+            Ok(LoadMsg::Done(r)) => *r,
             Err(std::sync::mpsc::TryRecvError::Empty) => return,
             Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(anyhow::anyhow!("opening stopped unexpectedly")),
         };
