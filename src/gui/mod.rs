@@ -28,7 +28,7 @@ use crate::model::{
 pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
 pub use relations::Draft;
-pub use text_view::{TextView, split_blocks};
+pub use text_view::{FrameStats, MAX_CACHED_BLOCKS, TextView, split_blocks};
 
 /// The bundled sample article and its annotations, used when Sorot starts
 /// without a file and the repository's assets are not beside it.

@@ -73,7 +73,26 @@ pub struct TextView {
     placed: Vec<(usize, Pos2)>,
     /// A drag that moves a boundary of the selected span.
     boundary_drag: Option<(SpanId, bool)>,
+    /// Work done in the last frame (a regression guard counts it).
+    stats: FrameStats,
 }
+
+/// How much the text view did in one frame. Bounded by what is on screen,
+/// whatever the document's size: the regression tests check it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameStats {
+    /// Blocks drawn.
+    pub drawn: usize,
+    /// Blocks laid out (not found in the cache).
+    pub laid_out: usize,
+    /// Spans painted (over all drawn blocks).
+    pub spans_painted: usize,
+    /// Laid-out blocks kept in the cache after the frame.
+    pub cached: usize,
+}
+
+/// Laid-out blocks kept at most; far ones are dropped first.
+pub const MAX_CACHED_BLOCKS: usize = 600;
 
 impl Default for TextView {
     fn default() -> Self {
@@ -91,6 +110,7 @@ impl Default for TextView {
             text_ptr: 0,
             placed: Vec::new(),
             boundary_drag: None,
+            stats: FrameStats::default(),
         }
     }
 }
@@ -213,8 +233,14 @@ impl TextView {
         }
     }
 
+    /// What the last frame did.
+    pub fn stats(&self) -> FrameStats {
+        self.stats
+    }
+
     fn lay_out(&mut self, ui: &egui::Ui, text: &str, i: usize, color: Color32) -> &Laid {
         if !self.cache.contains_key(&i) {
+            self.stats.laid_out += 1;
             let block = self.blocks[i];
             let s = &text[block.as_range()];
             let mut job = LayoutJob::single_section(
@@ -270,6 +296,7 @@ impl TextView {
             let first = self.tops.partition_point(|&t| t <= viewport.min.y).saturating_sub(1);
             let painter = ui.painter_at(ui.clip_rect());
             let mut placed: Vec<(usize, Pos2)> = Vec::new();
+            self.stats = FrameStats::default();
             let mut i = first;
             while i < self.blocks.len() && self.tops[i] <= viewport.max.y + 1.0 {
                 self.lay_out(ui, text, i, text_color);
@@ -286,6 +313,13 @@ impl TextView {
                 ui.ctx().request_repaint();
             }
             self.placed = placed.clone();
+            // Keep the cache to the blocks near the screen.
+            if self.cache.len() > MAX_CACHED_BLOCKS {
+                let keep = MAX_CACHED_BLOCKS / 2;
+                self.cache.retain(|&b, _| b.abs_diff(first) <= keep);
+            }
+            self.stats.drawn = placed.len();
+            self.stats.cached = self.cache.len();
             let pointer = response.hover_pos();
             let drag_live = self.live_drag();
             for &(bi, pos) in &placed {
@@ -293,6 +327,7 @@ impl TextView {
                 let laid = &self.cache[&bi];
                 let spans =
                     store.spans_overlapping(ByteRange { start: block.start, end: block.end.max(block.start + 1) });
+                self.stats.spans_painted += spans.len();
                 // Stack levels: greedy interval colouring within the block.
                 let mut levels: Vec<(ByteRange, usize)> = Vec::new();
                 for id in &spans {

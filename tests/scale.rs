@@ -1,0 +1,79 @@
+//! A regression guard for scale that noise cannot fool: instead of timing,
+//! it counts the work the text view does per frame (blocks drawn, blocks
+//! laid out, cached layouts) while scrolling and flinging through a large
+//! generated document, and checks it is bounded by what fits on screen —
+//! the same bound as for the 2 KB sample. Timings are in `benches/`.
+
+mod common;
+
+use egui_kittest::Harness;
+use sorot::gui::{Document, FrameStats, MAX_CACHED_BLOCKS, SorotApp};
+
+fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    h.run_steps(3);
+    h
+}
+
+/// The largest work of any frame while scrolling by the wheel and while
+/// jumping to a new place every frame.
+fn worst_frame(h: &mut Harness<'static, SorotApp>, frames: usize) -> (FrameStats, usize) {
+    let len = h.state().store().text().len();
+    let mut worst = FrameStats::default();
+    let mut laid_out_total = 0;
+    let note = |s: FrameStats, worst: &mut FrameStats| {
+        worst.drawn = worst.drawn.max(s.drawn);
+        worst.laid_out = worst.laid_out.max(s.laid_out);
+        worst.spans_painted = worst.spans_painted.max(s.spans_painted);
+        worst.cached = worst.cached.max(s.cached);
+        s.laid_out
+    };
+    h.event(egui::Event::PointerMoved(egui::pos2(400.0, 400.0)));
+    for _ in 0..frames {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -300.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: Default::default(),
+        });
+        h.run_steps(1);
+        laid_out_total += note(h.state().view.stats(), &mut worst);
+    }
+    let after_wheel = h.state().view_first_visible_byte();
+    assert!(after_wheel.is_some_and(|b| b > 0), "the wheel did not scroll: {after_wheel:?}");
+    for i in 0..frames {
+        h.state_mut().view.scroll_to((i * 7919 * 4096) % len.max(1));
+        for _ in 0..2 {
+            h.run_steps(1);
+            laid_out_total += note(h.state().view.stats(), &mut worst);
+        }
+    }
+    (worst, laid_out_total)
+}
+
+#[test]
+fn work_per_frame_is_bounded_by_the_screen_not_the_document() {
+    let (_dir, article) = common::gui::sample_copy();
+    let mut small = harness(SorotApp::new(Document::open(&article).unwrap()));
+    let (s, _) = worst_frame(&mut small, 40);
+
+    // 4 MB, 40k spans (overlapping and nested), 8k relations.
+    let store = sorot::fixture::store(4_000_000, 40_000, 8_000, 11);
+    let blocks = sorot::gui::split_blocks(store.text().as_str()).len();
+    let mut large = harness(SorotApp::new(Document::new(store, None)));
+    let (l, total) = worst_frame(&mut large, 40);
+    eprintln!("worst frame: sample {s:?}; 4 MB fixture {l:?}; {total} blocks laid out in 120 frames of {blocks}");
+
+    // 800 px of 20 px rows at most, whatever the size.
+    assert!(l.drawn <= 42, "{l:?}");
+    assert!(l.laid_out <= l.drawn, "{l:?}");
+    assert!(l.cached <= MAX_CACHED_BLOCKS, "{l:?}");
+    // Never the whole text: a few screens' worth per jump.
+    assert!(total < blocks / 10, "{total} of {blocks} blocks laid out");
+    // The same bound holds for the sample (its whole text fits in it).
+    assert!(s.drawn <= 42 && s.laid_out <= s.drawn, "{s:?}");
+}
