@@ -135,7 +135,7 @@ fn main() {
             value: format!("{:.0} ms", ms(save)),
             floor: format!("{:.0} ms", ms(write_floor)),
             ratio: Some(save.as_secs_f64() / write_floor.as_secs_f64()),
-            target: "≤ 3× serde_json write",
+            target: "≤ 3× serde_json, same atomic write",
             limit: Some(3.0),
         });
         let blocked = median(runs, || store.clone());

@@ -147,10 +147,10 @@ fn first_mention(store: &Store, t: Target) -> Option<SpanId> {
 /// extras (attributes, notes, entity links, entities, n-ary relations,
 /// evidence, fragments of discontinuous spans) are under `sorot`.
 pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
-    let mut out: Vec<u8> = Vec::new();
+    let mut out = String::new();
     let mut losses = Vec::new();
     for store in stores {
-        let (line, discontinuous, only_extra) = jsonl_line(store, offsets);
+        let (line, discontinuous, only_extra) = jsonl_line(store, offsets, true);
         loss(
             &mut losses,
             store,
@@ -163,12 +163,15 @@ pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
             "relations have entity arguments, more than two roles, evidence or attributes: complete only in sorot.relations".into(),
             only_extra,
         );
-        // Writing plain records into memory cannot fail.
-        let _ = serde_json::to_writer(&mut out, &line);
-        out.push(b'\n');
+        // Serialising plain records cannot fail.
+        let one = serde_json::to_string(&line).unwrap_or_default();
+        if stores.len() == 1 {
+            out = one;
+        } else {
+            out.push_str(&one);
+        }
+        out.push('\n');
     }
-    // serde_json writes UTF-8.
-    let out = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Export { files: vec![("export.jsonl".into(), out)], losses }
 }
 
@@ -176,13 +179,43 @@ pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
 /// record written by serde_json alone).
 #[doc(hidden)]
 pub fn jsonl_records(store: &Store, offsets: Offsets) -> impl serde::Serialize + '_ {
-    jsonl_line(store, offsets).0
+    jsonl_line(store, offsets, false).0
+}
+
+/// The `entities` of a record: built up front (the floor), or written
+/// straight from the store while serialising (the export).
+enum JsonlEntities<'a> {
+    Built(Vec<JsonlEntity<'a>>),
+    Streamed(&'a Store, Offsets),
+}
+
+impl serde::Serialize for JsonlEntities<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        match self {
+            JsonlEntities::Built(v) => v.serialize(ser),
+            JsonlEntities::Streamed(store, offsets) => {
+                let text = store.text();
+                let mut seq = ser.serialize_seq(Some(store.spans().len()))?;
+                for s in store.spans() {
+                    let e = s.extent();
+                    seq.serialize_element(&JsonlEntity {
+                        end_offset: offsets.of(text, e.end()),
+                        id: s.id.0,
+                        label: store.label_name(s.label),
+                        start_offset: offsets.of(text, e.start()),
+                    })?;
+                }
+                seq.end()
+            }
+        }
+    }
 }
 
 // Fields in alphabetical order: the order readers have always seen.
 #[derive(serde::Serialize)]
 struct JsonlLine<'a> {
-    entities: Vec<JsonlEntity<'a>>,
+    entities: JsonlEntities<'a>,
     id: &'a str,
     relations: Vec<JsonlRelation<'a>>,
     sorot: JsonlExtras<'a>,
@@ -249,9 +282,9 @@ struct JsonlRole<'a> {
 
 /// A document's record, the ids of its discontinuous spans and of the
 /// relations complete only under `sorot`.
-fn jsonl_line(store: &Store, offsets: Offsets) -> (JsonlLine<'_>, Vec<u32>, Vec<u32>) {
+fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, Vec<u32>, Vec<u32>) {
     let text = store.text();
-    let n = store.spans().len();
+    let n = if stream { 0 } else { store.spans().len() };
     let mut entities = Vec::with_capacity(n);
     let mut extras = JsonlExtras {
         entities: Vec::new(),
@@ -268,13 +301,15 @@ fn jsonl_line(store: &Store, offsets: Offsets) -> (JsonlLine<'_>, Vec<u32>, Vec<
     };
     let mut discontinuous = Vec::new();
     for s in store.spans() {
-        let e = s.extent();
-        entities.push(JsonlEntity {
-            end_offset: offsets.of(text, e.end()),
-            id: s.id.0,
-            label: store.label_name(s.label),
-            start_offset: offsets.of(text, e.start()),
-        });
+        if !stream {
+            let e = s.extent();
+            entities.push(JsonlEntity {
+                end_offset: offsets.of(text, e.end()),
+                id: s.id.0,
+                label: store.label_name(s.label),
+                start_offset: offsets.of(text, e.start()),
+            });
+        }
         let key = || s.id.0.to_string();
         if s.ranges.len() > 1 {
             discontinuous.push(s.id.0);
@@ -332,6 +367,7 @@ fn jsonl_line(store: &Store, offsets: Offsets) -> (JsonlLine<'_>, Vec<u32>, Vec<
             kind,
         });
     }
+    let entities = if stream { JsonlEntities::Streamed(store, offsets) } else { JsonlEntities::Built(entities) };
     let line = JsonlLine { entities, id: &store.meta.id, relations, sorot: extras, text: text.as_str() };
     (line, discontinuous, only_extra)
 }

@@ -64,7 +64,7 @@ pub enum RangeError {
     NotCharBoundary { offset: usize },
 }
 
-const BLOCK: usize = 1024;
+const BLOCK: usize = 256;
 
 /// Per-document index that makes offset conversions cheap.
 ///
