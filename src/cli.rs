@@ -176,27 +176,9 @@ pub struct ExportOptions {
 
 /// Annotation files given directly or found (recursively) in folders.
 pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for input in inputs {
-        if !input.is_dir() {
-            files.push(input.clone());
-            continue;
-        }
-        let mut stack = vec![input.clone()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            let mut children: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-            children.sort();
-            for c in children {
-                if c.is_dir() {
-                    stack.push(c);
-                } else if c.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(io::ANNOTATION_SUFFIX)) {
-                    files.push(c);
-                }
-            }
-        }
-    }
-    files
+    io::files_under(inputs, |p| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(io::ANNOTATION_SUFFIX))
+    })
 }
 
 /// `sorot export --format FMT --out PATH INPUT...`: writes the export,

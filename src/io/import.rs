@@ -100,27 +100,7 @@ pub fn jsonl_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn find_files(inputs: &[PathBuf], ext: &str) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for input in inputs {
-        if !input.is_dir() {
-            files.push(input.clone());
-            continue;
-        }
-        let mut stack = vec![input.clone()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            let mut children: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-            children.sort();
-            for c in children {
-                if c.is_dir() {
-                    stack.push(c);
-                } else if c.extension().is_some_and(|e| e == ext) {
-                    files.push(c);
-                }
-            }
-        }
-    }
-    files
+    super::files_under(inputs, |p| p.extension().is_some_and(|e| e == ext))
 }
 
 /// Reads one brat document: `x.ann` and `x.txt`.
@@ -587,17 +567,9 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
             }
             ranges.push(ByteRange::new(x, y));
         }
-        ranges.sort_by_key(|r| r.start);
         // Fragments that became adjacent or overlapping (a CRLF between
         // them) are merged.
-        let mut merged: Vec<ByteRange> = Vec::new();
-        for r in ranges {
-            match merged.last_mut() {
-                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                _ => merged.push(r),
-            }
-        }
-        byte_ranges.push(merged);
+        byte_ranges.push(ByteRange::merge(ranges));
     }
     let mut store = Store::new(Text::new(map.into_text()), schema.clone(), meta);
     let now = Timestamp::now();

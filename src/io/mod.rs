@@ -37,6 +37,32 @@ pub fn default_annotation_path(article: &Path, annotator: Option<&str>) -> PathB
     article.with_file_name(name)
 }
 
+/// The files given, and those found (recursively, in name order) in the
+/// folders given for which `keep` holds.
+pub fn files_under(inputs: &[PathBuf], keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let mut children: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            children.sort();
+            for c in children {
+                if c.is_dir() {
+                    stack.push(c);
+                } else if keep(&c) {
+                    files.push(c);
+                }
+            }
+        }
+    }
+    files
+}
+
 /// Where unsaved work on the annotation file `path` is autosaved:
 /// `.name.sorot.ron.recovery` beside it.
 pub fn recovery_path(path: &Path) -> PathBuf {

@@ -271,14 +271,7 @@ pub fn reanchor(old: &Store, new_text: Text, meta: DocMeta, author: &str, now: T
                 };
                 ranges.push(range);
             }
-            ranges.sort_by_key(|r| r.start);
-            let mut merged: Vec<ByteRange> = Vec::new();
-            for r in ranges {
-                match merged.last_mut() {
-                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                    _ => merged.push(r),
-                }
-            }
+            let merged = ByteRange::merge(ranges);
             let mut s = span.clone();
             let was = old.quote(span);
             s.ranges = merged.into_iter().collect();

@@ -36,6 +36,19 @@ impl ByteRange {
     pub fn end(self) -> usize {
         self.end as usize
     }
+    /// Sorts ranges and merges those that overlap or touch.
+    pub fn merge(mut ranges: Vec<ByteRange>) -> Vec<ByteRange> {
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<ByteRange> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
     pub fn len(self) -> usize {
         (self.end - self.start) as usize
     }
@@ -380,6 +393,16 @@ impl Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merging_ranges_sorts_and_joins_touching_and_overlapping_ones() {
+        let r = |a, b| ByteRange::new(a, b);
+        assert_eq!(
+            ByteRange::merge(vec![r(5, 8), r(0, 3), r(3, 4), r(7, 10), r(12, 13)]),
+            [r(0, 4), r(5, 10), r(12, 13)]
+        );
+        assert_eq!(ByteRange::merge(Vec::new()), []);
+    }
 
     #[test]
     fn word_at_a_time_counts_match_std_at_every_length_and_alignment() {
