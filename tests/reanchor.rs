@@ -90,6 +90,7 @@ fn edited_sample_article() {
     let pyongyang = span_by_quote(&old, "Country", "Pyongyang");
     assert_eq!(report.not_found, vec![pyongyang]);
     let p = store.span(pyongyang).unwrap();
+    assert_eq!(store.quote(p), "satelitnya", "placed over the whole word where it was");
     assert_eq!(p.review.status, ReviewStatus::Flagged);
     assert!(p.note.as_deref().unwrap().contains("did not find") && p.note.as_deref().unwrap().contains("“Pyongyang”"));
     assert!(p.entity.is_some());
@@ -195,5 +196,14 @@ proptest! {
             prop_assert_eq!(n.ranges.as_slice(), expect.as_slice());
             prop_assert_eq!(store.quote(n), old.quote(s));
         }
+    }
+
+    #[test]
+    fn any_new_text_keeps_every_span(new in "[a-zK 한😀“\n]{1,60}") {
+        let old = common::build_multiscript();
+        let (store, report) = moved(&old, &new);
+        prop_assert_eq!(store.spans().len(), old.spans().len());
+        prop_assert_eq!(store.relations().len(), old.relations().len());
+        prop_assert_eq!(report.exact.len() + report.fuzzy.len() + report.not_found.len(), old.spans().len());
     }
 }

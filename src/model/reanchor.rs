@@ -119,8 +119,19 @@ impl Anchorer<'_> {
                 (range, how)
             }
             None => {
-                let start = expected;
-                let end = floor_char(self.new, start + quote.len());
+                // Near where it was, over whole words.
+                let word = |c: char| c.is_alphanumeric();
+                let mut start = expected;
+                while let Some(c) = self.new[..start].chars().next_back().filter(|&c| word(c)) {
+                    start -= c.len_utf8();
+                }
+                let mut end = floor_char(self.new, start + quote.len());
+                while let Some(c) = self.new[end..].chars().next().filter(|&c| word(c)) {
+                    end += c.len_utf8();
+                }
+                let piece = &self.new[start..end];
+                let start = start + piece.len() - piece.trim_start().len();
+                let end = start + piece.trim().len();
                 let range = if end > start {
                     ByteRange::new(start, end)
                 } else {
