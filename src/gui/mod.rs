@@ -579,14 +579,18 @@ impl SorotApp {
                     self.open(ctx, &path);
                 }
             }
-            Action::SaveTo(path) => match self.doc.save_conflict(&path) {
-                // Asked before the document moves to the new path.
-                Some(message) => self.dialog = Some(Dialog::Conflict { path, message }),
-                None => {
-                    self.doc.path = Some(path);
-                    self.save_checked(true);
+            Action::SaveTo(path) => {
+                // A save in flight is ours; then ask before the document
+                // moves to a path whose file it would replace.
+                self.finish_save();
+                match self.doc.save_conflict(&path) {
+                    Some(message) => self.dialog = Some(Dialog::Conflict { path, message }),
+                    None => {
+                        self.doc.path = Some(path);
+                        self.save_checked(true);
+                    }
                 }
-            },
+            }
             Action::ShowDialog(d) => {
                 if let Dialog::Path { purpose, .. } = &d {
                     self.start_native_dialog(*purpose);
@@ -951,12 +955,14 @@ impl SorotApp {
 
     fn save_checked(&mut self, overwrite: bool) {
         let Some(path) = self.doc.path.clone() else { return };
+        // A save still in flight is ours: finish it before comparing the
+        // file on disk with what we last wrote.
+        self.finish_save();
         if !overwrite && let Some(message) = self.doc.save_conflict(&path) {
             self.dialog = Some(Dialog::Conflict { path, message });
             return;
         }
         self.finish_autosave();
-        self.finish_save();
         // A snapshot (the tables are shared, not copied) written on a worker
         // thread: the window never waits for the disk.
         let snapshot = self.doc.store.clone();
