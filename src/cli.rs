@@ -436,3 +436,96 @@ pub fn reanchor(
         }
     }
 }
+
+/// `sorot agree A.ron B.ron [C.ron...] [--json]`: agreement of each file with
+/// the first (span P/R/F1 exact and overlapping, per label and overall;
+/// relation F1; Cohen's kappa on tokens) and Fleiss' kappa over all files.
+pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use crate::model::agreement as ag;
+    let mut stores = Vec::new();
+    for f in files {
+        match io::load_annotations(f) {
+            Ok(s) => stores.push(s),
+            Err(e) => {
+                let _ = writeln!(err, "{e:#}");
+                return 1;
+            }
+        }
+    }
+    let Some(first) = stores.first() else { return 2 };
+    for (f, s) in files.iter().zip(&stores).skip(1) {
+        if s.text() != first.text() {
+            let _ = writeln!(
+                err,
+                "{}: annotates a different text than {}; re-anchor it first (sorot reanchor)",
+                f.display(),
+                files[0].display()
+            );
+            return 1;
+        }
+    }
+    let toks = ag::tokens(first.text().as_str());
+    let labels: Vec<Vec<String>> = stores.iter().map(|s| ag::token_labels(s, &toks)).collect();
+    let mut pairs = Vec::new();
+    for (i, s) in stores.iter().enumerate().skip(1) {
+        let exact = ag::span_counts(first, s, false);
+        let overlap = ag::span_counts(first, s, true);
+        let rel = ag::relation_counts(first, s);
+        let kappa = ag::cohen_kappa(&labels[0], &labels[i]);
+        pairs.push((i, exact, overlap, rel, kappa));
+    }
+    let fleiss = (stores.len() > 2).then(|| ag::fleiss_kappa(&labels));
+    if json {
+        let row = |c: &ag::Counts| {
+            serde_json::json!({"matched": c.matched, "missed": c.missed, "extra": c.extra,
+                "precision": c.precision(), "recall": c.recall(), "f1": c.f1()})
+        };
+        let v: Vec<serde_json::Value> = pairs
+            .iter()
+            .map(|(i, exact, overlap, rel, kappa)| {
+                let per = |m: &std::collections::BTreeMap<Option<String>, ag::Counts>| {
+                    m.iter()
+                        .map(|(k, c)| (k.clone().unwrap_or_else(|| "all".into()), row(c)))
+                        .collect::<serde_json::Map<_, _>>()
+                };
+                serde_json::json!({
+                    "reference": files[0].display().to_string(),
+                    "other": files[*i].display().to_string(),
+                    "spans_exact": per(exact),
+                    "spans_overlap": per(overlap),
+                    "relations": row(rel),
+                    "cohen_kappa_tokens": kappa,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({"tokens": toks.len(), "pairs": v, "fleiss_kappa_tokens": fleiss});
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return 0;
+    }
+    for (i, exact, overlap, rel, kappa) in &pairs {
+        let _ = writeln!(out, "{} (reference) vs {}", files[0].display(), files[*i].display());
+        let _ =
+            writeln!(out, "  {:<14} {:>7} {:>7} {:>7}   {:>7} {:>7} {:>7}", "spans", "P", "R", "F1", "P~", "R~", "F1~");
+        for (k, c) in exact {
+            let o = overlap.get(k).copied().unwrap_or_default();
+            let name = k.clone().unwrap_or_else(|| "all".into());
+            let _ = writeln!(
+                out,
+                "  {name:<14} {:>7.3} {:>7.3} {:>7.3}   {:>7.3} {:>7.3} {:>7.3}",
+                c.precision(),
+                c.recall(),
+                c.f1(),
+                o.precision(),
+                o.recall(),
+                o.f1()
+            );
+        }
+        let _ = writeln!(out, "  relations      {:>7.3} {:>7.3} {:>7.3}", rel.precision(), rel.recall(), rel.f1());
+        let _ = writeln!(out, "  Cohen's kappa on {} tokens: {kappa:.3}", toks.len());
+    }
+    if let Some(f) = fleiss {
+        let _ = writeln!(out, "Fleiss' kappa on {} tokens, {} annotators: {f:.3}", toks.len(), stores.len());
+    }
+    let _ = writeln!(out, "(~: overlapping spans of the same label count as matching)");
+    0
+}

@@ -99,6 +99,16 @@ enum Command {
         #[arg(long, default_value = "reanchor")]
         annotator: String,
     },
+    /// Agreement of annotation files of the same article with the first:
+    /// span P/R/F1 (exact and overlapping), relation F1, Cohen's and
+    /// Fleiss' kappa on tokens.
+    Agree {
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a generated annotation file for performance checks (fixed seed).
     Fixture {
         /// Output .sorot.ron file.
@@ -141,6 +151,7 @@ fn main() -> ExitCode {
         Some(Command::Reanchor { annotations, article, out: dest, annotator }) => {
             sorot::cli::reanchor(&annotations, &article, &dest, &annotator, &mut out, &mut err)
         }
+        Some(Command::Agree { files, json }) => sorot::cli::agree(&files, json, &mut out, &mut err),
         Some(Command::Fixture { out, mb, spans, relations, seed, recovery }) => {
             let store = sorot::fixture::store((mb.max(0.0) * 1e6) as usize, spans, relations, seed);
             let out = if recovery { sorot::io::recovery_path(&out) } else { out };

@@ -1,6 +1,7 @@
 //! The core: text and offsets, schema, annotations, the store and its edits,
 //! and the undo history. Plain types; no egui, no files, no anyhow.
 
+pub mod agreement;
 pub mod annotation;
 pub mod history;
 pub mod reanchor;
