@@ -132,6 +132,26 @@ fn first_two_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
     Some((spans.next()?, spans.next()?))
 }
 
+/// A relation as binary links, for formats that only have those (brat,
+/// Label Studio): `(kind, from, to)`. A relation with two arguments and no
+/// evidence is one link named by its type; otherwise one link from the
+/// first argument to each other one, named `type.role`, and one to each
+/// piece of evidence, named `type.evidence`.
+fn relation_links(store: &Store, rel: &Relation) -> Vec<(String, Target, Target)> {
+    let name = rel_name(store, rel);
+    let Some(first) = rel.args.first() else { return Vec::new() };
+    let binary = rel.args.len() == 2 && rel.evidence.is_empty();
+    let mut out = Vec::new();
+    for a in rel.args.iter().skip(1) {
+        let kind = if binary { name.clone() } else { format!("{name}.{}", a.role) };
+        out.push((kind, first.target, a.target));
+    }
+    for e in &rel.evidence {
+        out.push((format!("{name}.evidence"), first.target, Target::Span(*e)));
+    }
+    out
+}
+
 /// The span standing for a target in formats that link spans only: the span
 /// itself, or an entity's first mention.
 fn first_mention(store: &Store, t: Target) -> Option<SpanId> {
@@ -542,26 +562,14 @@ pub fn brat(stores: &[&Store]) -> Export {
         let mention = |t: Target| first_mention(store, t);
         let (mut no_mention, mut with_attrs) = (Vec::new(), Vec::new());
         for rel in store.relations() {
-            let name = rel_name(store, rel);
-            let binary = rel.args.len() == 2 && rel.evidence.is_empty();
-            let Some(from) = rel.args.first().and_then(|x| mention(x.target)) else {
-                no_mention.push(rel.id.0);
-                continue;
-            };
-            let others = rel
-                .args
-                .iter()
-                .skip(1)
-                .map(|x| (x.role.clone(), mention(x.target)))
-                .chain(rel.evidence.iter().map(|e| ("evidence".to_string(), Some(*e))));
-            for (role, to) in others {
-                let Some(to) = to else {
-                    no_mention.push(rel.id.0);
-                    continue;
-                };
-                r += 1;
-                let kind = if binary { name.clone() } else { format!("{name}.{role}") };
-                ann.push_str(&format!("R{r}\t{kind} Arg1:{} Arg2:{}\n", tid(from), tid(to)));
+            for (kind, from, to) in relation_links(store, rel) {
+                match (mention(from), mention(to)) {
+                    (Some(from), Some(to)) => {
+                        r += 1;
+                        ann.push_str(&format!("R{r}\t{kind} Arg1:{} Arg2:{}\n", tid(from), tid(to)));
+                    }
+                    _ => no_mention.push(rel.id.0),
+                }
             }
             if !rel.attributes.is_empty() {
                 with_attrs.push(rel.id.0);

@@ -443,22 +443,22 @@ pub fn add_to_schema(schema: &mut Schema, docs: &[RawDoc]) {
             let Some(i) = schema.relation_index(&r.kind) else { continue };
             let rt = &mut schema.relation_types[i];
             if added.contains(&r.kind) {
-                for (k, (role, _)) in r.args.iter().enumerate() {
-                    let name = role.clone().unwrap_or_else(|| format!("Arg{}", k + 1));
-                    let count = r
-                        .args
-                        .iter()
-                        .enumerate()
-                        .filter(|(j, (x, _))| x.clone().unwrap_or_else(|| format!("Arg{}", j + 1)) == name)
-                        .count();
-                    match rt.roles.iter_mut().find(|x| x.name == name) {
-                        Some(def) => def.many |= count > 1,
+                let names: Vec<String> = r
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (role, _))| role.clone().unwrap_or_else(|| format!("Arg{}", k + 1)))
+                    .collect();
+                for (name, (role, _)) in names.iter().zip(&r.args) {
+                    let many = names.iter().filter(|n| *n == name).count() > 1;
+                    match rt.roles.iter_mut().find(|x| &x.name == name) {
+                        Some(def) => def.many |= many,
                         None => rt.roles.push(RoleDef {
                             name: name.clone(),
                             accepts: all.clone(),
                             // Event roles other than the trigger may be absent.
                             optional: role.is_some() && name != "trigger",
-                            many: count > 1,
+                            many,
                         }),
                     }
                 }

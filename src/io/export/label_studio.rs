@@ -7,26 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Export, Offsets, first_mention, loss, rel_name};
+use super::{Export, Offsets, first_mention, loss, relation_links};
 use crate::model::*;
-
-/// The names of the relation labels a relation becomes: its type when it is
-/// a plain binary link, `type.role` from its first argument otherwise (the
-/// same encoding as brat's), and `type.evidence` for evidence.
-fn link_names(store: &Store, rel: &Relation) -> Vec<(String, Target, Target)> {
-    let name = rel_name(store, rel);
-    let Some(first) = rel.args.first() else { return Vec::new() };
-    let binary = rel.args.len() == 2 && rel.evidence.is_empty();
-    let mut out = Vec::new();
-    for a in rel.args.iter().skip(1) {
-        let kind = if binary { name.clone() } else { format!("{name}.{}", a.role) };
-        out.push((kind, first.target, a.target));
-    }
-    for e in &rel.evidence {
-        out.push((format!("{name}.evidence"), first.target, Target::Span(*e)));
-    }
-    out
-}
 
 /// Escapes a value for an XML attribute.
 fn xml(s: &str) -> String {
@@ -65,7 +47,7 @@ fn config(stores: &[&Store]) -> String {
             }
         }
         for rel in store.relations() {
-            for (name, _, _) in link_names(store, rel) {
+            for (name, _, _) in relation_links(store, rel) {
                 if !relations.contains(&name) {
                     relations.push(name);
                 }
@@ -191,7 +173,7 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
         }
         let (mut no_mention, mut with_attrs) = (Vec::new(), Vec::new());
         for rel in store.relations() {
-            for (name, from, to) in link_names(store, rel) {
+            for (name, from, to) in relation_links(store, rel) {
                 match (first_mention(store, from), first_mention(store, to)) {
                     (Some(a), Some(b)) => result.push(json!({
                         "from_id": region(a), "to_id": region(b), "type": "relation", "direction": "right",
