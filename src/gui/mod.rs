@@ -125,12 +125,17 @@ impl Document {
     /// Opens an article (and its annotations from the default place, if
     /// present) or an annotation file.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Self::open_with(path, &io::load_annotations)
+    }
+
+    /// [`Document::open`], reading annotation files with `load`.
+    fn open_with(path: &Path, load: &dyn Fn(&Path) -> anyhow::Result<Store>) -> anyhow::Result<Self> {
         if io::is_annotation_file(path) {
-            return Ok(Self::new(io::load_annotations(path)?, Some(path.to_owned())));
+            return Ok(Self::new(load(path)?, Some(path.to_owned())));
         }
         let ann = io::default_annotation_path(path, None);
         if ann.exists() {
-            let mut doc = Self::new(io::load_annotations(&ann)?, Some(ann.clone()));
+            let mut doc = Self::new(load(&ann)?, Some(ann.clone()));
             // The annotations keep the text they were made on; say so when
             // the article has changed since, instead of hiding it.
             if let Ok(article) = io::read_article(path)
@@ -455,14 +460,17 @@ impl SorotApp {
         let p = path.clone();
         std::thread::spawn(move || {
             // The text first (it is at the end of the file, read without
-            // parsing the rest), so a large document is readable at once.
-            if let Some(ann) = annotation_file_for(&p)
-                && let Ok(src) = std::fs::read_to_string(&ann)
-                && let Some(text) = io::ronfile::peek_text(&src)
-            {
+            // parsing the rest), so a large document is readable at once;
+            // then the same source is parsed, not read again.
+            let source = annotation_file_for(&p).and_then(|ann| Some((io::read_annotation_source(&ann).ok()?, ann)));
+            if let Some(text) = source.as_ref().and_then(|(src, _)| io::ronfile::peek_text(src)) {
                 let _ = tx.send(LoadMsg::Preview(Text::new(text)));
             }
-            let _ = tx.send(LoadMsg::Done(Box::new(Document::open(&p))));
+            let load = |q: &Path| match &source {
+                Some((src, ann)) if ann == q => io::parse_annotations(q, src),
+                _ => io::load_annotations(q),
+            };
+            let _ = tx.send(LoadMsg::Done(Box::new(Document::open_with(&p, &load))));
         });
         self.loading = Some(Loading { path, started: Instant::now(), rx, preview: None });
     }

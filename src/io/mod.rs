@@ -86,13 +86,24 @@ pub fn store_for_article(path: &Path, article: Article, schema: Schema) -> Store
 /// Reads and checks an annotation file. Errors are `path:line:col: message`
 /// lines, one per problem.
 pub fn load_annotations(path: &Path) -> anyhow::Result<Store> {
+    parse_annotations(path, &read_annotation_source(path)?)
+}
+
+/// An annotation file's text (size-checked, UTF-8, BOM dropped), for
+/// [`parse_annotations`].
+pub fn read_annotation_source(path: &Path) -> anyhow::Result<String> {
     let meta = std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
     if meta.len() > ronfile::MAX_RON_BYTES {
         bail!("{}: the file is {} bytes; annotation files are limited to 1 GiB", path.display(), meta.len());
     }
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let src = match String::from_utf8(bytes) {
-        Ok(s) => s,
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(s)
+        }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let head = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
@@ -100,8 +111,12 @@ pub fn load_annotations(path: &Path) -> anyhow::Result<Store> {
             let col = head.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             bail!("{}:{line}:{col}: the file is not valid UTF-8", path.display());
         }
-    };
-    let src = src.strip_prefix('\u{feff}').unwrap_or(&src);
+    }
+}
+
+/// Checks and loads an annotation file's text read from `path`; errors are
+/// `path:line:col: message` lines.
+pub fn parse_annotations(path: &Path, src: &str) -> anyhow::Result<Store> {
     ronfile::from_ron_str(src).map(|(store, _)| store).map_err(|e| anyhow::anyhow!(e.with_path(path)))
 }
 
