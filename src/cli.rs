@@ -189,6 +189,10 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         let _ = writeln!(err, "--offsets {}: use codepoints or utf16", opts.offsets);
         return 2;
     };
+    if !export::FORMATS.contains(&opts.format.as_str()) {
+        let _ = writeln!(err, "--format {}: use {}", opts.format, export::FORMATS.join(", "));
+        return 2;
+    }
     let files = collect_inputs(inputs);
     let mut stores = Vec::new();
     let mut failed = false;
@@ -211,10 +215,7 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         return 1;
     }
     let refs: Vec<&Store> = stores.iter().collect();
-    let Some(result) = export::by_name(&opts.format, &refs, offsets, opts.labels.as_deref()) else {
-        let _ = writeln!(err, "--format {}: use {}", opts.format, export::FORMATS.join(", "));
-        return 2;
-    };
+    let Some(result) = export::by_name(&opts.format, &refs, offsets, opts.labels.as_deref()) else { return 2 };
     if let Err(e) = export::write(&result, &opts.format, &opts.out) {
         let _ = writeln!(err, "{e:#}");
         return 1;
