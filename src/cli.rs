@@ -442,7 +442,6 @@ pub fn reanchor(
 /// the first (span P/R/F1 exact and overlapping, per label and overall;
 /// relation F1; Cohen's kappa on tokens) and Fleiss' kappa over all files.
 pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    use crate::model::agreement as ag;
     let mut stores = Vec::new();
     for f in files {
         match io::load_annotations(f) {
@@ -465,6 +464,16 @@ pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
             return 1;
         }
     }
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    agreement_report(&names, &stores, json, out);
+    0
+}
+
+/// The agreement table of `stores` (same text; the first is the reference),
+/// as `sorot agree` prints it, or as JSON.
+pub fn agreement_report(names: &[String], stores: &[Store], json: bool, out: &mut dyn Write) {
+    use crate::model::agreement as ag;
+    let Some(first) = stores.first() else { return };
     let toks = ag::tokens(first.text().as_str());
     let labels: Vec<Vec<String>> = stores.iter().map(|s| ag::token_labels(s, &toks)).collect();
     let mut pairs = Vec::new();
@@ -490,8 +499,8 @@ pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
                         .collect::<serde_json::Map<_, _>>()
                 };
                 serde_json::json!({
-                    "reference": files[0].display().to_string(),
-                    "other": files[*i].display().to_string(),
+                    "reference": names[0],
+                    "other": names[*i],
                     "spans_exact": per(exact),
                     "spans_overlap": per(overlap),
                     "relations": row(rel),
@@ -501,10 +510,10 @@ pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
             .collect();
         let doc = serde_json::json!({"tokens": toks.len(), "pairs": v, "fleiss_kappa_tokens": fleiss});
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-        return 0;
+        return;
     }
     for (i, exact, overlap, rel, kappa) in &pairs {
-        let _ = writeln!(out, "{} (reference) vs {}", files[0].display(), files[*i].display());
+        let _ = writeln!(out, "{} (reference) vs {}", names[0], names[*i]);
         let _ =
             writeln!(out, "  {:<14} {:>7} {:>7} {:>7}   {:>7} {:>7} {:>7}", "spans", "P", "R", "F1", "P~", "R~", "F1~");
         for (k, c) in exact {
@@ -528,5 +537,88 @@ pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
         let _ = writeln!(out, "Fleiss' kappa on {} tokens, {} annotators: {f:.3}", toks.len(), stores.len());
     }
     let _ = writeln!(out, "(~: overlapping spans of the same label count as matching)");
-    0
+}
+
+/// `sorot status DIR`: each article of a folder with the state, annotator
+/// and counts of its annotation files, and the folder's progress.
+pub fn status(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let corpus = match io::corpus::scan(dir, |_, _| {}) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "{e:#}");
+            return 1;
+        }
+    };
+    let mut bad = 0;
+    for e in &corpus.entries {
+        if e.files.is_empty() {
+            let _ = writeln!(out, "{:<12} {}", "new", e.stem);
+        }
+        for f in &e.files {
+            let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            match &f.error {
+                Some(msg) => {
+                    bad += 1;
+                    let _ = writeln!(out, "{:<12} {name}: cannot be read", "error");
+                    let _ = writeln!(err, "{msg}");
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "{:<12} {name} ({}): {} spans, {} relations, {} reviewed",
+                        f.state.name(),
+                        f.annotator.as_deref().unwrap_or("no annotator"),
+                        f.spans,
+                        f.relations,
+                        f.reviewed
+                    );
+                }
+            }
+        }
+    }
+    let done = corpus
+        .entries
+        .iter()
+        .filter(|e| {
+            !e.files.is_empty()
+                && e.files
+                    .iter()
+                    .all(|f| matches!(f.state, crate::model::DocState::Done | crate::model::DocState::Reviewed))
+        })
+        .count();
+    let _ = writeln!(out, "{done} of {} articles done or reviewed", corpus.entries.len());
+    i32::from(bad > 0)
+}
+
+/// `sorot graph DIR`: relationships across every annotation file of a
+/// folder, grouped by type and entities, with their evidence.
+pub fn graph(dir: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let corpus = match io::corpus::scan(dir, |_, _| {}) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "{e:#}");
+            return 1;
+        }
+    };
+    let (stores, errors) = io::corpus::load_all(&corpus, |_, _| {});
+    for e in &errors {
+        let _ = writeln!(err, "{e} (skipped)");
+    }
+    let docs: Vec<(String, &Store)> = stores.iter().map(|(p, s)| (p.display().to_string(), s)).collect();
+    let groups = crate::model::graph::group(&docs);
+    if json {
+        let files: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
+        let doc = serde_json::json!({"files": files, "groups": groups});
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return i32::from(!errors.is_empty());
+    }
+    for g in &groups {
+        let _ = writeln!(out, "{}", g.headline());
+        for e in &g.evidence {
+            let sources = if e.sources.is_empty() { String::new() } else { format!(" ({})", e.sources.join(", ")) };
+            let _ = writeln!(out, "  {}#{} “{}”{sources}", docs[e.doc].0, e.span, e.quote.replace('\n', " "));
+        }
+    }
+    let _ = writeln!(out, "{} groups of relations in {} files", groups.len(), docs.len());
+    i32::from(!errors.is_empty())
 }

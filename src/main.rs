@@ -9,8 +9,9 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(version, about, long_about = None, args_conflicts_with_subcommands = true)]
 struct Cli {
-    /// An article (.txt, .md, .html) or annotation file (.sorot.ron) to open
-    /// in the window. Without it, the bundled sample article opens.
+    /// An article (.txt, .md, .html), an annotation file (.sorot.ron) or a
+    /// folder (a labeling session) to open in the window. Without it, the
+    /// bundled sample article opens.
     file: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
@@ -109,6 +110,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A folder's articles with the state, annotator and counts of their
+    /// annotation files, and how many are done.
+    Status { dir: PathBuf },
+    /// Relationships across every annotation file of a folder, grouped by
+    /// type and entities (matched by external id, then name or alias),
+    /// with their evidence and its sources.
+    Graph {
+        dir: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a generated annotation file for performance checks (fixed seed).
     Fixture {
         /// Output .sorot.ron file.
@@ -152,6 +165,8 @@ fn main() -> ExitCode {
             sorot::cli::reanchor(&annotations, &article, &dest, &annotator, &mut out, &mut err)
         }
         Some(Command::Agree { files, json }) => sorot::cli::agree(&files, json, &mut out, &mut err),
+        Some(Command::Status { dir }) => sorot::cli::status(&dir, &mut out, &mut err),
+        Some(Command::Graph { dir, json }) => sorot::cli::graph(&dir, json, &mut out, &mut err),
         Some(Command::Fixture { out, mb, spans, relations, seed, recovery }) => {
             let store = sorot::fixture::store((mb.max(0.0) * 1e6) as usize, spans, relations, seed);
             let out = if recovery { sorot::io::recovery_path(&out) } else { out };

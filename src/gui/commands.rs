@@ -33,6 +33,15 @@ pub enum Command {
     AssignOutlet,
     LinkEntity,
     ToggleArcs,
+    OpenFolder,
+    NextDocument,
+    PrevDocument,
+    MarkDone,
+    ToggleReview,
+    OpenForReview,
+    Compare,
+    Graph,
+    Preferences,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -41,10 +50,15 @@ const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
 
 const CMD_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND };
 const ALT_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::ALT };
+const CMD_ALT: Modifiers = Modifiers { alt: true, ..Modifiers::COMMAND };
 
 impl Command {
     /// In the order shortcuts are checked (more modifiers first).
     pub const ALL: &'static [Command] = &[
+        Command::OpenForReview,
+        Command::OpenFolder,
+        Command::ToggleReview,
+        Command::Compare,
         Command::Export,
         Command::Reanchor,
         Command::ToggleArcs,
@@ -61,6 +75,11 @@ impl Command {
         Command::Quit,
         Command::Undo,
         Command::Find,
+        Command::NextDocument,
+        Command::PrevDocument,
+        Command::MarkDone,
+        Command::Graph,
+        Command::Preferences,
         Command::AddFragment,
         Command::MoveEndLeft,
         Command::MoveEndRight,
@@ -105,6 +124,15 @@ impl Command {
             Command::AssignOutlet => "Claim: assign the nearest outlet (reported_by)",
             Command::LinkEntity => "Link the selection to an entity",
             Command::ToggleArcs => "Show all relation arcs",
+            Command::OpenFolder => "Open folder (labeling session)…",
+            Command::NextDocument => "Next document (saves this one)",
+            Command::PrevDocument => "Previous document (saves this one)",
+            Command::MarkDone => "Mark done (reviewed, in review mode)",
+            Command::ToggleReview => "Review mode",
+            Command::OpenForReview => "Open for review (annotations read-only)…",
+            Command::Compare => "Compare and adjudicate annotation files…",
+            Command::Graph => "Relationships across the folder",
+            Command::Preferences => "Preferences (annotator name)…",
         }
     }
 
@@ -138,6 +166,15 @@ impl Command {
             Command::AssignOutlet => sc(Modifiers::COMMAND, Key::Num3),
             Command::LinkEntity => sc(Modifiers::COMMAND, Key::E),
             Command::ToggleArcs => sc(Modifiers::COMMAND, Key::R),
+            Command::OpenFolder => sc(CMD_SHIFT, Key::F),
+            Command::NextDocument => sc(Modifiers::COMMAND, Key::PageDown),
+            Command::PrevDocument => sc(Modifiers::COMMAND, Key::PageUp),
+            Command::MarkDone => sc(Modifiers::COMMAND, Key::Enter),
+            Command::ToggleReview => sc(CMD_SHIFT, Key::V),
+            Command::OpenForReview => sc(CMD_ALT, Key::O),
+            Command::Compare => sc(CMD_SHIFT, Key::C),
+            Command::Graph => sc(Modifiers::COMMAND, Key::G),
+            Command::Preferences => sc(Modifiers::COMMAND, Key::Comma),
         }
     }
 
@@ -178,11 +215,15 @@ impl Command {
         [
             Command::OpenArticle,
             Command::OpenAnnotations,
+            Command::OpenFolder,
+            Command::OpenForReview,
+            Command::Compare,
             Command::Save,
             Command::SaveAs,
             Command::Export,
             Command::Import,
             Command::Reanchor,
+            Command::Preferences,
             Command::Quit,
             Command::Undo,
             Command::Redo,
@@ -202,6 +243,11 @@ impl Command {
             Command::AssignOutlet,
             Command::LinkEntity,
             Command::ToggleArcs,
+            Command::NextDocument,
+            Command::PrevDocument,
+            Command::MarkDone,
+            Command::ToggleReview,
+            Command::Graph,
             Command::FontBigger,
             Command::FontSmaller,
         ]

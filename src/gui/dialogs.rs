@@ -12,6 +12,10 @@ pub enum PathPurpose {
     SaveAs,
     /// A new version of the article to move the annotations onto.
     Reanchor,
+    /// A folder to work through.
+    OpenFolder,
+    /// An annotation file to review with its annotations read-only.
+    OpenForReview,
 }
 
 /// What to do once the unsaved-changes prompt is answered.
@@ -53,6 +57,11 @@ pub enum Dialog {
         text: String,
         open: Option<PathBuf>,
     },
+    /// Annotation files to compare, one path per line.
+    Compare {
+        text: String,
+    },
+    Preferences,
 }
 
 impl Dialog {
@@ -96,6 +105,8 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     PathPurpose::OpenAnnotations => "Open annotations",
                     PathPurpose::SaveAs => "Save annotations as",
                     PathPurpose::Reanchor => "Re-anchor onto a new version of the article",
+                    PathPurpose::OpenFolder => "Open a folder of articles",
+                    PathPurpose::OpenForReview => "Open annotations for review (read-only)",
                 });
                 ui.label("Type a path (Tab-free completion below), or use the system dialog.");
                 let field = ui
@@ -124,6 +135,8 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(match purpose {
                             PathPurpose::SaveAs => Action::SaveTo(path),
                             PathPurpose::Reanchor => Action::Reanchor(path),
+                            PathPurpose::OpenFolder => Action::OpenFolder(path),
+                            PathPurpose::OpenForReview => Action::OpenForReview(path),
                             _ => Action::Open(path),
                         });
                     }
@@ -273,6 +286,46 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::CloseDialog);
                     }
                 });
+            }
+            Dialog::Compare { mut text } => {
+                ui.heading("Compare and adjudicate");
+                ui.label(
+                    "Annotation files of the same article, one per line (the first is the reference for \
+                     precision and recall, and its schema is the merged file's).",
+                );
+                let field = ui.add(egui::TextEdit::multiline(&mut text).desired_rows(4).desired_width(f32::INFINITY));
+                let _ = field.labelled_by(ui.label("Files").id);
+                ui.horizontal(|ui| {
+                    if ui.button("Compare").clicked() {
+                        let files: Vec<PathBuf> =
+                            text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from).collect();
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::StartCompare(files));
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+                if let Some(Dialog::Compare { text: t }) = &mut app.dialog {
+                    *t = text;
+                }
+            }
+            Dialog::Preferences => {
+                ui.heading("Preferences");
+                let field = ui.text_edit_singleline(&mut app.prefs.annotator);
+                let _ = field.labelled_by(ui.label("Annotator name (recorded on every annotation)").id);
+                ui.checkbox(
+                    &mut app.prefs.per_annotator_files,
+                    "In a folder, keep my own file per article (article.<name>.sorot.ron)",
+                );
+                ui.add(egui::Slider::new(&mut app.prefs.autosave_secs, 5..=600).text("seconds between autosaves"));
+                if ui.button("Close").clicked()
+                    || ui.input(|i| i.key_pressed(egui::Key::Escape) || i.key_pressed(egui::Key::Enter))
+                {
+                    let name: String = app.prefs.annotator.trim().chars().filter(|c| !c.is_control()).collect();
+                    app.prefs.annotator = if name.is_empty() { "analyst".into() } else { name };
+                    actions.push(Action::CloseDialog);
+                }
             }
             Dialog::Error(msg) => {
                 ui.heading("Sorot");

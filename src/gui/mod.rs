@@ -10,6 +10,7 @@ mod commands;
 mod dialogs;
 mod panels;
 mod relations;
+mod session;
 mod text_view;
 mod transfer;
 
@@ -98,6 +99,9 @@ pub struct Document {
     /// The annotation file as it was on disk when read or last saved, to
     /// notice when someone else changed it.
     pub disk: Option<DiskStamp>,
+    /// Opened for review: the annotations cannot be changed, only their
+    /// review status and notes.
+    pub read_only: bool,
 }
 
 /// What identifies one version of a file on disk without reading it.
@@ -119,21 +123,38 @@ impl Document {
     /// A document on a store (no notice, nothing to undo).
     pub fn new(store: Store, path: Option<PathBuf>) -> Self {
         let disk = path.as_deref().and_then(DiskStamp::of);
-        Self { store, history: History::default(), path, notice: None, changed_article: None, disk }
+        Self { store, history: History::default(), path, notice: None, changed_article: None, disk, read_only: false }
+    }
+
+    /// Applies an edit through the history (so it can be undone); refused
+    /// when the document is read-only and the edit is more than a review.
+    pub fn apply(&mut self, edit: Edit, summary: impl Into<String>) -> Result<(), String> {
+        if self.read_only && !session::review_only(&self.store, &edit) {
+            return Err("this file is open for review: its annotations are read-only \
+                        (review marks and notes can still be recorded)"
+                .into());
+        }
+        self.history.apply(&mut self.store, edit, summary).map_err(|e| e.to_string())
     }
 
     /// Opens an article (and its annotations from the default place, if
     /// present) or an annotation file.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
-        Self::open_with(path, &io::load_annotations)
+        Self::open_with(path, None, &io::load_annotations)
     }
 
-    /// [`Document::open`], reading annotation files with `load`.
-    fn open_with(path: &Path, load: &dyn Fn(&Path) -> anyhow::Result<Store>) -> anyhow::Result<Self> {
+    /// [`Document::open`], with an article's annotations in `annotator`'s
+    /// own file (`article.<annotator>.sorot.ron`) if given, reading
+    /// annotation files with `load`.
+    fn open_with(
+        path: &Path,
+        annotator: Option<&str>,
+        load: &dyn Fn(&Path) -> anyhow::Result<Store>,
+    ) -> anyhow::Result<Self> {
         if io::is_annotation_file(path) {
             return Ok(Self::new(load(path)?, Some(path.to_owned())));
         }
-        let ann = io::default_annotation_path(path, None);
+        let ann = io::default_annotation_path(path, annotator);
         if ann.exists() {
             let mut doc = Self::new(load(&ann)?, Some(ann.clone()));
             // The annotations keep the text they were made on; say so when
@@ -230,6 +251,9 @@ pub struct Prefs {
     pub autosave_secs: u64,
     /// Recorded as the author of every annotation.
     pub annotator: String,
+    /// In a folder, annotate into `article.<annotator>.sorot.ron` (one file
+    /// per analyst) instead of the shared `article.sorot.ron`.
+    pub per_annotator_files: bool,
 }
 
 impl Default for Prefs {
@@ -240,6 +264,7 @@ impl Default for Prefs {
             recent: Vec::new(),
             autosave_secs: 30,
             annotator: std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "analyst".into()),
+            per_annotator_files: false,
         }
     }
 }
@@ -287,6 +312,29 @@ pub enum Action {
     ReloadFromDisk(PathBuf),
     StartExport(transfer::ExportForm),
     StartImport(transfer::ImportForm),
+    /// Open a folder as a labeling session.
+    OpenFolder(PathBuf),
+    /// Open the folder's document number `i` (saving the current one).
+    OpenEntry(usize),
+    /// Open a file (read-only for review when the flag is set) and show a span.
+    OpenAt(PathBuf, Option<SpanId>),
+    OpenForReview(PathBuf),
+    /// Record a review decision on the current annotation and move on.
+    ReviewMark(crate::model::ReviewStatus),
+    /// Move the review cursor by this many annotations.
+    ReviewMove(i32),
+    /// Set the current annotation's note.
+    ReviewNote(SpanId, String),
+    /// Open the note field for a span in review mode.
+    ReviewNoteStart(SpanId, String),
+    /// Compare these annotation files of one article.
+    StartCompare(Vec<PathBuf>),
+    /// Take a version of a difference (adjudication).
+    Decide(usize, crate::model::compare::Choice),
+    /// Move to another difference.
+    CompareGo(usize),
+    /// Group the relationships of every file of the folder.
+    StartGraph,
 }
 
 pub struct SorotApp {
@@ -323,6 +371,16 @@ pub struct SorotApp {
     pending: Vec<Action>,
     /// An export or import running on a worker thread.
     job: Option<transfer::Job>,
+    /// The folder being worked through, if any.
+    pub corpus: Option<session::CorpusView>,
+    /// Review mode, when on.
+    pub review: Option<session::ReviewState>,
+    /// Comparing annotators' files; the document is the merged file.
+    pub compare: Option<session::CompareState>,
+    /// The cross-document relationships window.
+    pub graph: Option<session::GraphView>,
+    /// Open the first unfinished document once the folder is read.
+    open_first_after_scan: bool,
 }
 
 struct SaveJob {
@@ -334,6 +392,10 @@ struct SaveJob {
 
 struct Loading {
     path: PathBuf,
+    /// Select and show this span once loaded.
+    reveal: Option<SpanId>,
+    /// Open read-only for review.
+    for_review: bool,
     started: Instant,
     rx: std::sync::mpsc::Receiver<LoadMsg>,
     /// The article text, shown while the annotations load.
@@ -346,11 +408,11 @@ enum LoadMsg {
 }
 
 /// The annotation file that opening `path` reads, if there is one.
-fn annotation_file_for(path: &Path) -> Option<PathBuf> {
+fn annotation_file_for(path: &Path, annotator: Option<&str>) -> Option<PathBuf> {
     if io::is_annotation_file(path) {
         return Some(path.to_owned());
     }
-    let ann = io::default_annotation_path(path, None);
+    let ann = io::default_annotation_path(path, annotator);
     ann.exists().then_some(ann)
 }
 
@@ -383,6 +445,11 @@ impl SorotApp {
             link_focus: false,
             pending: Vec::new(),
             job: None,
+            corpus: None,
+            review: None,
+            compare: None,
+            graph: None,
+            open_first_after_scan: false,
         };
         app.view.font_size = app.prefs.font_size;
         app.show_notice();
@@ -444,6 +511,14 @@ impl SorotApp {
         app
     }
 
+    /// An app that opens the folder `dir` as a labeling session.
+    pub fn opening_folder(dir: PathBuf) -> Self {
+        let placeholder = Store::new(crate::model::Text::new(""), Schema::default_news(), Default::default());
+        let mut app = Self::new(Document::new(placeholder, None));
+        app.start_scan(dir, true);
+        app
+    }
+
     /// Whether an export or import is running.
     pub fn is_busy(&self) -> bool {
         self.job.is_some()
@@ -455,14 +530,26 @@ impl SorotApp {
     }
 
     fn start_loading(&mut self, path: PathBuf) {
+        self.start_loading_with(path, None, false);
+    }
+
+    /// The annotator whose own files are opened in a folder, if analysts
+    /// keep one file each.
+    fn own_files(&self) -> Option<String> {
+        (self.corpus.is_some() && self.prefs.per_annotator_files).then(|| self.prefs.annotator.clone())
+    }
+
+    fn start_loading_with(&mut self, path: PathBuf, reveal: Option<SpanId>, for_review: bool) {
         self.finish_save();
         let (tx, rx) = std::sync::mpsc::channel();
         let p = path.clone();
+        let annotator = self.own_files();
         std::thread::spawn(move || {
             // The text first (it is at the end of the file, read without
             // parsing the rest), so a large document is readable at once;
             // then the same source is parsed, not read again.
-            let source = annotation_file_for(&p).and_then(|ann| Some((io::read_annotation_source(&ann).ok()?, ann)));
+            let source = annotation_file_for(&p, annotator.as_deref())
+                .and_then(|ann| Some((io::read_annotation_source(&ann).ok()?, ann)));
             if let Some(text) = source.as_ref().and_then(|(src, _)| io::ronfile::peek_text(src)) {
                 let _ = tx.send(LoadMsg::Preview(Text::new(text)));
             }
@@ -470,9 +557,9 @@ impl SorotApp {
                 Some((src, ann)) if ann == q => io::parse_annotations(q, src),
                 _ => io::load_annotations(q),
             };
-            let _ = tx.send(LoadMsg::Done(Box::new(Document::open_with(&p, &load))));
+            let _ = tx.send(LoadMsg::Done(Box::new(Document::open_with(&p, annotator.as_deref(), &load))));
         });
-        self.loading = Some(Loading { path, started: Instant::now(), rx, preview: None });
+        self.loading = Some(Loading { path, reveal, for_review, started: Instant::now(), rx, preview: None });
     }
 
     /// The text shown while a document loads, if it has arrived.
@@ -494,8 +581,11 @@ impl SorotApp {
         let Some(loading) = self.loading.take() else { return };
         let path = loading.path;
         match result {
-            Ok(doc) => {
+            Ok(mut doc) => {
+                doc.read_only = loading.for_review;
                 self.doc = doc;
+                self.compare = None;
+                self.review = loading.for_review.then(Default::default);
                 self.selected = None;
                 self.selection.clear();
                 self.find = Default::default();
@@ -515,6 +605,9 @@ impl SorotApp {
                 ));
                 self.show_notice();
                 self.offer_recovery();
+                if let Some(id) = loading.reveal {
+                    self.apply_reveal(id);
+                }
             }
             // The current work stays open; the error is shown once.
             Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),
@@ -551,9 +644,17 @@ impl SorotApp {
     }
 
     fn edit(&mut self, edit: Edit, summary: String) {
-        match self.doc.history.apply(&mut self.doc.store, edit, summary.clone()) {
+        match self.doc.apply(edit, summary.clone()) {
             Ok(()) => self.set_status(summary),
             Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+
+    fn apply_reveal(&mut self, id: SpanId) {
+        if let Some(span) = self.doc.store.span(id) {
+            self.view.scroll_to(span.start());
+            self.selected = Some(id);
+            self.details.reset();
         }
     }
 
@@ -565,13 +666,7 @@ impl SorotApp {
                 self.selected = id;
                 self.details.reset();
             }
-            Action::Reveal(id) => {
-                if let Some(span) = self.doc.store.span(id) {
-                    self.view.scroll_to(span.start());
-                    self.selected = Some(id);
-                    self.details.reset();
-                }
-            }
+            Action::Reveal(id) => self.apply_reveal(id),
             Action::SetSelection(sel) => {
                 self.selection = sel;
                 if !self.selection.is_empty() {
@@ -672,7 +767,7 @@ impl SorotApp {
                     provenance: Provenance::new(&self.prefs.annotator, Timestamp::now()),
                 };
                 let summary = format!("Created entity {}", entity.name);
-                if self.doc.history.apply(&mut self.doc.store, Edit::AddEntity(entity), summary.clone()).is_ok() {
+                if self.doc.apply(Edit::AddEntity(entity), summary.clone()).is_ok() {
                     self.entity_form = Default::default();
                     self.set_status(summary);
                 } else {
@@ -729,6 +824,18 @@ impl SorotApp {
             }
             Action::StartExport(form) => transfer::start_export(self, &form),
             Action::StartImport(form) => transfer::start_import(self, &form),
+            Action::OpenFolder(_)
+            | Action::OpenEntry(_)
+            | Action::OpenAt(..)
+            | Action::OpenForReview(_)
+            | Action::ReviewMark(_)
+            | Action::ReviewMove(_)
+            | Action::ReviewNote(..)
+            | Action::ReviewNoteStart(..)
+            | Action::StartCompare(_)
+            | Action::Decide(..)
+            | Action::CompareGo(_)
+            | Action::StartGraph => self.apply_session(ctx, action),
             Action::Restore(rec) => match io::load_annotations(&rec) {
                 Ok(store) => {
                     self.doc.store = store;
@@ -848,6 +955,15 @@ impl SorotApp {
                 }
             }
             Command::ToggleArcs => self.show_all_arcs = !self.show_all_arcs,
+            Command::OpenFolder
+            | Command::NextDocument
+            | Command::PrevDocument
+            | Command::MarkDone
+            | Command::ToggleReview
+            | Command::OpenForReview
+            | Command::Compare
+            | Command::Graph
+            | Command::Preferences => self.run_session(ctx, cmd),
             Command::FontBigger | Command::FontSmaller => {
                 let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };
                 self.prefs.font_size = (self.prefs.font_size + d).clamp(9.0, 40.0);
@@ -890,7 +1006,7 @@ impl SorotApp {
         let span = Span::new(id, label, ranges, Provenance::new(&self.prefs.annotator, Self::now()));
         let quote = self.doc.store.quote(&span);
         let summary = format!("Created {label_name} {id} “{}”", short(&quote));
-        match self.doc.history.apply(&mut self.doc.store, Edit::AddSpan(span), summary.clone()) {
+        match self.doc.apply(Edit::AddSpan(span), summary.clone()) {
             Ok(()) => {
                 self.selection.clear();
                 self.selected = Some(id);
@@ -971,6 +1087,17 @@ impl SorotApp {
             return;
         }
         self.finish_autosave();
+        // The state and annotator live in the file: a document with work
+        // in it is in progress, and says whose it is.
+        let meta = &mut self.doc.store.meta;
+        if meta.state == crate::model::DocState::New
+            && (self.doc.store.spans().len() > 0 || self.doc.store.relations().len() > 0)
+        {
+            self.doc.store.meta.state = crate::model::DocState::InProgress;
+        }
+        if self.doc.store.meta.annotator.is_none() && !self.doc.read_only {
+            self.doc.store.meta.annotator = Some(self.prefs.annotator.clone());
+        }
         // A snapshot (the tables are shared, not copied) written on a worker
         // thread: the window never waits for the disk.
         let snapshot = self.doc.store.clone();
@@ -998,6 +1125,7 @@ impl SorotApp {
                     let _ = std::fs::remove_file(self.doc.recovery_path());
                 }
                 self.set_status(format!("Saved {}", job.path.display()));
+                self.saved_in_corpus(&job.path);
             }
             Ok(Err(e)) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
             Err(_) => self.dialog = Some(Dialog::Error("Not saved: the save stopped unexpectedly".into())),
@@ -1039,6 +1167,8 @@ impl SorotApp {
                 PathPurpose::OpenAnnotations => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
                 PathPurpose::SaveAs => d.add_filter("Sorot annotations", &["ron"]).save_file(),
                 PathPurpose::Reanchor => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
+                PathPurpose::OpenFolder => d.pick_folder(),
+                PathPurpose::OpenForReview => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
             };
             let _ = tx.send((purpose, picked));
         });
@@ -1054,6 +1184,8 @@ impl SorotApp {
                 let action = match purpose {
                     PathPurpose::SaveAs => Action::SaveTo(path),
                     PathPurpose::Reanchor => Action::Reanchor(path),
+                    PathPurpose::OpenFolder => Action::OpenFolder(path),
+                    PathPurpose::OpenForReview => Action::OpenForReview(path),
                     _ => Action::Open(path),
                 };
                 self.pending.push(action);
@@ -1079,7 +1211,14 @@ impl SorotApp {
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();
+        let mut mode_actions = Vec::new();
+        let mode = session::mode_keys(ctx, self, &mut mode_actions);
+        self.pending.extend(mode_actions);
         for &cmd in Command::ALL {
+            // Review and compare use plain letters of their own.
+            if mode && cmd.is_plain() && cmd != Command::ClearSelection {
+                continue;
+            }
             if cmd.is_plain() && typing && cmd != Command::ClearSelection {
                 continue;
             }
@@ -1096,7 +1235,7 @@ impl SorotApp {
                 self.pending.push(Action::Run(cmd));
             }
         }
-        if typing {
+        if typing || mode {
             return;
         }
         let labels: Vec<(usize, char)> =
@@ -1117,6 +1256,7 @@ impl SorotApp {
             self.finish_save();
         }
         self.poll_loading();
+        self.poll_session();
         if let Some(loading) = &self.loading {
             let (path, secs) = (loading.path.display().to_string(), loading.started.elapsed().as_secs_f32());
             match &loading.preview {
@@ -1167,12 +1307,16 @@ impl SorotApp {
         let mut actions = std::mem::take(&mut self.pending);
         panels::menu_bar(ui, self, &mut actions);
         panels::status_bar(ui, self);
-        panels::palette(ui, self, &mut actions);
+        if self.compare.is_none() && self.review.is_none() {
+            panels::palette(ui, self, &mut actions);
+        }
+        session::corpus_panel(ui, self, &mut actions);
         panels::side_panel(ui, self, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {
             panels::find_bar(ui, self, &mut actions);
             relations::draft_bar(ui, self, &mut actions);
             relations::link_bar(ui, self, &mut actions);
+            self.view.marks = session::compare_marks(self);
             let out = self.view.show(ui, &self.doc.store, &self.selection, self.selected);
             self.hover_byte = out.hover_byte;
             let mut focus: Vec<SpanId> = out.hovered_spans.clone();
@@ -1241,6 +1385,7 @@ impl SorotApp {
                 }
             }
         });
+        session::graph_window(&ctx, self, &mut actions);
         transfer::poll(self);
         match &self.job {
             Some(job) => transfer::show_job(&ctx, job),
@@ -1315,6 +1460,7 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
             apply_theme(&cc.egui_ctx, prefs.theme);
             let app = match (doc, file) {
                 (Some(doc), _) => SorotApp::new(doc),
+                (None, Some(path)) if path.is_dir() => SorotApp::opening_folder(path),
                 (None, Some(path)) => SorotApp::opening(path),
                 (None, None) => SorotApp::new(Document::sample()),
             };

@@ -27,6 +27,9 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
             ui.menu_button("File", |ui| {
                 menu_item(ui, Command::OpenArticle, actions);
                 menu_item(ui, Command::OpenAnnotations, actions);
+                menu_item(ui, Command::OpenFolder, actions);
+                menu_item(ui, Command::OpenForReview, actions);
+                menu_item(ui, Command::Compare, actions);
                 ui.menu_button("Recent", |ui| {
                     if app.prefs.recent.is_empty() {
                         ui.label("(none yet)");
@@ -45,6 +48,7 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                 menu_item(ui, Command::Import, actions);
                 menu_item(ui, Command::Reanchor, actions);
                 ui.separator();
+                menu_item(ui, Command::Preferences, actions);
                 menu_item(ui, Command::Quit, actions);
             });
             ui.menu_button("Edit", |ui| {
@@ -68,6 +72,14 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                 {
                     menu_item(ui, cmd, actions);
                 }
+            });
+            ui.menu_button("Session", |ui| {
+                menu_item(ui, Command::NextDocument, actions);
+                menu_item(ui, Command::PrevDocument, actions);
+                menu_item(ui, Command::MarkDone, actions);
+                ui.separator();
+                menu_item(ui, Command::ToggleReview, actions);
+                menu_item(ui, Command::Graph, actions);
             });
             ui.menu_button("View", |ui| {
                 menu_item(ui, Command::FontBigger, actions);
@@ -323,6 +335,11 @@ pub struct ListState {
 
 pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     egui::Panel::right("side").default_size(360.0).resizable(true).show(ui, |ui| {
+        if app.compare.is_some() {
+            super::session::compare_panel(ui, app, actions);
+            return;
+        }
+        super::session::review_panel(ui, app, actions);
         details(ui, app, actions);
         ui.separator();
         super::relations::relations_panel(ui, app, actions);

@@ -204,7 +204,7 @@ impl SorotApp {
         let mut rel = Relation::new(id, kind, d.args, Provenance::new(&self.prefs.annotator, Timestamp::now()));
         rel.evidence = d.evidence;
         let summary = format!("Created {name} {id}");
-        match self.doc.history.apply(&mut self.doc.store, Edit::AddRelation(rel), summary.clone()) {
+        match self.doc.apply(Edit::AddRelation(rel), summary.clone()) {
             Ok(()) => {
                 self.status = summary;
                 self.selected_relation = Some(id);

@@ -75,6 +75,9 @@ pub struct TextView {
     boundary_drag: Option<(SpanId, bool)>,
     /// Work done in the last frame (a regression guard counts it).
     stats: FrameStats,
+    /// Outlines drawn around ranges (the compare view's differences):
+    /// range, colour, and whether it is the current one.
+    pub marks: Vec<(ByteRange, Color32, bool)>,
 }
 
 /// How much the text view did in one frame. Bounded by what is on screen,
@@ -111,6 +114,7 @@ impl Default for TextView {
             placed: Vec::new(),
             boundary_drag: None,
             stats: FrameStats::default(),
+            marks: Vec::new(),
         }
     }
 }
@@ -358,6 +362,17 @@ impl TextView {
                             }
                             out.span_rects.entry(*id).and_modify(|u: &mut Rect| *u = u.union(*rect)).or_insert(*rect);
                         }
+                    }
+                }
+                for (r, colour, current) in self.marks.iter().filter(|(r, ..)| r.overlaps(block)) {
+                    let width = if *current { 3.0 } else { 1.5 };
+                    for rect in range_rects(laid, block, *r, pos) {
+                        painter.rect_stroke(
+                            rect.expand(2.0),
+                            3.0,
+                            Stroke::new(width, *colour),
+                            egui::StrokeKind::Outside,
+                        );
                     }
                 }
                 let mut sel: Vec<ByteRange> = selection.to_vec();

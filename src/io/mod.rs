@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod atomic;
+pub mod corpus;
 pub mod export;
 pub mod html;
 pub mod import;

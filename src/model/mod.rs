@@ -3,6 +3,8 @@
 
 pub mod agreement;
 pub mod annotation;
+pub mod compare;
+pub mod graph;
 pub mod history;
 pub mod reanchor;
 pub mod schema;

@@ -1,0 +1,199 @@
+//! A folder of articles and their annotation files: a labeling session.
+//!
+//! Naming (documented in the README): `article.txt` is annotated into
+//! `article.sorot.ron`, or, when several analysts annotate the same
+//! article, `article.<annotator>.sorot.ron`, one file each. Everything a
+//! session shows (state, annotator, counts) is read from those files, so a
+//! folder copied elsewhere, or shared through git, keeps it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::model::{DocState, ReviewStatus, Store};
+
+use super::ANNOTATION_SUFFIX;
+
+/// Extensions of article files.
+pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
+
+/// One annotation file of a folder, as read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnnFile {
+    pub path: PathBuf,
+    /// From the file (`document.annotator`), else from its name.
+    pub annotator: Option<String>,
+    pub state: DocState,
+    pub spans: usize,
+    pub relations: usize,
+    /// Spans reviewed (accepted, rejected or flagged).
+    pub reviewed: usize,
+    /// Why the file could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+impl AnnFile {
+    pub fn of_store(path: &Path, store: &Store, named: Option<&str>) -> Self {
+        AnnFile {
+            path: path.to_owned(),
+            annotator: store.meta.annotator.clone().or_else(|| named.map(str::to_owned)),
+            state: store.meta.state,
+            spans: store.spans().len(),
+            relations: store.relations().len(),
+            reviewed: store.spans().filter(|s| s.review.status != ReviewStatus::Unreviewed).count(),
+            error: None,
+        }
+    }
+}
+
+/// One article of the folder (or an annotation file with no article beside
+/// it: the text is embedded, so it can still be worked on).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The article's file stem.
+    pub stem: String,
+    pub article: Option<PathBuf>,
+    pub files: Vec<AnnFile>,
+}
+
+impl Entry {
+    /// The file `annotator` works in: their own `stem.<annotator>.sorot.ron`
+    /// when `per_annotator`, else the shared `stem.sorot.ron`.
+    pub fn path_for(&self, dir: &Path, annotator: Option<&str>) -> PathBuf {
+        match annotator {
+            Some(a) => dir.join(format!("{}.{a}{ANNOTATION_SUFFIX}", self.stem)),
+            None => dir.join(format!("{}{ANNOTATION_SUFFIX}", self.stem)),
+        }
+    }
+
+    /// The file at `path`, if it exists.
+    pub fn file(&self, path: &Path) -> Option<&AnnFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Corpus {
+    pub dir: PathBuf,
+    pub entries: Vec<Entry>,
+}
+
+impl Corpus {
+    /// The state of `entry` for one annotator's file (new if absent).
+    pub fn state(&self, entry: &Entry, annotator: Option<&str>) -> DocState {
+        entry.file(&entry.path_for(&self.dir, annotator)).map_or(DocState::New, |f| f.state)
+    }
+
+    /// How many entries are done or reviewed, for `annotator`'s files.
+    pub fn finished(&self, annotator: Option<&str>) -> usize {
+        self.entries.iter().filter(|e| matches!(self.state(e, annotator), DocState::Done | DocState::Reviewed)).count()
+    }
+
+    /// The entry a path belongs to (the article or one of its files).
+    pub fn position(&self, path: &Path) -> Option<usize> {
+        self.entries.iter().position(|e| e.article.as_deref() == Some(path) || e.files.iter().any(|f| f.path == path))
+    }
+
+    /// Replaces what is known about one annotation file (after a save).
+    pub fn update(&mut self, file: AnnFile) {
+        for e in &mut self.entries {
+            if let Some(f) = e.files.iter_mut().find(|f| f.path == file.path) {
+                *f = file;
+                return;
+            }
+        }
+        let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some(e) = self.entries.iter_mut().find(|e| name.starts_with(&format!("{}.", e.stem))) {
+            e.files.push(file);
+            e.files.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+    }
+}
+
+fn is_hidden(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+}
+
+/// The files of the folder `dir` (not recursive): articles and annotation
+/// files, matched by name. `progress(i, n)` is called as files are read.
+pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Result<Corpus> {
+    let read = std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("{}: cannot read the folder: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = read.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect();
+    paths.retain(|p| !is_hidden(p));
+    paths.sort();
+    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut annotation_files = Vec::new();
+    for p in paths {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.ends_with(ANNOTATION_SUFFIX) {
+            annotation_files.push((p, name));
+        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e)) {
+            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            entries.entry(stem.clone()).or_insert_with(|| Entry { stem, article: None, files: Vec::new() }).article =
+                Some(p);
+        }
+    }
+    let n = annotation_files.len();
+    for (i, (path, name)) in annotation_files.into_iter().enumerate() {
+        progress(i, n);
+        let base = &name[..name.len() - ANNOTATION_SUFFIX.len()];
+        // `stem.sorot.ron`, else `stem.<annotator>.sorot.ron` for the
+        // longest article stem that fits.
+        let (stem, named) = if entries.contains_key(base) {
+            (base.to_owned(), None)
+        } else {
+            let by_article = entries
+                .keys()
+                .filter(|s| {
+                    base.len() > s.len() + 1 && base.starts_with(s.as_str()) && base[s.len()..].starts_with('.')
+                })
+                .max_by_key(|s| s.len())
+                .cloned();
+            match by_article {
+                Some(s) => {
+                    let a = base[s.len() + 1..].to_owned();
+                    (s, Some(a))
+                }
+                None => match base.rsplit_once('.') {
+                    Some((s, a)) if !s.is_empty() && !a.is_empty() => (s.to_owned(), Some(a.to_owned())),
+                    _ => (base.to_owned(), None),
+                },
+            }
+        };
+        let file = match super::load_annotations(&path) {
+            Ok(store) => AnnFile::of_store(&path, &store, named.as_deref()),
+            Err(e) => AnnFile {
+                path: path.clone(),
+                annotator: named.clone(),
+                state: DocState::New,
+                spans: 0,
+                relations: 0,
+                reviewed: 0,
+                error: Some(format!("{e:#}")),
+            },
+        };
+        entries
+            .entry(stem.clone())
+            .or_insert_with(|| Entry { stem, article: None, files: Vec::new() })
+            .files
+            .push(file);
+    }
+    progress(n, n);
+    Ok(Corpus { dir: dir.to_owned(), entries: entries.into_values().collect() })
+}
+
+/// Every readable annotation file of the folder with its store, for the
+/// cross-document view; unreadable ones are listed with their error.
+pub fn load_all(corpus: &Corpus, mut progress: impl FnMut(usize, usize)) -> (Vec<(PathBuf, Store)>, Vec<String>) {
+    let files: Vec<&AnnFile> = corpus.entries.iter().flat_map(|e| &e.files).collect();
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        progress(i, files.len());
+        match super::load_annotations(&f.path) {
+            Ok(s) => ok.push((f.path.clone(), s)),
+            Err(e) => errors.push(format!("{e:#}")),
+        }
+    }
+    progress(files.len(), files.len());
+    (ok, errors)
+}

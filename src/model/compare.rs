@@ -1,0 +1,493 @@
+//! Comparing several annotators' files of one text, and adjudicating them
+//! into one merged file.
+//!
+//! **Units.** Spans of different files are linked when they have the same
+//! ranges (whatever their labels) or overlap with the same label; each
+//! connected group is one unit, classified as
+//! - [`Agreement::Agree`]: every file has it, same ranges, same label;
+//! - [`Agreement::LabelDiffers`]: every file has the same ranges, labels differ;
+//! - [`Agreement::Boundaries`]: every file has it, the ranges differ;
+//! - [`Agreement::Partial`]: only some files have it.
+//!
+//! **Adjudication.** The merged store starts with the first file's text and
+//! schema, every entity of every file (matched by external id, then name or
+//! alias) and one copy of each agreed unit. For every other unit the
+//! adjudicator takes one file's version, all of them (identical spans kept
+//! once), or none, as one [`Edit`], so it is undoable like any other.
+//! Relations follow their spans: a relation of any file is in the merged
+//! store when every span it points at was taken; identical relations are
+//! kept once, with the union of their evidence.
+//!
+//! Provenance: a merged span's author is the annotator (or annotators,
+//! joined by `+`) whose version it is; its review records the adjudicator
+//! and when the decision was made.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use super::annotation::*;
+use super::store::{DocMeta, Edit, Store};
+use super::text::ByteRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Agreement {
+    Agree,
+    LabelDiffers,
+    Boundaries,
+    Partial,
+}
+
+impl Agreement {
+    pub const ALL: [Agreement; 4] =
+        [Agreement::Agree, Agreement::LabelDiffers, Agreement::Boundaries, Agreement::Partial];
+    pub fn name(self) -> &'static str {
+        match self {
+            Agreement::Agree => "same span and label",
+            Agreement::LabelDiffers => "same span, other label",
+            Agreement::Boundaries => "overlapping boundaries",
+            Agreement::Partial => "only some annotators",
+        }
+    }
+}
+
+/// A group of corresponding spans across the files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unit {
+    /// (file index, span id), by file then position.
+    pub members: Vec<(usize, SpanId)>,
+    /// From the first start to the last end of its members.
+    pub extent: ByteRange,
+    pub kind: Agreement,
+}
+
+impl Unit {
+    /// The files that have a span in this unit.
+    pub fn files(&self) -> BTreeSet<usize> {
+        self.members.iter().map(|(f, _)| *f).collect()
+    }
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn ranges_overlap(a: &Span, b: &Span) -> bool {
+    a.ranges.iter().any(|x| b.ranges.iter().any(|y| x.overlaps(*y)))
+}
+
+/// The units of spans across `stores` (all of the same text), in text order.
+pub fn units(stores: &[Store]) -> Vec<Unit> {
+    let mut all: Vec<(usize, &Span, &str)> = Vec::new();
+    for (f, s) in stores.iter().enumerate() {
+        all.extend(s.spans().map(|sp| (f, sp, s.label_name(sp.label))));
+    }
+    all.sort_by_key(|(f, s, _)| (s.extent().start, s.extent().end, *f, s.id));
+    let mut parent: Vec<usize> = (0..all.len()).collect();
+    // Sweep in start order, keeping the spans whose extent is still open.
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..all.len() {
+        let (fi, si, li) = all[i];
+        let start = si.extent().start;
+        open.retain(|&j| all[j].1.extent().end > start);
+        for &j in &open {
+            let (fj, sj, lj) = all[j];
+            if fi == fj {
+                continue;
+            }
+            if si.ranges == sj.ranges || (li == lj && ranges_overlap(si, sj)) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        open.push(i);
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..all.len() {
+        let root = find(&mut parent, i);
+        groups.entry(root).or_default().push(i);
+    }
+    let n = stores.len();
+    let mut out: Vec<Unit> = groups
+        .into_values()
+        .map(|idx| {
+            let mut members: Vec<(usize, SpanId)> = idx.iter().map(|&i| (all[i].0, all[i].1.id)).collect();
+            members.sort();
+            let start = idx.iter().map(|&i| all[i].1.extent().start).min().unwrap_or(0);
+            let end = idx.iter().map(|&i| all[i].1.extent().end).max().unwrap_or(0);
+            let files: BTreeSet<usize> = members.iter().map(|(f, _)| *f).collect();
+            let same_ranges = idx.iter().all(|&i| all[i].1.ranges == all[idx[0]].1.ranges);
+            let same_label = idx.iter().all(|&i| all[i].2 == all[idx[0]].2);
+            let kind = if files.len() < n {
+                Agreement::Partial
+            } else if !same_ranges {
+                Agreement::Boundaries
+            } else if !same_label || members.len() != n {
+                Agreement::LabelDiffers
+            } else {
+                Agreement::Agree
+            };
+            Unit { members, extent: ByteRange { start, end }, kind }
+        })
+        .collect();
+    out.sort_by_key(|u| (u.extent.start, u.extent.end));
+    out
+}
+
+/// What the adjudicator takes for a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Choice {
+    /// This file's version.
+    File(usize),
+    /// Every version (identical spans once).
+    All,
+    Neither,
+}
+
+/// What adjudicating `stores` needs to remember; the merged store itself
+/// is kept (and undone) like any other document.
+#[derive(Clone, Debug)]
+pub struct Adjudication {
+    pub sources: Vec<Store>,
+    /// The annotator of each file.
+    pub names: Vec<String>,
+    pub units: Vec<Unit>,
+    /// Every source span, converted for the merged store (label, entity
+    /// and id mapped), for those that fit its schema.
+    spans: HashMap<(usize, SpanId), Span>,
+    /// The unit of each source span.
+    unit_of: HashMap<(usize, SpanId), usize>,
+    rel_ids: HashMap<(usize, RelationId), RelationId>,
+    entity_map: HashMap<(usize, EntityId), EntityId>,
+    /// What could not be carried into the merged file, one line each.
+    pub dropped: Vec<String>,
+    adjudicator: Arc<str>,
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl Adjudication {
+    /// Prepares adjudicating `stores` (annotators `names`) and builds the
+    /// merged store with everything all files agree on.
+    pub fn new(
+        stores: Vec<Store>,
+        names: Vec<String>,
+        adjudicator: &str,
+        now: Timestamp,
+    ) -> Result<(Self, Store), String> {
+        let Some(first) = stores.first() else { return Err("nothing to compare".into()) };
+        if stores.len() < 2 {
+            return Err("comparing needs two or more files".into());
+        }
+        if let Some(i) = stores.iter().position(|s| s.text() != first.text()) {
+            return Err(format!("{} annotated a different text than {}; re-anchor it first", names[i], names[0]));
+        }
+        let meta = DocMeta {
+            id: first.meta.id.clone(),
+            original_path: first.meta.original_path.clone(),
+            encoding: first.meta.encoding.clone(),
+            state: DocState::InProgress,
+            annotator: Some(adjudicator.to_owned()),
+        };
+        let mut merged = Store::new(first.text().clone(), first.schema().clone(), meta);
+        let mut dropped = Vec::new();
+        // Entities: matched by external id, then by name or alias.
+        let mut entity_map = HashMap::new();
+        let mut by_key: HashMap<String, EntityId> = HashMap::new();
+        let mut merged_entities: BTreeMap<EntityId, Entity> = BTreeMap::new();
+        for (f, s) in stores.iter().enumerate() {
+            for e in s.entities() {
+                let names_of = |e: &Entity| {
+                    std::iter::once(&e.name).chain(&e.aliases).map(|n| format!("name:{}", norm(n))).collect::<Vec<_>>()
+                };
+                let ext = e.external_id.as_ref().map(|x| format!("ext:{}", x.trim()));
+                let found = ext
+                    .as_ref()
+                    .and_then(|k| by_key.get(k))
+                    .or_else(|| names_of(e).iter().find_map(|k| by_key.get(k)))
+                    .copied();
+                let id = match found {
+                    Some(id) => {
+                        if let Some(m) = merged_entities.get_mut(&id) {
+                            for a in std::iter::once(&e.name).chain(&e.aliases) {
+                                if norm(a) != norm(&m.name) && !m.aliases.iter().any(|x| norm(x) == norm(a)) {
+                                    m.aliases.push(a.clone());
+                                }
+                            }
+                            if m.external_id.is_none() {
+                                m.external_id.clone_from(&e.external_id);
+                            }
+                        }
+                        id
+                    }
+                    None => {
+                        let id = EntityId(merged.alloc_id());
+                        let mut m = e.clone();
+                        m.id = id;
+                        m.provenance.author = names[f].as_str().into();
+                        merged_entities.insert(id, m);
+                        id
+                    }
+                };
+                if let Some(m) = merged_entities.get(&id) {
+                    for k in ext.iter().cloned().chain(names_of(m)) {
+                        by_key.entry(k).or_insert(id);
+                    }
+                }
+                entity_map.insert((f, e.id), id);
+            }
+        }
+        for e in merged_entities.into_values() {
+            if merged.check_entity(&e).is_err() {
+                dropped.push(format!("entity {} ({}): its type is not in {}'s schema", e.name, e.kind, names[0]));
+                continue;
+            }
+            if let Err(err) = merged.apply(Edit::AddEntity(e)) {
+                dropped.push(format!("an entity: {err}"));
+            }
+        }
+        let units = units(&stores);
+        let mut unit_of = HashMap::new();
+        for (u, unit) in units.iter().enumerate() {
+            for m in &unit.members {
+                unit_of.insert(*m, u);
+            }
+        }
+        // Every source span, converted once, with a fixed id in the merged store.
+        let mut spans = HashMap::new();
+        for (f, s) in stores.iter().enumerate() {
+            for sp in s.spans() {
+                let label_name = s.label_name(sp.label);
+                let Some(label) = merged.schema().label_index(label_name) else {
+                    dropped.push(format!("{} {}: label {label_name} is not in {}'s schema", names[f], sp.id, names[0]));
+                    continue;
+                };
+                let mut c = sp.clone();
+                c.id = SpanId(merged.alloc_id());
+                c.label = label as u16;
+                c.entity = sp.entity.and_then(|e| entity_map.get(&(f, e)).copied());
+                c.provenance.author = names[f].as_str().into();
+                if merged.check_span(&c).is_err() {
+                    c.attributes.clear();
+                    if merged.check_span(&c).is_err() {
+                        dropped.push(format!("{} {}: does not fit {}'s schema", names[f], sp.id, names[0]));
+                        continue;
+                    }
+                    dropped.push(format!("{} {}: attributes dropped (not in {}'s schema)", names[f], sp.id, names[0]));
+                }
+                spans.insert((f, sp.id), c);
+            }
+        }
+        let mut rel_ids = HashMap::new();
+        for (f, s) in stores.iter().enumerate() {
+            for r in s.relations() {
+                rel_ids.insert((f, r.id), RelationId(merged.alloc_id()));
+                let name = s.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+                let fits = merged
+                    .schema()
+                    .relation_index(name)
+                    .and_then(|k| merged.relation_type(k as u16))
+                    .is_some_and(|d| r.args.iter().all(|a| d.roles.iter().any(|x| x.name == a.role)));
+                if !fits {
+                    dropped.push(format!("{} relation {} ({name}): not in {}'s schema", names[f], r.id, names[0]));
+                }
+            }
+        }
+        let adj = Adjudication {
+            sources: stores,
+            names,
+            units,
+            spans,
+            unit_of,
+            rel_ids,
+            entity_map,
+            dropped,
+            adjudicator: adjudicator.into(),
+        };
+        // What everyone agrees on is in from the start.
+        let agreed: Vec<usize> = (0..adj.units.len()).filter(|&u| adj.units[u].kind == Agreement::Agree).collect();
+        let edit = adj.choose_many(&merged, &agreed.iter().map(|&u| (u, Choice::All)).collect::<Vec<_>>(), now);
+        merged.apply(edit).map_err(|e| format!("cannot merge what the files agree on: {e}"))?;
+        Ok((adj, merged))
+    }
+
+    /// The decisions implied by the merged store's spans for agreed units
+    /// (every other unit starts undecided).
+    pub fn initial_decisions(&self) -> Vec<Option<Choice>> {
+        self.units.iter().map(|u| (u.kind == Agreement::Agree).then_some(Choice::All)).collect()
+    }
+
+    /// The merged spans `choice` puts in for unit `u`: each with the
+    /// annotators whose identical version it stands for.
+    fn chosen(&self, u: usize, choice: Choice) -> Vec<((usize, SpanId), Vec<usize>)> {
+        let Some(unit) = self.units.get(u) else { return Vec::new() };
+        let mut out: Vec<((usize, SpanId), Vec<usize>, &Span)> = Vec::new();
+        for m in &unit.members {
+            let take = match choice {
+                Choice::File(f) => m.0 == f,
+                Choice::All => true,
+                Choice::Neither => false,
+            };
+            let Some(c) = self.spans.get(m).filter(|_| take) else { continue };
+            match out.iter_mut().find(|(_, _, o)| o.ranges == c.ranges && o.label == c.label) {
+                Some(same) => same.1.push(m.0),
+                None => out.push((*m, vec![m.0], c)),
+            }
+        }
+        out.into_iter().map(|(key, files, _)| (key, files)).collect()
+    }
+
+    /// The merged span standing for source span `m`, if any is in `present`
+    /// (its own, or an identical one of the same unit taken instead).
+    fn resolve(&self, m: (usize, SpanId), present: &BTreeSet<SpanId>) -> Option<SpanId> {
+        let own = self.spans.get(&m)?;
+        if present.contains(&own.id) {
+            return Some(own.id);
+        }
+        let unit = self.units.get(*self.unit_of.get(&m)?)?;
+        unit.members
+            .iter()
+            .filter_map(|o| self.spans.get(o))
+            .find(|o| present.contains(&o.id) && o.ranges == own.ranges && o.label == own.label)
+            .map(|o| o.id)
+    }
+
+    /// The edit that applies `choice` to unit `u` of `merged`.
+    pub fn choose(&self, merged: &Store, u: usize, choice: Choice, now: Timestamp) -> Edit {
+        self.choose_many(merged, &[(u, choice)], now)
+    }
+
+    fn choose_many(&self, merged: &Store, choices: &[(usize, Choice)], now: Timestamp) -> Edit {
+        let before: BTreeSet<SpanId> =
+            self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect();
+        let mut present = before.clone();
+        // The spans the choices put in, by id (replacing what the unit had).
+        let mut put: BTreeMap<SpanId, Span> = BTreeMap::new();
+        for &(u, choice) in choices {
+            let Some(unit) = self.units.get(u) else { continue };
+            for m in &unit.members {
+                if let Some(c) = self.spans.get(m) {
+                    present.remove(&c.id);
+                    put.remove(&c.id);
+                }
+            }
+            for (key, files) in self.chosen(u, choice) {
+                let Some(mut span) = self.spans.get(&key).cloned() else { continue };
+                let who: Vec<&str> = files.iter().map(|f| self.names[*f].as_str()).collect();
+                span.provenance.author = who.join("+").into();
+                span.review = Review {
+                    status: ReviewStatus::Accepted,
+                    reviewer: Some(self.adjudicator.clone()),
+                    reviewed: Some(now),
+                };
+                present.insert(span.id);
+                put.insert(span.id, span);
+            }
+        }
+        let mut remove = Vec::new();
+        let mut add = Vec::new();
+        for id in before.difference(&present) {
+            remove.push(Edit::RemoveSpan(*id));
+        }
+        for (id, span) in put {
+            match merged.span(id) {
+                None => add.push(Edit::AddSpan(span)),
+                Some(old) if *old != span => add.push(Edit::ReplaceSpan(span)),
+                Some(_) => {}
+            }
+        }
+        // Relations follow their spans.
+        let wanted = self.relations_for(merged, &present);
+        let mut edits = Vec::new();
+        let ours: std::collections::HashSet<RelationId> = self.rel_ids.values().copied().collect();
+        let current: Vec<&Relation> = merged.relations().filter(|r| ours.contains(&r.id)).collect();
+        for r in &current {
+            if wanted.get(&r.id) != Some(*r) {
+                edits.push(Edit::RemoveRelation(r.id));
+            }
+        }
+        edits.extend(remove);
+        edits.extend(add);
+        for (id, r) in wanted {
+            if merged.relation(id) != Some(&r) {
+                edits.push(Edit::AddRelation(r));
+            }
+        }
+        Edit::Batch(edits)
+    }
+
+    /// The relations the merged store should have when `present` are its
+    /// spans from the sources.
+    fn relations_for(&self, merged: &Store, present: &BTreeSet<SpanId>) -> BTreeMap<RelationId, Relation> {
+        let mut by_key: BTreeMap<(u16, Vec<(String, Target)>), Relation> = BTreeMap::new();
+        for (f, s) in self.sources.iter().enumerate() {
+            for r in s.relations() {
+                let Some(kind) = s.relation_type(r.kind).and_then(|t| merged.schema().relation_index(&t.name)) else {
+                    continue;
+                };
+                let Some(def) = merged.relation_type(kind as u16) else { continue };
+                if !r.args.iter().all(|a| def.roles.iter().any(|d| d.name == a.role)) {
+                    continue;
+                }
+                let mut args = Vec::new();
+                let mut complete = true;
+                for a in &r.args {
+                    let t = match a.target {
+                        Target::Span(id) => self.resolve((f, id), present).map(Target::Span),
+                        Target::Entity(id) => self.entity_map.get(&(f, id)).copied().map(Target::Entity),
+                    };
+                    match t {
+                        Some(t) => args.push(RoleArg { role: a.role.clone(), target: t }),
+                        None => complete = false,
+                    }
+                }
+                if !complete {
+                    continue;
+                }
+                let evidence: Vec<SpanId> = r.evidence.iter().filter_map(|e| self.resolve((f, *e), present)).collect();
+                let key = (kind as u16, args.iter().map(|a| (a.role.clone(), a.target)).collect());
+                match by_key.get_mut(&key) {
+                    Some(kept) => {
+                        for e in evidence {
+                            if !kept.evidence.contains(&e) {
+                                kept.evidence.push(e);
+                            }
+                        }
+                        let author = format!("{}+{}", kept.provenance.author, self.names[f]);
+                        if !kept.provenance.author.split('+').any(|a| a == self.names[f]) {
+                            kept.provenance.author = author.into();
+                        }
+                    }
+                    None => {
+                        let Some(id) = self.rel_ids.get(&(f, r.id)).copied() else { continue };
+                        let mut m = r.clone();
+                        m.id = id;
+                        m.kind = kind as u16;
+                        m.args = args;
+                        m.evidence = evidence;
+                        m.attributes.retain(|k, _| def.attributes.iter().any(|d| &d.name == k));
+                        m.provenance.author = self.names[f].as_str().into();
+                        by_key.insert(key, m);
+                    }
+                }
+            }
+        }
+        by_key.into_values().map(|r| (r.id, r)).collect()
+    }
+
+    /// Unit `u`'s version in file `f`, for lists: `label “quote”` per span.
+    pub fn version(&self, u: usize, f: usize) -> Vec<String> {
+        let (Some(unit), Some(store)) = (self.units.get(u), self.sources.get(f)) else { return Vec::new() };
+        unit.members
+            .iter()
+            .filter(|(g, _)| *g == f)
+            .filter_map(|(_, id)| store.span(*id))
+            .map(|s| format!("{} “{}”", store.label_name(s.label), store.quote(s)))
+            .collect()
+    }
+}

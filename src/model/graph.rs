@@ -1,0 +1,202 @@
+//! Relationships across documents: relations of all files grouped by type
+//! and by the entities filling their roles, with their evidence and the
+//! sources of that evidence.
+//!
+//! Entities are matched across documents by external id first, then by
+//! name or alias (case and spacing ignored). A span argument linked to an
+//! entity counts as that entity; an unlinked one by its text, which may
+//! match an entity's name or alias.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::annotation::*;
+use super::store::Store;
+
+/// One piece of evidence: a span of one document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Index into the documents given.
+    pub doc: usize,
+    pub span: u32,
+    pub start_byte: usize,
+    pub quote: String,
+    /// Who said it and who reported it (said_by / reported_by).
+    pub sources: Vec<String>,
+}
+
+/// Relations of one type between the same entities, across documents.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Group {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// (role, canonical name), in role order.
+    pub args: Vec<(String, String)>,
+    /// How many relations the group holds.
+    pub relations: usize,
+    /// The documents (indexes) it was found in.
+    pub docs: BTreeSet<usize>,
+    pub evidence: Vec<Evidence>,
+    /// Every source named by the evidence, sorted.
+    pub sources: BTreeSet<String>,
+}
+
+impl Group {
+    /// "arms_transfer: Russia → North Korea — 7 evidence claims in 3 articles, sources: Peskov, BBC"
+    pub fn headline(&self) -> String {
+        let args: Vec<&str> = self.args.iter().map(|(_, n)| n.as_str()).collect();
+        let mut s = format!(
+            "{}: {} — {} evidence claim{} in {} article{}",
+            self.kind,
+            args.join(" → "),
+            self.evidence.len(),
+            if self.evidence.len() == 1 { "" } else { "s" },
+            self.docs.len(),
+            if self.docs.len() == 1 { "" } else { "s" }
+        );
+        if !self.sources.is_empty() {
+            s.push_str(&format!(", sources: {}", self.sources.iter().cloned().collect::<Vec<_>>().join(", ")));
+        }
+        s
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Canonical names of entities across documents.
+struct Canon {
+    /// ext:ID / name:NAME → canonical name
+    keys: HashMap<String, String>,
+    /// (doc, entity) → canonical name
+    of: HashMap<(usize, EntityId), String>,
+}
+
+impl Canon {
+    fn new(docs: &[(String, &Store)]) -> Self {
+        let mut all: Vec<(usize, &Entity)> = Vec::new();
+        for (d, (_, s)) in docs.iter().enumerate() {
+            all.extend(s.entities().map(|e| (d, e)));
+        }
+        // Entities with an external id first, so they name their group.
+        all.sort_by_key(|(d, e)| (e.external_id.is_none(), *d, e.id));
+        let mut parent: Vec<usize> = (0..all.len()).collect();
+        fn find(p: &mut [usize], mut i: usize) -> usize {
+            while p[i] != i {
+                p[i] = p[p[i]];
+                i = p[i];
+            }
+            i
+        }
+        let mut owner: HashMap<String, usize> = HashMap::new();
+        for (i, (_, e)) in all.iter().enumerate() {
+            let mut keys: Vec<String> = Vec::new();
+            if let Some(x) = &e.external_id {
+                keys.push(format!("ext:{}", x.trim()));
+            }
+            keys.extend(std::iter::once(&e.name).chain(&e.aliases).map(|n| format!("name:{}", norm(n))));
+            for k in keys {
+                match owner.get(&k) {
+                    Some(&j) => {
+                        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                        // Two different external ids are two entities, whatever their names.
+                        let (xa, xb) = (&all[a].1.external_id, &all[b].1.external_id);
+                        if a != b && (xa.is_none() || xb.is_none() || xa == xb) {
+                            parent[a.max(b)] = a.min(b);
+                        }
+                    }
+                    None => {
+                        owner.insert(k, i);
+                    }
+                }
+            }
+        }
+        let mut keys = HashMap::new();
+        let mut of = HashMap::new();
+        for (i, (d, e)) in all.iter().enumerate() {
+            let root = find(&mut parent, i);
+            let name = all[root].1.name.clone();
+            of.insert((*d, e.id), name.clone());
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                keys.entry(format!("name:{}", norm(n))).or_insert_with(|| name.clone());
+            }
+        }
+        Canon { keys, of }
+    }
+
+    /// The canonical name of a relation argument.
+    fn name(&self, doc: usize, store: &Store, t: Target) -> String {
+        match t {
+            Target::Entity(e) => self.of.get(&(doc, e)).cloned().unwrap_or_else(|| format!("entity {e}")),
+            Target::Span(id) => match store.span(id) {
+                Some(s) => match s.entity {
+                    Some(e) => self.name(doc, store, Target::Entity(e)),
+                    None => {
+                        let quote = store.quote(s);
+                        self.keys.get(&format!("name:{}", norm(&quote))).cloned().unwrap_or(quote)
+                    }
+                },
+                None => format!("span {id}"),
+            },
+        }
+    }
+}
+
+/// The relations of `docs` (name, store) grouped by type and canonical
+/// arguments, most evidence first.
+pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
+    let canon = Canon::new(docs);
+    let mut groups: BTreeMap<(String, Vec<(String, String)>), Group> = BTreeMap::new();
+    for (d, (_, store)) in docs.iter().enumerate() {
+        for r in store.relations() {
+            // Attribution (said_by, reported_by: a "claim" role) names the
+            // sources of evidence; it is not a relationship between entities.
+            if r.args.iter().any(|a| a.role == "claim") {
+                continue;
+            }
+            let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned();
+            let args: Vec<(String, String)> =
+                r.args.iter().map(|a| (a.role.clone(), canon.name(d, store, a.target))).collect();
+            let g = groups.entry((kind.clone(), args.clone())).or_insert_with(|| Group {
+                kind,
+                args,
+                relations: 0,
+                docs: BTreeSet::new(),
+                evidence: Vec::new(),
+                sources: BTreeSet::new(),
+            });
+            g.relations += 1;
+            g.docs.insert(d);
+            for e in &r.evidence {
+                let Some(span) = store.span(*e) else { continue };
+                if g.evidence.iter().any(|x| x.doc == d && x.span == e.0) {
+                    continue;
+                }
+                let mut sources = Vec::new();
+                for (kind, role) in [("said_by", "source"), ("reported_by", "outlet")] {
+                    for t in store.attribution(*e, kind, role) {
+                        let n = canon.name(d, store, t);
+                        if !sources.contains(&n) {
+                            sources.push(n);
+                        }
+                    }
+                }
+                g.sources.extend(sources.iter().cloned());
+                g.evidence.push(Evidence {
+                    doc: d,
+                    span: e.0,
+                    start_byte: span.start(),
+                    quote: store.quote(span),
+                    sources,
+                });
+            }
+        }
+    }
+    let mut out: Vec<Group> = groups.into_values().collect();
+    out.sort_by(|a, b| {
+        (b.evidence.len(), b.docs.len()).cmp(&(a.evidence.len(), a.docs.len())).then_with(|| a.kind.cmp(&b.kind))
+    });
+    out
+}

@@ -1,0 +1,195 @@
+//! Comparing two (or three) annotators' files and adjudicating them into
+//! one merged file with provenance, undoable edit by edit.
+
+mod common;
+
+use std::path::Path;
+
+use sorot::model::compare::*;
+use sorot::model::*;
+
+const TEXT: &str = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.";
+
+fn store(annotator: &str) -> Store {
+    let article = sorot::io::article::decode_article(TEXT.as_bytes(), sorot::io::ArticleFormat::Text).unwrap();
+    let mut s = sorot::io::store_for_article(Path::new("t.txt"), article, Schema::default_news());
+    s.meta.annotator = Some(annotator.into());
+    s
+}
+
+fn at(needle: &str) -> ByteRange {
+    let s = TEXT.find(needle).unwrap();
+    ByteRange::new(s, s + needle.len())
+}
+
+/// alice: Country Rusia (entity Russia, Q159, alias Rusia), Country Korut,
+///        Person Dmitry Peskov; alliance(Rusia, Korut); gift(Rusia → Peskov).
+/// bob:   Country Rusia (entity "Rusia", no id), Country "orut", Source
+///        Dmitry Peskov, Location Moskow; alliance(Rusia, orut).
+fn pair() -> (Store, Store) {
+    let mut a = store("alice");
+    let mut x = common::Builder { store: &mut a, author: "alice" };
+    let ru = x.span("Country", at("Rusia"), &[]);
+    let russia = x.entity("Russia", "Country", &["Rusia"], Some("Q159"));
+    x.link(ru, russia);
+    let nk = x.span("Country", at("Korut"), &[]);
+    let pe = x.span("Person", at("Dmitry Peskov"), &[]);
+    x.relation("alliance", &[("member", Target::Span(ru)), ("member", Target::Span(nk))], &[], &[]).unwrap();
+    x.relation("gift", &[("giver", Target::Span(ru)), ("recipient", Target::Span(pe))], &[], &[]).unwrap();
+    let mut b = store("bob");
+    let mut y = common::Builder { store: &mut b, author: "bob" };
+    let ru = y.span("Country", at("Rusia"), &[]);
+    let rusia = y.entity("Rusia", "Country", &[], None);
+    y.link(ru, rusia);
+    let nk = y.span("Country", at("orut"), &[]);
+    y.span("Source", at("Dmitry Peskov"), &[]);
+    y.span("Location", at("Moskow"), &[]);
+    y.relation("alliance", &[("member", Target::Span(ru)), ("member", Target::Span(nk))], &[], &[]).unwrap();
+    (a, b)
+}
+
+/// (quote, label, author) of every span, in text order.
+fn spans(s: &Store) -> Vec<(String, String, String)> {
+    s.spans_in_text_order()
+        .into_iter()
+        .filter_map(|id| s.span(id))
+        .map(|sp| (s.quote(sp), s.label_name(sp.label).to_owned(), sp.provenance.author.to_string()))
+        .collect()
+}
+
+fn relations(s: &Store) -> Vec<(String, Vec<String>, String)> {
+    let mut v: Vec<_> = s
+        .relations()
+        .map(|r| {
+            let args = r
+                .args
+                .iter()
+                .map(|a| match a.target {
+                    Target::Span(id) => s.quote(s.span(id).unwrap()),
+                    Target::Entity(id) => s.entity(id).unwrap().name.clone(),
+                })
+                .collect();
+            (s.relation_type(r.kind).unwrap().name.clone(), args, r.provenance.author.to_string())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn t(q: &str, l: &str, a: &str) -> (String, String, String) {
+    (q.into(), l.into(), a.into())
+}
+
+#[test]
+fn units_say_where_annotators_agree_and_how_they_differ() {
+    let (a, b) = pair();
+    let u = units(&[a.clone(), b.clone()]);
+    let kinds: Vec<Agreement> = u.iter().map(|u| u.kind).collect();
+    assert_eq!(
+        kinds,
+        [Agreement::Agree, Agreement::Boundaries, Agreement::LabelDiffers, Agreement::Partial],
+        "Rusia / Korut vs orut / Person vs Source / Moskow"
+    );
+    assert_eq!(u[1].extent, at("Korut"), "the unit covers both versions");
+    assert_eq!(u[3].files().into_iter().collect::<Vec<_>>(), [1], "only bob has Moskow");
+    // Three annotators, the third identical to alice: Korut is now a
+    // boundary difference with three members, Moskow still partial.
+    let c = {
+        let mut c = a.clone();
+        c.meta.annotator = Some("carol".into());
+        c
+    };
+    let u3 = units(&[a, b, c]);
+    assert_eq!(u3.len(), 4);
+    assert_eq!(u3[1].members.len(), 3);
+    assert_eq!(u3[3].kind, Agreement::Partial);
+}
+
+#[test]
+fn adjudicating_two_files_into_a_merged_one_with_provenance_and_undo() {
+    let (a, b) = pair();
+    let now = Timestamp(1_700_000_000);
+    let (adj, mut merged) = Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", now).unwrap();
+    assert!(adj.dropped.is_empty(), "{:?}", adj.dropped);
+    // Entities matched by name/alias: bob's "Rusia" is alice's Russia (Q159).
+    assert_eq!(merged.entities().len(), 1);
+    let russia = merged.entities().next().unwrap();
+    assert_eq!((russia.name.as_str(), russia.external_id.as_deref()), ("Russia", Some("Q159")));
+    // What both agree on is in from the start, from both annotators.
+    assert_eq!(spans(&merged), [t("Rusia", "Country", "alice+bob")]);
+    assert!(relations(&merged).is_empty());
+    assert_eq!(merged.meta.annotator.as_deref(), Some("judge"));
+
+    let mut history = History::default();
+    // Korut vs orut: take bob's (file 2). His alliance follows its spans,
+    // pointing at the agreed Rusia.
+    let e = adj.choose(&merged, 1, Choice::File(1), now);
+    history.apply(&mut merged, e, "bob's Korut").unwrap();
+    assert_eq!(spans(&merged), [t("Rusia", "Country", "alice+bob"), t("orut", "Country", "bob")]);
+    assert_eq!(relations(&merged), [("alliance".into(), vec!["Rusia".into(), "orut".into()], "bob".into())]);
+    // Peskov: alice's Person; her gift follows.
+    let e = adj.choose(&merged, 2, Choice::File(0), now);
+    history.apply(&mut merged, e, "alice's Peskov").unwrap();
+    assert_eq!(relations(&merged).len(), 2);
+    // Moskow: neither.
+    let e = adj.choose(&merged, 3, Choice::Neither, now);
+    history.apply(&mut merged, e, "no Moskow").unwrap();
+    assert_eq!(
+        spans(&merged),
+        [t("Rusia", "Country", "alice+bob"), t("orut", "Country", "bob"), t("Dmitry Peskov", "Person", "alice")]
+    );
+    // Changing one's mind: both versions of Korut; alice's alliance comes too.
+    let e = adj.choose(&merged, 1, Choice::All, now);
+    history.apply(&mut merged, e, "both").unwrap();
+    assert_eq!(
+        spans(&merged),
+        [
+            t("Rusia", "Country", "alice+bob"),
+            t("Korut", "Country", "alice"),
+            t("orut", "Country", "bob"),
+            t("Dmitry Peskov", "Person", "alice")
+        ]
+    );
+    assert_eq!(relations(&merged).len(), 3);
+    // Undo goes back step by step.
+    history.undo(&mut merged).unwrap();
+    assert_eq!(spans(&merged).len(), 3);
+    assert_eq!(relations(&merged).len(), 2);
+    history.undo(&mut merged).unwrap();
+    history.undo(&mut merged).unwrap();
+    assert_eq!(spans(&merged), [t("Rusia", "Country", "alice+bob"), t("orut", "Country", "bob")]);
+    history.redo(&mut merged).unwrap();
+    assert_eq!(spans(&merged).len(), 3);
+
+    // Every merged span records the adjudication; the file keeps it all.
+    for s in merged.spans() {
+        assert_eq!(s.review.status, ReviewStatus::Accepted);
+        assert_eq!(s.review.reviewer.as_deref(), Some("judge"));
+        assert_eq!(s.review.reviewed, Some(now));
+    }
+    let ron = sorot::io::to_ron_string(&merged);
+    let (back, _) = sorot::io::from_ron_str(&ron).unwrap();
+    assert_eq!(spans(&back), spans(&merged));
+    assert_eq!(relations(&back), relations(&merged));
+    assert!(ron.contains("author: \"alice+bob\""), "{ron}");
+}
+
+#[test]
+fn different_texts_are_refused_and_schema_gaps_are_reported() {
+    let (a, _) = pair();
+    let article = sorot::io::article::decode_article(b"Another text.", sorot::io::ArticleFormat::Text).unwrap();
+    let other = sorot::io::store_for_article(Path::new("t.txt"), article, Schema::default_news());
+    let err =
+        Adjudication::new(vec![a.clone(), other], vec!["alice".into(), "x".into()], "judge", Timestamp(0)).unwrap_err();
+    assert!(err.contains("different text"), "{err}");
+
+    // bob's file has a label the first file's schema lacks: it is listed,
+    // not silently lost.
+    let mut schema = Schema::default_news();
+    schema.labels.push(LabelDef { name: "Rumour".into(), ..schema.labels[0].clone() });
+    let mut b = Store::new(a.text().clone(), schema, a.meta.clone());
+    common::Builder { store: &mut b, author: "bob" }.span("Rumour", at("kemarin"), &[]);
+    let (adj, _) = Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", Timestamp(0)).unwrap();
+    assert_eq!(adj.dropped.len(), 1, "{:?}", adj.dropped);
+    assert!(adj.dropped[0].contains("Rumour"), "{:?}", adj.dropped);
+}
