@@ -89,8 +89,27 @@ impl Corpus {
     }
 
     /// The entry a path belongs to (the article or one of its files).
+    /// A file not written yet counts by its name (`stem.sorot.ron`,
+    /// `stem.<annotator>.sorot.ron`).
     pub fn position(&self, path: &Path) -> Option<usize> {
-        self.entries.iter().position(|e| e.article.as_deref() == Some(path) || e.files.iter().any(|f| f.path == path))
+        let known = self
+            .entries
+            .iter()
+            .position(|e| e.article.as_deref() == Some(path) || e.files.iter().any(|f| f.path == path));
+        known.or_else(|| {
+            if path.parent() != Some(self.dir.as_path()) {
+                return None;
+            }
+            let name = path.file_name()?.to_str()?.strip_suffix(ANNOTATION_SUFFIX)?;
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    name == e.stem || name.strip_prefix(e.stem.as_str()).is_some_and(|r| r.starts_with('.'))
+                })
+                .max_by_key(|(_, e)| e.stem.len())
+                .map(|(i, _)| i)
+        })
     }
 
     /// Replaces what is known about one annotation file (after a save).

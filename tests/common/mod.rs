@@ -264,3 +264,81 @@ pub fn build_multiscript() -> Store {
     .unwrap();
     store
 }
+
+/// A folder of three articles about the same arms transfer, annotated:
+/// - `a1`: the sample article and its annotations (entities with Wikidata ids);
+/// - `a2`: Peskov said Moscow sent no weapons to Pyongyang (entities with
+///   the same ids, named differently);
+/// - `a3`: reported by BBC (entities with no ids, matched by alias).
+///
+/// `a1` is done, `a2` in progress, `a3` new (no annotation file yet, only
+/// `a3.txt`), except that `a3.rizal.sorot.ron` holds another annotator's
+/// work on it. Returns the folder.
+pub fn build_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(sample_article(), d.join("a1.txt")).unwrap();
+    let mut s1 = sorot::io::load_annotations(&sample_annotations()).unwrap();
+    s1.meta.state = DocState::Done;
+    s1.meta.annotator = Some("sample".into());
+    sorot::io::save_annotations(&d.join("a1.sorot.ron"), &s1).unwrap();
+
+    let t2 = "Juru bicara Kremlin, Dmitry Peskov, mengatakan Moskow tidak mengirim senjata ke Pyongyang.\n";
+    std::fs::write(d.join("a2.txt"), t2).unwrap();
+    let mut s2 = store_of(t2, "a2");
+    s2.meta.state = DocState::InProgress;
+    s2.meta.annotator = Some("dewi".into());
+    {
+        let mut b = Builder { store: &mut s2, author: "dewi" };
+        let at = |n: &str| {
+            let i = t2.find(n).unwrap();
+            ByteRange::new(i, i + n.len())
+        };
+        let claim = b.span("Claim", at("Moskow tidak mengirim senjata ke Pyongyang"), &[]);
+        let src = b.span("Person", at("Dmitry Peskov"), &[]);
+        let peskov = b.entity("Peskov", "Person", &[], None);
+        b.link(src, peskov);
+        b.relation("said_by", &[("claim", Target::Span(claim)), ("source", Target::Span(src))], &[], &[]).unwrap();
+        let ru = b.span("Country", at("Moskow"), &[]);
+        let nk = b.span("Country", at("Pyongyang"), &[]);
+        let e_ru = b.entity("Rusia", "Country", &[], Some("Q159"));
+        let e_nk = b.entity("Korea Utara", "Country", &[], Some("Q423"));
+        b.link(ru, e_ru);
+        b.link(nk, e_nk);
+        b.relation(
+            "arms_transfer",
+            &[("supplier", Target::Entity(e_ru)), ("recipient", Target::Entity(e_nk))],
+            &[claim],
+            &[],
+        )
+        .unwrap();
+    }
+    sorot::io::save_annotations(&d.join("a2.sorot.ron"), &s2).unwrap();
+
+    let t3 = "Dilansir BBC, Korut menerima amunisi dari Rusia.\n";
+    std::fs::write(d.join("a3.txt"), t3).unwrap();
+    let mut s3 = store_of(t3, "a3");
+    s3.meta.annotator = Some("rizal".into());
+    {
+        let mut b = Builder { store: &mut s3, author: "rizal" };
+        let at = |n: &str| {
+            let i = t3.find(n).unwrap();
+            ByteRange::new(i, i + n.len())
+        };
+        let claim = b.span("Claim", at("Korut menerima amunisi dari Rusia"), &[]);
+        let bbc = b.span("Source", at("BBC"), &[]);
+        b.relation("reported_by", &[("claim", Target::Span(claim)), ("outlet", Target::Span(bbc))], &[], &[]).unwrap();
+        let nk = b.span("Country", at("Korut"), &[]);
+        let ru = b.span("Country", at("Rusia"), &[]);
+        b.relation("arms_transfer", &[("supplier", Target::Span(ru)), ("recipient", Target::Span(nk))], &[claim], &[])
+            .unwrap();
+    }
+    sorot::io::save_annotations(&d.join("a3.rizal.sorot.ron"), &s3).unwrap();
+    dir
+}
+
+/// An empty store on `text` with the bundled schema.
+pub fn store_of(text: &str, id: &str) -> Store {
+    let article = sorot::io::article::decode_article(text.as_bytes(), sorot::io::ArticleFormat::Text).unwrap();
+    sorot::io::store_for_article(Path::new(&format!("{id}.txt")), article, Schema::default_news())
+}

@@ -1,0 +1,127 @@
+//! A folder as a labeling session (states, annotators, counts read from
+//! the files) and the relationships across its articles (`sorot graph`).
+
+mod common;
+
+use std::process::Command;
+
+use sorot::io::corpus;
+use sorot::model::DocState;
+
+fn sorot(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sorot")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_folder_lists_articles_with_their_files_states_and_annotators() {
+    let dir = common::build_corpus();
+    let mut calls = Vec::new();
+    let c = corpus::scan(dir.path(), |i, n| calls.push((i, n))).unwrap();
+    assert_eq!(calls.last(), Some(&(3, 3)), "progress ends at every file read");
+    let stems: Vec<&str> = c.entries.iter().map(|e| e.stem.as_str()).collect();
+    assert_eq!(stems, ["a1", "a2", "a3"]);
+    let a1 = &c.entries[0];
+    assert_eq!(a1.files.len(), 1);
+    assert_eq!((a1.files[0].state, a1.files[0].annotator.as_deref()), (DocState::Done, Some("sample")));
+    assert_eq!((a1.files[0].spans, a1.files[0].relations), (18, 5));
+    // a3 has only another annotator's file, named after them.
+    let a3 = &c.entries[2];
+    assert_eq!(a3.article.as_deref(), Some(dir.path().join("a3.txt").as_path()));
+    assert_eq!(a3.files[0].path, dir.path().join("a3.rizal.sorot.ron"));
+    assert_eq!(a3.files[0].annotator.as_deref(), Some("rizal"));
+    // States per annotator's file: the shared files, or rizal's own.
+    let states: Vec<DocState> = c.entries.iter().map(|e| c.state(e, None)).collect();
+    assert_eq!(states, [DocState::Done, DocState::InProgress, DocState::New]);
+    assert_eq!(c.state(a3, Some("rizal")), DocState::New);
+    assert_eq!(c.entries[0].path_for(dir.path(), Some("dewi")), dir.path().join("a1.dewi.sorot.ron"));
+    assert_eq!(c.finished(None), 1);
+
+    // A broken file is listed with its error, not skipped silently.
+    std::fs::write(dir.path().join("a2.broken.sorot.ron"), "(format_version: 1,").unwrap();
+    let c = corpus::scan(dir.path(), |_, _| {}).unwrap();
+    let broken = c.entries[1].files.iter().find(|f| f.error.is_some()).expect("listed");
+    assert!(broken.error.as_deref().unwrap_or("").contains("a2.broken.sorot.ron:1:"), "{:?}", broken.error);
+    let (code, out, err) = sorot(&["status", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("error        a2.broken.sorot.ron: cannot be read"), "{out}");
+    assert!(err.contains("a2.broken.sorot.ron:1:"), "{err}");
+}
+
+#[test]
+fn sorot_status_prints_each_file_and_the_progress() {
+    let dir = common::build_corpus();
+    let (code, out, err) = sorot(&["status", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("done         a1.sorot.ron (sample): 18 spans, 5 relations, 0 reviewed"), "{out}");
+    assert!(out.contains("in progress  a2.sorot.ron (dewi): 4 spans, 2 relations, 0 reviewed"), "{out}");
+    assert!(out.contains("new          a3.rizal.sorot.ron (rizal): 4 spans, 2 relations"), "{out}");
+    assert!(out.ends_with("1 of 3 articles done or reviewed\n"), "{out}");
+}
+
+#[test]
+fn sorot_graph_groups_the_arms_transfer_across_articles_with_evidence_and_sources() {
+    let dir = common::build_corpus();
+    let (code, out, err) = sorot(&["graph", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let first = out.lines().next().unwrap_or("");
+    // a1 (two claims, ids Q159/Q423), a2 (same ids, other names: Peskov's
+    // claim), a3 (no ids: "Rusia" and "Korut" are aliases; BBC's claim).
+    assert_eq!(
+        first, "arms_transfer: Russia → North Korea — 4 evidence claims in 3 articles, sources: BBC, Dmitry Peskov",
+        "{out}"
+    );
+    assert!(out.contains("a2.sorot.ron#1 “Moskow tidak mengirim senjata ke Pyongyang” (Dmitry Peskov)"), "{out}");
+    assert!(out.contains("a3.rizal.sorot.ron#1 “Korut menerima amunisi dari Rusia” (BBC)"), "{out}");
+    // The other direction is another group; attribution is not a group.
+    assert!(out.contains("arms_transfer: North Korea → Russia — 1 evidence claim in 1 article"), "{out}");
+    assert!(!out.contains("said_by:"), "{out}");
+    assert!(out.ends_with("2 groups of relations in 3 files\n"), "{out}");
+
+    let (code, json, _) = sorot(&["graph", "--json", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let g = &v["groups"][0];
+    assert_eq!(g["type"], "arms_transfer");
+    assert_eq!(g["args"][0], serde_json::json!(["supplier", "Russia"]));
+    assert_eq!(g["args"][1], serde_json::json!(["recipient", "North Korea"]));
+    assert_eq!(g["docs"].as_array().map(Vec::len), Some(3));
+    assert_eq!(g["evidence"].as_array().map(Vec::len), Some(4));
+    // Every evidence points at its file and at the exact span.
+    for e in g["evidence"].as_array().unwrap() {
+        let file = v["files"][e["doc"].as_u64().unwrap() as usize].as_str().unwrap();
+        let store = sorot::io::load_annotations(std::path::Path::new(file)).unwrap();
+        let span = store.span(sorot::model::SpanId(e["span"].as_u64().unwrap() as u32)).unwrap();
+        assert_eq!(store.quote(span), e["quote"].as_str().unwrap());
+        assert_eq!(span.start(), e["start_byte"].as_u64().unwrap() as usize);
+    }
+}
+
+#[test]
+fn two_external_ids_are_two_entities_whatever_their_names() {
+    use sorot::model::*;
+    let t = "Georgia dan Georgia.\n";
+    let mut a = common::store_of(t, "x");
+    let mut b = common::Builder { store: &mut a, author: "t" };
+    let country = b.entity("Georgia", "Country", &[], Some("Q230"));
+    let state = b.entity("Georgia", "Country", &[], Some("Q1428"));
+    let s1 = b.span("Country", ByteRange::new(0, 7), &[]);
+    let s2 = b.span("Country", ByteRange::new(12, 19), &[]);
+    b.link(s1, country);
+    b.link(s2, state);
+    let claim = b.span("Claim", ByteRange::new(0, 19), &[]);
+    b.relation("alliance", &[("member", Target::Span(s1)), ("member", Target::Span(s2))], &[claim], &[]).unwrap();
+    let mut other = common::store_of(t, "y");
+    let mut b = common::Builder { store: &mut other, author: "t" };
+    let g = b.entity("Georgia", "Country", &[], None);
+    let s = b.span("Country", ByteRange::new(0, 7), &[]);
+    b.link(s, g);
+    let groups = sorot::model::graph::group(&[("x".into(), &a), ("y".into(), &other)]);
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].args, [("member".to_string(), "Georgia".to_string()), ("member".into(), "Georgia".into())]);
+    assert_eq!(groups[0].evidence.len(), 1);
+}

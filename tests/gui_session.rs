@@ -1,0 +1,235 @@
+//! Labeling sessions, review and adjudication through the window
+//! (egui_kittest, driven by keys and the accessibility tree).
+
+mod common;
+
+use std::path::Path;
+
+use common::gui::{click, find_and_select, wait_saved};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot::gui::{Action, SorotApp};
+use sorot::model::{DocState, ReviewStatus};
+
+fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
+    let mut app = app;
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 800.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Steps until nothing is being read, opened or saved.
+fn settle(h: &mut Harness<'static, SorotApp>) {
+    for _ in 0..1000 {
+        h.run_steps(1);
+        let app = h.state();
+        let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
+        if !app.is_loading() && !scanning && !app.is_saving() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    h.run_steps(3);
+}
+
+fn keys(h: &mut Harness<'static, SorotApp>, m: Modifiers, k: Key) {
+    h.key_press_modifiers(m, k);
+    h.run_steps(1);
+    settle(h);
+}
+
+fn state_on_disk(path: &Path) -> DocState {
+    sorot::io::load_annotations(path).unwrap().meta.state
+}
+
+#[test]
+fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    // The first document not done yet opens: a2 (a1 is done).
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a2.sorot.ron").as_path()));
+    h.get_by_label("1 of 3 done");
+    h.get_by_label("a1  [done]");
+
+    // Ctrl+Enter: done, saved into the file.
+    keys(&mut h, Modifiers::COMMAND, Key::Enter);
+    assert_eq!(state_on_disk(&d.join("a2.sorot.ron")), DocState::Done);
+    h.get_by_label("2 of 3 done");
+
+    // Ctrl+PgDn: a3, not annotated in the shared file yet.
+    keys(&mut h, Modifiers::COMMAND, Key::PageDown);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.sorot.ron").as_path()));
+    assert_eq!(h.state().doc.store.spans().len(), 0);
+    find_and_select(&mut h, "Rusia");
+    h.key_press(Key::N); // Country
+    h.run_steps(2);
+    assert_eq!(h.state().doc.store.spans().len(), 1);
+    // Ctrl+PgUp saves a3 as it goes (in progress, with its annotator).
+    keys(&mut h, Modifiers::COMMAND, Key::PageUp);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a2.sorot.ron").as_path()));
+    let a3 = sorot::io::load_annotations(&d.join("a3.sorot.ron")).unwrap();
+    assert_eq!((a3.meta.state, a3.meta.annotator.as_deref()), (DocState::InProgress, Some("tester")));
+    assert_eq!(a3.spans().next().map(|s| s.provenance.author.to_string()).as_deref(), Some("tester"));
+    // The first document has no previous one.
+    keys(&mut h, Modifiers::COMMAND, Key::PageUp);
+    keys(&mut h, Modifiers::COMMAND, Key::PageUp);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a1.sorot.ron").as_path()));
+    assert!(h.state().status.contains("first document"), "{}", h.state().status);
+    drop(h);
+
+    // Everything came from the files: a new window on the folder sees it.
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    h.get_by_label("2 of 3 done");
+    h.get_by_label("a2  [done]");
+    h.get_by_label("a3  [in progress]");
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.sorot.ron").as_path()));
+    // Clicking a document in the list opens it.
+    click(&mut h, "a1  [done]");
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a1.sorot.ron").as_path()));
+}
+
+#[test]
+fn with_own_files_each_annotator_writes_article_dot_name_dot_sorot_ron() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let mut app = SorotApp::opening_folder(d.to_owned());
+    app.prefs.per_annotator_files = true;
+    let mut h = harness(app);
+    h.state_mut().prefs.per_annotator_files = true;
+    // tester has finished nothing: a1 opens, from the article, into tester's file.
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a1.tester.sorot.ron").as_path()));
+    assert_eq!(h.state().doc.store.spans().len(), 0);
+    find_and_select(&mut h, "Kremlin");
+    h.key_press(Key::O); // Organization
+    h.run_steps(2);
+    let before = std::fs::read(d.join("a1.sorot.ron")).unwrap();
+    keys(&mut h, Modifiers::COMMAND, Key::PageDown);
+    let mine = sorot::io::load_annotations(&d.join("a1.tester.sorot.ron")).unwrap();
+    assert_eq!(mine.meta.annotator.as_deref(), Some("tester"));
+    assert_eq!(mine.spans().len(), 1);
+    assert_eq!(std::fs::read(d.join("a1.sorot.ron")).unwrap(), before, "the other file is untouched");
+    let c = sorot::io::corpus::scan(d, |_, _| {}).unwrap();
+    assert_eq!(c.state(&c.entries[0], Some("tester")), DocState::InProgress);
+    assert_eq!(c.state(&c.entries[0], None), DocState::Done);
+}
+
+#[test]
+fn reviewing_a_file_read_only_from_the_keyboard() {
+    let dir = common::build_corpus();
+    let file = dir.path().join("a1.sorot.ron");
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&dir.path().join("a1.txt")).unwrap()));
+    h.state_mut().push(Action::OpenForReview(file.clone()));
+    settle(&mut h);
+    assert!(h.state().doc.read_only && h.state().review.is_some());
+    h.get_by_label("Review (annotations read-only)");
+    let order = h.state().review_order();
+    assert_eq!(order.len(), 18);
+
+    keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+    assert_eq!(h.state().selected, Some(order[0]));
+    keys(&mut h, Modifiers::NONE, Key::A);
+    assert_eq!(h.state().selected, Some(order[1]), "A accepts and moves on");
+    keys(&mut h, Modifiers::NONE, Key::X);
+    keys(&mut h, Modifiers::NONE, Key::F);
+    assert_eq!(h.state().selected, Some(order[3]));
+    keys(&mut h, Modifiers::NONE, Key::ArrowUp);
+    assert_eq!(h.state().selected, Some(order[2]), "the flagged one");
+    keys(&mut h, Modifiers::NONE, Key::N);
+    h.get_by_label("Review note").type_text("Quote cut short?");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    h.get_by_label("1 accepted · 1 rejected · 1 flagged · 15 to review");
+
+    let store = &h.state().doc.store;
+    let statuses: Vec<ReviewStatus> = order[..4].iter().map(|id| store.span(*id).unwrap().review.status).collect();
+    assert_eq!(
+        statuses,
+        [ReviewStatus::Accepted, ReviewStatus::Rejected, ReviewStatus::Flagged, ReviewStatus::Unreviewed]
+    );
+    let flagged = store.span(order[2]).unwrap();
+    assert_eq!(flagged.note.as_deref(), Some("Quote cut short?"));
+    assert_eq!(flagged.review.reviewer.as_deref(), Some("tester"));
+    assert!(flagged.review.reviewed.is_some_and(|t| t.0 > 1_700_000_000));
+
+    // The annotations themselves are read-only.
+    h.state_mut().push(Action::Run(sorot::gui::Command::Delete));
+    h.run_steps(2);
+    assert!(h.state().doc.store.span(order[2]).is_some());
+    assert!(h.state().status.contains("read-only"), "{}", h.state().status);
+
+    // Filters: only the flagged ones.
+    h.state_mut().review.as_mut().unwrap().status = Some(ReviewStatus::Flagged);
+    assert_eq!(h.state().review_order(), [order[2]]);
+
+    // Undo takes back the last decision, then Ctrl+Enter marks it reviewed.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().doc.store.span(order[2]).unwrap().note, None);
+    keys(&mut h, Modifiers::COMMAND, Key::Enter);
+    wait_saved(&mut h);
+    let back = sorot::io::load_annotations(&file).unwrap();
+    assert_eq!(back.meta.state, DocState::Reviewed);
+    assert_eq!(back.span(order[0]).unwrap().review.status, ReviewStatus::Accepted);
+    assert_eq!(back.span(order[1]).unwrap().review.reviewer.as_deref(), Some("tester"));
+}
+
+#[test]
+fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
+    let at = |n: &str| {
+        let i = text.find(n).unwrap();
+        sorot::model::ByteRange::new(i, i + n.len())
+    };
+    for (who, korut, peskov, moskow) in [("alice", "Korut", "Person", false), ("bob", "orut", "Source", true)] {
+        let mut s = common::store_of(text, "t");
+        s.meta.annotator = Some(who.into());
+        let mut b = common::Builder { store: &mut s, author: who };
+        b.span("Country", at("Rusia"), &[]);
+        b.span("Country", at(korut), &[]);
+        b.span(peskov, at("Dmitry Peskov"), &[]);
+        if moskow {
+            b.span("Location", at("Moskow"), &[]);
+        }
+        sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
+    }
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&d.join("t.alice.sorot.ron")).unwrap()));
+    h.state_mut().push(Action::StartCompare(vec![d.join("t.alice.sorot.ron"), d.join("t.bob.sorot.ron")]));
+    settle(&mut h);
+    h.get_by_label("Compare and adjudicate");
+    h.get_by_label_contains("3 of 3 undecided");
+    assert_eq!(h.state().compare.as_ref().unwrap().current, 1, "the first difference");
+    keys(&mut h, Modifiers::NONE, Key::Num2); // bob's "orut"
+    keys(&mut h, Modifiers::NONE, Key::Num1); // alice's Person
+    keys(&mut h, Modifiers::NONE, Key::X); // no Moskow
+    h.get_by_label_contains("0 of 3 undecided");
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    h.get_by_label_contains("1 of 3 undecided");
+    keys(&mut h, Modifiers::NONE, Key::B); // Moskow after all
+    keys(&mut h, Modifiers::COMMAND, Key::S);
+    wait_saved(&mut h);
+    let merged = sorot::io::load_annotations(&d.join("t.adjudicated.sorot.ron")).unwrap();
+    let got: Vec<(String, String, String)> = merged
+        .spans_in_text_order()
+        .into_iter()
+        .map(|id| merged.span(id).unwrap())
+        .map(|s| (merged.quote(s), merged.label_name(s.label).to_owned(), s.provenance.author.to_string()))
+        .collect();
+    let want = [
+        ("Rusia", "Country", "alice+bob"),
+        ("orut", "Country", "bob"),
+        ("Dmitry Peskov", "Person", "alice"),
+        ("Moskow", "Location", "bob"),
+    ];
+    assert_eq!(got, want.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())));
+    assert_eq!(merged.meta.annotator.as_deref(), Some("tester"));
+    assert!(merged.spans().all(|s| s.review.reviewer.as_deref() == Some("tester")));
+}
