@@ -125,3 +125,22 @@ fn two_external_ids_are_two_entities_whatever_their_names() {
     assert_eq!(groups[0].args, [("member".to_string(), "Georgia".to_string()), ("member".into(), "Georgia".into())]);
     assert_eq!(groups[0].evidence.len(), 1);
 }
+
+#[test]
+fn two_annotators_of_one_article_are_one_article_and_their_shared_evidence_counts_once() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    // dewi's colleague eko annotated a2 the same way.
+    let mut copy = sorot::io::load_annotations(&d.join("a2.sorot.ron")).unwrap();
+    copy.meta.annotator = Some("eko".into());
+    sorot::io::save_annotations(&d.join("a2.eko.sorot.ron"), &copy).unwrap();
+    let (code, out, err) = sorot(&["graph", d.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "arms_transfer: Russia → North Korea — 4 evidence claims in 3 articles, sources: BBC, Dmitry Peskov\n"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("2 groups of relations in 4 files\n"), "{out}");
+}

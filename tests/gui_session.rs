@@ -29,7 +29,8 @@ fn settle(h: &mut Harness<'static, SorotApp>) {
         h.run_steps(1);
         let app = h.state();
         let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
-        if !app.is_loading() && !scanning && !app.is_saving() {
+        let graph = app.graph.as_ref().is_some_and(|g| g.is_loading());
+        if !app.is_loading() && !scanning && !app.is_saving() && !graph {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
@@ -93,6 +94,16 @@ fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
     click(&mut h, "a1  [done]");
     settle(&mut h);
     assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a1.sorot.ron").as_path()));
+
+    // The relationships across the folder; evidence opens its article at the span.
+    keys(&mut h, Modifiers::COMMAND, Key::G);
+    h.get_by_label_contains("arms_transfer: Russia → North Korea — 4 evidence claims in 3 articles");
+    h.get_by_label_contains("arms_transfer: Russia → North Korea").click();
+    h.run_steps(2);
+    click(&mut h, "a3.rizal.sorot.ron: “Korut menerima amunisi dari Rusia” — BBC");
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.rizal.sorot.ron").as_path()));
+    assert_eq!(h.state().selected, Some(sorot::model::SpanId(1)));
 }
 
 #[test]

@@ -122,6 +122,13 @@ pub struct GraphView {
     progress: (usize, usize),
 }
 
+impl GraphView {
+    /// Whether the files are still being read.
+    pub fn is_loading(&self) -> bool {
+        self.rx.is_some()
+    }
+}
+
 pub fn agreement_color(k: Agreement) -> Color32 {
     match k {
         Agreement::Agree => Color32::from_rgb(40, 160, 70),
@@ -480,9 +487,7 @@ impl SorotApp {
         crate::cli::agreement_report(&names, &stores, false, &mut figures);
         match Adjudication::new(stores, names, &self.prefs.annotator, Timestamp::now()) {
             Ok((adj, merged)) => {
-                let first = &files[0];
-                let stem = merged.meta.id.clone();
-                let path = first.with_file_name(format!("{stem}.adjudicated{}", crate::io::ANNOTATION_SUFFIX));
+                let path = adjudicated_path(&files[0]);
                 let mut doc = Document::new(merged, Some(path.clone()));
                 doc.history.mark_unsaved();
                 let mut decisions = HashMap::new();
@@ -582,6 +587,16 @@ impl SorotApp {
             progress: (0, 0),
         });
     }
+}
+
+/// Where the merged file of an adjudication goes: beside the first file,
+/// `article.adjudicated.sorot.ron` (`article.alice.sorot.ron` and
+/// `article.sorot.ron` both give `article`).
+pub fn adjudicated_path(first: &Path) -> PathBuf {
+    let name = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let base = name.strip_suffix(crate::io::ANNOTATION_SUFFIX).unwrap_or(&name);
+    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    first.with_file_name(format!("{stem}.adjudicated{}", crate::io::ANNOTATION_SUFFIX))
 }
 
 fn status_verb(s: ReviewStatus) -> &'static str {

@@ -35,8 +35,11 @@ pub struct Group {
     pub args: Vec<(String, String)>,
     /// How many relations the group holds.
     pub relations: usize,
-    /// The documents (indexes) it was found in.
+    /// The files (indexes) it was found in.
     pub docs: BTreeSet<usize>,
+    /// How many different articles those files annotate (two annotators'
+    /// files of one article are one article).
+    pub articles: usize,
     pub evidence: Vec<Evidence>,
     /// Every source named by the evidence, sorted.
     pub sources: BTreeSet<String>,
@@ -52,8 +55,8 @@ impl Group {
             args.join(" → "),
             self.evidence.len(),
             if self.evidence.len() == 1 { "" } else { "s" },
-            self.docs.len(),
-            if self.docs.len() == 1 { "" } else { "s" }
+            self.articles,
+            if self.articles == 1 { "" } else { "s" }
         );
         if !self.sources.is_empty() {
             s.push_str(&format!(", sources: {}", self.sources.iter().cloned().collect::<Vec<_>>().join(", ")));
@@ -144,11 +147,29 @@ impl Canon {
     }
 }
 
+/// A relation type and its (role, canonical name) arguments.
+type GroupKey = (String, Vec<(String, String)>);
+/// An article (index) and a span's ranges in it.
+type EvidenceAt = (usize, Vec<(u32, u32)>);
+
 /// The relations of `docs` (name, store) grouped by type and canonical
-/// arguments, most evidence first.
+/// arguments, most evidence first. The same claim of the same article
+/// annotated in several files (several annotators) is one piece of evidence.
 pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
     let canon = Canon::new(docs);
-    let mut groups: BTreeMap<(String, Vec<(String, String)>), Group> = BTreeMap::new();
+    // Files of the same text annotate the same article.
+    let mut texts: HashMap<&str, usize> = HashMap::new();
+    let article: Vec<usize> = docs
+        .iter()
+        .map(|(_, s)| {
+            let n = texts.len();
+            *texts.entry(s.text().as_str()).or_insert(n)
+        })
+        .collect();
+    // Per group: the evidence already counted (article, ranges), and the articles.
+    let mut seen: HashMap<GroupKey, BTreeSet<EvidenceAt>> = HashMap::new();
+    let mut in_articles: HashMap<GroupKey, BTreeSet<usize>> = HashMap::new();
+    let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
     for (d, (_, store)) in docs.iter().enumerate() {
         for r in store.relations() {
             // Attribution (said_by, reported_by: a "claim" role) names the
@@ -159,10 +180,14 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
             let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned();
             let args: Vec<(String, String)> =
                 r.args.iter().map(|a| (a.role.clone(), canon.name(d, store, a.target))).collect();
-            let g = groups.entry((kind.clone(), args.clone())).or_insert_with(|| Group {
+            let key = (kind.clone(), args.clone());
+            in_articles.entry(key.clone()).or_default().insert(article[d]);
+            let seen = seen.entry(key.clone()).or_default();
+            let g = groups.entry(key).or_insert_with(|| Group {
                 kind,
                 args,
                 relations: 0,
+                articles: 0,
                 docs: BTreeSet::new(),
                 evidence: Vec::new(),
                 sources: BTreeSet::new(),
@@ -171,7 +196,8 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
             g.docs.insert(d);
             for e in &r.evidence {
                 let Some(span) = store.span(*e) else { continue };
-                if g.evidence.iter().any(|x| x.doc == d && x.span == e.0) {
+                let at: Vec<(u32, u32)> = span.ranges.iter().map(|r| (r.start, r.end)).collect();
+                if !seen.insert((article[d], at)) {
                     continue;
                 }
                 let mut sources = Vec::new();
@@ -194,9 +220,15 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
             }
         }
     }
-    let mut out: Vec<Group> = groups.into_values().collect();
+    let mut out: Vec<Group> = groups
+        .into_iter()
+        .map(|(key, mut g)| {
+            g.articles = in_articles.get(&key).map_or(0, BTreeSet::len);
+            g
+        })
+        .collect();
     out.sort_by(|a, b| {
-        (b.evidence.len(), b.docs.len()).cmp(&(a.evidence.len(), a.docs.len())).then_with(|| a.kind.cmp(&b.kind))
+        (b.evidence.len(), b.articles).cmp(&(a.evidence.len(), a.articles)).then_with(|| a.kind.cmp(&b.kind))
     });
     out
 }
