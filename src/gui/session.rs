@@ -542,7 +542,8 @@ impl SorotApp {
             Choice::Neither => "neither version".to_owned(),
         };
         let next = c.rows().into_iter().find(|&r| r > u && decisions.get(r).is_some_and(Option::is_none));
-        let summary = format!("Difference {}: took {what}", u + 1);
+        let quote = c.adj.units.get(u).map_or(String::new(), |unit| short(self.doc.store.text().slice(unit.extent)));
+        let summary = format!("“{quote}”: took {what}");
         match self.doc.apply(edit, summary.clone()) {
             Ok(()) => {
                 if let Some(d) = decisions.get_mut(u) {
@@ -882,7 +883,9 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
         ));
     }
     egui::CollapsingHeader::new("Agreement").default_open(false).show(ui, |ui| {
-        ui.label(RichText::new(&c.figures).monospace().size(11.0));
+        egui::ScrollArea::horizontal().id_salt("figures").show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(&c.figures).monospace().size(11.0)).extend());
+        });
     });
     let mut per_kind: HashMap<Agreement, usize> = HashMap::new();
     for u in &c.adj.units {
@@ -910,12 +913,12 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
     ui.separator();
     let text = app.doc.store.text();
     egui::ScrollArea::vertical().id_salt("differences").show(ui, |ui| {
-        for u in rows {
+        for (row, u) in rows.into_iter().enumerate() {
             let unit = &c.adj.units[u];
             let decided = decisions.get(u).copied().flatten();
             let head = format!(
-                "{} · {} · “{}”{}",
-                u + 1,
+                "{}. {} · “{}”{}",
+                row + 1,
                 unit.kind.name(),
                 short(text.slice(ByteRange { start: unit.extent.start, end: unit.extent.end })),
                 match decided {
