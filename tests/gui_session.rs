@@ -9,8 +9,8 @@ use common::gui::{click, find_and_select, wait_saved};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use sorot::gui::{Action, SorotApp};
-use sorot::model::{DocState, ReviewStatus};
+use sorot::gui::{Action, ReviewItem, SorotApp};
+use sorot::model::{DocState, ReviewStatus, SpanId};
 
 fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
     let mut app = app;
@@ -141,54 +141,97 @@ fn reviewing_a_file_read_only_from_the_keyboard() {
     assert!(h.state().doc.read_only && h.state().review.is_some());
     h.get_by_label("Review (annotations read-only)");
     let order = h.state().review_order();
-    assert_eq!(order.len(), 18);
+    let is_span = |i: &ReviewItem| matches!(i, ReviewItem::Span(_));
+    assert_eq!(order.iter().filter(|i| is_span(i)).count(), 18);
+    assert_eq!(order.len(), 18 + 5, "relations are stepped through too");
 
     keys(&mut h, Modifiers::NONE, Key::ArrowDown);
-    assert_eq!(h.state().selected, Some(order[0]));
+    assert_eq!(h.state().review_current(), Some(order[0]));
     keys(&mut h, Modifiers::NONE, Key::A);
-    assert_eq!(h.state().selected, Some(order[1]), "A accepts and moves on");
+    assert_eq!(h.state().review_current(), Some(order[1]), "A accepts and moves on");
     keys(&mut h, Modifiers::NONE, Key::X);
     keys(&mut h, Modifiers::NONE, Key::F);
-    assert_eq!(h.state().selected, Some(order[3]));
+    assert_eq!(h.state().review_current(), Some(order[3]));
     keys(&mut h, Modifiers::NONE, Key::ArrowUp);
-    assert_eq!(h.state().selected, Some(order[2]), "the flagged one");
+    assert_eq!(h.state().review_current(), Some(order[2]), "the flagged one");
     keys(&mut h, Modifiers::NONE, Key::N);
     h.get_by_label("Review note").type_text("Quote cut short?");
     h.run_steps(1);
     h.key_press(Key::Enter);
     h.run_steps(3);
-    h.get_by_label("1 accepted · 1 rejected · 1 flagged · 15 to review");
-
-    let store = &h.state().doc.store;
-    let statuses: Vec<ReviewStatus> = order[..4].iter().map(|id| store.span(*id).unwrap().review.status).collect();
+    let status = |h: &Harness<'static, SorotApp>, item: ReviewItem| {
+        let store = &h.state().doc.store;
+        match item {
+            ReviewItem::Span(id) => store.span(id).unwrap().review.clone(),
+            ReviewItem::Relation(id) => store.relation(id).unwrap().review.clone(),
+        }
+    };
+    let statuses: Vec<ReviewStatus> = order[..4].iter().map(|i| status(&h, *i).status).collect();
     assert_eq!(
         statuses,
         [ReviewStatus::Accepted, ReviewStatus::Rejected, ReviewStatus::Flagged, ReviewStatus::Unreviewed]
     );
-    let flagged = store.span(order[2]).unwrap();
-    assert_eq!(flagged.note.as_deref(), Some("Quote cut short?"));
-    assert_eq!(flagged.review.reviewer.as_deref(), Some("tester"));
-    assert!(flagged.review.reviewed.is_some_and(|t| t.0 > 1_700_000_000));
+    // The summary counts spans and relations apart.
+    let count = |span: bool, i: usize| usize::from(is_span(&order[i]) == span);
+    for (kind, span, total) in [("spans", true, 18), ("relations", false, 5)] {
+        let (a, x, f) = (count(span, 0), count(span, 1), count(span, 2));
+        h.get_by_label(&format!("{kind}: {a} accepted · {x} rejected · {f} flagged · {} to review", total - a - x - f));
+    }
+    let flagged = status(&h, order[2]);
+    assert_eq!(flagged.reviewer.as_deref(), Some("tester"));
+    assert!(flagged.reviewed.is_some_and(|t| t.0 > 1_700_000_000));
+    let note = match order[2] {
+        ReviewItem::Span(id) => h.state().doc.store.span(id).unwrap().note.clone(),
+        ReviewItem::Relation(id) => h.state().doc.store.relation(id).unwrap().note.clone(),
+    };
+    assert_eq!(note.as_deref(), Some("Quote cut short?"));
+
+    // A relation is accepted like a span.
+    let rel = *order.iter().skip(4).find(|i| !is_span(i)).unwrap();
+    for _ in 0..order.len() {
+        if h.state().review_current() == Some(rel) {
+            break;
+        }
+        keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+    }
+    assert_eq!(h.state().review_current(), Some(rel));
+    keys(&mut h, Modifiers::NONE, Key::A);
+    assert_eq!(status(&h, rel).status, ReviewStatus::Accepted);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(status(&h, rel).status, ReviewStatus::Unreviewed, "undone");
+    let order: Vec<SpanId> = order
+        .iter()
+        .filter_map(|i| match i {
+            ReviewItem::Span(id) => Some(*id),
+            ReviewItem::Relation(_) => None,
+        })
+        .collect();
+    let first = order[0];
+    h.state_mut().push(Action::Reveal(first));
+    h.run_steps(2);
 
     // The annotations themselves are read-only.
     h.state_mut().push(Action::Run(sorot::gui::Command::Delete));
     h.run_steps(2);
-    assert!(h.state().doc.store.span(order[2]).is_some());
+    assert!(h.state().doc.store.span(first).is_some());
     assert!(h.state().status.contains("read-only"), "{}", h.state().status);
 
-    // Filters: only the flagged ones.
-    h.state_mut().review.as_mut().unwrap().status = Some(ReviewStatus::Flagged);
-    assert_eq!(h.state().review_order(), [order[2]]);
+    // Filters: only the flagged ones; only one label (no relations then).
+    h.state_mut().review.as_mut().unwrap().status = Some(ReviewStatus::Accepted);
+    assert_eq!(h.state().review_order(), [ReviewItem::Span(first)]);
+    let country = h.state().doc.store.schema().label_index("Country").unwrap() as u16;
+    let review = h.state_mut().review.as_mut().unwrap();
+    review.status = None;
+    review.label = Some(country);
+    assert_eq!(h.state().review_order().len(), 6);
 
-    // Undo takes back the last decision, then Ctrl+Enter marks it reviewed.
-    keys(&mut h, Modifiers::COMMAND, Key::Z);
-    assert_eq!(h.state().doc.store.span(order[2]).unwrap().note, None);
+    // Ctrl+Enter marks the document reviewed and saves it.
     keys(&mut h, Modifiers::COMMAND, Key::Enter);
     wait_saved(&mut h);
     let back = sorot::io::load_annotations(&file).unwrap();
     assert_eq!(back.meta.state, DocState::Reviewed);
-    assert_eq!(back.span(order[0]).unwrap().review.status, ReviewStatus::Accepted);
-    assert_eq!(back.span(order[1]).unwrap().review.reviewer.as_deref(), Some("tester"));
+    assert_eq!(back.span(first).unwrap().review.status, ReviewStatus::Accepted);
+    assert_eq!(back.span(first).unwrap().review.reviewer.as_deref(), Some("tester"));
 }
 
 #[test]

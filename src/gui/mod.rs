@@ -29,6 +29,7 @@ use crate::model::{
 pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
 pub use relations::Draft;
+pub use session::ReviewItem;
 pub use text_view::{FrameStats, MAX_CACHED_BLOCKS, TextView, split_blocks};
 
 /// The bundled sample article and its annotations, used when Sorot starts
@@ -324,9 +325,9 @@ pub enum Action {
     /// Move the review cursor by this many annotations.
     ReviewMove(i32),
     /// Set the current annotation's note.
-    ReviewNote(SpanId, String),
-    /// Open the note field for a span in review mode.
-    ReviewNoteStart(SpanId, String),
+    ReviewNote(session::ReviewItem, String),
+    /// Open the note field for an annotation in review mode.
+    ReviewNoteStart(session::ReviewItem, String),
     /// Compare these annotation files of one article.
     StartCompare(Vec<PathBuf>),
     /// Take a version of a difference (adjudication).

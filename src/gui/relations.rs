@@ -533,21 +533,7 @@ pub fn relations_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Acti
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 for rel in rels[range].iter().copied() {
                     let Some(rt) = store.relation_type(rel.kind) else { continue };
-                    let args: Vec<String> =
-                        rel.args.iter().map(|a| format!("{}: {}", a.role, target_text(store, a.target))).collect();
-                    let status = rel.attributes.values().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-                    let text = format!(
-                        "{} {} — {}{}{}",
-                        rt.name,
-                        rel.id,
-                        args.join("; "),
-                        if rel.evidence.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" · {} evidence", rel.evidence.len())
-                        },
-                        if status.is_empty() { String::new() } else { format!(" [{status}]") }
-                    );
+                    let text = format!("{} {} — {}", rt.name, rel.id, relation_line(store, rel));
                     let selected = app.selected_relation == Some(rel.id);
                     if ui.selectable_label(selected, text).clicked() {
                         actions.push(Action::SelectRelation(Some(rel.id)));
@@ -560,6 +546,18 @@ pub fn relations_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Acti
                 relation_details(ui, store, rel, rt, actions);
             }
         });
+}
+
+/// A relation's arguments by role, evidence count and attributes, on one line.
+pub fn relation_line(store: &Store, rel: &Relation) -> String {
+    let args: Vec<String> = rel.args.iter().map(|a| format!("{}: {}", a.role, target_text(store, a.target))).collect();
+    let status = rel.attributes.values().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    format!(
+        "{}{}{}",
+        args.join("; "),
+        if rel.evidence.is_empty() { String::new() } else { format!(" · {} evidence", rel.evidence.len()) },
+        if status.is_empty() { String::new() } else { format!(" [{status}]") }
+    )
 }
 
 fn relation_details(ui: &mut egui::Ui, store: &Store, rel: &Relation, rt: &RelationTypeDef, actions: &mut Vec<Action>) {
