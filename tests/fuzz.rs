@@ -105,6 +105,8 @@ proptest! {
         let src = if which { sample_ron() } else { multi_ron() };
         let bytes = mutate(src.into_bytes(), &ms);
         if let Ok(s) = String::from_utf8(bytes) {
+            // The fast reader accepts only what reads the same through `ron`.
+            prop_assert_ne!(sorot::io::ronfile::fast_path_check(&s), Some(false));
             match sorot::io::from_ron_str(&s) {
                 Ok((store, _)) => {
                     // What loads, saves and loads again identically.
@@ -198,6 +200,40 @@ proptest! {
 }
 
 /// Regression cases: inputs that once panicked or misbehaved.
+/// Sorot's own files take the fast path and read as `ron` reads them; so
+/// do most files with a byte changed inside a span line (quotes, numbers,
+/// names), and none reads differently.
+#[test]
+fn the_fast_reader_reads_what_ron_reads() {
+    let fixture = sorot::io::to_ron_string(&sorot::fixture::store(200_000, 3_000, 600, 7));
+    for src in [sample_ron(), multi_ron(), fixture] {
+        assert_eq!(sorot::io::ronfile::fast_path_check(&src), Some(true));
+    }
+    let src = multi_ron();
+    let spans = src.find("\n    spans: [\n").unwrap()..src.find("\n    relations: ").unwrap();
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let (mut fast, mut same) = (0, 0);
+    for _ in 0..3000 {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let at = spans.start + (rng as usize) % spans.len();
+        let mut bytes = src.clone().into_bytes();
+        bytes[at] = b"0123456789azAZ\"\\ ,:()[]{}\n"[(rng >> 40) as usize % 25];
+        let Ok(s) = String::from_utf8(bytes) else { continue };
+        match sorot::io::ronfile::fast_path_check(&s) {
+            Some(true) => {
+                fast += 1;
+                same += 1;
+            }
+            Some(false) => panic!("the fast reader read something else than ron at byte {at}"),
+            None => {}
+        }
+    }
+    assert!(fast > 300, "only {fast} mutated files took the fast path");
+    assert_eq!(fast, same);
+}
+
 #[test]
 fn regressions() {
     let schema = Schema::default_news();

@@ -22,6 +22,8 @@ use sha2::{Digest, Sha256};
 
 use crate::model::*;
 
+mod fast;
+
 pub const FORMAT_VERSION: u32 = 1;
 /// Files past this size are refused before parsing (a 50 MB article with a
 /// million annotations is about 250 MB).
@@ -472,6 +474,15 @@ pub fn peek_text(src: &str) -> Option<String> {
     String::deserialize(&mut de).ok()
 }
 
+/// For tests: `None` when the fast path declines `src`; else whether it
+/// read exactly what `ron` reads (`false` also when `ron` refuses it).
+#[doc(hidden)]
+pub fn fast_path_check(src: &str) -> Option<bool> {
+    let fast = fast::read(src)?;
+    let slow: Result<FileDto, _> = ron::from_str(src);
+    Some(slow.is_ok_and(|slow| ron::to_string(&fast).ok() == ron::to_string(&slow).ok()))
+}
+
 /// What a loaded file says beyond the store.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileInfo {
@@ -540,7 +551,12 @@ impl<'a> Locator<'a> {
 /// syntax, version, the text's hash, the schema, every quote, every id and
 /// every rule. All problems are reported, each with its line and column.
 pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
-    let dto: FileDto = ron::from_str(src).map_err(|e| LoadError(vec![syntax_problem(&e)]))?;
+    // Files as Sorot writes them take the fast path; anything else (and
+    // every error) is read by `ron`, which says where the problem is.
+    let dto: FileDto = match fast::read(src) {
+        Some(dto) => dto,
+        None => ron::from_str(src).map_err(|e| LoadError(vec![syntax_problem(&e)]))?,
+    };
     let mut problems = Vec::new();
     let loc = Locator::new(src);
     let top = |field: &str| loc.top(field);

@@ -448,7 +448,7 @@ impl Store {
     }
 
     /// What a target is, for role checks: its label and entity type names.
-    fn target_names(&self, target: Target) -> Result<(Option<&str>, Option<&str>, String), EditError> {
+    fn target_names(&self, target: Target) -> Result<(Option<&str>, Option<&str>), EditError> {
         match target {
             Target::Span(id) => {
                 let span = self.t.spans.get(&id).ok_or(EditError::NoSpan(id))?;
@@ -458,18 +458,32 @@ impl Store {
                     .and_then(|e| self.t.entities.get(&e))
                     .map(|e| e.kind.as_str())
                     .or_else(|| self.schema.label(span.label as usize).and_then(|l| l.entity_type.as_deref()));
-                Ok((Some(label), kind, format!("span {id} ({label} {:?})", self.quote(span))))
+                Ok((Some(label), kind))
             }
             Target::Entity(id) => {
                 let e = self.t.entities.get(&id).ok_or(EditError::NoEntity(id))?;
-                Ok((None, Some(e.kind.as_str()), format!("entity {} ({})", e.name, e.kind)))
+                Ok((None, Some(e.kind.as_str())))
             }
+        }
+    }
+
+    /// A target in words, for messages.
+    fn describe_target(&self, target: Target) -> String {
+        match target {
+            Target::Span(id) => match self.t.spans.get(&id) {
+                Some(span) => format!("span {id} ({} {:?})", self.label_name(span.label), self.quote(span)),
+                None => format!("span {id}"),
+            },
+            Target::Entity(id) => match self.t.entities.get(&id) {
+                Some(e) => format!("entity {} ({})", e.name, e.kind),
+                None => format!("entity {id}"),
+            },
         }
     }
 
     /// Whether `target` may fill a role that accepts `accepts`.
     pub fn target_fits(&self, target: Target, accepts: &[String]) -> bool {
-        let Ok((label, kind, _)) = self.target_names(target) else {
+        let Ok((label, kind)) = self.target_names(target) else {
             return false;
         };
         accepts
@@ -480,28 +494,30 @@ impl Store {
     /// Checks a relation against its type's roles, evidence and attributes.
     pub fn check_relation(&self, rel: &Relation) -> Result<(), EditError> {
         let rt = self.relation_type(rel.kind).ok_or(EditError::NoRelationType(rel.kind))?;
-        let rule = relation_rule(rt);
+        // The rule is spelled out only when something breaks it.
+        let rule = || relation_rule(rt);
         for arg in &rel.args {
             let role = rt
                 .roles
                 .iter()
                 .find(|r| r.name == arg.role)
-                .ok_or_else(|| EditError::Rule(format!("{} has no role {:?}: {rule}", rt.name, arg.role)))?;
-            let (_, _, what) = self.target_names(arg.target)?;
+                .ok_or_else(|| EditError::Rule(format!("{} has no role {:?}: {}", rt.name, arg.role, rule())))?;
+            self.target_names(arg.target)?;
             if !self.target_fits(arg.target, &role.accepts) {
-                return Err(EditError::Rule(format!("{what} cannot be the {} of {}: {rule}", role.name, rt.name)));
+                let what = self.describe_target(arg.target);
+                return Err(EditError::Rule(format!("{what} cannot be the {} of {}: {}", role.name, rt.name, rule())));
             }
         }
         for role in &rt.roles {
             let n = rel.args.iter().filter(|a| a.role == role.name).count();
             if n == 0 && !role.optional {
-                return Err(EditError::Rule(format!("{} needs a {}: {rule}", rt.name, role.name)));
+                return Err(EditError::Rule(format!("{} needs a {}: {}", rt.name, role.name, rule())));
             }
             if n > 1 && !role.many {
-                return Err(EditError::Rule(format!("{} takes one {}, not {n}: {rule}", rt.name, role.name)));
+                return Err(EditError::Rule(format!("{} takes one {}, not {n}: {}", rt.name, role.name, rule())));
             }
             if role.many && !role.optional && n < 2 && rt.roles.len() == 1 {
-                return Err(EditError::Rule(format!("{} needs at least two {}s: {rule}", rt.name, role.name)));
+                return Err(EditError::Rule(format!("{} needs at least two {}s: {}", rt.name, role.name, rule())));
             }
         }
         for &ev in &rel.evidence {

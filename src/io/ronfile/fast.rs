@@ -1,0 +1,286 @@
+//! A fast path for reading files laid out exactly as Sorot writes them.
+//!
+//! The spans (most of a file's lines) and the article text (most of its
+//! bytes) are read by a strict hand-written reader that accepts only what
+//! [`super::push_span_line`] and [`super::push_ron_str`] write; the rest
+//! (header, entities, relations, schema) still goes through `ron`. Anything
+//! else — a hand-edited line, a different layout, an error — returns
+//! `None`, and the caller parses the whole file with `ron`, which reports
+//! problems with their positions. So this path can only be faster, never
+//! more lenient: what it accepts is valid RON with the same meaning (a
+//! test checks it gives what `ron` gives, on written and on mutated files).
+
+use std::collections::BTreeMap;
+
+use super::{FileDto, RangeDto, ReviewDto, ReviewStatusDto, SpanDto};
+use crate::model::AttrValue;
+
+const SPANS_OPEN: &str = "\n    spans: [\n";
+const SPANS_EMPTY: &str = "\n    spans: [],\n";
+const SPANS_CLOSE: &str = "    ],\n";
+const TEXT_OPEN: &str = "\n    text: ";
+
+/// Reads a file as Sorot writes it; `None` if it is laid out differently
+/// or anything in it does not parse.
+pub(super) fn read(src: &str) -> Option<FileDto> {
+    // The text: the last field, one string.
+    let text_at = src.rfind(TEXT_OPEN)? + TEXT_OPEN.len();
+    // The spans: one per line between `spans: [` and `],`, read on a
+    // second thread while `ron` reads the rest.
+    let text_field = text_at - TEXT_OPEN.len();
+    let (head, body, mid) = match src.find(SPANS_OPEN) {
+        Some(open) => {
+            let start = open + SPANS_OPEN.len();
+            // Strings never hold a raw newline, so the section ends at the
+            // first line that closes it (checked again by the reader).
+            let end = if src[start..].starts_with(SPANS_CLOSE) {
+                start
+            } else {
+                src[start..].find(&format!("\n{SPANS_CLOSE}"))? + start + 1
+            };
+            (&src[..open], Some(start..end), src.get(end + SPANS_CLOSE.len()..text_field)?)
+        }
+        None => {
+            let open = src.find(SPANS_EMPTY)?;
+            (&src[..open], None, src.get(open + SPANS_EMPTY.len()..text_field)?)
+        }
+    };
+    let read_spans = || -> Option<Vec<SpanDto>> {
+        let Some(body) = body.clone() else { return Some(Vec::new()) };
+        let mut c = Cursor { s: src, i: body.start };
+        let mut spans = Vec::with_capacity(src[body.clone()].len() / 160);
+        while c.i < body.end {
+            c.lit("        ")?;
+            spans.push(c.span()?);
+            c.lit(",\n")?;
+        }
+        (c.i == body.end).then_some(spans)
+    };
+    // Everything else through `ron`, with the spans and the text left empty.
+    let read_rest = || -> Option<FileDto> {
+        let mut rest = String::with_capacity(head.len() + mid.len() + 64);
+        rest.push_str(head);
+        rest.push_str(SPANS_EMPTY);
+        rest.push_str(mid);
+        rest.push_str(TEXT_OPEN);
+        rest.push_str("\"\",\n)\n");
+        let mut dto: FileDto = ron::from_str(&rest).ok()?;
+        if !dto.spans.is_empty() || !dto.text.is_empty() {
+            return None;
+        }
+        let mut c = Cursor { s: src, i: text_at };
+        dto.text = c.string()?;
+        (src.get(c.i..)?.trim_end() == ",\n)").then_some(dto)
+    };
+    let (spans, dto) = if body.as_ref().is_some_and(|b| b.len() > 1 << 20) {
+        std::thread::scope(|scope| {
+            let spans = scope.spawn(read_spans);
+            let dto = read_rest();
+            (spans.join().ok().flatten(), dto)
+        })
+    } else {
+        (read_spans(), read_rest())
+    };
+    let (spans, mut dto) = (spans?, dto?);
+    dto.spans = spans;
+    Some(dto)
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn lit(&mut self, l: &str) -> Option<()> {
+        if self.s.get(self.i..)?.starts_with(l) {
+            self.i += l.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn eat(&mut self, l: &str) -> bool {
+        self.lit(l).is_some()
+    }
+
+    fn peek(&self, l: &str) -> bool {
+        self.s.get(self.i..).is_some_and(|r| r.starts_with(l))
+    }
+
+    /// A number with an optional minus sign, as Rust's `Display` writes it.
+    fn int<T: std::str::FromStr>(&mut self) -> Option<T> {
+        let bytes = self.s.as_bytes();
+        let start = self.i;
+        let mut j = start;
+        if bytes.get(j) == Some(&b'-') {
+            j += 1;
+        }
+        let digits = j;
+        while bytes.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        if j == digits || (bytes[digits] == b'0' && j > digits + 1) {
+            return None;
+        }
+        self.i = j;
+        self.s[start..j].parse().ok()
+    }
+
+    /// A string as `push_ron_str` writes it (the escapes of
+    /// `char::escape_debug`).
+    fn string(&mut self) -> Option<String> {
+        self.lit("\"")?;
+        let bytes = self.s.as_bytes();
+        let mut out = String::new();
+        let mut run = self.i;
+        loop {
+            // Copy plain runs at once: find the next quote or backslash.
+            let rel = bytes[self.i..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.i += rel;
+            out.push_str(&self.s[run..self.i]);
+            match bytes[self.i] {
+                b'"' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let c = match *bytes.get(self.i)? {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'\'' => '\'',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'0' => '\0',
+                        b'u' => {
+                            self.i += 1;
+                            self.lit("{")?;
+                            let end = self.s[self.i..].find('}')? + self.i;
+                            let hex = &self.s[self.i..end];
+                            if hex.is_empty() || hex.len() > 6 {
+                                return None;
+                            }
+                            let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+                            self.i = end;
+                            c
+                        }
+                        _ => return None,
+                    };
+                    self.i += 1;
+                    out.push(c);
+                    run = self.i;
+                }
+                // A raw control character: not what Sorot writes.
+                _ => return None,
+            }
+        }
+    }
+
+    fn span(&mut self) -> Option<SpanDto> {
+        self.lit("(id: ")?;
+        let id = self.int()?;
+        self.lit(", label: ")?;
+        let label = self.string()?;
+        self.lit(", ranges: [")?;
+        let mut ranges = Vec::with_capacity(1);
+        loop {
+            self.lit("(start_byte: ")?;
+            let start_byte = self.int()?;
+            self.lit(", end_byte: ")?;
+            let end_byte = self.int()?;
+            self.lit(", quote: ")?;
+            let quote = self.string()?;
+            self.lit(")")?;
+            ranges.push(RangeDto { start_byte, end_byte, quote });
+            if !self.eat(", ") {
+                break;
+            }
+        }
+        self.lit("]")?;
+        let entity = if self.eat(", entity: Some(") {
+            let e = self.int()?;
+            self.lit(")")?;
+            Some(e)
+        } else {
+            None
+        };
+        let mut attributes = BTreeMap::new();
+        if self.eat(", attributes: {") {
+            loop {
+                let k = self.string()?;
+                self.lit(": ")?;
+                let v = if self.eat("true") {
+                    AttrValue::Bool(true)
+                } else if self.eat("false") {
+                    AttrValue::Bool(false)
+                } else {
+                    AttrValue::Text(self.string()?)
+                };
+                // Written from a map: sorted, no duplicates.
+                if attributes.keys().next_back().is_some_and(|last: &String| *last >= k) {
+                    return None;
+                }
+                attributes.insert(k, v);
+                if !self.eat(", ") {
+                    break;
+                }
+            }
+            self.lit("}")?;
+            if attributes.is_empty() {
+                return None;
+            }
+        }
+        let note = if self.eat(", note: Some(") {
+            let n = self.string()?;
+            self.lit(")")?;
+            Some(n)
+        } else {
+            None
+        };
+        let review = if self.eat(", review: Some((status: ") {
+            let status = if self.eat("Unreviewed") {
+                ReviewStatusDto::Unreviewed
+            } else if self.eat("Accepted") {
+                ReviewStatusDto::Accepted
+            } else if self.eat("Rejected") {
+                ReviewStatusDto::Rejected
+            } else if self.eat("Flagged") {
+                ReviewStatusDto::Flagged
+            } else {
+                return None;
+            };
+            let by = if self.eat(", by: Some(") {
+                let b = self.string()?;
+                self.lit(")")?;
+                Some(b)
+            } else {
+                None
+            };
+            let at_unix = if self.eat(", at_unix: Some(") {
+                let t = self.int()?;
+                self.lit(")")?;
+                Some(t)
+            } else {
+                None
+            };
+            self.lit("))")?;
+            Some(ReviewDto { status, by, at_unix })
+        } else {
+            None
+        };
+        self.lit(", author: ")?;
+        let author = self.string()?;
+        self.lit(", created_unix: ")?;
+        let created_unix = self.int()?;
+        self.lit(", modified_unix: ")?;
+        let modified_unix = self.int()?;
+        self.lit(")")?;
+        if self.peek(" ") {
+            return None;
+        }
+        Some(SpanDto { id, label, ranges, entity, attributes, note, review, author, created_unix, modified_unix })
+    }
+}
