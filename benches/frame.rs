@@ -21,7 +21,7 @@ fn measure(
     app: &mut SorotApp,
     frames: usize,
     mut script: impl FnMut(usize, &mut SorotApp) -> Vec<Event>,
-) -> Vec<Duration> {
+) -> (Vec<Duration>, f64, f64) {
     let ctx = egui::Context::default();
     // Warm-up: fonts, first layout.
     for _ in 0..5 {
@@ -29,6 +29,7 @@ fn measure(
         let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
     }
     let mut times = Vec::with_capacity(frames);
+    let (mut laid, mut painted) = (0, 0);
     for i in 0..frames {
         let events = script(i, app);
         let t = Instant::now();
@@ -36,8 +37,12 @@ fn measure(
         let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
         std::hint::black_box(prims);
         times.push(t.elapsed());
+        let s = app.view.stats();
+        laid += s.laid_out;
+        painted += s.spans_painted;
     }
-    times
+    // What the text view did per frame: blocks laid out, spans painted.
+    (times, laid as f64 / frames as f64, painted as f64 / frames as f64)
 }
 
 fn stats(mut t: Vec<Duration>) -> (f64, f64, f64) {
@@ -86,6 +91,11 @@ fn main() {
     );
     let len = store.text().len();
     let mut large = SorotApp::new(Document::new(store, None));
+    // The same generator at 1/100 of the size: same density of text and
+    // annotations, so the ratio to it shows what the size alone costs.
+    let tiny = sorot::fixture::store(mb * 10_000, spans / 100, spans / 500, 42);
+    let tiny_len = tiny.text().len();
+    let mut tiny = SorotApp::new(Document::new(tiny, None));
 
     let small_len = small.store().text().len();
     let fling = move |len: usize| {
@@ -95,19 +105,33 @@ fn main() {
         }
     };
     println!("frame CPU time (run_ui + tessellate), {frames} frames, 1280×800:");
-    println!("{:<34} {:>9} {:>9} {:>9}", "", "p50 ms", "p95 ms", "max ms");
+    println!("{:<34} {:>9} {:>9} {:>9} {:>12} {:>12}", "", "p50 ms", "p95 ms", "max ms", "laid out/fr", "spans/fr");
     let mut rows = Vec::new();
-    for (name, app, len) in [("sample 2 KB", &mut small, small_len), ("fixture", &mut large, len)] {
-        let w = stats(measure(app, frames, wheel));
-        let f = stats(measure(app, frames, fling(len)));
-        println!("{:<34} {:>9.3} {:>9.3} {:>9.3}", format!("{name}: wheel scroll"), w.0, w.1, w.2);
-        println!("{:<34} {:>9.3} {:>9.3} {:>9.3}", format!("{name}: fling (new screen/frame)"), f.0, f.1, f.2);
+    let tiny_name = format!("fixture / 100 ({} KB)", tiny_len / 1000);
+    for (name, app, len) in [
+        ("sample 2 KB", &mut small, small_len),
+        (tiny_name.as_str(), &mut tiny, tiny_len),
+        ("fixture", &mut large, len),
+    ] {
+        let (wt, wl, wp) = measure(app, frames, wheel);
+        let (ft, fl, fp) = measure(app, frames, fling(len));
+        let (w, f) = (stats(wt), stats(ft));
+        let row = |what: &str, t: (f64, f64, f64), l: f64, p: f64| {
+            println!("{:<34} {:>9.3} {:>9.3} {:>9.3} {l:>12.2} {p:>12.1}", format!("{name}: {what}"), t.0, t.1, t.2);
+        };
+        row("wheel scroll", w, wl, wp);
+        row("fling (new screen/frame)", f, fl, fp);
         rows.push((w, f));
     }
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     println!(
         "ratio fixture / sample, p50: wheel {:.2}×, fling {:.2}×",
-        ratio(rows[1].0.0, rows[0].0.0),
-        ratio(rows[1].1.0, rows[0].1.0)
+        ratio(rows[2].0.0, rows[0].0.0),
+        ratio(rows[2].1.0, rows[0].1.0)
+    );
+    println!(
+        "ratio fixture / fixture at 1/100 of the size (same density), p50: wheel {:.2}×, fling {:.2}×",
+        ratio(rows[2].0.0, rows[1].0.0),
+        ratio(rows[2].1.0, rows[1].1.0)
     );
 }

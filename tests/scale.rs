@@ -77,3 +77,25 @@ fn work_per_frame_is_bounded_by_the_screen_not_the_document() {
     // The same bound holds for the sample (its whole text fits in it).
     assert!(s.drawn <= 42 && s.laid_out <= s.drawn, "{s:?}");
 }
+
+/// Jumping to a place already laid out (Tab, Find next, a reveal) lays out
+/// nothing again: the layout is kept, not thrown away at another width.
+#[test]
+fn jumping_back_to_text_already_laid_out_lays_out_nothing() {
+    let store = sorot::fixture::store(400_000, 4_000, 800, 5);
+    let len = store.text().len();
+    let mut h = harness(SorotApp::new(Document::new(store, None)));
+    let places = [len / 3, len / 2, len / 3, len / 2];
+    let mut laid = Vec::new();
+    for &at in &places {
+        h.state_mut().view.scroll_to(at);
+        let mut n = 0;
+        for _ in 0..3 {
+            h.run_steps(1);
+            n += h.state().view.stats().laid_out;
+        }
+        laid.push(n);
+    }
+    assert!(laid[0] > 0 && laid[1] > 0, "{laid:?}");
+    assert_eq!(&laid[2..], [0, 0], "returning to laid-out text laid it out again: {laid:?}");
+}

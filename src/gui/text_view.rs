@@ -285,7 +285,9 @@ impl TextView {
         let dark = ui.visuals().dark_mode;
         let mut scroll = egui::ScrollArea::vertical().auto_shrink([false, false]).id_salt("article");
         if let Some(byte) = self.pending_scroll.take() {
-            let width = ui.available_width() - 16.0;
+            // The width the blocks were laid out at: a different one here
+            // would throw the whole layout away on every jump.
+            let width = if self.layout_width > 0.0 { self.layout_width } else { ui.available_width() - 16.0 };
             self.ensure_blocks(text, width);
             let i = self.block_of_byte(byte);
             scroll = scroll.vertical_scroll_offset((self.tops[i] - 80.0).max(0.0));
@@ -348,10 +350,15 @@ impl TextView {
                         let alpha = if dark { 70 } else { 55 };
                         let fill = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
                         for rect in &rects {
-                            painter.rect_filled(*rect, 2.0, fill);
-                            let y = rect.bottom() + 1.0 + level as f32 * 3.0;
-                            painter
-                                .line_segment([pos2(rect.left(), y), pos2(rect.right(), y)], Stroke::new(2.0, colour));
+                            painter.rect_filled(*rect, 0.0, fill);
+                            // The underline as a plain rectangle: a line
+                            // segment tessellates into more vertices.
+                            let y = rect.bottom() + level as f32 * 3.0;
+                            painter.rect_filled(
+                                Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + 2.0)),
+                                0.0,
+                                colour,
+                            );
                             if Some(*id) == selected {
                                 painter.rect_stroke(
                                     rect.expand(1.0),
