@@ -226,7 +226,7 @@ fn push_ron_str(out: &mut String, s: &str) {
             '"' | '\\' | '\'' => false,
             ' '..='~' => true,
             c if c.is_ascii() => false,
-            c => c.escape_debug().len() == 1,
+            c => written_as_is(c),
         };
         if !plain {
             out.push_str(&s[start..i]);
@@ -236,6 +236,29 @@ fn push_ron_str(out: &mut String, s: &str) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// Whether `char::escape_debug` leaves `c` as it is. Looked up in a table
+/// for the first two planes (letters of every script, emoji; built once
+/// from `escape_debug` itself, 16 KiB), so long non-Latin texts are not
+/// checked character by character.
+fn written_as_is(c: char) -> bool {
+    const PLANES: usize = 0x20000;
+    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let cp = c as usize;
+    if cp >= PLANES {
+        return c.escape_debug().len() == 1;
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut t = vec![0u64; PLANES / 64];
+        for (cp, c) in (0..PLANES as u32).filter_map(|cp| char::from_u32(cp).map(|c| (cp as usize, c))) {
+            if c.escape_debug().len() == 1 {
+                t[cp / 64] |= 1 << (cp % 64);
+            }
+        }
+        t
+    });
+    table[cp / 64] >> (cp % 64) & 1 == 1
 }
 
 /// A span's line, exactly as `one_line(&span_dto(..))` writes it, without
@@ -972,6 +995,17 @@ mod tests {
         push_ron_str(&mut ours, tricky);
         assert_eq!(ours, ron::to_string(&tricky).unwrap());
         assert_eq!(ron::from_str::<String>(&ours).unwrap(), tricky);
+    }
+
+    #[test]
+    fn every_character_is_written_as_ron_writes_it() {
+        let beyond = (0x20000..0x110000).step_by(97).chain([0x2a6d6, 0xe0001, 0xe0100, 0x10ffff]);
+        for c in (0..0x20000).chain(beyond).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let mut ours = String::new();
+            push_ron_str(&mut ours, &s);
+            assert_eq!(ours, ron::to_string(&s).unwrap(), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

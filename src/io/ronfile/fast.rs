@@ -284,3 +284,28 @@ impl Cursor<'_> {
         Some(SpanDto { id, label, ranges, entity, attributes, note, review, author, created_unix, modified_unix })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cursor;
+
+    #[test]
+    fn every_character_reads_back_as_written() {
+        let astral = (0x10000..0x110000).step_by(89).chain([0x1f44d, 0xe0001, 0x10ffff]);
+        for c in (0..0x10000).chain(astral).filter_map(char::from_u32) {
+            let s = format!("a{c}b{c}");
+            let mut written = String::new();
+            super::super::push_ron_str(&mut written, &s);
+            let mut cur = Cursor { s: &written, i: 0 };
+            assert_eq!(cur.string().as_deref(), Some(s.as_str()), "U+{:04X}", c as u32);
+            assert_eq!(cur.i, written.len());
+        }
+    }
+
+    #[test]
+    fn strings_sorot_does_not_write_are_left_to_ron() {
+        for bad in ["\"a\\u{110000}\"", "\"\\x41\"", "\"raw\nnewline\"", "\"unterminated", "\"\\u{}\""] {
+            assert_eq!(Cursor { s: bad, i: 0 }.string(), None, "{bad:?}");
+        }
+    }
+}
