@@ -778,6 +778,7 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
     }
 
     if problems.is_empty() {
+        store.compact();
         Ok((store, FileInfo { format_version: dto.format_version }))
     } else {
         problems.sort_by_key(|p| (p.line, p.col));

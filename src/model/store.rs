@@ -133,6 +133,23 @@ impl PartialEq for Store {
 }
 
 impl Store {
+    /// Rebuilds the tables from their sorted contents, so their nodes are
+    /// full: a map filled in key order (as loading does) leaves about half
+    /// of every node empty. Called once after loading a file.
+    pub fn compact(&mut self) {
+        let t = self.tm();
+        t.spans = std::mem::take(&mut t.spans).into_iter().collect();
+        t.entities = std::mem::take(&mut t.entities).into_iter().collect();
+        t.relations = std::mem::take(&mut t.relations).into_iter().collect();
+        t.short_ranges = std::mem::take(&mut t.short_ranges).into_iter().collect();
+        t.long_ranges = std::mem::take(&mut t.long_ranges).into_iter().collect();
+        t.refs.shrink_to_fit();
+        for list in t.refs.values_mut() {
+            list.shrink_to_fit();
+        }
+        t.mentions.shrink_to_fit();
+    }
+
     /// The tables, to change (copied first if a snapshot shares them).
     fn tm(&mut self) -> &mut Tables {
         Arc::make_mut(&mut self.t)
