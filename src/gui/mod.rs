@@ -336,6 +336,8 @@ pub enum Action {
     CompareGo(usize),
     /// Group the relationships of every file of the folder.
     StartGraph,
+    /// Read the folder's files again.
+    RescanFolder,
 }
 
 pub struct SorotApp {
@@ -836,7 +838,8 @@ impl SorotApp {
             | Action::StartCompare(_)
             | Action::Decide(..)
             | Action::CompareGo(_)
-            | Action::StartGraph => self.apply_session(ctx, action),
+            | Action::StartGraph
+            | Action::RescanFolder => self.apply_session(ctx, action),
             Action::Restore(rec) => match io::load_annotations(&rec) {
                 Ok(store) => {
                     self.doc.store = store;

@@ -334,6 +334,11 @@ impl SorotApp {
                 }
             }
             Action::StartGraph => self.start_graph(),
+            Action::RescanFolder => {
+                if let Some(dir) = self.corpus.as_ref().map(|c| c.corpus.dir.clone()) {
+                    self.start_scan(dir, false);
+                }
+            }
             _ => {}
         }
     }
@@ -828,6 +833,9 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             }
             if ui.button("Relationships…").on_hover_text("Ctrl+G").clicked() {
                 actions.push(Action::StartGraph);
+            }
+            if ui.button("Read again").on_hover_text("Files added or changed outside Sorot").clicked() {
+                actions.push(Action::RescanFolder);
             }
         });
         ui.separator();
