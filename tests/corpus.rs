@@ -144,3 +144,13 @@ fn two_annotators_of_one_article_are_one_article_and_their_shared_evidence_count
     );
     assert!(out.ends_with("2 groups of relations in 4 files\n"), "{out}");
 }
+
+#[test]
+fn annotator_names_are_made_safe_for_file_names() {
+    assert_eq!(corpus::file_safe_name("dewi"), "dewi");
+    assert_eq!(corpus::file_safe_name("Dewi Lestari"), "Dewi_Lestari");
+    assert_eq!(corpus::file_safe_name("../../etc/x"), "______etc_x");
+    assert_eq!(corpus::file_safe_name("a.b"), "a_b");
+    assert_eq!(corpus::file_safe_name("한국"), "한국");
+    assert_eq!(corpus::file_safe_name("  "), "analyst");
+}

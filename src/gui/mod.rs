@@ -539,7 +539,8 @@ impl SorotApp {
     /// The annotator whose own files are opened in a folder, if analysts
     /// keep one file each.
     fn own_files(&self) -> Option<String> {
-        (self.corpus.is_some() && self.prefs.per_annotator_files).then(|| self.prefs.annotator.clone())
+        (self.corpus.is_some() && self.prefs.per_annotator_files)
+            .then(|| io::corpus::file_safe_name(&self.prefs.annotator))
     }
 
     fn start_loading_with(&mut self, path: PathBuf, reveal: Option<SpanId>, for_review: bool) {

@@ -13,6 +13,16 @@ use crate::model::{DocState, ReviewStatus, Store};
 
 use super::ANNOTATION_SUFFIX;
 
+/// An annotator's name as it goes into a file name
+/// (`article.<name>.sorot.ron`): letters, digits, `-` and `_` kept, anything
+/// else (dots, slashes, spaces) made `_`, so a name can never point
+/// elsewhere or be mistaken for another file's.
+pub fn file_safe_name(name: &str) -> String {
+    let safe: String =
+        name.trim().chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    if safe.is_empty() { "analyst".into() } else { safe }
+}
+
 /// Extensions of article files.
 pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
 
