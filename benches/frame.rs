@@ -114,6 +114,11 @@ fn main() {
         ("fixture", &mut large, len),
     ] {
         let (wt, wl, wp) = measure(app, frames, wheel);
+        // `--wheel` skips the flings (for profiling the steady scroll).
+        if args.iter().any(|a| a == "--wheel") {
+            println!("{:<34} {:>9.3}", format!("{name}: wheel scroll"), stats(wt).0);
+            continue;
+        }
         let (ft, fl, fp) = measure(app, frames, fling(len));
         let (w, f) = (stats(wt), stats(ft));
         let row = |what: &str, t: (f64, f64, f64), l: f64, p: f64| {
@@ -122,6 +127,9 @@ fn main() {
         row("wheel scroll", w, wl, wp);
         row("fling (new screen/frame)", f, fl, fp);
         rows.push((w, f));
+    }
+    if rows.len() < 3 {
+        return;
     }
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
     println!(

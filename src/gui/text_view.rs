@@ -328,6 +328,8 @@ impl TextView {
             self.stats.cached = self.cache.len();
             let pointer = response.hover_pos();
             let drag_live = self.live_drag();
+            // Label colours, parsed once per frame rather than per span.
+            let colours: Vec<Color32> = store.schema().labels.iter().map(|l| label_color(&l.color)).collect();
             for &(bi, pos) in &placed {
                 let block = self.blocks[bi];
                 let laid = &self.cache[&bi];
@@ -338,8 +340,7 @@ impl TextView {
                 let mut levels: Vec<(ByteRange, usize)> = Vec::new();
                 for id in &spans {
                     let Some(span) = store.span(*id) else { continue };
-                    let colour =
-                        store.schema().label(span.label as usize).map_or(Color32::GRAY, |l| label_color(&l.color));
+                    let colour = colours.get(span.label as usize).copied().unwrap_or(Color32::GRAY);
                     for r in
                         span.ranges.iter().filter(|r| r.overlaps(block) || (r.start == block.start && block.is_empty()))
                     {

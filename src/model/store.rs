@@ -238,8 +238,15 @@ impl Store {
             }
         }
         hits.sort_unstable();
-        let mut seen = BTreeSet::new();
-        hits.retain(|(_, id)| seen.insert(*id));
+        // A span with several ranges in the window appears once, at its
+        // first (hits are few: sorting by id to find repeats is cheap).
+        let mut by_id: Vec<(SpanId, u32)> = hits.iter().map(|&(s, id)| (id, s)).collect();
+        by_id.sort_unstable();
+        by_id.dedup_by_key(|(id, _)| *id);
+        if by_id.len() < hits.len() {
+            hits = by_id.into_iter().map(|(id, s)| (s, id)).collect();
+            hits.sort_unstable();
+        }
         hits.into_iter().map(|(_, id)| id).collect()
     }
 
