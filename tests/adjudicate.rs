@@ -193,3 +193,97 @@ fn different_texts_are_refused_and_schema_gaps_are_reported() {
     assert_eq!(adj.dropped.len(), 1, "{:?}", adj.dropped);
     assert!(adj.dropped[0].contains("Rumour"), "{:?}", adj.dropped);
 }
+
+use proptest::prelude::*;
+
+/// Another annotator's version of `a`: some spans dropped, relabelled or
+/// with a boundary moved (and their relations with them).
+fn variant(a: &Store, seed: u64) -> Store {
+    let mut b = a.clone();
+    b.meta.annotator = Some("bob".into());
+    let mut rng = seed | 1;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let ids: Vec<SpanId> = b.spans().map(|s| s.id).collect();
+    let labels = b.schema().labels.len() as u64;
+    for id in ids {
+        match next() % 6 {
+            0 => {
+                b.apply(Edit::RemoveSpan(id)).unwrap();
+            }
+            1 => {
+                let mut s = b.span(id).unwrap().clone();
+                s.label = (next() % labels) as u16;
+                s.attributes.clear();
+                // Relations may refuse the new label: then keep it as it was.
+                if b.relations_using_span(id).is_empty() {
+                    b.apply(Edit::ReplaceSpan(s)).unwrap();
+                }
+            }
+            2 => {
+                let mut s = b.span(id).unwrap().clone();
+                let r = s.ranges[0];
+                let text = b.text();
+                let end = text.grapheme_ceil((r.end() + 3).min(text.len()));
+                s.ranges[0] = ByteRange::new(r.start(), end);
+                if s.ranges.len() == 1 {
+                    let _ = b.apply(Edit::ReplaceSpan(s));
+                }
+            }
+            _ => {}
+        }
+    }
+    b
+}
+
+/// Adds arms transfers between Country spans, with Claims as evidence, so
+/// decisions also move evidence.
+fn with_evidence(a: &mut Store) -> usize {
+    let of = |a: &Store, label: &str| -> Vec<SpanId> {
+        a.spans().filter(|s| a.label_name(s.label) == label).map(|s| s.id).collect()
+    };
+    let (countries, claims) = (of(a, "Country"), of(a, "Claim"));
+    for (k, pair) in countries.chunks(2).enumerate() {
+        let [x, y] = pair else { continue };
+        let mut b = common::Builder { store: a, author: "alice" };
+        let evidence: Vec<SpanId> = claims.iter().skip(k).step_by(3).take(3).copied().collect();
+        b.relation("arms_transfer", &[("supplier", Target::Span(*x)), ("recipient", Target::Span(*y))], &evidence, &[])
+            .unwrap();
+    }
+    a.relations().filter(|r| !r.evidence.is_empty()).count()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any sequence of decisions applies, keeps the merged store valid
+    /// (it saves and loads), and undoing them all goes back to the start.
+    #[test]
+    fn any_decisions_apply_and_undo(seed in 1u64..u64::MAX, picks in prop::collection::vec(0u8..4, 1..60)) {
+        let mut a = sorot::fixture::store(6_000, 60, 12, seed % 1000);
+        // Generated documents with no two countries and a claim are skipped.
+        prop_assume!(with_evidence(&mut a) > 0);
+        let b = variant(&a, seed);
+        let (adj, mut merged) =
+            Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", Timestamp(1)).unwrap();
+        let start = merged.clone();
+        let mut history = History::default();
+        let n = adj.units.len().max(1);
+        for (i, p) in picks.iter().enumerate() {
+            let u = (i * 7 + *p as usize) % n;
+            let choice = match p { 0 => Choice::File(0), 1 => Choice::File(1), 2 => Choice::All, _ => Choice::Neither };
+            let edit = adj.choose(&merged, u, choice, Timestamp(2));
+            prop_assert!(history.apply(&mut merged, edit, "decide").is_ok());
+        }
+        let ron = sorot::io::to_ron_string(&merged);
+        prop_assert!(sorot::io::from_ron_str(&ron).is_ok());
+        while history.can_undo() {
+            history.undo(&mut merged).unwrap();
+        }
+        prop_assert!(merged == start);
+    }
+}

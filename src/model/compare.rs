@@ -184,6 +184,9 @@ impl Adjudication {
         if stores.len() < 2 {
             return Err("comparing needs two or more files".into());
         }
+        if names.len() != stores.len() {
+            return Err(format!("{} annotator names for {} files", names.len(), stores.len()));
+        }
         if let Some(i) = stores.iter().position(|s| s.text() != first.text()) {
             return Err(format!("{} annotated a different text than {}; re-anchor it first", names[i], names[0]));
         }
