@@ -555,7 +555,7 @@ pub fn status(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             let _ = writeln!(out, "{:<12} {}", "new", e.stem);
         }
         for f in &e.files {
-            let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = f.name();
             match &f.error {
                 Some(msg) => {
                     bad += 1;
@@ -563,15 +563,8 @@ pub fn status(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     let _ = writeln!(err, "{msg}");
                 }
                 None => {
-                    let _ = writeln!(
-                        out,
-                        "{:<12} {name} ({}): {} spans, {} relations, {} reviewed",
-                        f.state.name(),
-                        f.annotator.as_deref().unwrap_or("no annotator"),
-                        f.spans,
-                        f.relations,
-                        f.reviewed
-                    );
+                    let who = f.annotator.as_deref().unwrap_or("no annotator");
+                    let _ = writeln!(out, "{:<12} {name} ({who}): {}", f.state.name(), f.counts());
                 }
             }
         }

@@ -268,6 +268,10 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     h.get_by_label_contains("1 of 3 undecided");
     keys(&mut h, Modifiers::NONE, Key::B); // Moskow after all
+    // Leaving the compare view keeps the merged file open, to edit or save.
+    click(&mut h, "Leave the compare view");
+    assert!(h.state().compare.is_none());
+    assert_eq!(h.state().doc.store.spans().len(), 4);
     keys(&mut h, Modifiers::COMMAND, Key::S);
     wait_saved(&mut h);
     let merged = sorot::io::load_annotations(&d.join("t.adjudicated.sorot.ron")).unwrap();

@@ -338,6 +338,8 @@ pub enum Action {
     StartGraph,
     /// Read the folder's files again.
     RescanFolder,
+    /// Leave the compare view; the merged file stays open.
+    EndCompare,
 }
 
 pub struct SorotApp {
@@ -840,7 +842,8 @@ impl SorotApp {
             | Action::Decide(..)
             | Action::CompareGo(_)
             | Action::StartGraph
-            | Action::RescanFolder => self.apply_session(ctx, action),
+            | Action::RescanFolder
+            | Action::EndCompare => self.apply_session(ctx, action),
             Action::Restore(rec) => match io::load_annotations(&rec) {
                 Ok(store) => {
                     self.doc.store = store;

@@ -334,6 +334,10 @@ impl SorotApp {
                 }
             }
             Action::StartGraph => self.start_graph(),
+            Action::EndCompare => {
+                self.compare = None;
+                self.set_status("The merged file is open for editing; Ctrl+S saves it");
+            }
             Action::RescanFolder => {
                 if let Some(dir) = self.corpus.as_ref().map(|c| c.corpus.dir.clone()) {
                     self.start_scan(dir, false);
@@ -849,16 +853,14 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                 let row = ui.selectable_label(Some(i) == here, text);
                 let mut tip = String::new();
                 for f in &e.files {
-                    let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = f.name();
                     match &f.error {
                         Some(err) => tip.push_str(&format!("{name}: cannot be read: {err}\n")),
                         None => tip.push_str(&format!(
-                            "{name}: {} by {}, {} spans, {} relations, {} reviewed\n",
+                            "{name}: {} by {}, {}\n",
                             f.state.name(),
                             f.annotator.as_deref().unwrap_or("?"),
-                            f.spans,
-                            f.relations,
-                            f.reviewed
+                            f.counts()
                         )),
                     }
                 }
@@ -1012,6 +1014,9 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
     let Some(c) = &mut app.compare else { return };
     let decisions = c.decisions(&app.doc.history);
     ui.heading("Compare and adjudicate");
+    if ui.button("Leave the compare view").on_hover_text("Keep editing the merged file as any other").clicked() {
+        actions.push(Action::EndCompare);
+    }
     for (f, name) in c.adj.names.iter().enumerate() {
         ui.label(format!(
             "{}: {name} — {}",

@@ -42,6 +42,16 @@ pub struct AnnFile {
 }
 
 impl AnnFile {
+    /// The file's name, for lists.
+    pub fn name(&self) -> String {
+        self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+
+    /// `N spans, N relations, N reviewed`.
+    pub fn counts(&self) -> String {
+        format!("{} spans, {} relations, {} reviewed", self.spans, self.relations, self.reviewed)
+    }
+
     pub fn of_store(path: &Path, store: &Store, named: Option<&str>) -> Self {
         AnnFile {
             path: path.to_owned(),
