@@ -35,6 +35,20 @@ impl Offsets {
             Offsets::Utf16 => text.byte_to_utf16(byte),
         }
     }
+
+    /// Many byte offsets converted at once, in text order: a large text is
+    /// then read front to back instead of at a random place per offset
+    /// (spans come by id, not by position). The same values as [`Self::of`].
+    #[doc(hidden)]
+    pub fn of_many(self, text: &Text, bytes: &[u32]) -> Vec<usize> {
+        let mut order: Vec<(u32, u32)> = bytes.iter().enumerate().map(|(i, &b)| (b, i as u32)).collect();
+        order.sort_unstable();
+        let mut out = vec![0; bytes.len()];
+        for (b, i) in order {
+            out[i as usize] = self.of(text, b as usize);
+        }
+        out
+    }
 }
 
 /// Something a format could not hold, with the ids concerned.
@@ -216,14 +230,21 @@ impl serde::Serialize for JsonlEntities<'_> {
             JsonlEntities::Built(v) => v.serialize(ser),
             JsonlEntities::Streamed(store, offsets) => {
                 let text = store.text();
+                let bytes: Vec<u32> = store
+                    .spans()
+                    .flat_map(|s| {
+                        let e = s.extent();
+                        [e.start, e.end]
+                    })
+                    .collect();
+                let converted = offsets.of_many(text, &bytes);
                 let mut seq = ser.serialize_seq(Some(store.spans().len()))?;
-                for s in store.spans() {
-                    let e = s.extent();
+                for (s, at) in store.spans().zip(converted.chunks_exact(2)) {
                     seq.serialize_element(&JsonlEntity {
-                        end_offset: offsets.of(text, e.end()),
+                        end_offset: at[1],
                         id: s.id.0,
                         label: store.label_name(s.label),
-                        start_offset: offsets.of(text, e.start()),
+                        start_offset: at[0],
                     })?;
                 }
                 seq.end()
