@@ -330,11 +330,25 @@ impl TextView {
             let drag_live = self.live_drag();
             // Label colours, parsed once per frame rather than per span.
             let colours: Vec<Color32> = store.schema().labels.iter().map(|l| label_color(&l.color)).collect();
+            // The spans on screen, found once (not once per block: each
+            // search scans a window before its start for spans reaching in).
+            let on_screen: Vec<&crate::model::Span> = match (placed.first(), placed.last()) {
+                (Some(&(a, _)), Some(&(b, _))) => {
+                    let (start, end) = (self.blocks[a].start, self.blocks[b].end);
+                    store
+                        .spans_overlapping(ByteRange { start, end: end.max(start + 1) })
+                        .into_iter()
+                        .filter_map(|id| store.span(id))
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
             for &(bi, pos) in &placed {
                 let block = self.blocks[bi];
                 let laid = &self.cache[&bi];
-                let spans =
-                    store.spans_overlapping(ByteRange { start: block.start, end: block.end.max(block.start + 1) });
+                let q = ByteRange { start: block.start, end: block.end.max(block.start + 1) };
+                let spans: Vec<SpanId> =
+                    on_screen.iter().filter(|s| s.ranges.iter().any(|r| r.overlaps(q))).map(|s| s.id).collect();
                 self.stats.spans_painted += spans.len();
                 // Stack levels: greedy interval colouring within the block.
                 let mut levels: Vec<(ByteRange, usize)> = Vec::new();
