@@ -174,6 +174,32 @@ fn adjudicating_two_files_into_a_merged_one_with_provenance_and_undo() {
     assert!(ron.contains("author: \"alice+bob\""), "{ron}");
 }
 
+/// The same rule as the cross-document view: two different external ids
+/// are two entities even with the same name; no id matches by name.
+#[test]
+fn merged_entities_follow_external_ids_then_names() {
+    let mut a = store("alice");
+    let mut x = common::Builder { store: &mut a, author: "alice" };
+    x.entity("Georgia", "Country", &[], Some("Q230"));
+    x.entity("Korea Utara", "Country", &["Korut"], None);
+    let mut b = store("bob");
+    let mut y = common::Builder { store: &mut b, author: "bob" };
+    y.entity("Georgia", "Country", &[], Some("Q1428"));
+    y.entity("Korut", "Country", &[], None);
+    let (_, merged) = Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", Timestamp(0)).unwrap();
+    let mut got: Vec<(String, Option<String>)> =
+        merged.entities().map(|e| (e.name.clone(), e.external_id.clone())).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("Georgia".into(), Some("Q1428".into())),
+            ("Georgia".into(), Some("Q230".into())),
+            ("Korea Utara".into(), None)
+        ]
+    );
+}
+
 #[test]
 fn different_texts_are_refused_and_schema_gaps_are_reported() {
     let (a, _) = pair();

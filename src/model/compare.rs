@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::annotation::*;
+use super::graph::{find_root, norm};
 use super::store::{DocMeta, Edit, Store};
 use super::text::ByteRange;
 
@@ -67,14 +68,6 @@ impl Unit {
     }
 }
 
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
-}
-
 fn ranges_overlap(a: &Span, b: &Span) -> bool {
     a.ranges.iter().any(|x| b.ranges.iter().any(|y| x.overlaps(*y)))
 }
@@ -99,7 +92,7 @@ pub fn units(stores: &[Store]) -> Vec<Unit> {
                 continue;
             }
             if si.ranges == sj.ranges || (li == lj && ranges_overlap(si, sj)) {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                let (a, b) = (find_root(&mut parent, i), find_root(&mut parent, j));
                 parent[a.max(b)] = a.min(b);
             }
         }
@@ -107,7 +100,7 @@ pub fn units(stores: &[Store]) -> Vec<Unit> {
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..all.len() {
-        let root = find(&mut parent, i);
+        let root = find_root(&mut parent, i);
         groups.entry(root).or_default().push(i);
     }
     let n = stores.len();
@@ -167,10 +160,6 @@ pub struct Adjudication {
     adjudicator: Arc<str>,
 }
 
-fn norm(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
 impl Adjudication {
     /// Prepares adjudicating `stores` (annotators `names`) and builds the
     /// merged store with everything all files agree on.
@@ -199,53 +188,29 @@ impl Adjudication {
         };
         let mut merged = Store::new(first.text().clone(), first.schema().clone(), meta);
         let mut dropped = Vec::new();
-        // Entities: matched by external id, then by name or alias.
+        // Entities: matched by external id, then by name or alias (as the
+        // cross-document view does); one merged entity per group, named by
+        // its first, with the others' names as aliases.
         let mut entity_map = HashMap::new();
-        let mut by_key: HashMap<String, EntityId> = HashMap::new();
-        let mut merged_entities: BTreeMap<EntityId, Entity> = BTreeMap::new();
-        for (f, s) in stores.iter().enumerate() {
-            for e in s.entities() {
-                let names_of = |e: &Entity| {
-                    std::iter::once(&e.name).chain(&e.aliases).map(|n| format!("name:{}", norm(n))).collect::<Vec<_>>()
-                };
-                let ext = e.external_id.as_ref().map(|x| format!("ext:{}", x.trim()));
-                let found = ext
-                    .as_ref()
-                    .and_then(|k| by_key.get(k))
-                    .or_else(|| names_of(e).iter().find_map(|k| by_key.get(k)))
-                    .copied();
-                let id = match found {
-                    Some(id) => {
-                        if let Some(m) = merged_entities.get_mut(&id) {
-                            for a in std::iter::once(&e.name).chain(&e.aliases) {
-                                if norm(a) != norm(&m.name) && !m.aliases.iter().any(|x| norm(x) == norm(a)) {
-                                    m.aliases.push(a.clone());
-                                }
-                            }
-                            if m.external_id.is_none() {
-                                m.external_id.clone_from(&e.external_id);
-                            }
-                        }
-                        id
-                    }
-                    None => {
-                        let id = EntityId(merged.alloc_id());
-                        let mut m = e.clone();
-                        m.id = id;
-                        m.provenance.author = names[f].as_str().into();
-                        merged_entities.insert(id, m);
-                        id
-                    }
-                };
-                if let Some(m) = merged_entities.get(&id) {
-                    for k in ext.iter().cloned().chain(names_of(m)) {
-                        by_key.entry(k).or_insert(id);
+        let mut merged_entities = Vec::new();
+        let refs: Vec<&Store> = stores.iter().collect();
+        for group in super::graph::match_entities(&refs).groups {
+            let Some(&(f, first)) = group.first() else { continue };
+            let id = EntityId(merged.alloc_id());
+            let mut m = first.clone();
+            m.id = id;
+            m.provenance.author = names[f].as_str().into();
+            for (g, e) in &group {
+                for a in std::iter::once(&e.name).chain(&e.aliases) {
+                    if norm(a) != norm(&m.name) && !m.aliases.iter().any(|x| norm(x) == norm(a)) {
+                        m.aliases.push(a.clone());
                     }
                 }
-                entity_map.insert((f, e.id), id);
+                entity_map.insert((*g, e.id), id);
             }
+            merged_entities.push(m);
         }
-        for e in merged_entities.into_values() {
+        for e in merged_entities {
             if merged.check_entity(&e).is_err() {
                 dropped.push(format!("entity {} ({}): its type is not in {}'s schema", e.name, e.kind, names[0]));
                 continue;

@@ -65,13 +65,73 @@ impl Group {
     }
 }
 
-fn norm(s: &str) -> String {
+pub(crate) fn norm(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The root of `i` in a union-find forest (with path halving).
+pub(crate) fn find_root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// The entities of several documents, matched: by external id, then by
+/// name or alias (case and spacing ignored). Two different external ids
+/// are never one entity, whatever their names.
+pub struct EntityMatch<'a> {
+    /// Each group's entities as (document, entity); the first names the
+    /// group (one with an external id, if any has one).
+    pub groups: Vec<Vec<(usize, &'a Entity)>>,
+}
+
+/// Matches the entities of `stores` across documents (see [`EntityMatch`]).
+pub fn match_entities<'a>(stores: &[&'a Store]) -> EntityMatch<'a> {
+    let mut all: Vec<(usize, &Entity)> = Vec::new();
+    for (d, s) in stores.iter().enumerate() {
+        all.extend(s.entities().map(|e| (d, e)));
+    }
+    // Entities with an external id first, so they name their group.
+    all.sort_by_key(|(d, e)| (e.external_id.is_none(), *d, e.id));
+    let mut parent: Vec<usize> = (0..all.len()).collect();
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    for (i, (_, e)) in all.iter().enumerate() {
+        let ext = e.external_id.iter().map(|x| format!("ext:{}", x.trim()));
+        let names = std::iter::once(&e.name).chain(&e.aliases).map(|n| format!("name:{}", norm(n)));
+        for k in ext.chain(names) {
+            match owner.get(&k) {
+                Some(&j) => {
+                    let (a, b) = (find_root(&mut parent, i), find_root(&mut parent, j));
+                    // Roots are the smallest index: one with an external id if any.
+                    let (xa, xb) = (&all[a].1.external_id, &all[b].1.external_id);
+                    if a != b && (xa.is_none() || xb.is_none() || xa == xb) {
+                        parent[a.max(b)] = a.min(b);
+                    }
+                }
+                None => {
+                    owner.insert(k, i);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Vec<(usize, &Entity)>> = Vec::new();
+    let mut of_root: HashMap<usize, usize> = HashMap::new();
+    for (i, &(d, e)) in all.iter().enumerate() {
+        let root = find_root(&mut parent, i);
+        let g = *of_root.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push((d, e));
+    }
+    EntityMatch { groups }
 }
 
 /// Canonical names of entities across documents.
 struct Canon {
-    /// ext:ID / name:NAME → canonical name
+    /// name:NAME → canonical name
     keys: HashMap<String, String>,
     /// (doc, entity) → canonical name
     of: HashMap<(usize, EntityId), String>,
@@ -79,51 +139,17 @@ struct Canon {
 
 impl Canon {
     fn new(docs: &[(String, &Store)]) -> Self {
-        let mut all: Vec<(usize, &Entity)> = Vec::new();
-        for (d, (_, s)) in docs.iter().enumerate() {
-            all.extend(s.entities().map(|e| (d, e)));
-        }
-        // Entities with an external id first, so they name their group.
-        all.sort_by_key(|(d, e)| (e.external_id.is_none(), *d, e.id));
-        let mut parent: Vec<usize> = (0..all.len()).collect();
-        fn find(p: &mut [usize], mut i: usize) -> usize {
-            while p[i] != i {
-                p[i] = p[p[i]];
-                i = p[i];
-            }
-            i
-        }
-        let mut owner: HashMap<String, usize> = HashMap::new();
-        for (i, (_, e)) in all.iter().enumerate() {
-            let mut keys: Vec<String> = Vec::new();
-            if let Some(x) = &e.external_id {
-                keys.push(format!("ext:{}", x.trim()));
-            }
-            keys.extend(std::iter::once(&e.name).chain(&e.aliases).map(|n| format!("name:{}", norm(n))));
-            for k in keys {
-                match owner.get(&k) {
-                    Some(&j) => {
-                        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                        // Two different external ids are two entities, whatever their names.
-                        let (xa, xb) = (&all[a].1.external_id, &all[b].1.external_id);
-                        if a != b && (xa.is_none() || xb.is_none() || xa == xb) {
-                            parent[a.max(b)] = a.min(b);
-                        }
-                    }
-                    None => {
-                        owner.insert(k, i);
-                    }
-                }
-            }
-        }
+        let stores: Vec<&Store> = docs.iter().map(|(_, s)| *s).collect();
+        let m = match_entities(&stores);
         let mut keys = HashMap::new();
         let mut of = HashMap::new();
-        for (i, (d, e)) in all.iter().enumerate() {
-            let root = find(&mut parent, i);
-            let name = all[root].1.name.clone();
-            of.insert((*d, e.id), name.clone());
-            for n in std::iter::once(&e.name).chain(&e.aliases) {
-                keys.entry(format!("name:{}", norm(n))).or_insert_with(|| name.clone());
+        for group in &m.groups {
+            let name = group[0].1.name.clone();
+            for (d, e) in group {
+                of.insert((*d, e.id), name.clone());
+                for n in std::iter::once(&e.name).chain(&e.aliases) {
+                    keys.entry(format!("name:{}", norm(n))).or_insert_with(|| name.clone());
+                }
             }
         }
         Canon { keys, of }
