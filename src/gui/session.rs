@@ -83,6 +83,9 @@ pub struct ReviewState {
     /// The note being edited for the current annotation.
     pub note: Option<(ReviewItem, String)>,
     note_focus: bool,
+    /// The summary lines and the history generation they were counted at
+    /// (counting every span each frame would grow with the document).
+    summary: Option<(u64, [String; 2])>,
 }
 
 impl Default for ReviewState {
@@ -95,6 +98,7 @@ impl Default for ReviewState {
             relation: None,
             note: None,
             note_focus: false,
+            summary: None,
         }
     }
 }
@@ -895,15 +899,24 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
     let store = &app.doc.store;
     let Some(r) = &mut app.review else { return };
     ui.heading(if app.doc.read_only { "Review (annotations read-only)" } else { "Review" });
-    let summary = |statuses: &mut dyn Iterator<Item = ReviewStatus>| {
-        let mut counts = [0usize; 4];
-        for st in statuses {
-            counts[ReviewStatus::ALL.iter().position(|x| *x == st).unwrap_or(0)] += 1;
+    let generation = app.doc.history.generation();
+    if r.summary.as_ref().is_none_or(|(g, _)| *g != generation) {
+        let line = |statuses: &mut dyn Iterator<Item = ReviewStatus>| {
+            let mut counts = [0usize; 4];
+            for st in statuses {
+                counts[ReviewStatus::ALL.iter().position(|x| *x == st).unwrap_or(0)] += 1;
+            }
+            format!("{} accepted · {} rejected · {} flagged · {} to review", counts[1], counts[2], counts[3], counts[0])
+        };
+        let spans = format!("spans: {}", line(&mut store.spans().map(|s| s.review.status)));
+        let relations = format!("relations: {}", line(&mut store.relations().map(|r| r.review.status)));
+        r.summary = Some((generation, [spans, relations]));
+    }
+    if let Some((_, lines)) = &r.summary {
+        for l in lines {
+            ui.label(l);
         }
-        format!("{} accepted · {} rejected · {} flagged · {} to review", counts[1], counts[2], counts[3], counts[0])
-    };
-    ui.label(format!("spans: {}", summary(&mut store.spans().map(|s| s.review.status))));
-    ui.label(format!("relations: {}", summary(&mut store.relations().map(|r| r.review.status))));
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label("Show:");
         egui::ComboBox::from_id_salt("review-status")
