@@ -170,12 +170,8 @@ pub fn agreement_color(k: Agreement) -> Color32 {
 }
 
 fn annotator_of(path: &Path, store: &Store) -> String {
-    if let Some(a) = &store.meta.annotator {
-        return a.clone();
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let base = name.strip_suffix(crate::io::ANNOTATION_SUFFIX).unwrap_or(&name);
-    base.rsplit_once('.').map_or_else(|| base.to_owned(), |(_, a)| a.to_owned())
+    let (stem, who) = crate::io::corpus::name_parts(path);
+    store.meta.annotator.clone().or(who).unwrap_or(stem)
 }
 
 impl SorotApp {
@@ -709,9 +705,7 @@ impl SorotApp {
 /// `article.adjudicated.sorot.ron` (`article.alice.sorot.ron` and
 /// `article.sorot.ron` both give `article`).
 pub fn adjudicated_path(first: &Path) -> PathBuf {
-    let name = first.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let base = name.strip_suffix(crate::io::ANNOTATION_SUFFIX).unwrap_or(&name);
-    let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    let (stem, _) = crate::io::corpus::name_parts(first);
     first.with_file_name(format!("{stem}.adjudicated{}", crate::io::ANNOTATION_SUFFIX))
 }
 

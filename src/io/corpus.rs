@@ -23,6 +23,19 @@ pub fn file_safe_name(name: &str) -> String {
     if safe.is_empty() { "analyst".into() } else { safe }
 }
 
+/// An annotation file's name split into the article's stem and the
+/// annotator, without knowing the folder's articles:
+/// `article.alice.sorot.ron` → (`article`, `alice`), `article.sorot.ron` →
+/// (`article`, none). (A folder scan matches names against its articles.)
+pub fn name_parts(path: &Path) -> (String, Option<String>) {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let base = name.strip_suffix(ANNOTATION_SUFFIX).unwrap_or(&name);
+    match base.rsplit_once('.') {
+        Some((stem, who)) if !stem.is_empty() && !who.is_empty() => (stem.to_owned(), Some(who.to_owned())),
+        _ => (base.to_owned(), None),
+    }
+}
+
 /// Extensions of article files.
 pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
 
@@ -134,16 +147,14 @@ impl Corpus {
 
     /// Replaces what is known about one annotation file (after a save).
     pub fn update(&mut self, file: AnnFile) {
-        for e in &mut self.entries {
-            if let Some(f) = e.files.iter_mut().find(|f| f.path == file.path) {
-                *f = file;
-                return;
+        let Some(i) = self.position(&file.path) else { return };
+        let files = &mut self.entries[i].files;
+        match files.iter_mut().find(|f| f.path == file.path) {
+            Some(f) => *f = file,
+            None => {
+                files.push(file);
+                files.sort_by(|a, b| a.path.cmp(&b.path));
             }
-        }
-        let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if let Some(e) = self.entries.iter_mut().find(|e| name.starts_with(&format!("{}.", e.stem))) {
-            e.files.push(file);
-            e.files.sort_by(|a, b| a.path.cmp(&b.path));
         }
     }
 }
@@ -192,10 +203,7 @@ pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Resul
                     let a = base[s.len() + 1..].to_owned();
                     (s, Some(a))
                 }
-                None => match base.rsplit_once('.') {
-                    Some((s, a)) if !s.is_empty() && !a.is_empty() => (s.to_owned(), Some(a.to_owned())),
-                    _ => (base.to_owned(), None),
-                },
+                None => name_parts(&path),
             }
         };
         let file = match super::load_annotations(&path) {
