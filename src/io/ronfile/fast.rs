@@ -109,6 +109,19 @@ impl Cursor<'_> {
         self.s.get(self.i..).is_some_and(|r| r.starts_with(l))
     }
 
+    /// An optional field written only when present: `prefix` then
+    /// `Some(value)`. `None` if it is there but does not parse.
+    fn optional<T>(&mut self, prefix: &str, value: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        let rest = self.s.get(self.i..).unwrap_or("");
+        if !(rest.starts_with(prefix) && rest[prefix.len()..].starts_with("Some(")) {
+            return Some(None);
+        }
+        self.i += prefix.len() + "Some(".len();
+        let v = value(self)?;
+        self.lit(")")?;
+        Some(Some(v))
+    }
+
     /// A number with an optional minus sign, as Rust's `Display` writes it.
     fn int<T: std::str::FromStr>(&mut self) -> Option<T> {
         let bytes = self.s.as_bytes();
@@ -200,13 +213,7 @@ impl Cursor<'_> {
             }
         }
         self.lit("]")?;
-        let entity = if self.eat(", entity: Some(") {
-            let e = self.int()?;
-            self.lit(")")?;
-            Some(e)
-        } else {
-            None
-        };
+        let entity = self.optional(", entity: ", Self::int)?;
         let mut attributes = BTreeMap::new();
         if self.eat(", attributes: {") {
             loop {
@@ -233,13 +240,7 @@ impl Cursor<'_> {
                 return None;
             }
         }
-        let note = if self.eat(", note: Some(") {
-            let n = self.string()?;
-            self.lit(")")?;
-            Some(n)
-        } else {
-            None
-        };
+        let note = self.optional(", note: ", Self::string)?;
         let review = if self.eat(", review: Some((status: ") {
             let status = if self.eat("Unreviewed") {
                 ReviewStatusDto::Unreviewed
@@ -252,20 +253,8 @@ impl Cursor<'_> {
             } else {
                 return None;
             };
-            let by = if self.eat(", by: Some(") {
-                let b = self.string()?;
-                self.lit(")")?;
-                Some(b)
-            } else {
-                None
-            };
-            let at_unix = if self.eat(", at_unix: Some(") {
-                let t = self.int()?;
-                self.lit(")")?;
-                Some(t)
-            } else {
-                None
-            };
+            let by = self.optional(", by: ", Self::string)?;
+            let at_unix = self.optional(", at_unix: ", Self::int)?;
             self.lit("))")?;
             Some(ReviewDto { status, by, at_unix })
         } else {
