@@ -7,36 +7,18 @@
 //! `-- --check` exits 1 when a ratio is over its target by more than 25 %.
 //! The frame times are in `benches/frame.rs`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use sorot::io;
 use sorot::io::ronfile::floor;
 use sorot::model::*;
 
+#[path = "../tests/support/counting_alloc.rs"]
+mod counting_alloc;
+
 /// Counts live heap bytes, for memory per annotation.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting_alloc::Counting = counting_alloc::Counting;
 
 /// The median of `runs` timings of `f`.
 fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
@@ -168,13 +150,13 @@ fn main() {
     }
 
     // Memory per annotation beyond the text.
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting_alloc::live();
     let text_only = Text::new(store.text().as_str().to_owned());
-    let text_bytes = LIVE.load(Ordering::Relaxed) - before;
+    let text_bytes = counting_alloc::live() - before;
     drop(text_only);
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting_alloc::live();
     let loaded_store = io::load_annotations(&path).expect("load");
-    let live = LIVE.load(Ordering::Relaxed) - before;
+    let live = counting_alloc::live() - before;
     let items = loaded_store.spans().len() + loaded_store.relations().len() + loaded_store.entities().len();
     let per = (live - text_bytes) as f64 / items.max(1) as f64;
     rows.push(Row {
