@@ -102,7 +102,7 @@ pub fn store(bytes: usize, spans: usize, relations: usize, seed: u64) -> Store {
         .chain(s.char_indices().filter(|&(_, c)| c == ' ' || c == '\n').map(|(i, _)| i + 1))
         .filter(|&i| i < s.len())
         .collect();
-    let author: std::sync::Arc<str> = "fixture".into();
+    let author = crate::model::Name::from("fixture");
     let labels = store.schema().labels.len();
     let claim = store.schema().label_index("Claim").unwrap_or(0) as u16;
     let source = store.schema().label_index("Source").unwrap_or(0) as u16;
@@ -123,7 +123,7 @@ pub fn store(bytes: usize, spans: usize, relations: usize, seed: u64) -> Store {
             rng.below(labels) as u16
         };
         let ranges = [ByteRange::new(start, end)].into_iter().collect();
-        let span = Span::new(SpanId(store.alloc_id()), label, ranges, Provenance::shared(author.clone(), T0));
+        let span = Span::new(SpanId(store.alloc_id()), label, ranges, Provenance::shared(author, T0));
         let id = span.id;
         if store.apply(Edit::AddSpan(span)).is_ok() {
             made += 1;
@@ -143,7 +143,7 @@ pub fn store(bytes: usize, spans: usize, relations: usize, seed: u64) -> Store {
             RoleArg { role: "claim".into(), target: Target::Span(claims[k]) },
             RoleArg { role: "source".into(), target: Target::Span(sources[k % sources.len()]) },
         ];
-        let rel = Relation::new(RelationId(store.alloc_id()), said_by, args, Provenance::shared(author.clone(), T0));
+        let rel = Relation::new(RelationId(store.alloc_id()), said_by, args, Provenance::shared(author, T0));
         let _ = store.apply(Edit::AddRelation(rel));
     }
     store

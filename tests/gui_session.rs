@@ -184,7 +184,7 @@ fn reviewing_a_file_read_only_from_the_keyboard() {
         ReviewItem::Span(id) => h.state().doc.store.span(id).unwrap().note.clone(),
         ReviewItem::Relation(id) => h.state().doc.store.relation(id).unwrap().note.clone(),
     };
-    assert_eq!(note.as_deref(), Some("Quote cut short?"));
+    assert_eq!(note.as_deref().map(String::as_str), Some("Quote cut short?"));
 
     // A relation is accepted like a span.
     let rel = *order.iter().skip(4).find(|i| !is_span(i)).unwrap();

@@ -39,7 +39,7 @@ fn multiscript_store() -> Store {
         ranges: [kim, menerima].into_iter().collect(),
         entity: None,
         attributes: Default::default(),
-        note: Some("two fragments; note with \"quotes\" and a\nnewline".into()),
+        note: Some(Box::new("two fragments; note with \"quotes\" and a\nnewline".into())),
         review: Review {
             status: ReviewStatus::Flagged,
             reviewer: Some("budi".into()),

@@ -426,11 +426,11 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
             }
         }
     }
-    let note = app.details.note.get_or_insert_with(|| span.note.clone().unwrap_or_default());
+    let note = app.details.note.get_or_insert_with(|| span.note.as_deref().cloned().unwrap_or_default());
     let l = ui.label("Note");
     let r = ui.add(egui::TextEdit::multiline(note).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(l.id);
     if r.lost_focus() {
-        new.note = if note.trim().is_empty() { None } else { Some(note.clone()) };
+        new.note = if note.trim().is_empty() { None } else { Some(Box::new(note.clone())) };
     }
     if let Some(entity) = span.entity.and_then(|e| store.entity(e)) {
         ui.label(format!("Refers to: {} ({})", entity.name, entity.kind));

@@ -107,7 +107,7 @@ impl SorotApp {
         };
         let Some(rt) = store.relation_type(kind) else { return };
         d.kind = Some(kind);
-        d.args = vec![RoleArg { role: role.clone(), target: d.origin }];
+        d.args = vec![RoleArg { role: role.as_str().into(), target: d.origin }];
         d.role = rt.roles.iter().position(|r| r.name != role).unwrap_or(rt.roles.len());
         self.skip_filled_roles();
     }
@@ -143,7 +143,7 @@ impl SorotApp {
                     );
                     return;
                 }
-                d.args.push(RoleArg { role: role.name.clone(), target });
+                d.args.push(RoleArg { role: role.name.as_str().into(), target });
                 d.entity_query.clear();
                 if !role.many {
                     d.role += 1;
@@ -463,7 +463,7 @@ pub fn arcs(
         let ends: Vec<(String, Target)> = rel
             .args
             .iter()
-            .map(|a| (a.role.clone(), a.target))
+            .map(|a| (a.role.to_string(), a.target))
             .chain(rel.evidence.iter().map(|e| ("evidence".to_string(), Target::Span(*e))))
             .collect();
         let Some((_, first)) = ends.first().cloned() else { continue };

@@ -305,7 +305,7 @@ impl SorotApp {
                     r.note = None;
                 }
                 let note = note.trim().to_owned();
-                let note = (!note.is_empty()).then_some(note);
+                let note = (!note.is_empty()).then(|| Box::new(note));
                 let store = &self.doc.store;
                 let edit = match item {
                     ReviewItem::Span(id) => store.span(id).cloned().map(|mut s| {
@@ -711,8 +711,8 @@ pub fn adjudicated_path(first: &Path) -> PathBuf {
 
 fn note_of(store: &Store, item: ReviewItem) -> String {
     match item {
-        ReviewItem::Span(id) => store.span(id).and_then(|s| s.note.clone()),
-        ReviewItem::Relation(id) => store.relation(id).and_then(|r| r.note.clone()),
+        ReviewItem::Span(id) => store.span(id).and_then(|s| s.note.as_deref().cloned()),
+        ReviewItem::Relation(id) => store.relation(id).and_then(|r| r.note.as_deref().cloned()),
     }
     .unwrap_or_default()
 }

@@ -573,7 +573,7 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
     }
     let mut store = Store::new(Text::new(map.into_text()), schema.clone(), meta);
     let now = Timestamp::now();
-    let author: std::sync::Arc<str> = author.into();
+    let author = crate::model::Name::from(author);
     let mut ids: HashMap<&str, SpanId> = HashMap::new();
     let mut entities: HashMap<String, EntityId> = HashMap::new();
     for (s, ranges) in doc.spans.iter().zip(byte_ranges) {
@@ -581,10 +581,9 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
             .label_index(&s.label)
             .ok_or_else(|| err(&s.at, format!("label {} is not in the schema", s.label)))?;
         let id = SpanId(store.alloc_id());
-        let mut span =
-            Span::new(id, label as u16, ranges.into_iter().collect(), Provenance::shared(author.clone(), now));
+        let mut span = Span::new(id, label as u16, ranges.into_iter().collect(), Provenance::shared(author, now));
         span.attributes = s.attributes.iter().cloned().collect();
-        span.note = s.note.clone();
+        span.note = s.note.clone().map(Box::new);
         if let Some((reference, name)) = &s.reference {
             let kind = schema.labels[label].entity_type.clone();
             match kind {
@@ -605,7 +604,7 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
                                 aliases: Vec::new(),
                                 external_id,
                                 note: None,
-                                provenance: Provenance::shared(author.clone(), now),
+                                provenance: Provenance::shared(author, now),
                             };
                             store.apply(Edit::AddEntity(entity)).map_err(|e| err(&s.at, e))?;
                             entities.insert(reference.clone(), eid);
@@ -617,8 +616,8 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
                 None => {
                     let n = format!("reference {reference} {name}");
                     span.note = Some(match span.note.take() {
-                        Some(old) => format!("{old}\n{n}"),
-                        None => n,
+                        Some(old) => format!("{old}\n{n}").into(),
+                        None => n.into(),
                     });
                 }
             }
@@ -642,10 +641,9 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
                     .ok_or_else(|| err(&r.at, format!("{} has no role number {}", rt.name, k + 1)))?,
             };
             let target = ids.get(key.as_str()).ok_or_else(|| err(&r.at, format!("{key} is not defined")))?;
-            args.push(RoleArg { role, target: Target::Span(*target) });
+            args.push(RoleArg { role: role.as_str().into(), target: Target::Span(*target) });
         }
-        let mut rel =
-            Relation::new(RelationId(store.alloc_id()), kind as u16, args, Provenance::shared(author.clone(), now));
+        let mut rel = Relation::new(RelationId(store.alloc_id()), kind as u16, args, Provenance::shared(author, now));
         rel.attributes = r.attributes.iter().cloned().collect();
         store.apply(Edit::AddRelation(rel)).map_err(|e| err(&r.at, e))?;
     }

@@ -15,7 +15,6 @@
 //! characters), pointing at the item they concern.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -307,7 +306,12 @@ fn push_span_line(out: &mut String, store: &Store, s: &Span) {
     }
     out.push_str(", author: ");
     push_ron_str(out, &s.provenance.author);
-    let _ = write!(out, ", created_unix: {}, modified_unix: {})", s.provenance.created.0, s.provenance.modified.0);
+    let _ = write!(
+        out,
+        ", created_unix: {}, modified_unix: {})",
+        s.provenance.created.secs(),
+        s.provenance.modified.secs()
+    );
 }
 
 fn review_dto(r: &Review) -> Option<ReviewDto> {
@@ -371,8 +375,8 @@ fn span_dto(store: &Store, s: &Span) -> SpanDto {
             })
             .collect(),
         entity: s.entity.map(|e| e.0),
-        attributes: s.attributes.clone(),
-        note: s.note.clone(),
+        attributes: s.attributes.clone().into(),
+        note: s.note.as_deref().cloned(),
         review: review_dto(&s.review),
         author: s.provenance.author.to_string(),
         created_unix: s.provenance.created.0,
@@ -388,13 +392,13 @@ fn relation_dto(store: &Store, r: &Relation) -> RelationDto {
             .args
             .iter()
             .map(|a| match a.target {
-                Target::Span(id) => ArgDto::Span(a.role.clone(), id.0),
-                Target::Entity(id) => ArgDto::Entity(a.role.clone(), id.0),
+                Target::Span(id) => ArgDto::Span(a.role.to_string(), id.0),
+                Target::Entity(id) => ArgDto::Entity(a.role.to_string(), id.0),
             })
             .collect(),
         evidence: r.evidence.iter().map(|e| e.0).collect(),
-        attributes: r.attributes.clone(),
-        note: r.note.clone(),
+        attributes: r.attributes.clone().into(),
+        note: r.note.as_deref().cloned(),
         review: review_dto(&r.review),
         author: r.provenance.author.to_string(),
         created_unix: r.provenance.created.0,
@@ -628,9 +632,19 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
     };
     let schema = dto.schema;
     let mut store = Store::new(Text::new(dto.text), schema.clone(), meta);
-    let mut authors: HashMap<String, Arc<str>> = HashMap::new();
-    let mut author =
-        |name: String| -> Arc<str> { authors.entry(name).or_insert_with_key(|k| Arc::from(k.as_str())).clone() };
+    // Interned names; consecutive annotations mostly share their author, so
+    // the last one is kept at hand instead of asking the interner each time.
+    let mut last: Option<(String, Name)> = None;
+    let mut author = |name: String| -> Name {
+        match &last {
+            Some((n, interned)) if *n == name => *interned,
+            _ => {
+                let interned = Name::from(name.as_str());
+                last = Some((name, interned));
+                interned
+            }
+        }
+    };
     let max_id = dto
         .entities
         .iter()
@@ -727,8 +741,8 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             label: label as u16,
             ranges,
             entity: s.entity.map(EntityId),
-            attributes: s.attributes,
-            note: s.note,
+            attributes: s.attributes.into(),
+            note: s.note.map(Into::into),
             review: review_from(s.review, &mut author),
             provenance: Provenance {
                 author: author(s.author),
@@ -750,21 +764,28 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             push(format!("relation type {:?} is not in the schema", r.kind));
             continue;
         };
-        let args = r
+        // Collected in place over the parsed list, whose capacity is larger
+        // than its length; shrunk so loaded relations hold no slack.
+        let mut args: Vec<RoleArg> = r
             .args
             .into_iter()
             .map(|a| match a {
-                ArgDto::Span(role, id) => RoleArg { role, target: Target::Span(SpanId(id)) },
-                ArgDto::Entity(role, id) => RoleArg { role, target: Target::Entity(EntityId(id)) },
+                ArgDto::Span(role, id) => RoleArg { role: role.as_str().into(), target: Target::Span(SpanId(id)) },
+                ArgDto::Entity(role, id) => {
+                    RoleArg { role: role.as_str().into(), target: Target::Entity(EntityId(id)) }
+                }
             })
             .collect();
+        args.shrink_to_fit();
+        let mut evidence: Vec<SpanId> = r.evidence.into_iter().map(SpanId).collect();
+        evidence.shrink_to_fit();
         let rel = Relation {
             id: RelationId(r.id),
             kind: kind as u16,
             args,
-            evidence: r.evidence.into_iter().map(SpanId).collect(),
-            attributes: r.attributes,
-            note: r.note,
+            evidence,
+            attributes: r.attributes.into(),
+            note: r.note.map(Into::into),
             review: review_from(r.review, &mut author),
             provenance: Provenance {
                 author: author(r.author),
@@ -786,7 +807,7 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
     }
 }
 
-fn review_from(r: Option<ReviewDto>, author: &mut impl FnMut(String) -> Arc<str>) -> Review {
+fn review_from(r: Option<ReviewDto>, author: &mut impl FnMut(String) -> Name) -> Review {
     let Some(r) = r else { return Review::default() };
     Review {
         status: match r.status {
@@ -962,7 +983,7 @@ mod tests {
         let ids: Vec<SpanId> = store.spans().map(|s| s.id).take(40).collect();
         for (k, id) in ids.iter().enumerate() {
             let mut s = store.span(*id).unwrap().clone();
-            s.note = (k % 2 == 0).then(|| format!("note \"{k}\"\nline 'two' é\u{301}"));
+            s.note = (k % 2 == 0).then(|| format!("note \"{k}\"\nline 'two' é\u{301}").into());
             s.review = match k % 3 {
                 0 => Review {
                     status: ReviewStatus::Accepted,

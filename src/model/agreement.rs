@@ -112,7 +112,7 @@ pub fn relation_counts(reference: &Store, other: &Store) -> Counts {
                     }),
                     Target::Entity(id) => s.entity(id).map_or(String::new(), |e| format!("entity {}", e.name)),
                 };
-                (a.role.clone(), target)
+                (a.role.to_string(), target)
             })
             .collect();
         (kind, args)

@@ -23,7 +23,6 @@
 //! and when the decision was made.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 use super::annotation::*;
 use super::graph::{find_root, norm};
@@ -157,7 +156,7 @@ pub struct Adjudication {
     entity_map: HashMap<(usize, EntityId), EntityId>,
     /// What could not be carried into the merged file, one line each.
     pub dropped: Vec<String>,
-    adjudicator: Arc<str>,
+    adjudicator: Name,
 }
 
 impl Adjudication {
@@ -347,12 +346,9 @@ impl Adjudication {
             for (key, files) in self.chosen(u, choice) {
                 let Some(mut span) = self.spans.get(&key).cloned() else { continue };
                 let who: Vec<&str> = files.iter().map(|f| self.names[*f].as_str()).collect();
-                span.provenance.author = who.join("+").into();
-                span.review = Review {
-                    status: ReviewStatus::Accepted,
-                    reviewer: Some(self.adjudicator.clone()),
-                    reviewed: Some(now),
-                };
+                span.provenance.author = Name::from(who.join("+").as_str());
+                span.review =
+                    Review { status: ReviewStatus::Accepted, reviewer: Some(self.adjudicator), reviewed: Some(now) };
                 present.insert(span.id);
                 put.insert(span.id, span);
             }
@@ -410,7 +406,7 @@ impl Adjudication {
                         Target::Entity(id) => self.entity_map.get(&(f, id)).copied().map(Target::Entity),
                     };
                     match t {
-                        Some(t) => args.push(RoleArg { role: a.role.clone(), target: t }),
+                        Some(t) => args.push(RoleArg { role: a.role, target: t }),
                         None => complete = false,
                     }
                 }
@@ -418,7 +414,7 @@ impl Adjudication {
                     continue;
                 }
                 let evidence: Vec<SpanId> = r.evidence.iter().filter_map(|e| self.resolve((f, *e), present)).collect();
-                let key = (kind as u16, args.iter().map(|a| (a.role.clone(), a.target)).collect());
+                let key = (kind as u16, args.iter().map(|a| (a.role.to_string(), a.target)).collect());
                 match by_key.get_mut(&key) {
                     Some(kept) => {
                         for e in evidence {

@@ -205,7 +205,7 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
             }
             let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned();
             let args: Vec<(String, String)> =
-                r.args.iter().map(|a| (a.role.clone(), canon.name(d, store, a.target))).collect();
+                r.args.iter().map(|a| (a.role.to_string(), canon.name(d, store, a.target))).collect();
             let key = (kind.clone(), args.clone());
             in_articles.entry(key.clone()).or_default().insert(article[d]);
             let seen = seen.entry(key.clone()).or_default();

@@ -295,8 +295,8 @@ pub fn reanchor(old: &Store, new_text: Text, meta: DocMeta, author: &str, now: T
                     format!("{note} (was {})", previous.name())
                 };
                 s.note = Some(match s.note.take() {
-                    Some(n) => format!("{n}\n{note}"),
-                    None => note,
+                    Some(n) => format!("{n}\n{note}").into(),
+                    None => note.into(),
                 });
             };
             match worst {

@@ -115,9 +115,11 @@ struct Tables {
     long_ranges: BTreeSet<(u32, u32, SpanId)>,
     /// For each span or entity, the relations that use it (as an argument
     /// or as evidence), so finding them does not scan every relation.
-    refs: std::collections::HashMap<Target, Vec<RelationId>>,
+    /// (span or entity, relation): one entry per use, in a B-tree (about
+    /// 13 bytes each; a map of vectors cost about 70).
+    refs: BTreeSet<(Target, RelationId)>,
     /// For each entity, the spans that mention it.
-    mentions: std::collections::HashMap<EntityId, BTreeSet<SpanId>>,
+    mentions: BTreeSet<(EntityId, SpanId)>,
 }
 
 impl PartialEq for Store {
@@ -143,11 +145,8 @@ impl Store {
         t.relations = std::mem::take(&mut t.relations).into_iter().collect();
         t.short_ranges = std::mem::take(&mut t.short_ranges).into_iter().collect();
         t.long_ranges = std::mem::take(&mut t.long_ranges).into_iter().collect();
-        t.refs.shrink_to_fit();
-        for list in t.refs.values_mut() {
-            list.shrink_to_fit();
-        }
-        t.mentions.shrink_to_fit();
+        t.refs = std::mem::take(&mut t.refs).into_iter().collect();
+        t.mentions = std::mem::take(&mut t.mentions).into_iter().collect();
     }
 
     /// The tables, to change (copied first if a snapshot shares them).
@@ -280,7 +279,7 @@ impl Store {
 
     /// Relations that use a span or entity, by id.
     pub fn relations_using(&self, target: Target) -> Vec<RelationId> {
-        self.t.refs.get(&target).cloned().unwrap_or_default()
+        self.t.refs.range((target, RelationId(0))..=(target, RelationId(u32::MAX))).map(|&(_, r)| r).collect()
     }
 
     /// The relations of type `kind_name` in which `claim` fills the role
@@ -305,19 +304,12 @@ impl Store {
             rel.args.iter().map(|a| a.target).chain(rel.evidence.iter().map(|e| Target::Span(*e))).collect();
         targets.sort_unstable();
         targets.dedup();
+        let refs = &mut self.tm().refs;
         for t in targets {
-            let list = self.tm().refs.entry(t).or_default();
             if add {
-                if let Err(pos) = list.binary_search(&rel.id) {
-                    list.insert(pos, rel.id);
-                }
+                refs.insert((t, rel.id));
             } else {
-                if let Ok(pos) = list.binary_search(&rel.id) {
-                    list.remove(pos);
-                }
-                if list.is_empty() {
-                    self.tm().refs.remove(&t);
-                }
+                refs.remove(&(t, rel.id));
             }
         }
     }
@@ -340,7 +332,7 @@ impl Store {
 
     /// Spans that mention the entity, by id.
     pub fn mentions_of(&self, id: EntityId) -> Vec<SpanId> {
-        self.t.mentions.get(&id).map(|m| m.iter().copied().collect()).unwrap_or_default()
+        self.t.mentions.range((id, SpanId(0))..=(id, SpanId(u32::MAX))).map(|&(_, s)| s).collect()
     }
 
     /// Spans that may fill a role accepting `accepts`, nearest to `near` first.
@@ -719,7 +711,7 @@ impl Store {
             self.range_set(*r).insert((r.start, r.end, span.id));
         }
         if let Some(e) = span.entity {
-            self.tm().mentions.entry(e).or_default().insert(span.id);
+            self.tm().mentions.insert((e, span.id));
         }
         self.tm().spans.insert(span.id, span);
     }
@@ -729,13 +721,8 @@ impl Store {
         for r in &span.ranges {
             self.range_set(*r).remove(&(r.start, r.end, id));
         }
-        if let Some(e) = span.entity
-            && let Some(m) = self.tm().mentions.get_mut(&e)
-        {
-            m.remove(&id);
-            if m.is_empty() {
-                self.tm().mentions.remove(&e);
-            }
+        if let Some(e) = span.entity {
+            self.tm().mentions.remove(&(e, id));
         }
         Some(span)
     }

@@ -78,7 +78,7 @@ impl Builder<'_> {
     ) -> Result<RelationId, EditError> {
         let id = RelationId(self.store.alloc_id());
         let kind = self.store.schema().relation_index(kind).expect("relation type") as u16;
-        let args = args.iter().map(|(r, t)| RoleArg { role: r.to_string(), target: *t }).collect();
+        let args = args.iter().map(|(r, t)| RoleArg { role: (*r).into(), target: *t }).collect();
         let mut rel = Relation::new(id, kind, args, Provenance::new(self.author, T0));
         rel.evidence = evidence.to_vec();
         rel.attributes = attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
@@ -243,7 +243,7 @@ pub fn build_multiscript() -> Store {
         [find(b.store, "menerima", "북한", 0), find(b.store, "senjata", "북한", 0)].into_iter().collect(),
         Provenance::new("t", T0),
     );
-    event.note = Some("discontinuous: menerima … senjata".into());
+    event.note = Some(Box::new("discontinuous: menerima … senjata".into()));
     b.store.apply(Edit::AddSpan(event)).expect("event");
     let ru = b.span("Country", find(b.store, "Rusia", "북한", 0), &[]);
     let src = b.span("Source", find(b.store, "Peskov", "“", 0), &[]);
