@@ -68,9 +68,8 @@ pub(super) fn read(src: &str) -> Option<FileDto> {
         if !dto.spans.is_empty() || !dto.text.is_empty() {
             return None;
         }
-        let mut c = Cursor { s: src, i: text_at };
-        dto.text = c.string()?;
-        (src.get(c.i..)?.trim_end() == ",\n)").then_some(dto)
+        dto.text = text_from(src, text_at)?;
+        Some(dto)
     };
     let (spans, dto) = if body.as_ref().is_some_and(|b| b.len() > 1 << 20) {
         std::thread::scope(|scope| {
@@ -84,6 +83,21 @@ pub(super) fn read(src: &str) -> Option<FileDto> {
     let (spans, mut dto) = (spans?, dto?);
     dto.spans = spans;
     Some(dto)
+}
+
+/// The article text alone (the last field), to show it while the rest
+/// loads; `None` if it is not written as Sorot writes it.
+pub(super) fn text(src: &str) -> Option<String> {
+    text_from(src, src.rfind(TEXT_OPEN)? + TEXT_OPEN.len())
+}
+
+/// The text string at `at`, which must end the file.
+fn text_from(src: &str, at: usize) -> Option<String> {
+    let mut c = Cursor { s: src, i: at };
+    // Escapes only shorten, so the rest of the file bounds the text: one
+    // allocation instead of a doubling series over 10 MB.
+    let text = c.string_into(String::with_capacity(src.len() - at))?;
+    (src.get(c.i..)?.trim_end() == ",\n)").then_some(text)
 }
 
 struct Cursor<'a> {
@@ -144,9 +158,12 @@ impl Cursor<'_> {
     /// A string as `push_ron_str` writes it (the escapes of
     /// `char::escape_debug`).
     fn string(&mut self) -> Option<String> {
+        self.string_into(String::new())
+    }
+
+    fn string_into(&mut self, mut out: String) -> Option<String> {
         self.lit("\"")?;
         let bytes = self.s.as_bytes();
-        let mut out = String::new();
         let mut run = self.i;
         loop {
             // Copy plain runs at once: find the next quote or backslash.
