@@ -283,6 +283,10 @@ fn relation_rules_name_the_rule() {
         .relation("arms_transfer", &[("supplier", Target::Span(claim)), ("recipient", Target::Span(claim))], &[], &[])
         .unwrap_err();
     assert!(err.to_string().contains("cannot be the supplier of arms_transfer"), "{err}");
+    // A role the type does not have is named as written (quoted).
+    let err =
+        b.relation("said_by", &[("claim", Target::Span(claim)), ("speaker", Target::Span(cue))], &[], &[]).unwrap_err();
+    assert!(err.to_string().starts_with("said_by has no role \"speaker\": said_by goes from"), "{err}");
 }
 
 #[test]

@@ -513,11 +513,9 @@ impl Store {
         // The rule is spelled out only when something breaks it.
         let rule = || relation_rule(rt);
         for arg in &rel.args {
-            let role = rt
-                .roles
-                .iter()
-                .find(|r| r.name == arg.role)
-                .ok_or_else(|| EditError::Rule(format!("{} has no role {:?}: {}", rt.name, arg.role, rule())))?;
+            let role = rt.roles.iter().find(|r| r.name == arg.role).ok_or_else(|| {
+                EditError::Rule(format!("{} has no role {:?}: {}", rt.name, arg.role.as_str(), rule()))
+            })?;
             self.target_names(arg.target)?;
             if !self.target_fits(arg.target, &role.accepts) {
                 let what = self.describe_target(arg.target);
