@@ -239,19 +239,15 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let text = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
-    let at = |n: &str| {
-        let i = text.find(n).unwrap();
-        sorot::model::ByteRange::new(i, i + n.len())
-    };
     for (who, korut, peskov, moskow) in [("alice", "Korut", "Person", false), ("bob", "orut", "Source", true)] {
         let mut s = common::store_of(text, "t");
         s.meta.annotator = Some(who.into());
         let mut b = common::Builder { store: &mut s, author: who };
-        b.span("Country", at("Rusia"), &[]);
-        b.span("Country", at(korut), &[]);
-        b.span(peskov, at("Dmitry Peskov"), &[]);
+        b.span("Country", b.at("Rusia"), &[]);
+        b.span("Country", b.at(korut), &[]);
+        b.span(peskov, b.at("Dmitry Peskov"), &[]);
         if moskow {
-            b.span("Location", at("Moskow"), &[]);
+            b.span("Location", b.at("Moskow"), &[]);
         }
         sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
     }

@@ -388,7 +388,7 @@ impl Adjudication {
     /// The relations the merged store should have when `present` are its
     /// spans from the sources.
     fn relations_for(&self, merged: &Store, present: &BTreeSet<SpanId>) -> BTreeMap<RelationId, Relation> {
-        let mut by_key: BTreeMap<(u16, Vec<(String, Target)>), Relation> = BTreeMap::new();
+        let mut by_key: BTreeMap<(u16, Vec<(Name, Target)>), Relation> = BTreeMap::new();
         for (f, s) in self.sources.iter().enumerate() {
             for r in s.relations() {
                 let Some(kind) = s.relation_type(r.kind).and_then(|t| merged.schema().relation_index(&t.name)) else {
@@ -414,7 +414,7 @@ impl Adjudication {
                     continue;
                 }
                 let evidence: Vec<SpanId> = r.evidence.iter().filter_map(|e| self.resolve((f, *e), present)).collect();
-                let key = (kind as u16, args.iter().map(|a| (a.role.to_string(), a.target)).collect());
+                let key = (kind as u16, args.iter().map(|a| (a.role, a.target)).collect());
                 match by_key.get_mut(&key) {
                     Some(kept) => {
                         for e in evidence {

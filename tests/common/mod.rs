@@ -39,6 +39,13 @@ pub struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// The byte range of the first occurrence of `needle`.
+    pub fn at(&self, needle: &str) -> ByteRange {
+        find(self.store, needle, needle, 0)
+    }
+}
+
+impl Builder<'_> {
     pub fn span(&mut self, label: &str, range: ByteRange, attrs: &[(&str, AttrValue)]) -> SpanId {
         let id = SpanId(self.store.alloc_id());
         let label = self.store.schema().label_index(label).expect("label") as u16;
@@ -290,17 +297,13 @@ pub fn build_corpus() -> tempfile::TempDir {
     s2.meta.annotator = Some("dewi".into());
     {
         let mut b = Builder { store: &mut s2, author: "dewi" };
-        let at = |n: &str| {
-            let i = t2.find(n).unwrap();
-            ByteRange::new(i, i + n.len())
-        };
-        let claim = b.span("Claim", at("Moskow tidak mengirim senjata ke Pyongyang"), &[]);
-        let src = b.span("Person", at("Dmitry Peskov"), &[]);
+        let claim = b.span("Claim", b.at("Moskow tidak mengirim senjata ke Pyongyang"), &[]);
+        let src = b.span("Person", b.at("Dmitry Peskov"), &[]);
         let peskov = b.entity("Peskov", "Person", &[], None);
         b.link(src, peskov);
         b.relation("said_by", &[("claim", Target::Span(claim)), ("source", Target::Span(src))], &[], &[]).unwrap();
-        let ru = b.span("Country", at("Moskow"), &[]);
-        let nk = b.span("Country", at("Pyongyang"), &[]);
+        let ru = b.span("Country", b.at("Moskow"), &[]);
+        let nk = b.span("Country", b.at("Pyongyang"), &[]);
         let e_ru = b.entity("Rusia", "Country", &[], Some("Q159"));
         let e_nk = b.entity("Korea Utara", "Country", &[], Some("Q423"));
         b.link(ru, e_ru);
@@ -321,15 +324,11 @@ pub fn build_corpus() -> tempfile::TempDir {
     s3.meta.annotator = Some("rizal".into());
     {
         let mut b = Builder { store: &mut s3, author: "rizal" };
-        let at = |n: &str| {
-            let i = t3.find(n).unwrap();
-            ByteRange::new(i, i + n.len())
-        };
-        let claim = b.span("Claim", at("Korut menerima amunisi dari Rusia"), &[]);
-        let bbc = b.span("Source", at("BBC"), &[]);
+        let claim = b.span("Claim", b.at("Korut menerima amunisi dari Rusia"), &[]);
+        let bbc = b.span("Source", b.at("BBC"), &[]);
         b.relation("reported_by", &[("claim", Target::Span(claim)), ("outlet", Target::Span(bbc))], &[], &[]).unwrap();
-        let nk = b.span("Country", at("Korut"), &[]);
-        let ru = b.span("Country", at("Rusia"), &[]);
+        let nk = b.span("Country", b.at("Korut"), &[]);
+        let ru = b.span("Country", b.at("Rusia"), &[]);
         b.relation("arms_transfer", &[("supplier", Target::Span(ru)), ("recipient", Target::Span(nk))], &[claim], &[])
             .unwrap();
     }
