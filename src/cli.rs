@@ -172,6 +172,8 @@ pub struct ExportOptions {
     pub offsets: String,
     pub labels: Option<Vec<String>>,
     pub strict: bool,
+    /// Replace files that exist at the output.
+    pub force: bool,
 }
 
 /// Annotation files given directly or found (recursively) in folders.
@@ -216,11 +218,16 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
     }
     let refs: Vec<&Store> = stores.iter().collect();
     let Some(result) = export::by_name(&opts.format, &refs, offsets, opts.labels.as_deref()) else { return 2 };
-    if let Err(e) = export::write(&result, &opts.format, &opts.out) {
-        let _ = writeln!(err, "{e:#}");
+    if let Err(e) = export::write(&result, &opts.format, &opts.out, opts.force) {
+        let there = export::existing(&result, &opts.format, &opts.out).is_ok_and(|v| !v.is_empty());
+        let hint = if there && !opts.force { "; --force replaces them" } else { "" };
+        let _ = writeln!(err, "{}: {e:#}{hint}", opts.out.display());
         return 1;
     }
     let _ = writeln!(out, "{}: {} documents exported as {}", opts.out.display(), stores.len(), opts.format);
+    for n in &result.notices {
+        let _ = writeln!(out, "{}: {n}", opts.format);
+    }
     for l in &result.losses {
         let _ = writeln!(out, "{}: {l}", opts.format);
     }
@@ -252,6 +259,23 @@ fn parse_offsets(s: &str) -> Option<crate::io::export::Offsets> {
 /// `sorot import --format brat|jsonl [--schema S] [--add-labels] --out DIR
 /// INPUT...`: every input is read and checked before anything is written.
 pub fn import(opts: &ImportOptions, inputs: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use crate::io::import::{self, ImportFormat, ImportPlan};
+    let Some(offsets) = parse_offsets(&opts.offsets) else {
+        let _ = writeln!(err, "--offsets {}: use codepoints or utf16", opts.offsets);
+        return 2;
+    };
+    let Some(format) = ImportFormat::by_name(&opts.format) else {
+        let _ = writeln!(err, "--format {}: use brat or jsonl", opts.format);
+        return 2;
+    };
+    let plan = ImportPlan {
+        format,
+        out: opts.out.clone(),
+        schema: opts.schema.clone(),
+        add_labels: opts.add_labels,
+        offsets,
+        force: opts.force,
+    };
     let progress = |done: usize, total: usize| {
         if total > 20 {
             eprint!("\rreading {done}/{total}");
@@ -260,156 +284,33 @@ pub fn import(opts: &ImportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
             }
         }
     };
-    import_files(opts, inputs, &progress, out, err).0
-}
-
-/// [`import`], reporting `(done, total)` inputs read, and returning the
-/// files written.
-pub fn import_files(
-    opts: &ImportOptions,
-    inputs: &[PathBuf],
-    progress: &dyn Fn(usize, usize),
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> (i32, Vec<PathBuf>) {
-    let code = import_inner(opts, inputs, progress, out, err);
-    match code {
-        Ok(written) => (0, written),
-        Err(code) => (code, Vec::new()),
-    }
-}
-
-fn import_inner(
-    opts: &ImportOptions,
-    inputs: &[PathBuf],
-    progress: &dyn Fn(usize, usize),
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<Vec<PathBuf>, i32> {
-    use crate::io::import;
-    let Some(units) = parse_offsets(&opts.offsets) else {
-        let _ = writeln!(err, "--offsets {}: use codepoints or utf16", opts.offsets);
-        return Err(2);
-    };
-    let mut schema = match &opts.schema {
-        Some(p) => match io::load_schema(p) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = writeln!(err, "{e:#}");
-                return Err(1);
+    match import::run(&plan, inputs, &progress) {
+        Ok(report) => {
+            for a in &report.added {
+                let _ = writeln!(out, "added {a}");
             }
-        },
-        None => crate::model::Schema::default_news(),
-    };
-    let files = match opts.format.as_str() {
-        "brat" => import::brat_inputs(inputs),
-        "jsonl" => import::jsonl_inputs(inputs),
-        other => {
-            let _ = writeln!(err, "--format {other}: use brat or jsonl");
-            return Err(2);
-        }
-    };
-    if files.is_empty() {
-        let _ = writeln!(err, "no {} files in the inputs", if opts.format == "brat" { ".ann" } else { ".jsonl" });
-        return Err(1);
-    }
-    let mut docs = Vec::new();
-    let mut failed = false;
-    for (i, path) in files.iter().enumerate() {
-        progress(i + 1, files.len());
-        let read =
-            if opts.format == "brat" { import::read_brat(path).map(|d| vec![d]) } else { import::read_jsonl(path) };
-        match read {
-            Ok(d) => docs.extend(d),
-            Err(e) => {
-                failed = true;
-                let _ = writeln!(err, "{e}");
+            for s in report.skipped.iter().chain(&report.renamed) {
+                let _ = writeln!(out, "{s}");
             }
-        }
-    }
-    if failed {
-        let _ = writeln!(err, "nothing was written");
-        return Err(1);
-    }
-    let missing = import::missing_from_schema(&schema, &docs);
-    if !missing.is_empty() {
-        if !opts.add_labels {
-            let _ = writeln!(err, "not in the schema {:?}:", schema.name);
-            for m in &missing {
-                let _ = writeln!(err, "  {m}");
-            }
-            let _ = writeln!(err, "nothing was written; --add-labels adds them to the imported files' schema");
-            return Err(1);
-        }
-        import::add_to_schema(&mut schema, &docs);
-        for m in &missing {
-            let _ = writeln!(out, "added {m}");
-        }
-    }
-    // Build every store before writing any.
-    let mut stores = Vec::new();
-    let mut names: Vec<String> = Vec::new();
-    for d in &docs {
-        match import::build_store(d, &schema, units, "import") {
-            Ok(s) => {
-                let stem = crate::io::export::safe_file_stem(&d.name);
-                let mut name = format!("{stem}{}", io::ANNOTATION_SUFFIX);
-                let mut k = 2;
-                while names.contains(&name) {
-                    name = format!("{stem}-{k}{}", io::ANNOTATION_SUFFIX);
-                    k += 1;
-                }
-                names.push(name);
-                stores.push(s);
-            }
-            Err(e) => {
-                failed = true;
-                let _ = writeln!(err, "{e}");
-            }
-        }
-    }
-    if failed {
-        let _ = writeln!(err, "nothing was written");
-        return Err(1);
-    }
-    if !opts.force {
-        let existing: Vec<String> = names.iter().filter(|n| opts.out.join(n).exists()).cloned().collect();
-        if !existing.is_empty() {
             let _ = writeln!(
-                err,
-                "{}: {} already exist(s) ({}); nothing was written; --force overwrites",
+                out,
+                "{}: {} documents imported from {} ({} spans, {} relations)",
                 opts.out.display(),
-                existing.len(),
-                existing.join(", ")
+                report.written.len(),
+                format.name(),
+                report.spans,
+                report.relations
             );
-            return Err(1);
+            0
+        }
+        Err(failure) => {
+            for p in &failure.problems {
+                let _ = writeln!(err, "{p}");
+            }
+            let _ = writeln!(err, "{}", failure.advice);
+            1
         }
     }
-    if let Err(e) = std::fs::create_dir_all(&opts.out) {
-        let _ = writeln!(err, "{}: cannot create the folder: {e}", opts.out.display());
-        return Err(1);
-    }
-    for (name, store) in names.iter().zip(&stores) {
-        if let Err(e) = io::save_annotations(&opts.out.join(name), store) {
-            let _ = writeln!(err, "{e:#}");
-            return Err(1);
-        }
-    }
-    for d in &docs {
-        for s in &d.skipped {
-            let _ = writeln!(out, "{s}");
-        }
-    }
-    let spans: usize = stores.iter().map(|s| s.spans().len()).sum();
-    let rels: usize = stores.iter().map(|s| s.relations().len()).sum();
-    let _ = writeln!(
-        out,
-        "{}: {} documents imported from {} ({spans} spans, {rels} relations)",
-        opts.out.display(),
-        stores.len(),
-        opts.format
-    );
-    Ok(names.iter().map(|n| opts.out.join(n)).collect())
 }
 
 /// `sorot reanchor FILE.ron NEW_ARTICLE --out NEW.ron`: prints how each span
@@ -473,55 +374,46 @@ pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
 /// as `sorot agree` prints it, or as JSON.
 pub fn agreement_report(names: &[String], stores: &[Store], json: bool, out: &mut dyn Write) {
     use crate::model::agreement as ag;
-    let Some(first) = stores.first() else { return };
-    let toks = ag::tokens(first.text().as_str());
-    let labels: Vec<Vec<String>> = stores.iter().map(|s| ag::token_labels(s, &toks)).collect();
-    let mut pairs = Vec::new();
-    for (i, s) in stores.iter().enumerate().skip(1) {
-        let exact = ag::span_counts(first, s, false);
-        let overlap = ag::span_counts(first, s, true);
-        let rel = ag::relation_counts(first, s);
-        let kappa = ag::cohen_kappa(&labels[0], &labels[i]);
-        pairs.push((i, exact, overlap, rel, kappa));
-    }
-    let fleiss = (stores.len() > 2).then(|| ag::fleiss_kappa(&labels));
+    let Some(report) = ag::report(stores) else { return };
+    let name = |i: usize| names.get(i).map_or("?", String::as_str);
     if json {
         let row = |c: &ag::Counts| {
             serde_json::json!({"matched": c.matched, "missed": c.missed, "extra": c.extra,
                 "precision": c.precision(), "recall": c.recall(), "f1": c.f1()})
         };
-        let v: Vec<serde_json::Value> = pairs
+        let v: Vec<serde_json::Value> = report
+            .pairs
             .iter()
-            .map(|(i, exact, overlap, rel, kappa)| {
+            .map(|p| {
                 let per = |m: &std::collections::BTreeMap<Option<String>, ag::Counts>| {
                     m.iter()
                         .map(|(k, c)| (k.clone().unwrap_or_else(|| "all".into()), row(c)))
                         .collect::<serde_json::Map<_, _>>()
                 };
                 serde_json::json!({
-                    "reference": names[0],
-                    "other": names[*i],
-                    "spans_exact": per(exact),
-                    "spans_overlap": per(overlap),
-                    "relations": row(rel),
-                    "cohen_kappa_tokens": kappa,
+                    "reference": name(0),
+                    "other": name(p.other),
+                    "spans_exact": per(&p.exact),
+                    "spans_overlap": per(&p.overlap),
+                    "relations": row(&p.relations),
+                    "cohen_kappa_tokens": p.kappa,
                 })
             })
             .collect();
-        let doc = serde_json::json!({"tokens": toks.len(), "pairs": v, "fleiss_kappa_tokens": fleiss});
+        let doc = serde_json::json!({"tokens": report.tokens, "pairs": v, "fleiss_kappa_tokens": report.fleiss});
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return;
     }
-    for (i, exact, overlap, rel, kappa) in &pairs {
-        let _ = writeln!(out, "{} (reference) vs {}", names[0], names[*i]);
+    for p in &report.pairs {
+        let _ = writeln!(out, "{} (reference) vs {}", name(0), name(p.other));
         let _ =
             writeln!(out, "  {:<14} {:>7} {:>7} {:>7}   {:>7} {:>7} {:>7}", "spans", "P", "R", "F1", "P~", "R~", "F1~");
-        for (k, c) in exact {
-            let o = overlap.get(k).copied().unwrap_or_default();
-            let name = k.clone().unwrap_or_else(|| "all".into());
+        for (k, c) in &p.exact {
+            let o = p.overlap.get(k).copied().unwrap_or_default();
+            let label = k.clone().unwrap_or_else(|| "all".into());
             let _ = writeln!(
                 out,
-                "  {name:<14} {:>7.3} {:>7.3} {:>7.3}   {:>7.3} {:>7.3} {:>7.3}",
+                "  {label:<14} {:>7.3} {:>7.3} {:>7.3}   {:>7.3} {:>7.3} {:>7.3}",
                 c.precision(),
                 c.recall(),
                 c.f1(),
@@ -530,11 +422,12 @@ pub fn agreement_report(names: &[String], stores: &[Store], json: bool, out: &mu
                 o.f1()
             );
         }
-        let _ = writeln!(out, "  relations      {:>7.3} {:>7.3} {:>7.3}", rel.precision(), rel.recall(), rel.f1());
-        let _ = writeln!(out, "  Cohen's kappa on {} tokens: {kappa:.3}", toks.len());
+        let r = &p.relations;
+        let _ = writeln!(out, "  relations      {:>7.3} {:>7.3} {:>7.3}", r.precision(), r.recall(), r.f1());
+        let _ = writeln!(out, "  Cohen's kappa on {} tokens: {:.3}", report.tokens, p.kappa);
     }
-    if let Some(f) = fleiss {
-        let _ = writeln!(out, "Fleiss' kappa on {} tokens, {} annotators: {f:.3}", toks.len(), stores.len());
+    if let Some(f) = report.fleiss {
+        let _ = writeln!(out, "Fleiss' kappa on {} tokens, {} annotators: {f:.3}", report.tokens, report.annotators);
     }
     let _ = writeln!(out, "(~: overlapping spans of the same label count as matching)");
 }

@@ -60,6 +60,10 @@ enum Command {
         /// Exit 1 if the format cannot hold something.
         #[arg(long)]
         strict: bool,
+        /// Replace files that already exist at the output (otherwise they
+        /// are listed and nothing is written).
+        #[arg(long)]
+        force: bool,
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
@@ -153,8 +157,8 @@ fn main() -> ExitCode {
         Some(Command::Init { articles, schema, force, annotator }) => {
             sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), &mut out, &mut err)
         }
-        Some(Command::Export { format, out: dest, offsets, labels, strict, inputs }) => {
-            let opts = sorot::cli::ExportOptions { format, out: dest, offsets, labels, strict };
+        Some(Command::Export { format, out: dest, offsets, labels, strict, force, inputs }) => {
+            let opts = sorot::cli::ExportOptions { format, out: dest, offsets, labels, strict, force };
             sorot::cli::export(&opts, &inputs, &mut out, &mut err)
         }
         Some(Command::Import { format, out: dest, schema, add_labels, offsets, force, inputs }) => {

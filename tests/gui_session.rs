@@ -287,3 +287,63 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
     assert_eq!(merged.meta.annotator.as_deref(), Some("tester"));
     assert!(merged.spans().all(|s| s.review.reviewer.as_deref() == Some("tester")));
 }
+
+#[test]
+fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
+    std::fs::write(d.join("t.txt"), text).unwrap();
+    for (who, peskov) in [("dewi", "Person"), ("budi", "Source")] {
+        let mut s = common::store_of(text, "t");
+        s.meta.annotator = Some(who.into());
+        s.meta.state = DocState::Done;
+        let mut b = common::Builder { store: &mut s, author: who };
+        b.span("Country", b.at("Rusia"), &[]);
+        b.span(peskov, b.at("Dmitry Peskov"), &[]);
+        sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
+    }
+    // The adjudicated file, reviewed by sari.
+    let adjudicated = d.join("t.adjudicated.sorot.ron");
+    let mut s = common::store_of(text, "t");
+    s.meta.annotator = Some("dewi".into());
+    s.meta.state = DocState::Reviewed;
+    let mut b = common::Builder { store: &mut s, author: "dewi" };
+    b.span("Country", b.at("Rusia"), &[]);
+    b.span("Country", b.at("Korut"), &[]);
+    b.span("Person", b.at("Dmitry Peskov"), &[]);
+    sorot::io::save_annotations(&adjudicated, &s).unwrap();
+    let reviewed = std::fs::read(&adjudicated).unwrap();
+
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    // The folder offers to compare the two annotators, not the result.
+    assert!(h.query_by_label("Compare 3").is_none(), "the adjudicated file is offered as an annotator");
+    click(&mut h, "Compare 2");
+    settle(&mut h);
+    let c = h.state().compare.as_ref().expect("comparing");
+    assert_eq!(c.adj.names, ["budi", "dewi"]);
+    let merged = d.join("t.adjudicated-2.sorot.ron");
+    assert_eq!(h.state().doc.path.as_deref(), Some(merged.as_path()));
+    keys(&mut h, Modifiers::NONE, Key::Num1);
+    keys(&mut h, Modifiers::COMMAND, Key::S);
+    wait_saved(&mut h);
+    assert!(merged.exists());
+    assert_eq!(std::fs::read(&adjudicated).unwrap(), reviewed, "the reviewed file was replaced");
+
+    // Asked for explicitly, the adjudicated file is compared by its role,
+    // and the merge still goes to a new name.
+    let files = vec![adjudicated.clone(), d.join("t.budi.sorot.ron"), d.join("t.dewi.sorot.ron")];
+    h.state_mut().push(Action::StartCompare(files));
+    settle(&mut h);
+    let c = h.state().compare.as_ref().expect("comparing");
+    assert_eq!(c.adj.names, ["adjudicated", "budi", "dewi"]);
+    let third = d.join("t.adjudicated-3.sorot.ron");
+    assert_eq!(h.state().doc.path.as_deref(), Some(third.as_path()));
+    // A file that appears under the merge's name meanwhile is not replaced
+    // without asking.
+    std::fs::write(&third, "someone else's\n").unwrap();
+    keys(&mut h, Modifiers::COMMAND, Key::S);
+    h.get_by_label_contains("already exists");
+    assert_eq!(std::fs::read_to_string(&third).unwrap(), "someone else's\n");
+    assert_eq!(std::fs::read(&adjudicated).unwrap(), reviewed);
+}

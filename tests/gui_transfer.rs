@@ -42,6 +42,28 @@ fn export_the_open_document_as_brat_and_see_what_was_lost() {
     assert!(ann.contains("juru bicara Kremlin, Dmitry Peskov"), "{ann}");
     click(&mut h, "OK");
     assert!(h.query_by_label_contains("not representable").is_none());
+
+    // Exporting again over those files asks first; Cancel keeps them.
+    let ann_path = out.join("000_f1c0a0fef9fd3cfc.ann");
+    std::fs::write(&ann_path, "T1\tClaim 0 4\tmine\n").unwrap();
+    let again = |h: &mut Harness<'static, SorotApp>| {
+        h.key_press_modifiers(shift_cmd, Key::E);
+        h.run_steps(3);
+        click(h, "brat");
+        click(h, "Export");
+        wait(h, SorotApp::is_busy);
+    };
+    again(&mut h);
+    h.get_by_label("Replace existing files?");
+    h.get_by_label_contains("000_f1c0a0fef9fd3cfc.ann");
+    click(&mut h, "Cancel");
+    assert_eq!(std::fs::read_to_string(&ann_path).unwrap(), "T1\tClaim 0 4\tmine\n");
+    // Replace them: written, and the report says so.
+    again(&mut h);
+    click(&mut h, "Replace them");
+    wait(&mut h, SorotApp::is_busy);
+    h.get_by_label_contains("Wrote 2 file(s)");
+    assert!(std::fs::read_to_string(&ann_path).unwrap().contains("Dmitry Peskov"));
 }
 
 #[test]

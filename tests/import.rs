@@ -295,3 +295,67 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The `(label, start, end, text)` of each `T` line of a brat file.
+fn t_lines(ann: &str) -> BTreeSet<String> {
+    ann.lines().filter(|l| l.starts_with('T')).filter_map(|l| l.split_once('\t')).map(|(_, r)| r.to_owned()).collect()
+}
+
+#[test]
+fn a_collection_keeps_its_folders_and_no_document_overwrites_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("collection");
+    let docs = [
+        ("", "Rusia dan Korut bertemu.\n", "T1\tCountry 0 5\tRusia\nT2\tCountry 10 15\tKorut\n"),
+        ("news", "Peskov di Moskow.\n", "T1\tPerson 0 6\tPeskov\nT2\tLocation 10 16\tMoskow\n"),
+        ("bio", "Protein A binds B.\n", "T1\tProtein 0 9\tProtein A\n"),
+    ];
+    for (folder, text, ann) in docs {
+        let d = src.join(folder);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("010-navigation.txt"), text).unwrap();
+        std::fs::write(d.join("010-navigation.ann"), ann).unwrap();
+    }
+    let out = dir.path().join("sorot");
+    let (code, stdout, stderr) = sorot(&["import", "--format", "brat", "--add-labels", "--out"], &[&out, &src]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("3 documents imported"), "{stdout}");
+    for (folder, _, _) in docs {
+        let path = out.join(folder).join("010-navigation.sorot.ron");
+        let store = sorot::io::load_annotations(&path).unwrap();
+        let id = if folder.is_empty() { "010-navigation".to_owned() } else { format!("{folder}/010-navigation") };
+        assert_eq!(store.meta.id, id);
+    }
+    let brat = dir.path().join("brat");
+    let (code, stdout, stderr) = sorot(&["export", "--format", "brat", "--out"], &[&brat, &out]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("3 documents exported"), "{stdout}");
+    for (folder, text, ann) in docs {
+        let back = brat.join(folder);
+        assert_eq!(std::fs::read_to_string(back.join("010-navigation.txt")).unwrap(), text);
+        assert_eq!(
+            t_lines(&std::fs::read_to_string(back.join("010-navigation.ann")).unwrap()),
+            t_lines(ann),
+            "{folder}"
+        );
+    }
+    assert_eq!(walk(&brat).len(), 6, "three documents in, three out");
+
+    // A second export over the first, or over hand-made files, is refused
+    // with the files listed, and nothing is touched without --force.
+    let hand = brat.join("news/010-navigation.ann");
+    std::fs::write(&hand, "T1\tPerson 0 6\tPeskov\n#1\tAnnotatorNotes T1\tchecked by hand\n").unwrap();
+    let (code, _, stderr) = sorot(&["export", "--format", "brat", "--out"], &[&brat, &out]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("6 files already exist") && stderr.contains("--force"), "{stderr}");
+    assert!(std::fs::read_to_string(&hand).unwrap().contains("checked by hand"));
+    let (code, _, stderr) = sorot(&["export", "--format", "brat", "--force", "--out"], &[&brat, &out]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!std::fs::read_to_string(&hand).unwrap().contains("checked by hand"));
+    // One file: the same rule.
+    let jsonl = dir.path().join("mine.jsonl");
+    std::fs::write(&jsonl, "mine\n").unwrap();
+    let (code, _, stderr) = sorot(&["export", "--format", "jsonl", "--out"], &[&jsonl, &out]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&jsonl).unwrap(), "mine\n");
+}

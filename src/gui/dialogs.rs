@@ -42,7 +42,7 @@ pub enum Dialog {
     /// Saving would overwrite a file that changed on disk.
     Conflict {
         path: PathBuf,
-        message: String,
+        conflict: super::SaveConflict,
     },
     /// The article changed since it was annotated: re-anchor or keep.
     ArticleChanged {
@@ -56,6 +56,11 @@ pub enum Dialog {
         title: String,
         text: String,
         open: Option<PathBuf>,
+    },
+    /// An export would replace files that exist: replace or cancel.
+    ReplaceExport {
+        existing: Vec<PathBuf>,
+        form: super::transfer::ExportForm,
     },
     /// Annotation files to compare, one path per line.
     Compare {
@@ -218,19 +223,23 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 });
             }
-            Dialog::Conflict { path, message } => {
-                ui.heading("The file changed on disk");
-                ui.label(message);
+            Dialog::Conflict { path, conflict } => {
+                ui.heading(if conflict.another_file {
+                    "Another file has this name"
+                } else {
+                    "The file changed on disk"
+                });
+                ui.label(&conflict.message);
                 ui.horizontal(|ui| {
                     if ui.button("Save as…").clicked() {
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Run(super::Command::SaveAs));
                     }
-                    if ui.button("Overwrite").clicked() {
+                    if ui.button(if conflict.another_file { "Replace it" } else { "Overwrite" }).clicked() {
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Overwrite(path.clone()));
                     }
-                    if ui.button("Reload from disk (drop my changes)").clicked() {
+                    if !conflict.another_file && ui.button("Reload from disk (drop my changes)").clicked() {
                         actions.push(Action::CloseDialog);
                         actions.push(Action::ReloadFromDisk(path.clone()));
                     }
@@ -283,6 +292,30 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::Open(p.clone()));
                     }
                     if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                        actions.push(Action::CloseDialog);
+                    }
+                });
+            }
+            Dialog::ReplaceExport { existing, form } => {
+                ui.heading("Replace existing files?");
+                ui.label(format!(
+                    "This export would replace {} file{} that already exist{}:",
+                    existing.len(),
+                    if existing.len() == 1 { "" } else { "s" },
+                    if existing.len() == 1 { "s" } else { "" },
+                ));
+                egui::ScrollArea::vertical().max_height(200.0).show(ui, |ui| {
+                    for p in &existing {
+                        ui.label(p.display().to_string());
+                    }
+                });
+                ui.label("Nothing has been written yet.");
+                ui.horizontal(|ui| {
+                    if ui.button("Replace them").clicked() {
+                        actions.push(Action::CloseDialog);
+                        actions.push(Action::StartExport(form.clone()));
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                         actions.push(Action::CloseDialog);
                     }
                 });

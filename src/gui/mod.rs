@@ -105,6 +105,15 @@ pub struct Document {
     pub read_only: bool,
 }
 
+/// Why a save must ask first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveConflict {
+    pub message: String,
+    /// The file on disk is another file than the one open here (not a
+    /// newer version of it): reloading it would not bring this work back.
+    pub another_file: bool,
+}
+
 /// What identifies one version of a file on disk without reading it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiskStamp {
@@ -125,6 +134,14 @@ impl Document {
     pub fn new(store: Store, path: Option<PathBuf>) -> Self {
         let disk = path.as_deref().and_then(DiskStamp::of);
         Self { store, history: History::default(), path, notice: None, changed_article: None, disk, read_only: false }
+    }
+
+    /// A new document to be saved at `path`, never read from there: saving
+    /// asks before replacing a file that exists under that name.
+    pub fn unsaved(store: Store, path: PathBuf) -> Self {
+        let mut doc = Self::new(store, Some(path));
+        doc.disk = None;
+        doc
     }
 
     /// Applies an edit through the history (so it can be undone); refused
@@ -209,17 +226,24 @@ impl Document {
     /// Why saving to `path` now could overwrite someone else's work: the
     /// file changed on disk since it was read or saved here, or it exists
     /// and is not the file that was opened.
-    pub fn save_conflict(&self, path: &Path) -> Option<String> {
+    pub fn save_conflict(&self, path: &Path) -> Option<SaveConflict> {
         let now = DiskStamp::of(path)?;
         match &self.disk {
-            Some(then) if then.path == path => (*then != now).then(|| {
-                format!(
+            Some(then) if then.path == path => (*then != now).then(|| SaveConflict {
+                message: format!(
                     "{} changed on disk since it was opened here (another annotator, a sync or a git pull?). \
                      Saving now would overwrite those changes.",
                     path.display()
-                )
+                ),
+                another_file: false,
             }),
-            _ => Some(format!("{} already exists. Saving now would replace it.", path.display())),
+            _ => Some(SaveConflict {
+                message: format!(
+                    "{} already exists and is not the file open here. Saving now would replace it.",
+                    path.display()
+                ),
+                another_file: true,
+            }),
         }
     }
 
@@ -693,7 +717,7 @@ impl SorotApp {
                 // moves to a path whose file it would replace.
                 self.finish_save();
                 match self.doc.save_conflict(&path) {
-                    Some(message) => self.dialog = Some(Dialog::Conflict { path, message }),
+                    Some(conflict) => self.dialog = Some(Dialog::Conflict { path, conflict }),
                     None => {
                         self.doc.path = Some(path);
                         self.save_checked(true);
@@ -1090,8 +1114,8 @@ impl SorotApp {
         // A save still in flight is ours: finish it before comparing the
         // file on disk with what we last wrote.
         self.finish_save();
-        if !overwrite && let Some(message) = self.doc.save_conflict(&path) {
-            self.dialog = Some(Dialog::Conflict { path, message });
+        if !overwrite && let Some(conflict) = self.doc.save_conflict(&path) {
+            self.dialog = Some(Dialog::Conflict { path, conflict });
             return;
         }
         self.finish_autosave();

@@ -113,7 +113,8 @@ pub struct CompareState {
     pub current: usize,
     pub filter: Option<Agreement>,
     /// The agreement table, as `sorot agree` prints it.
-    pub figures: String,
+    /// The agreement figures of the compared files.
+    pub figures: Option<crate::model::agreement::Report>,
 }
 
 impl CompareState {
@@ -170,6 +171,11 @@ pub fn agreement_color(k: Agreement) -> Color32 {
 }
 
 fn annotator_of(path: &Path, store: &Store) -> String {
+    // An adjudicated file compared on purpose is named by its role, never
+    // as the adjudicator, who did not annotate it.
+    if crate::io::corpus::is_adjudicated(path) {
+        return crate::io::corpus::name_parts(path).1.unwrap_or_else(|| crate::io::corpus::ADJUDICATED.into());
+    }
     let (stem, who) = crate::io::corpus::name_parts(path);
     store.meta.annotator.clone().or(who).unwrap_or(stem)
 }
@@ -270,7 +276,7 @@ impl SorotApp {
         };
         let here = self.doc.path.as_deref().and_then(|p| c.corpus.position(p));
         here.and_then(|i| c.corpus.entries.get(i))
-            .map(|e| e.files.iter().map(|f| f.path.display().to_string()).collect::<Vec<_>>().join("\n"))
+            .map(|e| e.annotator_files().map(|f| f.path.display().to_string()).collect::<Vec<_>>().join("\n"))
             .unwrap_or_default()
     }
 
@@ -594,12 +600,16 @@ impl SorotApp {
                 names[i] = files[i].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             }
         }
-        let mut figures = Vec::new();
-        crate::cli::agreement_report(&names, &stores, false, &mut figures);
+        let figures = crate::model::agreement::report(&stores);
         match Adjudication::new(stores, names, &self.prefs.annotator, Timestamp::now()) {
             Ok((adj, merged)) => {
-                let path = adjudicated_path(&files[0]);
-                let mut doc = Document::new(merged, Some(path.clone()));
+                let Some(path) = crate::io::corpus::adjudicated_path(&files) else {
+                    self.dialog = Some(Dialog::Error("No free name for the merged file beside the first file.".into()));
+                    return;
+                };
+                // A new file: it was never read from disk, so a save asks
+                // before replacing anything that appears under its name.
+                let mut doc = Document::unsaved(merged, path.clone());
                 doc.history.mark_unsaved();
                 let mut decisions = HashMap::new();
                 decisions.insert(doc.history.generation(), adj.initial_decisions());
@@ -610,14 +620,7 @@ impl SorotApp {
                 self.selection.clear();
                 self.view = super::TextView::default();
                 self.view.font_size = self.prefs.font_size;
-                let state = CompareState {
-                    adj,
-                    files,
-                    decisions,
-                    current: 0,
-                    filter: None,
-                    figures: String::from_utf8_lossy(&figures).into_owned(),
-                };
+                let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
                 let first_row = state.rows().first().copied();
                 let n = state.rows().len();
                 self.compare = Some(state);
@@ -699,14 +702,6 @@ impl SorotApp {
             progress: (0, 0),
         });
     }
-}
-
-/// Where the merged file of an adjudication goes: beside the first file,
-/// `article.adjudicated.sorot.ron` (`article.alice.sorot.ron` and
-/// `article.sorot.ron` both give `article`).
-pub fn adjudicated_path(first: &Path) -> PathBuf {
-    let (stem, _) = crate::io::corpus::name_parts(first);
-    first.with_file_name(format!("{stem}.adjudicated{}", crate::io::ANNOTATION_SUFFIX))
 }
 
 fn note_of(store: &Store, item: ReviewItem) -> String {
@@ -878,8 +873,16 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                         "{counts} spans · {}",
                         if who.is_empty() { "no annotations".into() } else { who.join(" · ") }
                     ));
-                    if e.files.len() >= 2 && ui.small_button(format!("Compare {}", e.files.len())).clicked() {
-                        actions.push(Action::StartCompare(e.files.iter().map(|f| f.path.clone()).collect()));
+                    let annotators: Vec<PathBuf> = e.annotator_files().map(|f| f.path.clone()).collect();
+                    if annotators.len() >= 2
+                        && ui
+                            .small_button(format!("Compare {}", annotators.len()))
+                            .on_hover_text(
+                                "Compare the annotators' files (adjudicated files are results, not annotators)",
+                            )
+                            .clicked()
+                    {
+                        actions.push(Action::StartCompare(annotators));
                     }
                 });
             }
@@ -1016,6 +1019,41 @@ impl SorotApp {
     }
 }
 
+/// The agreement figures as tables, one per file against the reference.
+fn agreement_table(ui: &mut egui::Ui, report: &crate::model::agreement::Report, names: &[String]) {
+    let name = |i: usize| names.get(i).map_or("?", String::as_str);
+    let cell = |ui: &mut egui::Ui, x: f64| {
+        ui.label(RichText::new(format!("{x:.3}")).monospace().size(11.0));
+    };
+    for p in &report.pairs {
+        ui.label(format!("{} (reference) vs {}", name(0), name(p.other)));
+        egui::Grid::new(("agreement", p.other)).striped(true).show(ui, |ui| {
+            for h in ["spans", "P", "R", "F1", "P~", "R~", "F1~"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for (k, c) in &p.exact {
+                let o = p.overlap.get(k).copied().unwrap_or_default();
+                ui.label(k.as_deref().unwrap_or("all"));
+                for x in [c.precision(), c.recall(), c.f1(), o.precision(), o.recall(), o.f1()] {
+                    cell(ui, x);
+                }
+                ui.end_row();
+            }
+            ui.label("relations");
+            for x in [p.relations.precision(), p.relations.recall(), p.relations.f1()] {
+                cell(ui, x);
+            }
+            ui.end_row();
+        });
+        ui.label(format!("Cohen's kappa on {} tokens: {:.3}", report.tokens, p.kappa));
+    }
+    if let Some(f) = report.fleiss {
+        ui.label(format!("Fleiss' kappa on {} tokens, {} annotators: {f:.3}", report.tokens, report.annotators));
+    }
+    ui.weak("~: overlapping spans of the same label count as matching");
+}
+
 /// The compare view's panel: figures, the list of differences, decisions.
 pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     let Some(c) = &mut app.compare else { return };
@@ -1031,11 +1069,11 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
             c.files.get(f).map(|p| p.display().to_string()).unwrap_or_default()
         ));
     }
-    egui::CollapsingHeader::new("Agreement").default_open(false).show(ui, |ui| {
-        egui::ScrollArea::horizontal().id_salt("figures").show(ui, |ui| {
-            ui.add(egui::Label::new(RichText::new(&c.figures).monospace().size(11.0)).extend());
+    if let Some(report) = &c.figures {
+        egui::CollapsingHeader::new("Agreement").default_open(false).show(ui, |ui| {
+            egui::ScrollArea::horizontal().id_salt("figures").show(ui, |ui| agreement_table(ui, report, &c.adj.names));
         });
-    });
+    }
     let mut per_kind: HashMap<Agreement, usize> = HashMap::new();
     for u in &c.adj.units {
         *per_kind.entry(u.kind).or_default() += 1;

@@ -11,8 +11,6 @@ use super::dialogs::Dialog;
 use super::{Action, SorotApp};
 use crate::io::export::{self, Offsets};
 
-pub const IMPORT_FORMATS: [&str; 2] = ["brat", "jsonl"];
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportForm {
     pub format: usize,
@@ -20,6 +18,9 @@ pub struct ExportForm {
     /// CoNLL labels, comma-separated; empty means the entity-like ones.
     pub labels: String,
     pub out: String,
+    /// Replace files that exist at the output (set once the analyst
+    /// confirmed it).
+    pub replace: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +37,8 @@ pub struct Outcome {
     pub report: String,
     /// A file to offer to open (the first imported document).
     pub open: Option<PathBuf>,
+    /// The export would replace these files: ask, then run `form` again.
+    pub confirm: Option<(Vec<PathBuf>, ExportForm)>,
 }
 
 /// Work running on a worker thread.
@@ -65,7 +68,7 @@ pub fn default_export_path(annotations: Option<&Path>, id: &str, format: &str) -
 impl ExportForm {
     pub fn new(app: &SorotApp) -> Self {
         let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, export::FORMATS[0]);
-        Self { format: 0, utf16: false, labels: String::new(), out: out.display().to_string() }
+        Self { format: 0, utf16: false, labels: String::new(), out: out.display().to_string(), replace: false }
     }
 }
 
@@ -88,16 +91,33 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let (tx, rx) = std::sync::mpsc::channel();
     let p = progress.clone();
     let title = format!("Export as {format}");
+    let form = form.clone();
     std::thread::spawn(move || {
         let labels = (!labels.is_empty()).then_some(labels);
         let result = export::by_name(&format, &[&store], offsets, labels.as_deref());
         p.0.store(1, Ordering::Relaxed);
+        if let Some(e) = &result
+            && !form.replace
+            && let Ok(there) = export::existing(e, &format, &out)
+            && !there.is_empty()
+        {
+            let _ = tx.send(Outcome {
+                title: format!("Export as {format}"),
+                report: String::new(),
+                open: None,
+                confirm: Some((there, ExportForm { replace: true, ..form })),
+            });
+            return;
+        }
         let report = match result {
             None => format!("Unknown format {format}"),
-            Some(e) => match export::write(&e, &format, &out) {
+            Some(e) => match export::write(&e, &format, &out, form.replace) {
                 Err(err) => format!("Nothing exported: {err:#}"),
                 Ok(()) => {
                     let mut r = format!("Wrote {} file(s) to {}.\n\n", e.files.len(), out.display());
+                    for n in &e.notices {
+                        r.push_str(&format!("{n}\n"));
+                    }
                     if e.losses.is_empty() {
                         r.push_str("Nothing lost: the format holds everything in this document.");
                     } else {
@@ -111,21 +131,22 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
             },
         };
         p.0.store(2, Ordering::Relaxed);
-        let _ = tx.send(Outcome { title: format!("Export as {format}"), report, open: None });
+        let _ = tx.send(Outcome { title: format!("Export as {format}"), report, open: None, confirm: None });
     });
     app.job = Some(Job { title, started: Instant::now(), progress, rx });
 }
 
 /// Starts importing a dataset into a folder of annotation files, with the
-/// same checks and report as `sorot import`.
+/// same checks as `sorot import`; the report is rendered for the window.
 pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
-    let format = IMPORT_FORMATS.get(form.format).copied().unwrap_or("brat").to_string();
-    let opts = crate::cli::ImportOptions {
-        format: format.clone(),
+    use crate::io::import::{self, ImportFormat, ImportPlan};
+    let format = ImportFormat::ALL.get(form.format).copied().unwrap_or(ImportFormat::Brat);
+    let plan = ImportPlan {
+        format,
         out: PathBuf::from(form.out.trim()),
         schema: None,
         add_labels: form.add_labels,
-        offsets: "codepoints".into(),
+        offsets: Offsets::CodePoints,
         force: false,
     };
     let input = PathBuf::from(form.input.trim());
@@ -133,23 +154,47 @@ pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
     let (tx, rx) = std::sync::mpsc::channel();
     let p = progress.clone();
     std::thread::spawn(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
         let report_progress = |done: usize, total: usize| {
             p.1.store(total, Ordering::Relaxed);
             p.0.store(done, Ordering::Relaxed);
         };
-        let (code, written) = crate::cli::import_files(&opts, &[input], &report_progress, &mut out, &mut err);
-        let mut report = String::from_utf8_lossy(&out).into_owned();
-        report.push_str(&String::from_utf8_lossy(&err));
-        let title = if code == 0 { format!("Imported from {format}") } else { format!("Import from {format} failed") };
-        let _ = tx.send(Outcome { title, report, open: written.into_iter().next() });
+        let outcome = match import::run(&plan, &[input], &report_progress) {
+            Ok(r) => {
+                let mut text = format!(
+                    "{}: {} documents imported from {} ({} spans, {} relations).\n",
+                    plan.out.display(),
+                    r.written.len(),
+                    format.name(),
+                    r.spans,
+                    r.relations
+                );
+                for line in
+                    r.added.iter().map(|a| format!("added {a}")).chain(r.skipped.clone()).chain(r.renamed.clone())
+                {
+                    text.push_str(&format!("\n• {line}"));
+                }
+                Outcome {
+                    title: format!("Imported from {}", format.name()),
+                    report: text,
+                    open: r.written.into_iter().next(),
+                    confirm: None,
+                }
+            }
+            Err(f) => {
+                let mut text: String = f.problems.iter().map(|p| format!("{p}\n")).collect();
+                // The window has a checkbox where the command line has a flag.
+                text.push_str(&f.advice.replace("--add-labels adds them", "tick \"Add labels…\" to add them"));
+                Outcome {
+                    title: format!("Import from {} failed", format.name()),
+                    report: text,
+                    open: None,
+                    confirm: None,
+                }
+            }
+        };
+        let _ = tx.send(outcome);
     });
-    app.job = Some(Job {
-        title: format!("Import from {}", IMPORT_FORMATS[form.format.min(1)]),
-        started: Instant::now(),
-        progress,
-        rx,
-    });
+    app.job = Some(Job { title: format!("Import from {}", format.name()), started: Instant::now(), progress, rx });
 }
 
 /// Picks up a finished job's report.
@@ -158,7 +203,10 @@ pub fn poll(app: &mut SorotApp) {
     match job.rx.try_recv() {
         Ok(o) => {
             app.job = None;
-            app.dialog = Some(Dialog::Report { title: o.title, text: o.report, open: o.open });
+            app.dialog = Some(match o.confirm {
+                Some((existing, form)) => Dialog::ReplaceExport { existing, form },
+                None => Dialog::Report { title: o.title, text: o.report, open: o.open },
+            });
         }
         Err(std::sync::mpsc::TryRecvError::Empty) => {}
         Err(std::sync::mpsc::TryRecvError::Disconnected) => {
@@ -209,6 +257,7 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, mut form: ExportForm, acti
     if form.format != before {
         let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, export::FORMATS[form.format]);
         form.out = out.display().to_string();
+        form.replace = false;
     }
     let format = export::FORMATS[form.format];
     if matches!(format, "jsonl" | "label-studio" | "csv") {
@@ -240,8 +289,8 @@ pub fn import_form(ui: &mut egui::Ui, mut form: ImportForm, actions: &mut Vec<Ac
     ui.label("brat: a folder of .ann + .txt files (or one .ann). jsonl: doccano JSONL, either shape.");
     ui.horizontal(|ui| {
         ui.label("Format");
-        for (i, f) in IMPORT_FORMATS.iter().enumerate() {
-            ui.radio_value(&mut form.format, i, *f);
+        for (i, f) in crate::io::import::ImportFormat::ALL.iter().enumerate() {
+            ui.radio_value(&mut form.format, i, f.name());
         }
     });
     path_field(ui, "Input", &mut form.input);

@@ -36,6 +36,41 @@ pub fn name_parts(path: &Path) -> (String, Option<String>) {
     }
 }
 
+/// The role an adjudicated file has in its name:
+/// `article.adjudicated.sorot.ron`, or `article.adjudicated-2.sorot.ron`
+/// when a later adjudication did not replace an earlier one.
+pub const ADJUDICATED: &str = "adjudicated";
+
+/// Whether `path` is the merged file of an adjudication (by its name, see
+/// [`ADJUDICATED`]): a result of comparing annotators, never one of them.
+pub fn is_adjudicated(path: &Path) -> bool {
+    match name_parts(path).1 {
+        Some(who) => {
+            who == ADJUDICATED
+                || who
+                    .strip_prefix(ADJUDICATED)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        }
+        None => false,
+    }
+}
+
+/// Where the merged file of an adjudication of `inputs` goes: beside the
+/// first, `article.adjudicated.sorot.ron`, or the first free
+/// `article.adjudicated-N.sorot.ron` when that exists or is one of the
+/// inputs. An adjudication never takes the name of a file that exists.
+pub fn adjudicated_path(inputs: &[PathBuf]) -> Option<PathBuf> {
+    let first = inputs.first()?;
+    let (stem, _) = name_parts(first);
+    let free = |p: &PathBuf| !p.exists() && !inputs.contains(p);
+    let plain = first.with_file_name(format!("{stem}.{ADJUDICATED}{ANNOTATION_SUFFIX}"));
+    if free(&plain) {
+        return Some(plain);
+    }
+    (2..10_000).map(|k| first.with_file_name(format!("{stem}.{ADJUDICATED}-{k}{ANNOTATION_SUFFIX}"))).find(free)
+}
+
 /// Extensions of article files.
 pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
 
@@ -101,6 +136,12 @@ impl Entry {
     /// The file at `path`, if it exists.
     pub fn file(&self, path: &Path) -> Option<&AnnFile> {
         self.files.iter().find(|f| f.path == path)
+    }
+
+    /// The annotators' files: every file but adjudicated ones (what
+    /// comparing offers).
+    pub fn annotator_files(&self) -> impl Iterator<Item = &AnnFile> {
+        self.files.iter().filter(|f| !is_adjudicated(&f.path))
     }
 }
 

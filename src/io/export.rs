@@ -89,8 +89,13 @@ impl std::fmt::Display for Loss {
 /// The files of an export (names relative to the output) and its losses.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Export {
+    /// (relative path, contents): a plain name, or `folder/name` for
+    /// formats that keep a collection's folder tree.
     pub files: Vec<(String, String)>,
     pub losses: Vec<Loss>,
+    /// What the analyst should know that is not a loss (a document written
+    /// under another name than its id, because another took that name).
+    pub notices: Vec<String>,
 }
 
 /// The export formats, as `--format` and the Export dialog name them.
@@ -114,25 +119,101 @@ pub fn by_name(format: &str, stores: &[&Store], offsets: Offsets, labels: Option
     })
 }
 
-/// Writes an export: into the folder `out` for folder formats, as the file
-/// `out` otherwise. Each file is written atomically, and only under plain
-/// names, so nothing lands outside `out`.
-pub fn write(export: &Export, format: &str, out: &std::path::Path) -> anyhow::Result<()> {
-    if is_folder(format) {
-        std::fs::create_dir_all(out)
-            .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", out.display()))?;
-    }
-    for (name, contents) in &export.files {
-        let plain = std::path::Path::new(name).components().count() == 1
-            && !name.starts_with('.')
-            && !name.contains(['/', '\\']);
-        if !plain {
-            anyhow::bail!("{name}: not a plain file name; nothing written under it");
+/// A relative name from an export is safe to write under the output
+/// folder: made of plain components (no `..`, no root, no hidden names, no
+/// backslashes), so nothing lands outside it.
+fn is_plain(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains('\\')
+        && name.split('/').all(|c| !c.is_empty() && !c.starts_with('.'))
+        && std::path::Path::new(name).components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Where each file of `export` goes: under the folder `out` for folder
+/// formats, `out` itself otherwise. Refuses names that would leave `out`
+/// and two files of one export with the same path (one would replace the
+/// other).
+pub fn targets(export: &Export, format: &str, out: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut paths = Vec::with_capacity(export.files.len());
+    for (name, _) in &export.files {
+        if !is_plain(name) {
+            anyhow::bail!("{name}: not a plain file name; nothing was written");
         }
-        let path = if is_folder(format) { out.join(name) } else { out.to_path_buf() };
-        super::write_atomic(&path, contents.as_bytes())?;
+        // Names differing only by case are one file on Windows and macOS.
+        if !seen.insert(name.to_lowercase()) {
+            anyhow::bail!(
+                "{name}: two documents of this export would be written to this one file; nothing was written"
+            );
+        }
+        paths.push(if is_folder(format) { out.join(name) } else { out.to_path_buf() });
+    }
+    Ok(paths)
+}
+
+/// The files of `export` that already exist under `out` (writing would
+/// replace them).
+pub fn existing(export: &Export, format: &str, out: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    Ok(targets(export, format, out)?.into_iter().filter(|p| p.exists()).collect())
+}
+
+/// Writes an export: into the folder `out` for folder formats, as the file
+/// `out` otherwise. Each file is written atomically, only under plain
+/// names (nothing lands outside `out`), and never two files of one export
+/// to the same path. Unless `replace`, nothing is written when any target
+/// exists already: the error lists them.
+pub fn write(export: &Export, format: &str, out: &std::path::Path, replace: bool) -> anyhow::Result<()> {
+    let paths = targets(export, format, out)?;
+    if !replace {
+        let there: Vec<String> = paths.iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
+        if !there.is_empty() {
+            let shown: Vec<&str> = there.iter().take(5).map(String::as_str).collect();
+            let more = if there.len() > 5 { format!(" and {} more", there.len() - 5) } else { String::new() };
+            anyhow::bail!(
+                "{} file{} already exist{} ({}{more}); nothing was written",
+                there.len(),
+                if there.len() == 1 { "" } else { "s" },
+                if there.len() == 1 { "s" } else { "" },
+                shown.join(", ")
+            );
+        }
+    }
+    for ((_, contents), path) in export.files.iter().zip(&paths) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", dir.display()))?;
+        }
+        super::write_atomic(path, contents.as_bytes())?;
     }
     Ok(())
+}
+
+/// The relative path (without extension) a document is written under in
+/// formats with one file per document: its id with each `/`-separated part
+/// made file-safe, so a collection's folder tree is kept; ids that would
+/// give the same path get `-2`, `-3`… and a notice says so.
+pub fn document_paths(stores: &[&Store]) -> (Vec<String>, Vec<String>) {
+    let mut taken = std::collections::HashSet::new();
+    let mut notices = Vec::new();
+    let paths = stores
+        .iter()
+        .map(|store| {
+            let id = &store.meta.id;
+            let parts: Vec<String> = id.split(['/', '\\']).filter(|p| !p.is_empty()).map(safe_file_stem).collect();
+            let base = if parts.is_empty() { safe_file_stem(id) } else { parts.join("/") };
+            let mut path = base.clone();
+            let mut k = 2;
+            while !taken.insert(path.to_lowercase()) {
+                path = format!("{base}-{k}");
+                k += 1;
+            }
+            if path != base {
+                notices.push(format!("{id}: another document of this export has that name; written as {path}"));
+            }
+            path
+        })
+        .collect();
+    (paths, notices)
 }
 
 fn loss(losses: &mut Vec<Loss>, store: &Store, message: String, ids: Vec<u32>) {
@@ -225,7 +306,7 @@ pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
         }
         out.push('\n');
     }
-    Export { files: vec![("export.jsonl".into(), out)], losses }
+    Export { files: vec![("export.jsonl".into(), out)], losses, notices: Vec::new() }
 }
 
 /// One document's JSONL record, typed (for the performance floor: the same
@@ -535,7 +616,7 @@ pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
             }
         }
     }
-    Export { files: vec![("export.conll".into(), out)], losses }
+    Export { files: vec![("export.conll".into(), out)], losses, notices: Vec::new() }
 }
 
 fn line_ranges(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -549,7 +630,8 @@ fn line_ranges(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 // ----- brat ----------------------------------------------------------------
 
-/// brat standoff: per document `<id>.txt` (LF) and `<id>.ann`.
+/// brat standoff: per document `<id>.txt` (LF) and `<id>.ann`, keeping the
+/// folder tree of ids like `news/010-navigation` (see [`document_paths`]).
 /// - `T` per span (`start end;start end` for fragments, code points);
 /// - `R` per relation from its first argument to each other argument, typed
 ///   `<type>` when binary and `<type>.<role>` otherwise; entity arguments
@@ -561,7 +643,8 @@ fn line_ranges(text: &str) -> impl Iterator<Item = (usize, &str)> {
 pub fn brat(stores: &[&Store]) -> Export {
     let mut files = Vec::new();
     let mut losses = Vec::new();
-    for store in stores {
+    let (names, notices) = document_paths(stores);
+    for (store, name) in stores.iter().zip(names) {
         let text = store.text();
         let mut ann = String::new();
         let tid = |id: SpanId| format!("T{}", id.0);
@@ -628,11 +711,10 @@ pub fn brat(stores: &[&Store]) -> Export {
             "relation attributes not representable in brat (A lines attach to T and E only)".into(),
             with_attrs,
         );
-        let name = safe_file_stem(&store.meta.id);
         files.push((format!("{name}.txt"), text.as_str().to_owned()));
         files.push((format!("{name}.ann"), ann));
     }
-    Export { files, losses }
+    Export { files, losses, notices }
 }
 
 /// A file stem that stays inside the output folder whatever the document id
@@ -720,6 +802,7 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
     Export {
         files: vec![("claims.csv".into(), done(claims)), ("relations.csv".into(), done(rels))],
         losses: Vec::new(),
+        notices: Vec::new(),
     }
 }
 

@@ -42,6 +42,54 @@ impl Counts {
     }
 }
 
+/// The agreement of one file with the reference (the first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    /// Index of the other file.
+    pub other: usize,
+    /// Span counts per label (`None`: all labels), exact matches.
+    pub exact: BTreeMap<Option<String>, Counts>,
+    /// The same with overlapping spans of one label counted as matching.
+    pub overlap: BTreeMap<Option<String>, Counts>,
+    pub relations: Counts,
+    /// Cohen's kappa on token labels.
+    pub kappa: f64,
+}
+
+/// Every agreement figure of several files of one text, the first being the
+/// reference: what `sorot agree` prints and the compare view shows. Each
+/// front end renders it in its own way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub tokens: usize,
+    pub pairs: Vec<Pair>,
+    /// Fleiss' kappa on tokens, for three annotators or more.
+    pub fleiss: Option<f64>,
+    pub annotators: usize,
+}
+
+/// The agreement figures of `stores` (same text; the first is the
+/// reference); `None` without stores.
+pub fn report(stores: &[Store]) -> Option<Report> {
+    let first = stores.first()?;
+    let toks = tokens(first.text().as_str());
+    let labels: Vec<Vec<String>> = stores.iter().map(|s| token_labels(s, &toks)).collect();
+    let pairs = stores
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, s)| Pair {
+            other: i,
+            exact: span_counts(first, s, false),
+            overlap: span_counts(first, s, true),
+            relations: relation_counts(first, s),
+            kappa: cohen_kappa(&labels[0], &labels[i]),
+        })
+        .collect();
+    let fleiss = (stores.len() > 2).then(|| fleiss_kappa(&labels));
+    Some(Report { tokens: toks.len(), pairs, fleiss, annotators: stores.len() })
+}
+
 /// `a / b`, and 1 when there is nothing to compare (both empty agree).
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 1.0 } else { a as f64 / b as f64 }

@@ -209,5 +209,9 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
         }));
     }
     let tasks = serde_json::to_string_pretty(&Value::Array(tasks)).unwrap_or_default();
-    Export { files: vec![("tasks.json".into(), tasks + "\n"), ("config.xml".into(), config(stores))], losses }
+    Export {
+        files: vec![("tasks.json".into(), tasks + "\n"), ("config.xml".into(), config(stores))],
+        losses,
+        notices: Vec::new(),
+    }
 }

@@ -208,7 +208,7 @@ pub fn w3c(stores: &[&Store]) -> Export {
         "first": {"id": "urn:sorot:collection:page:1", "type": "AnnotationPage", "startIndex": 0, "items": items},
     });
     let out = serde_json::to_string_pretty(&collection).unwrap_or_default() + "\n";
-    Export { files: vec![("annotations.jsonld".into(), out)], losses: Vec::new() }
+    Export { files: vec![("annotations.jsonld".into(), out)], losses: Vec::new(), notices: Vec::new() }
 }
 
 #[cfg(test)]

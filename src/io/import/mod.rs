@@ -18,6 +18,9 @@ use serde_json::Value;
 use super::export::Offsets;
 use crate::model::*;
 
+mod run;
+pub use run::{ImportFailure, ImportFormat, ImportPlan, ImportReport, run};
+
 /// A document as read from a dataset, before the schema is consulted.
 #[derive(Clone, Debug, Default)]
 pub struct RawDoc {
@@ -94,6 +97,28 @@ pub fn brat_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     find_files(inputs, "ann")
 }
 
+/// The `.ann` files given or found in folders, each with the document name
+/// it is imported as: its path relative to the folder given, without the
+/// extension (`news/010-navigation`), so a collection's folder tree is
+/// kept and same-named documents in different folders stay apart; a file
+/// given directly is named by its stem.
+pub fn brat_inputs_named(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for input in inputs {
+        for file in brat_inputs(std::slice::from_ref(input)) {
+            let rel = if input.is_dir() { file.strip_prefix(input).unwrap_or(&file) } else { file.as_path() };
+            let rel = rel.with_extension("");
+            let name = if input.is_dir() {
+                rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+            } else {
+                rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            };
+            out.push((file, name));
+        }
+    }
+    out
+}
+
 /// The `.jsonl` files given or found in folders.
 pub fn jsonl_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     find_files(inputs, "jsonl")
@@ -105,12 +130,17 @@ fn find_files(inputs: &[PathBuf], ext: &str) -> Vec<PathBuf> {
 
 /// Reads one brat document: `x.ann` and `x.txt`.
 pub fn read_brat(ann_path: &Path) -> Result<RawDoc, ImportError> {
+    let name = ann_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    read_brat_named(ann_path, &name)
+}
+
+/// [`read_brat`], naming the document `name` (see [`brat_inputs_named`]).
+pub fn read_brat_named(ann_path: &Path, name: &str) -> Result<RawDoc, ImportError> {
     let ann_path = ann_path.with_extension("ann");
     let txt_path = ann_path.with_extension("txt");
     let text = read_utf8(&txt_path)?;
     let ann = read_utf8(&ann_path)?;
-    let name = ann_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    parse_brat(&name, &ann_path.display().to_string(), text, &ann)
+    parse_brat(name, &ann_path.display().to_string(), text, &ann)
 }
 
 /// Parses brat standoff (`T`, `R`, `E`, `A`/`M`, `N`, `#`, `*`).
