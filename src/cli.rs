@@ -167,7 +167,7 @@ fn init_one(
 }
 
 pub struct ExportOptions {
-    pub format: String,
+    pub format: crate::io::export::Format,
     pub out: PathBuf,
     pub offsets: String,
     pub labels: Option<Vec<String>>,
@@ -191,10 +191,6 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         let _ = writeln!(err, "--offsets {}: use codepoints or utf16", opts.offsets);
         return 2;
     };
-    if !export::FORMATS.contains(&opts.format.as_str()) {
-        let _ = writeln!(err, "--format {}: use {}", opts.format, export::FORMATS.join(", "));
-        return 2;
-    }
     let files = collect_inputs(inputs);
     let mut stores = Vec::new();
     let mut failed = false;
@@ -217,9 +213,9 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         return 1;
     }
     let refs: Vec<&Store> = stores.iter().collect();
-    let Some(result) = export::by_name(&opts.format, &refs, offsets, opts.labels.as_deref()) else { return 2 };
-    if let Err(e) = export::write(&result, &opts.format, &opts.out, opts.force) {
-        let there = export::existing(&result, &opts.format, &opts.out).is_ok_and(|v| !v.is_empty());
+    let result = opts.format.export(&refs, offsets, opts.labels.as_deref());
+    if let Err(e) = export::write(&result, opts.format, &opts.out, opts.force) {
+        let there = export::existing(&result, opts.format, &opts.out).is_ok_and(|v| !v.is_empty());
         let hint = if there && !opts.force { "; --force replaces them" } else { "" };
         let _ = writeln!(err, "{}: {e:#}{hint}", opts.out.display());
         return 1;

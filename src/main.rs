@@ -45,9 +45,8 @@ enum Command {
     },
     /// Export annotation files (or folders of them) as a dataset.
     Export {
-        /// jsonl, conll, brat, label-studio, w3c or csv.
-        #[arg(long)]
-        format: String,
+        #[arg(long, value_enum)]
+        format: sorot::io::export::Format,
         /// Output file (jsonl, conll, w3c) or folder (brat, label-studio, csv).
         #[arg(long)]
         out: PathBuf,

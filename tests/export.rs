@@ -169,24 +169,24 @@ fn two_documents_with_one_id_are_both_written_and_nothing_is_replaced() {
     let e = export::brat(&[&a, &b]);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("brat");
-    export::write(&e, "brat", &out, false).unwrap();
+    export::write(&e, export::Format::Brat, &out, false).unwrap();
     assert_eq!(std::fs::read_to_string(out.join("010-navigation.txt")).unwrap(), "Rusia dan Korut.\n");
     assert_eq!(std::fs::read_to_string(out.join("010-navigation-2.txt")).unwrap(), "Protein A binds B.\n");
     assert!(std::fs::read_to_string(out.join("010-navigation.ann")).unwrap().contains("Country 0 5\tRusia"));
 
     // Writing again: refused, the files listed, nothing touched.
     std::fs::write(out.join("010-navigation.ann"), "hand-made\n").unwrap();
-    let err = export::write(&e, "brat", &out, false).unwrap_err().to_string();
+    let err = export::write(&e, export::Format::Brat, &out, false).unwrap_err().to_string();
     assert!(err.contains("4 files already exist") && err.contains("nothing was written"), "{err}");
     assert_eq!(std::fs::read_to_string(out.join("010-navigation.ann")).unwrap(), "hand-made\n");
     // Asked to replace: replaced.
-    export::write(&e, "brat", &out, true).unwrap();
+    export::write(&e, export::Format::Brat, &out, true).unwrap();
     assert!(std::fs::read_to_string(out.join("010-navigation.ann")).unwrap().contains("Rusia"));
     // A single-file export onto an existing file likewise.
     let one = dir.path().join("mine.jsonl");
     std::fs::write(&one, "mine\n").unwrap();
     let j = export::jsonl(&[&a], Offsets::CodePoints);
-    assert!(export::write(&j, "jsonl", &one, false).is_err());
+    assert!(export::write(&j, export::Format::Jsonl, &one, false).is_err());
     assert_eq!(std::fs::read_to_string(&one).unwrap(), "mine\n");
 }
 
@@ -198,12 +198,12 @@ fn an_export_never_writes_two_files_to_one_path() {
             files: clash.iter().map(|n| (n.to_string(), format!("{n}\n"))).collect(),
             ..Default::default()
         };
-        let err = export::write(&e, "brat", dir.path(), true).unwrap_err().to_string();
+        let err = export::write(&e, export::Format::Brat, dir.path(), true).unwrap_err().to_string();
         assert!(err.contains("would be written to this one file"), "{err}");
     }
     for bad in ["../a.ann", "/a.ann", ".hidden/a.ann", "x//a.ann", "x\\a.ann"] {
         let e = export::Export { files: vec![(bad.into(), String::new())], ..Default::default() };
-        assert!(export::write(&e, "brat", dir.path(), true).is_err(), "{bad}");
+        assert!(export::write(&e, export::Format::Brat, dir.path(), true).is_err(), "{bad}");
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing was written");
     // Folder ids keep their tree.
@@ -212,7 +212,7 @@ fn an_export_never_writes_two_files_to_one_path() {
     let mut b = common::store_of("b\n", "b");
     b.meta.id = "bio/010-navigation".into();
     let e = export::brat(&[&a, &b]);
-    export::write(&e, "brat", dir.path(), false).unwrap();
+    export::write(&e, export::Format::Brat, dir.path(), false).unwrap();
     assert_eq!(std::fs::read_to_string(dir.path().join("news/010-navigation.txt")).unwrap(), "a\n");
     assert_eq!(std::fs::read_to_string(dir.path().join("bio/010-navigation.txt")).unwrap(), "b\n");
     assert!(e.notices.is_empty());

@@ -1,7 +1,7 @@
 //! Modal dialogs: the in-window path field (always available, with
 //! completion), the unsaved-changes prompt, recovery and errors.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Action, SorotApp};
 
@@ -75,30 +75,6 @@ impl Dialog {
     }
 }
 
-/// Up to `max` paths completing `typed` (entries of its folder starting with its last part).
-pub fn completions(typed: &str, max: usize) -> Vec<PathBuf> {
-    let typed_path = Path::new(typed);
-    let (dir, prefix) = if typed.is_empty() || typed.ends_with('/') {
-        (if typed.is_empty() { Path::new(".") } else { typed_path }, "")
-    } else {
-        (
-            typed_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
-            typed_path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
-        )
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut out: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_name().to_string_lossy().starts_with(prefix) && !e.file_name().to_string_lossy().starts_with('.')
-        })
-        .map(|e| if typed.is_empty() { PathBuf::from(e.file_name()) } else { dir.join(e.file_name()) })
-        .collect();
-    out.sort();
-    out.truncate(max);
-    out
-}
-
 pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) {
     let Some(dialog) = app.dialog.clone() else { return };
     let modal = egui::Modal::new(egui::Id::unique("sorot-dialog")).show(ctx, |ui| {
@@ -121,9 +97,19 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 }
                 let field = field.labelled_by(ui.label("Path").id);
                 let enter = (field.lost_focus() || field.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                for c in completions(&text, 8) {
+                // Read the folder when the typed path changes, not every frame.
+                let cache = egui::Id::unique("sorot-path-completions");
+                let known: Option<(String, Vec<(PathBuf, bool)>)> = ui.data(|d| d.get_temp(cache));
+                let found = match known {
+                    Some((typed, found)) if typed == text => found,
+                    _ => {
+                        let found = crate::io::document::path_completions(&text, 8);
+                        ui.data_mut(|d| d.insert_temp(cache, (text.clone(), found.clone())));
+                        found
+                    }
+                };
+                for (c, is_dir) in found {
                     let shown = c.display().to_string();
-                    let is_dir = c.is_dir();
                     if ui.small_button(if is_dir { format!("{shown}/") } else { shown.clone() }).clicked() {
                         text = if is_dir { format!("{shown}/") } else { shown };
                     }
@@ -184,10 +170,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
             }
             Dialog::Recover(path) => {
                 ui.heading("Recover unsaved work?");
-                let when = std::fs::metadata(&path)
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| t.elapsed().ok())
+                let when = crate::io::document::age(&path)
                     .map_or(String::new(), |d| format!(" from {} minutes ago", d.as_secs() / 60));
                 ui.label(format!("Sorot found work that was not saved{when}:\n{}", path.display()));
                 ui.horizontal(|ui| {
@@ -196,7 +179,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::Restore(path.clone()));
                     }
                     if ui.button("Discard recovered work").clicked() {
-                        let _ = std::fs::remove_file(&path);
+                        crate::io::document::discard_recovery(&path);
                         actions.push(Action::CloseDialog);
                     }
                 });

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use super::dialogs::Dialog;
 use super::{Action, SorotApp};
-use crate::io::export::{self, Offsets};
+use crate::io::export::{self, Format, Offsets};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportForm {
@@ -51,23 +51,21 @@ pub struct Job {
 }
 
 /// Where an export of `format` goes by default: beside the annotation file.
-pub fn default_export_path(annotations: Option<&Path>, id: &str, format: &str) -> PathBuf {
+pub fn default_export_path(annotations: Option<&Path>, id: &str, format: Format) -> PathBuf {
     let dir = annotations.and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
     let name = annotations.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
     let name = name.as_deref().and_then(|n| n.strip_suffix(crate::io::ANNOTATION_SUFFIX)).unwrap_or(id);
     let stem = export::safe_file_stem(name);
-    let name = match format {
-        "jsonl" => format!("{stem}.jsonl"),
-        "conll" => format!("{stem}.conll"),
-        "w3c" => format!("{stem}.jsonld"),
-        other => format!("{stem}-{other}"),
+    let name = match format.extension() {
+        Some(ext) => format!("{stem}.{ext}"),
+        None => format!("{stem}-{format}"),
     };
     dir.join(name)
 }
 
 impl ExportForm {
     pub fn new(app: &SorotApp) -> Self {
-        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, export::FORMATS[0]);
+        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, Format::ALL[0]);
         Self { format: 0, utf16: false, labels: String::new(), out: out.display().to_string(), replace: false }
     }
 }
@@ -82,7 +80,7 @@ impl ImportForm {
 /// Starts exporting the open document (as it is now, saved or not).
 pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let store = app.doc.store.clone();
-    let format = export::FORMATS.get(form.format).copied().unwrap_or("jsonl").to_string();
+    let format = Format::ALL.get(form.format).copied().unwrap_or(Format::Jsonl);
     let offsets = if form.utf16 { Offsets::Utf16 } else { Offsets::CodePoints };
     let labels: Vec<String> =
         form.labels.split(',').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
@@ -94,11 +92,10 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let form = form.clone();
     std::thread::spawn(move || {
         let labels = (!labels.is_empty()).then_some(labels);
-        let result = export::by_name(&format, &[&store], offsets, labels.as_deref());
+        let e = format.export(&[&store], offsets, labels.as_deref());
         p.0.store(1, Ordering::Relaxed);
-        if let Some(e) = &result
-            && !form.replace
-            && let Ok(there) = export::existing(e, &format, &out)
+        if !form.replace
+            && let Ok(there) = export::existing(&e, format, &out)
             && !there.is_empty()
         {
             let _ = tx.send(Outcome {
@@ -109,26 +106,23 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
             });
             return;
         }
-        let report = match result {
-            None => format!("Unknown format {format}"),
-            Some(e) => match export::write(&e, &format, &out, form.replace) {
-                Err(err) => format!("Nothing exported: {err:#}"),
-                Ok(()) => {
-                    let mut r = format!("Wrote {} file(s) to {}.\n\n", e.files.len(), out.display());
-                    for n in &e.notices {
-                        r.push_str(&format!("{n}\n"));
-                    }
-                    if e.losses.is_empty() {
-                        r.push_str("Nothing lost: the format holds everything in this document.");
-                    } else {
-                        r.push_str("What the format could not hold:\n");
-                        for l in &e.losses {
-                            r.push_str(&format!("• {l}\n"));
-                        }
-                    }
-                    r
+        let report = match export::write(&e, format, &out, form.replace) {
+            Err(err) => format!("Nothing exported: {err:#}"),
+            Ok(()) => {
+                let mut r = format!("Wrote {} file(s) to {}.\n\n", e.files.len(), out.display());
+                for n in &e.notices {
+                    r.push_str(&format!("{n}\n"));
                 }
-            },
+                if e.losses.is_empty() {
+                    r.push_str("Nothing lost: the format holds everything in this document.");
+                } else {
+                    r.push_str("What the format could not hold:\n");
+                    for l in &e.losses {
+                        r.push_str(&format!("• {l}\n"));
+                    }
+                }
+                r
+            }
         };
         p.0.store(2, Ordering::Relaxed);
         let _ = tx.send(Outcome { title: format!("Export as {format}"), report, open: None, confirm: None });
@@ -250,27 +244,27 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, mut form: ExportForm, acti
     let before = form.format;
     ui.horizontal(|ui| {
         ui.label("Format");
-        for (i, f) in export::FORMATS.iter().enumerate() {
-            ui.radio_value(&mut form.format, i, *f);
+        for (i, f) in Format::ALL.iter().enumerate() {
+            ui.radio_value(&mut form.format, i, f.name());
         }
     });
     if form.format != before {
-        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, export::FORMATS[form.format]);
+        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, Format::ALL[form.format]);
         form.out = out.display().to_string();
         form.replace = false;
     }
-    let format = export::FORMATS[form.format];
-    if matches!(format, "jsonl" | "label-studio" | "csv") {
+    let format = Format::ALL.get(form.format).copied().unwrap_or(Format::Jsonl);
+    if format.has_offsets() {
         ui.checkbox(&mut form.utf16, "UTF-16 offsets (for browser front-ends: doccano, Label Studio)");
     }
-    if format == "conll" {
+    if format == Format::Conll {
         ui.horizontal(|ui| {
             let l = ui.label("Labels");
             ui.add(egui::TextEdit::singleline(&mut form.labels).hint_text("entity-like labels").desired_width(300.0))
                 .labelled_by(l.id);
         });
     }
-    path_field(ui, if export::is_folder(format) { "Output folder" } else { "Output file" }, &mut form.out);
+    path_field(ui, if format.is_folder() { "Output folder" } else { "Output file" }, &mut form.out);
     ui.horizontal(|ui| {
         if ui.button("Export").clicked() && !form.out.trim().is_empty() {
             actions.push(Action::CloseDialog);

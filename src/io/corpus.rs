@@ -133,6 +133,16 @@ impl Entry {
         }
     }
 
+    /// What opening this entry opens for `annotator` (see [`Entry::path_for`]):
+    /// their file if it exists, else the article, else the first file.
+    pub fn file_to_open(&self, dir: &Path, annotator: Option<&str>) -> Option<PathBuf> {
+        let mine = self.path_for(dir, annotator);
+        if mine.exists() {
+            return Some(mine);
+        }
+        self.article.clone().or_else(|| self.files.first().map(|f| f.path.clone()))
+    }
+
     /// The file at `path`, if it exists.
     pub fn file(&self, path: &Path) -> Option<&AnnFile> {
         self.files.iter().find(|f| f.path == path)

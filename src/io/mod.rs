@@ -3,6 +3,7 @@
 pub mod article;
 pub mod atomic;
 pub mod corpus;
+pub mod document;
 pub mod export;
 pub mod html;
 pub mod import;

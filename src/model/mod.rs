@@ -7,6 +7,7 @@ pub mod compare;
 pub mod graph;
 pub mod history;
 pub mod reanchor;
+pub mod review;
 pub mod schema;
 pub mod store;
 pub mod text;

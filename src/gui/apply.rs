@@ -1,0 +1,442 @@
+//! Applying actions and commands to the app (the reducer), and the model
+//! edits they make.
+
+use super::*;
+use prefs::apply_theme;
+
+impl SorotApp {
+    /// Replaces the document with its annotations moved onto `article`;
+    /// the file on disk is unchanged until saved.
+    pub(super) fn reanchor(&mut self, article: &Path) {
+        match io::reanchor_store(&self.doc.store, article, &self.prefs.annotator) {
+            Ok((store, report)) => {
+                let text = crate::model::reanchor::describe(&store, &report);
+                self.doc.store = store;
+                self.doc.history = History::default();
+                self.doc.history.mark_unsaved();
+                self.doc.changed_article = None;
+                self.doc.notice = None;
+                self.selected = None;
+                self.selection.clear();
+                self.details.reset();
+                self.view = TextView::default();
+                self.view.font_size = self.prefs.font_size;
+                self.set_status(format!("Re-anchored onto {}: {}", article.display(), report.summary()));
+                self.dialog = Some(Dialog::Report {
+                    title: "Re-anchored onto the new text".into(),
+                    text: format!(
+                        "{text}\nFlagged spans carry a note with their old text. Save (Ctrl+S) to keep this; \
+                         the annotation file is unchanged until then, and closing without saving goes back."
+                    ),
+                    open: None,
+                });
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(format!("Cannot re-anchor: {e:#}"))),
+        }
+    }
+
+    pub(super) fn edit(&mut self, edit: Edit, summary: String) {
+        match self.doc.apply(edit, summary.clone()) {
+            Ok(()) => self.set_status(summary),
+            Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+
+    pub(super) fn apply_reveal(&mut self, id: SpanId) {
+        if let Some(span) = self.doc.store.span(id) {
+            self.view.scroll_to(span.start());
+            self.selected = Some(id);
+            self.details.reset();
+        }
+    }
+
+    /// Applies one action. Every error ends on the status line or in a dialog.
+    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Run(cmd) => self.run(ctx, cmd),
+            Action::Select(id) => {
+                self.selected = id;
+                self.details.reset();
+            }
+            Action::Reveal(id) => self.apply_reveal(id),
+            Action::SetSelection(sel) => {
+                self.selection = sel;
+                if !self.selection.is_empty() {
+                    self.selected = None;
+                }
+            }
+            Action::Label(label) => self.label(label),
+            Action::Edit(edit, summary) => self.edit(edit, summary),
+            Action::Open(path) => {
+                if self.doc.history.is_dirty() {
+                    self.dialog = Some(Dialog::Unsaved(dialogs::After::Open(path)));
+                } else {
+                    self.open(ctx, &path);
+                }
+            }
+            Action::SaveTo(path) => {
+                // A save in flight is ours; then ask before the document
+                // moves to a path whose file it would replace.
+                self.finish_save();
+                match self.doc.save_conflict(&path) {
+                    Some(conflict) => self.dialog = Some(Dialog::Conflict { path, conflict }),
+                    None => {
+                        self.doc.path = Some(path);
+                        self.save_checked(true);
+                    }
+                }
+            }
+            Action::ShowDialog(d) => {
+                if let Dialog::Path { purpose, .. } = &d {
+                    self.start_native_dialog(*purpose);
+                }
+                self.dialog = Some(d);
+            }
+            Action::CloseDialog => self.dialog = None,
+            Action::ForceQuit => {
+                // Saves in flight finish first: nothing half-written is left.
+                self.finish_save();
+                self.finish_autosave();
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Action::SetTheme(t) => {
+                self.prefs.theme = t;
+                apply_theme(ctx, t);
+            }
+            Action::StartDraft(origin) => self.start_draft(origin),
+            Action::DraftKind(k) => self.draft_kind(k),
+            Action::DraftPick(t) => self.draft_pick(t),
+            Action::DraftNext => self.draft_next(),
+            Action::CancelDraft => {
+                self.draft = None;
+                self.set_status("Relation cancelled");
+            }
+            Action::SelectRelation(id) => {
+                self.selected_relation = id;
+                let first = id.and_then(|r| self.doc.store.relation(r)).and_then(|r| {
+                    r.args.iter().chain(std::iter::empty()).find_map(|a| match a.target {
+                        Target::Span(s) => Some(s),
+                        Target::Entity(e) => self.doc.store.mentions_of(e).first().copied(),
+                    })
+                });
+                if let Some(span) = first.and_then(|s| self.doc.store.span(s)) {
+                    self.view.scroll_to(span.start());
+                }
+            }
+            Action::PreviewLinkAll(entity) => {
+                let store = &self.doc.store;
+                let Some(e) = store.entity(entity) else { return };
+                let label =
+                    store.mentions_of(entity).first().and_then(|m| store.span(*m)).map(|s| s.label).or_else(|| {
+                        store
+                            .schema()
+                            .labels
+                            .iter()
+                            .position(|l| l.entity_type.as_deref() == Some(e.kind.as_str()))
+                            .map(|i| i as u16)
+                    });
+                let Some(label) = label else {
+                    self.set_status(format!("No label links to {} entities", e.kind));
+                    return;
+                };
+                let edits = self.doc.store.link_all_edits(entity, label, &self.prefs.annotator, Timestamp::now());
+                if edits.is_empty() {
+                    self.set_status("Every matching mention is already linked");
+                } else {
+                    self.dialog = Some(Dialog::LinkAll { entity, edits });
+                }
+            }
+            Action::CreateEntity => {
+                let f = &self.entity_form;
+                let entity = Entity {
+                    id: EntityId(self.doc.store.alloc_id()),
+                    name: f.name.trim().to_owned(),
+                    kind: f.kind.clone(),
+                    aliases: f.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+                    external_id: Some(f.external_id.trim().to_owned()).filter(|q| !q.is_empty()),
+                    note: None,
+                    provenance: Provenance::new(&self.prefs.annotator, Timestamp::now()),
+                };
+                let summary = format!("Created entity {}", entity.name);
+                if self.doc.apply(Edit::AddEntity(entity), summary.clone()).is_ok() {
+                    self.entity_form = Default::default();
+                    self.set_status(summary);
+                } else {
+                    self.set_status("An entity needs a name and a type");
+                }
+            }
+            Action::LinkTo(entity) => {
+                if let Some(mut span) = self.selected.and_then(|id| self.doc.store.span(id)).cloned() {
+                    span.entity = Some(entity);
+                    span.provenance.modified = Timestamp::now();
+                    let name = self.doc.store.entity(entity).map_or(String::new(), |e| e.name.clone());
+                    self.edit(Edit::ReplaceSpan(span), format!("Linked to {name}"));
+                }
+                self.link_query = None;
+            }
+            Action::CreateAndLink => {
+                let store = &self.doc.store;
+                let Some(span) = self.selected.and_then(|id| store.span(id)).cloned() else { return };
+                let quote = store.quote(&span);
+                let query = self.link_query.clone().unwrap_or_default();
+                let name = if query.trim().is_empty() { quote.clone() } else { query.trim().to_owned() };
+                let Some(kind) = store.schema().label(span.label as usize).and_then(|l| l.entity_type.clone()) else {
+                    self.set_status(format!("{} mentions do not link to entities", store.label_name(span.label)));
+                    return;
+                };
+                let id = EntityId(self.doc.store.alloc_id());
+                let aliases = if quote != name { vec![quote] } else { Vec::new() };
+                let entity = Entity {
+                    id,
+                    name: name.clone(),
+                    kind,
+                    aliases,
+                    external_id: None,
+                    note: None,
+                    provenance: Provenance::new(&self.prefs.annotator, Timestamp::now()),
+                };
+                let mut linked = span;
+                linked.entity = Some(id);
+                self.edit(
+                    Edit::Batch(vec![Edit::AddEntity(entity), Edit::ReplaceSpan(linked)]),
+                    format!("Created entity {name} and linked it"),
+                );
+                self.link_query = None;
+            }
+            Action::CancelLink => self.link_query = None,
+            Action::Reanchor(article) => self.reanchor(&article),
+            Action::Overwrite(path) => {
+                self.doc.path = Some(path);
+                self.save_checked(true);
+            }
+            Action::ReloadFromDisk(path) => {
+                self.discard_changes();
+                self.start_loading(path);
+            }
+            Action::StartExport(form) => transfer::start_export(self, &form),
+            Action::StartImport(form) => transfer::start_import(self, &form),
+            Action::OpenFolder(_)
+            | Action::OpenEntry(_)
+            | Action::OpenAt(..)
+            | Action::OpenForReview(_)
+            | Action::ReviewMark(_)
+            | Action::ReviewMove(_)
+            | Action::ReviewNote(..)
+            | Action::ReviewNoteStart(..)
+            | Action::StartCompare(_)
+            | Action::Decide(..)
+            | Action::CompareGo(_)
+            | Action::StartGraph
+            | Action::RescanFolder
+            | Action::EndCompare => self.apply_session(ctx, action),
+            Action::Restore(rec) => match io::load_annotations(&rec) {
+                Ok(store) => {
+                    self.doc.store = store;
+                    self.doc.history = History::default();
+                    self.doc.history.mark_unsaved();
+                    self.set_status(format!("Restored unsaved work from {}", rec.display()));
+                }
+                Err(e) => self.set_status(format!("Cannot restore: {e:#}")),
+            },
+        }
+    }
+
+    pub(super) fn run(&mut self, ctx: &egui::Context, cmd: Command) {
+        match cmd {
+            Command::OpenArticle => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenArticle))),
+            Command::OpenAnnotations => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenAnnotations))),
+            Command::Reanchor => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::Reanchor))),
+            Command::Export => self.dialog = Some(Dialog::Export(transfer::ExportForm::new(self))),
+            Command::Import => self.dialog = Some(Dialog::Import(transfer::ImportForm::new(self))),
+            Command::SaveAs => {
+                let mut d = Dialog::path(PathPurpose::SaveAs);
+                if let Dialog::Path { text, .. } = &mut d {
+                    *text = self.doc.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+                }
+                self.apply(ctx, Action::ShowDialog(d));
+            }
+            Command::Save => {
+                if self.doc.path.is_some() {
+                    self.save();
+                } else {
+                    self.run(ctx, Command::SaveAs);
+                }
+            }
+            Command::Quit => {
+                if self.doc.history.is_dirty() {
+                    self.dialog = Some(Dialog::Unsaved(dialogs::After::Quit));
+                } else {
+                    self.apply(ctx, Action::ForceQuit);
+                }
+            }
+            Command::Undo => match self.doc.history.undo(&mut self.doc.store) {
+                Ok(Some(s)) => self.set_status(format!("Undone: {s}")),
+                Ok(None) => self.set_status("Nothing to undo"),
+                Err(e) => self.set_status(format!("Cannot undo: {e}")),
+            },
+            Command::Redo => match self.doc.history.redo(&mut self.doc.store) {
+                Ok(Some(s)) => self.set_status(format!("Redone: {s}")),
+                Ok(None) => self.set_status("Nothing to redo"),
+                Err(e) => self.set_status(format!("Cannot redo: {e}")),
+            },
+            Command::Delete => {
+                if let Some(id) = self.selected
+                    && let Some(span) = self.doc.store.span(id)
+                {
+                    let n = self.doc.store.relations_using_span(id).len();
+                    let what = format!(
+                        "Deleted {} {id} “{}”",
+                        self.doc.store.label_name(span.label),
+                        short(&self.doc.store.quote(span))
+                    );
+                    let what = if n > 0 { format!("{what} and {n} relation(s)") } else { what };
+                    self.edit(Edit::RemoveSpan(id), what);
+                    self.selected = None;
+                }
+            }
+            Command::Find => {
+                if !self.find.open {
+                    // A fresh search: typing replaces the last query.
+                    self.find.query.clear();
+                }
+                self.find.open = true;
+                self.find.focus = true;
+            }
+            Command::NextAnnotation | Command::PrevAnnotation => {
+                let order = self.doc.store.spans_in_text_order();
+                if order.is_empty() {
+                    return;
+                }
+                let pos = self.selected.and_then(|s| order.iter().position(|x| *x == s));
+                let next = match (cmd, pos) {
+                    (Command::NextAnnotation, Some(i)) => (i + 1) % order.len(),
+                    (Command::NextAnnotation, None) => 0,
+                    (_, Some(i)) => (i + order.len() - 1) % order.len(),
+                    (_, None) => order.len() - 1,
+                };
+                self.selection.clear();
+                self.apply(ctx, Action::Reveal(order[next]));
+            }
+            Command::ClearSelection => {
+                if self.find.open {
+                    self.find.open = false;
+                } else {
+                    self.selection.clear();
+                    self.selected = None;
+                }
+            }
+            Command::AddFragment => match self.find.current_match() {
+                Some(r) if !self.selection.contains(&r) => {
+                    self.selection.push(r);
+                    self.set_status(format!("{} fragments selected", self.selection.len()));
+                }
+                _ => self.set_status("Ctrl+drag over text, or find it and press Ctrl+Plus, to add a fragment"),
+            },
+            Command::MoveStartLeft | Command::MoveStartRight | Command::MoveEndLeft | Command::MoveEndRight => {
+                self.move_boundary(cmd)
+            }
+            Command::NewRelation => self.start_draft(None),
+            Command::AssignSource => self.attribute("source"),
+            Command::AssignCue => self.attribute("cue"),
+            Command::AssignOutlet => self.attribute("outlet"),
+            Command::LinkEntity => {
+                if self.selected.is_some() {
+                    self.link_query = Some(String::new());
+                    self.link_focus = true;
+                } else {
+                    self.set_status("Select a mention first, then press Ctrl+E");
+                }
+            }
+            Command::ToggleArcs => self.show_all_arcs = !self.show_all_arcs,
+            Command::OpenFolder
+            | Command::NextDocument
+            | Command::PrevDocument
+            | Command::MarkDone
+            | Command::ToggleReview
+            | Command::OpenForReview
+            | Command::Compare
+            | Command::Graph
+            | Command::Preferences => self.run_session(ctx, cmd),
+            Command::FontBigger | Command::FontSmaller => {
+                let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };
+                self.prefs.font_size = (self.prefs.font_size + d).clamp(9.0, 40.0);
+                self.view.font_size = self.prefs.font_size;
+                self.view.invalidate();
+            }
+        }
+    }
+
+    /// Creates a span from the selection, or relabels the selected span.
+    pub(super) fn label(&mut self, label: u16) {
+        let store = &self.doc.store;
+        let label_name = store.label_name(label).to_owned();
+        if self.selection.is_empty() {
+            if let Some(id) = self.selected
+                && let Some(span) = store.span(id)
+                && span.label != label
+            {
+                let mut s = span.clone();
+                s.label = label;
+                s.attributes.clear();
+                s.provenance.modified = Self::now();
+                let summary = format!("Relabelled {id} as {label_name}");
+                self.edit(Edit::ReplaceSpan(s), summary);
+            } else {
+                self.set_status("Select text first (drag over it, or find it with Ctrl+F)");
+            }
+            return;
+        }
+        let mut frags = self.selection.clone();
+        frags.sort();
+        let mut ranges = Ranges::new();
+        for r in frags {
+            match ranges.last_mut() {
+                Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+                _ => ranges.push(r),
+            }
+        }
+        let id = SpanId(self.doc.store.alloc_id());
+        let span = Span::new(id, label, ranges, Provenance::new(&self.prefs.annotator, Self::now()));
+        let quote = self.doc.store.quote(&span);
+        let summary = format!("Created {label_name} {id} “{}”", short(&quote));
+        match self.doc.apply(Edit::AddSpan(span), summary.clone()) {
+            Ok(()) => {
+                self.selection.clear();
+                self.selected = Some(id);
+                self.details.reset();
+                self.set_status(summary);
+            }
+            Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+
+    pub(super) fn move_boundary(&mut self, cmd: Command) {
+        let Some(span) = self.selected.and_then(|id| self.doc.store.span(id)).cloned() else {
+            self.set_status("Select an annotation to move its boundaries");
+            return;
+        };
+        let text = self.doc.store.text();
+        let mut s = span.clone();
+        let (first, last) = (0, s.ranges.len() - 1);
+        match cmd {
+            Command::MoveStartLeft => s.ranges[first].start = text.word_step(s.ranges[first].start(), false) as u32,
+            Command::MoveStartRight => s.ranges[first].start = text.word_step(s.ranges[first].start(), true) as u32,
+            Command::MoveEndLeft => s.ranges[last].end = text.word_step(s.ranges[last].end(), false) as u32,
+            _ => s.ranges[last].end = text.word_step(s.ranges[last].end(), true) as u32,
+        }
+        // Skip the whitespace a word step lands on at either end.
+        let r = s.ranges[first];
+        let lead = text.slice(r).len() - text.slice(r).trim_start().len();
+        s.ranges[first].start += lead as u32;
+        let r = s.ranges[last];
+        let trail = text.slice(r).len() - text.slice(r).trim_end().len();
+        s.ranges[last].end -= trail as u32;
+        if s.ranges == span.ranges {
+            return;
+        }
+        s.provenance.modified = Self::now();
+        let summary = format!("Moved a boundary of {} {}", self.doc.store.label_name(s.label), s.id);
+        self.edit(Edit::ReplaceSpan(s), summary);
+    }
+}

@@ -1,0 +1,239 @@
+//! The open document's files from the window: opening on a worker,
+//! saving, autosave, recovery and the native file dialog.
+
+use super::*;
+
+impl SorotApp {
+    pub(super) fn start_loading(&mut self, path: PathBuf) {
+        self.start_loading_with(path, None, false);
+    }
+
+    pub(super) fn start_loading_with(&mut self, path: PathBuf, reveal: Option<SpanId>, for_review: bool) {
+        self.finish_save();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        let annotator = self.own_files();
+        std::thread::spawn(move || {
+            // The text first (it is at the end of the file, read without
+            // parsing the rest), so a large document is readable at once;
+            // then the same source is parsed, not read again.
+            let source = crate::io::document::annotation_file_for(&p, annotator.as_deref())
+                .and_then(|ann| Some((io::read_annotation_source(&ann).ok()?, ann)));
+            if let Some(text) = source.as_ref().and_then(|(src, _)| io::ronfile::peek_text(src)) {
+                let _ = tx.send(LoadMsg::Preview(Text::new(text)));
+            }
+            let load = |q: &Path| match &source {
+                Some((src, ann)) if ann == q => io::parse_annotations(q, src),
+                _ => io::load_annotations(q),
+            };
+            let _ = tx.send(LoadMsg::Done(Box::new(Document::open_with(&p, annotator.as_deref(), &load))));
+        });
+        self.loading = Some(Loading { path, reveal, for_review, started: Instant::now(), rx, preview: None });
+    }
+
+    pub(super) fn poll_loading(&mut self) {
+        let Some(loading) = &mut self.loading else { return };
+        let result = match loading.rx.try_recv() {
+            Ok(LoadMsg::Preview(text)) => {
+                loading.preview = Some(Store::new(text, Schema::default_news(), Default::default()));
+                return;
+            }
+            Ok(LoadMsg::Done(r)) => *r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(anyhow::anyhow!("opening stopped unexpectedly")),
+        };
+        let Some(loading) = self.loading.take() else { return };
+        let path = loading.path;
+        match result {
+            Ok(mut doc) => {
+                doc.read_only = loading.for_review;
+                self.doc = doc;
+                self.compare = None;
+                self.review = loading.for_review.then(Default::default);
+                self.selected = None;
+                self.selection.clear();
+                self.find = Default::default();
+                self.list = Default::default();
+                self.details.reset();
+                self.view = TextView::default();
+                self.view.font_size = self.prefs.font_size;
+                self.prefs.recent.retain(|p| *p != path);
+                self.prefs.recent.insert(0, path.clone());
+                self.prefs.recent.truncate(10);
+                self.set_status(format!(
+                    "Opened {} ({}, {} annotations) in {:.2} s",
+                    path.display(),
+                    self.doc.store.meta.encoding,
+                    self.doc.store.spans().len(),
+                    loading.started.elapsed().as_secs_f64()
+                ));
+                self.show_notice();
+                self.offer_recovery();
+                if let Some(id) = loading.reveal {
+                    self.apply_reveal(id);
+                }
+            }
+            // The current work stays open; the error is shown once.
+            Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),
+        }
+    }
+
+    pub(super) fn offer_recovery(&mut self) {
+        if self.doc.has_recovery() {
+            self.dialog = Some(Dialog::Recover(self.doc.recovery_path()));
+        }
+    }
+
+    pub(super) fn open(&mut self, ctx: &egui::Context, path: &Path) {
+        self.start_loading(path.to_owned());
+        ctx.request_repaint();
+    }
+
+    /// Waits for an autosave in flight, so the recovery file is not written
+    /// again after it was removed.
+    pub(super) fn finish_autosave(&mut self) {
+        if let Some(job) = self.autosave_job.take() {
+            match job.join() {
+                Ok(Err(e)) => self.set_status(format!("Autosave failed: {e:#}")),
+                Err(_) => self.set_status("Autosave stopped unexpectedly"),
+                Ok(Ok(())) => {}
+            }
+        }
+    }
+
+    /// Drops unsaved changes: the recovery file goes too.
+    pub fn discard_changes(&mut self) {
+        self.finish_save();
+        self.finish_autosave();
+        crate::io::document::discard_recovery(&self.doc.recovery_path());
+        self.doc.history.mark_saved(self.doc.history.generation());
+    }
+
+    /// Writes the annotation file atomically and drops the recovery file;
+    /// asks first if the file changed on disk since it was read.
+    pub fn save(&mut self) {
+        self.save_checked(false);
+    }
+
+    pub(super) fn save_checked(&mut self, overwrite: bool) {
+        let Some(path) = self.doc.path.clone() else { return };
+        // A save still in flight is ours: finish it before comparing the
+        // file on disk with what we last wrote.
+        self.finish_save();
+        if !overwrite && let Some(conflict) = self.doc.save_conflict(&path) {
+            self.dialog = Some(Dialog::Conflict { path, conflict });
+            return;
+        }
+        self.finish_autosave();
+        // The state and annotator live in the file: a document with work
+        // in it is in progress, and says whose it is.
+        let meta = &mut self.doc.store.meta;
+        if meta.state == crate::model::DocState::New
+            && (self.doc.store.spans().len() > 0 || self.doc.store.relations().len() > 0)
+        {
+            self.doc.store.meta.state = crate::model::DocState::InProgress;
+        }
+        if self.doc.store.meta.annotator.is_none() && !self.doc.read_only {
+            self.doc.store.meta.annotator = Some(self.prefs.annotator.clone());
+        }
+        // A snapshot (the tables are shared, not copied) written on a worker
+        // thread: the window never waits for the disk.
+        let snapshot = self.doc.store.clone();
+        let generation = self.doc.history.generation();
+        let target = path.clone();
+        let handle = std::thread::spawn(move || io::save_annotations(&target, &snapshot));
+        self.save_job = Some(SaveJob { path: path.clone(), generation, handle });
+        self.set_status(format!("Saving {} …", path.display()));
+    }
+
+    /// Whether a save is being written.
+    pub fn is_saving(&self) -> bool {
+        self.save_job.is_some()
+    }
+
+    /// Waits for the save in flight, then marks what it wrote as saved.
+    pub fn finish_save(&mut self) {
+        let Some(job) = self.save_job.take() else { return };
+        match job.handle.join() {
+            Ok(Ok(())) => {
+                self.doc.disk = DiskStamp::of(&job.path);
+                self.doc.history.mark_saved(job.generation);
+                // Edits made while it was written stay in the recovery file.
+                if !self.doc.history.is_dirty() {
+                    crate::io::document::discard_recovery(&self.doc.recovery_path());
+                }
+                self.set_status(format!("Saved {}", job.path.display()));
+                self.saved_in_corpus(&job.path);
+            }
+            Ok(Err(e)) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
+            Err(_) => self.dialog = Some(Dialog::Error("Not saved: the save stopped unexpectedly".into())),
+        }
+    }
+
+    /// Writes unsaved work to the recovery file every `autosave_secs`, on a
+    /// worker thread from a snapshot, so a large document never stalls the
+    /// window while it is written.
+    pub(super) fn autosave(&mut self) {
+        if self.autosave_job.as_ref().is_some_and(|j| j.is_finished()) {
+            self.finish_autosave();
+        }
+        let every = Duration::from_secs(self.prefs.autosave_secs.max(1));
+        if self.autosave_job.is_some() || !self.doc.history.is_dirty() || self.last_autosave.elapsed() < every {
+            return;
+        }
+        self.last_autosave = Instant::now();
+        let rec = self.doc.recovery_path();
+        let snapshot = self.doc.store.clone();
+        self.autosave_job = Some(std::thread::spawn(move || io::save_annotations(&rec, &snapshot)));
+    }
+
+    /// Whether an autosave is being written.
+    pub fn is_autosaving(&self) -> bool {
+        self.autosave_job.as_ref().is_some_and(|j| !j.is_finished())
+    }
+
+    pub(super) fn start_native_dialog(&mut self, purpose: PathPurpose) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let dir = self.doc.path.as_deref().and_then(Path::parent).map(Path::to_owned);
+        std::thread::spawn(move || {
+            let mut d = rfd::FileDialog::new();
+            if let Some(dir) = dir {
+                d = d.set_directory(dir);
+            }
+            let picked = match purpose {
+                PathPurpose::OpenArticle => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
+                PathPurpose::OpenAnnotations => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
+                PathPurpose::SaveAs => d.add_filter("Sorot annotations", &["ron"]).save_file(),
+                PathPurpose::Reanchor => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
+                PathPurpose::OpenFolder => d.pick_folder(),
+                PathPurpose::OpenForReview => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
+            };
+            let _ = tx.send((purpose, picked));
+        });
+        self.native_dialog = Some(rx);
+    }
+
+    pub(super) fn poll_native_dialog(&mut self) {
+        let Some(rx) = &self.native_dialog else { return };
+        match rx.try_recv() {
+            Ok((purpose, Some(path))) => {
+                self.native_dialog = None;
+                self.dialog = None;
+                let action = match purpose {
+                    PathPurpose::SaveAs => Action::SaveTo(path),
+                    PathPurpose::Reanchor => Action::Reanchor(path),
+                    PathPurpose::OpenFolder => Action::OpenFolder(path),
+                    PathPurpose::OpenForReview => Action::OpenForReview(path),
+                    _ => Action::Open(path),
+                };
+                self.pending.push(action);
+            }
+            Ok((_, None)) => {
+                self.native_dialog = None;
+                self.set_status("No file chosen in the system dialog (or none is available): type the path instead");
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.native_dialog = None,
+        }
+    }
+}

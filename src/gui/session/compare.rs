@@ -1,0 +1,309 @@
+//! Comparing and adjudicating annotators' files: the state, the decisions,
+//! the panel and the agreement tables.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use egui::{Color32, RichText};
+
+use super::*;
+
+/// Comparing annotators' files; the open document is the merged file.
+pub struct CompareState {
+    pub adj: Adjudication,
+    pub files: Vec<PathBuf>,
+    /// The decisions in each state of the merged document's history, so
+    /// undo and redo bring them back with the spans.
+    decisions: HashMap<u64, Vec<Option<Choice>>>,
+    pub current: usize,
+    pub filter: Option<Agreement>,
+    /// The agreement table, as `sorot agree` prints it.
+    /// The agreement figures of the compared files.
+    pub figures: Option<crate::model::agreement::Report>,
+}
+
+impl CompareState {
+    pub fn decisions(&self, history: &History) -> Vec<Option<Choice>> {
+        self.decisions
+            .get(&history.generation())
+            .cloned()
+            .unwrap_or_else(|| self.decisions.get(&0).cloned().unwrap_or_default())
+    }
+
+    /// Differences (units that are not agreed), in text order, with the filter.
+    pub fn rows(&self) -> Vec<usize> {
+        (0..self.adj.units.len())
+            .filter(|&u| {
+                let k = self.adj.units[u].kind;
+                match self.filter {
+                    Some(f) => k == f,
+                    None => k != Agreement::Agree,
+                }
+            })
+            .collect()
+    }
+}
+
+pub fn agreement_color(k: Agreement) -> Color32 {
+    match k {
+        Agreement::Agree => Color32::from_rgb(40, 160, 70),
+        Agreement::LabelDiffers => Color32::from_rgb(60, 110, 230),
+        Agreement::Boundaries => Color32::from_rgb(230, 140, 20),
+        Agreement::Partial => Color32::from_rgb(210, 40, 40),
+    }
+}
+
+pub(super) fn annotator_of(path: &Path, store: &Store) -> String {
+    // An adjudicated file compared on purpose is named by its role, never
+    // as the adjudicator, who did not annotate it.
+    if crate::io::corpus::is_adjudicated(path) {
+        return crate::io::corpus::name_parts(path).1.unwrap_or_else(|| crate::io::corpus::ADJUDICATED.into());
+    }
+    let (stem, who) = crate::io::corpus::name_parts(path);
+    store.meta.annotator.clone().or(who).unwrap_or(stem)
+}
+
+impl SorotApp {
+    /// The other annotators' files of the current article, for the compare dialog.
+    pub(in crate::gui) fn compare_suggestion(&self) -> String {
+        let Some(c) = &self.corpus else {
+            return self.doc.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+        };
+        let here = self.doc.path.as_deref().and_then(|p| c.corpus.position(p));
+        here.and_then(|i| c.corpus.entries.get(i))
+            .map(|e| e.annotator_files().map(|f| f.path.display().to_string()).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default()
+    }
+
+    pub(in crate::gui) fn start_compare(&mut self, files: Vec<PathBuf>) {
+        if files.len() < 2 {
+            self.dialog = Some(Dialog::Error("Give two or more annotation files of the same article.".into()));
+            return;
+        }
+        if !self.leave_document() {
+            return;
+        }
+        let mut stores = Vec::new();
+        for f in &files {
+            match crate::io::load_annotations(f) {
+                Ok(s) => stores.push(s),
+                Err(e) => {
+                    self.dialog = Some(Dialog::Error(format!("{e:#}")));
+                    return;
+                }
+            }
+        }
+        let mut names: Vec<String> = files.iter().zip(&stores).map(|(f, s)| annotator_of(f, s)).collect();
+        // Two files of one annotator are told apart by their file names.
+        for i in 0..names.len() {
+            if names.iter().filter(|n| **n == names[i]).count() > 1 {
+                names[i] = files[i].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            }
+        }
+        let figures = crate::model::agreement::report(&stores);
+        match Adjudication::new(stores, names, &self.prefs.annotator, Timestamp::now()) {
+            Ok((adj, merged)) => {
+                let Some(path) = crate::io::corpus::adjudicated_path(&files) else {
+                    self.dialog = Some(Dialog::Error("No free name for the merged file beside the first file.".into()));
+                    return;
+                };
+                // A new file: it was never read from disk, so a save asks
+                // before replacing anything that appears under its name.
+                let mut doc = Document::unsaved(merged, path.clone());
+                doc.history.mark_unsaved();
+                let mut decisions = HashMap::new();
+                decisions.insert(doc.history.generation(), adj.initial_decisions());
+                let dropped = adj.dropped.clone();
+                self.doc = doc;
+                self.review = None;
+                self.selected = None;
+                self.selection.clear();
+                self.view = crate::gui::TextView::default();
+                self.view.font_size = self.prefs.font_size;
+                let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
+                let first_row = state.rows().first().copied();
+                let n = state.rows().len();
+                self.compare = Some(state);
+                if let Some(u) = first_row {
+                    self.pending.push(Action::CompareGo(u));
+                }
+                self.set_status(format!(
+                    "{n} differences to settle; the merged file will be saved as {} (Ctrl+S)",
+                    path.display()
+                ));
+                if !dropped.is_empty() {
+                    self.dialog = Some(Dialog::Report {
+                        title: "Not everything can be merged".into(),
+                        text: format!(
+                            "The merged file uses the first file's schema. Left out:\n{}",
+                            dropped.join("\n")
+                        ),
+                        open: None,
+                    });
+                }
+            }
+            Err(e) => self.dialog = Some(Dialog::Error(format!("Cannot compare: {e}"))),
+        }
+    }
+
+    pub(in crate::gui) fn decide(&mut self, u: usize, choice: Choice) {
+        let Some(c) = &self.compare else { return };
+        let edit = c.adj.choose(&self.doc.store, u, choice, Timestamp::now());
+        let mut decisions = c.decisions(&self.doc.history);
+        let what = match choice {
+            Choice::File(f) => format!("{}'s version", c.adj.names.get(f).map_or("?", String::as_str)),
+            Choice::All => "both versions".to_owned(),
+            Choice::Neither => "neither version".to_owned(),
+        };
+        let next = c.rows().into_iter().find(|&r| r > u && decisions.get(r).is_some_and(Option::is_none));
+        let quote = c.adj.units.get(u).map_or(String::new(), |unit| short(self.doc.store.text().slice(unit.extent)));
+        let summary = format!("“{quote}”: took {what}");
+        match self.doc.apply(edit, summary.clone()) {
+            Ok(()) => {
+                if let Some(d) = decisions.get_mut(u) {
+                    *d = Some(choice);
+                }
+                let generation = self.doc.history.generation();
+                if let Some(c) = &mut self.compare {
+                    c.decisions.insert(generation, decisions);
+                }
+                self.set_status(summary);
+                if let Some(n) = next {
+                    self.pending.push(Action::CompareGo(n));
+                }
+            }
+            Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+}
+
+/// The agreement figures as tables, one per file against the reference.
+pub(super) fn agreement_table(ui: &mut egui::Ui, report: &crate::model::agreement::Report, names: &[String]) {
+    let name = |i: usize| names.get(i).map_or("?", String::as_str);
+    let cell = |ui: &mut egui::Ui, x: f64| {
+        ui.label(RichText::new(format!("{x:.3}")).monospace().size(11.0));
+    };
+    for p in &report.pairs {
+        ui.label(format!("{} (reference) vs {}", name(0), name(p.other)));
+        egui::Grid::new(("agreement", p.other)).striped(true).show(ui, |ui| {
+            for h in ["spans", "P", "R", "F1", "P~", "R~", "F1~"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for (k, c) in &p.exact {
+                let o = p.overlap.get(k).copied().unwrap_or_default();
+                ui.label(k.as_deref().unwrap_or("all"));
+                for x in [c.precision(), c.recall(), c.f1(), o.precision(), o.recall(), o.f1()] {
+                    cell(ui, x);
+                }
+                ui.end_row();
+            }
+            ui.label("relations");
+            for x in [p.relations.precision(), p.relations.recall(), p.relations.f1()] {
+                cell(ui, x);
+            }
+            ui.end_row();
+        });
+        ui.label(format!("Cohen's kappa on {} tokens: {:.3}", report.tokens, p.kappa));
+    }
+    if let Some(f) = report.fleiss {
+        ui.label(format!("Fleiss' kappa on {} tokens, {} annotators: {f:.3}", report.tokens, report.annotators));
+    }
+    ui.weak("~: overlapping spans of the same label count as matching");
+}
+
+/// The compare view's panel: figures, the list of differences, decisions.
+pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let Some(c) = &mut app.compare else { return };
+    let decisions = c.decisions(&app.doc.history);
+    ui.heading("Compare and adjudicate");
+    if ui.button("Leave the compare view").on_hover_text("Keep editing the merged file as any other").clicked() {
+        actions.push(Action::EndCompare);
+    }
+    for (f, name) in c.adj.names.iter().enumerate() {
+        ui.label(format!(
+            "{}: {name} — {}",
+            f + 1,
+            c.files.get(f).map(|p| p.display().to_string()).unwrap_or_default()
+        ));
+    }
+    if let Some(report) = &c.figures {
+        egui::CollapsingHeader::new("Agreement").default_open(false).show(ui, |ui| {
+            egui::ScrollArea::horizontal().id_salt("figures").show(ui, |ui| agreement_table(ui, report, &c.adj.names));
+        });
+    }
+    let mut per_kind: HashMap<Agreement, usize> = HashMap::new();
+    for u in &c.adj.units {
+        *per_kind.entry(u.kind).or_default() += 1;
+    }
+    ui.horizontal_wrapped(|ui| {
+        if ui.selectable_label(c.filter.is_none(), "all differences").clicked() {
+            c.filter = None;
+        }
+        for k in Agreement::ALL {
+            let n = per_kind.get(&k).copied().unwrap_or(0);
+            let text = RichText::new(format!("{} ({n})", k.name())).color(agreement_color(k));
+            if ui.selectable_label(c.filter == Some(k), text).clicked() {
+                c.filter = Some(k);
+            }
+        }
+    });
+    let rows = c.rows();
+    let open = rows.iter().filter(|u| decisions.get(**u).is_some_and(Option::is_none)).count();
+    ui.label(format!(
+        "{open} of {} undecided. Keys: ↑/↓ move, 1–{} take that version, B both, X neither; Ctrl+Z undoes.",
+        rows.len(),
+        c.adj.names.len()
+    ));
+    ui.separator();
+    let text = app.doc.store.text();
+    egui::ScrollArea::vertical().id_salt("differences").show(ui, |ui| {
+        for (row, u) in rows.into_iter().enumerate() {
+            let unit = &c.adj.units[u];
+            let decided = decisions.get(u).copied().flatten();
+            let head = format!(
+                "{}. {} · “{}”{}",
+                row + 1,
+                unit.kind.name(),
+                short(text.slice(ByteRange { start: unit.extent.start, end: unit.extent.end })),
+                match decided {
+                    Some(Choice::File(f)) => format!(" → {}", c.adj.names.get(f).map_or("?", String::as_str)),
+                    Some(Choice::All) => " → both".into(),
+                    Some(Choice::Neither) => " → neither".into(),
+                    None => String::new(),
+                }
+            );
+            let current = u == c.current;
+            let label = RichText::new(head).color(agreement_color(unit.kind));
+            if ui.selectable_label(current, label).clicked() {
+                actions.push(Action::CompareGo(u));
+            }
+            if current {
+                ui.indent(u, |ui| {
+                    for (f, name) in c.adj.names.iter().enumerate() {
+                        let version = c.adj.version(u, f);
+                        let shown = if version.is_empty() { "(nothing)".to_owned() } else { version.join("; ") };
+                        if ui.button(format!("{}: {name}: {shown}", f + 1)).clicked() {
+                            actions.push(Action::Decide(u, Choice::File(f)));
+                        }
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Both (B)").clicked() {
+                            actions.push(Action::Decide(u, Choice::All));
+                        }
+                        if ui.button("Neither (X)").clicked() {
+                            actions.push(Action::Decide(u, Choice::Neither));
+                        }
+                    });
+                });
+            }
+        }
+    });
+}
+
+/// The text view's outlines in the compare view: each unit in its
+/// agreement colour, the current one thicker.
+pub fn compare_marks(app: &SorotApp) -> Vec<(ByteRange, Color32, bool)> {
+    let Some(c) = &app.compare else { return Vec::new() };
+    c.adj.units.iter().enumerate().map(|(u, unit)| (unit.extent, agreement_color(unit.kind), u == c.current)).collect()
+}

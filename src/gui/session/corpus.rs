@@ -1,0 +1,195 @@
+//! A folder as a labeling session: scanning it, its list, progress.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use egui::RichText;
+
+use super::*;
+
+pub(super) enum ScanMsg {
+    Progress(usize, usize),
+    Done(anyhow::Result<Corpus>),
+}
+
+/// A folder being worked through.
+pub struct CorpusView {
+    pub corpus: Corpus,
+    scan: Option<Receiver<ScanMsg>>,
+    progress: (usize, usize),
+}
+
+impl CorpusView {
+    pub fn is_scanning(&self) -> bool {
+        self.scan.is_some()
+    }
+}
+
+impl SorotApp {
+    pub(in crate::gui) fn start_scan(&mut self, dir: PathBuf, open_first: bool) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = dir.clone();
+        std::thread::spawn(move || {
+            let r = crate::io::corpus::scan(&d, |i, n| {
+                let _ = tx.send(ScanMsg::Progress(i, n));
+            });
+            let _ = tx.send(ScanMsg::Done(r));
+        });
+        let corpus = self.corpus.take().map(|c| c.corpus).filter(|c| c.dir == dir);
+        self.corpus = Some(CorpusView {
+            corpus: corpus.unwrap_or_else(|| Corpus { dir, entries: Vec::new() }),
+            scan: Some(rx),
+            progress: (0, 0),
+        });
+        self.open_first_after_scan = open_first;
+    }
+
+    /// Follows the folder scan.
+    pub(super) fn poll_scan(&mut self) {
+        if let Some(c) = &mut self.corpus
+            && let Some(rx) = &c.scan
+        {
+            loop {
+                match rx.try_recv() {
+                    Ok(ScanMsg::Progress(i, n)) => c.progress = (i, n),
+                    Ok(ScanMsg::Done(Ok(corpus))) => {
+                        c.corpus = corpus;
+                        c.scan = None;
+                        break;
+                    }
+                    Ok(ScanMsg::Done(Err(e))) => {
+                        self.corpus = None;
+                        self.dialog = Some(Dialog::Error(format!("{e:#}")));
+                        return;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        c.scan = None;
+                        break;
+                    }
+                }
+            }
+            if c.scan.is_none() && std::mem::take(&mut self.open_first_after_scan) {
+                let n = c.corpus.entries.len();
+                let own = self.own_files();
+                let c = self.corpus.as_ref().map(|c| &c.corpus);
+                // The first document not finished yet.
+                let first = c.and_then(|c| {
+                    c.entries
+                        .iter()
+                        .position(|e| !matches!(c.state(e, own.as_deref()), DocState::Done | DocState::Reviewed))
+                });
+                self.set_status(format!("Opened a folder of {n} documents"));
+                if n > 0 {
+                    self.pending.push(Action::OpenEntry(first.unwrap_or(0)));
+                }
+            }
+        }
+    }
+
+    /// After a save: what the folder list shows for the file.
+    pub(in crate::gui) fn saved_in_corpus(&mut self, path: &Path) {
+        let named = self.own_files();
+        if let Some(c) = &mut self.corpus {
+            c.corpus.update(AnnFile::of_store(path, &self.doc.store, named.as_deref()));
+        }
+    }
+}
+
+/// The folder's documents, with states and progress (left panel).
+pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let Some(c) = &app.corpus else { return };
+    let own = app.own_files();
+    egui::Panel::left("corpus").default_size(280.0).resizable(true).show(ui, |ui| {
+        let dir = c
+            .corpus
+            .dir
+            .file_name()
+            .map_or_else(|| c.corpus.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        ui.heading(format!("Folder {dir}"));
+        if c.scan.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("Reading {} of {} files…", c.progress.0, c.progress.1));
+            });
+        }
+        let n = c.corpus.entries.len();
+        let finished = c.corpus.finished(own.as_deref());
+        let frac = if n == 0 { 0.0 } else { finished as f32 / n as f32 };
+        ui.add(egui::ProgressBar::new(frac).text(format!("{finished} of {n} done")));
+        ui.label(format!(
+            "Annotating as {}{}",
+            app.prefs.annotator,
+            if app.prefs.per_annotator_files { " (own files: article.<you>.sorot.ron)" } else { "" }
+        ));
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("◀ Previous").on_hover_text("Ctrl+PgUp").clicked() {
+                actions.push(Action::Run(Command::PrevDocument));
+            }
+            if ui.button("Next ▶").on_hover_text("Ctrl+PgDn").clicked() {
+                actions.push(Action::Run(Command::NextDocument));
+            }
+            if ui.button("Mark done").on_hover_text("Ctrl+Enter").clicked() {
+                actions.push(Action::Run(Command::MarkDone));
+            }
+            if ui.button("Relationships…").on_hover_text("Ctrl+G").clicked() {
+                actions.push(Action::StartGraph);
+            }
+            if ui.button("Read again").on_hover_text("Files added or changed outside Sorot").clicked() {
+                actions.push(Action::RescanFolder);
+            }
+        });
+        ui.separator();
+        let here = app.doc.path.as_deref().and_then(|p| c.corpus.position(p));
+        egui::ScrollArea::vertical().id_salt("corpus-list").show(ui, |ui| {
+            for (i, e) in c.corpus.entries.iter().enumerate() {
+                let state = c.corpus.state(e, own.as_deref());
+                let counts: usize = e.files.iter().map(|f| f.spans).sum();
+                let text = RichText::new(format!("{}  [{}]", e.stem, state.name()));
+                let text = if Some(i) == here { text.strong() } else { text };
+                let row = ui.selectable_label(Some(i) == here, text);
+                let mut tip = String::new();
+                for f in &e.files {
+                    let name = f.name();
+                    match &f.error {
+                        Some(err) => tip.push_str(&format!("{name}: cannot be read: {err}\n")),
+                        None => tip.push_str(&format!(
+                            "{name}: {} by {}, {}\n",
+                            f.state.name(),
+                            f.annotator.as_deref().unwrap_or("?"),
+                            f.counts()
+                        )),
+                    }
+                }
+                if tip.is_empty() {
+                    tip = "not annotated yet".into();
+                }
+                if row.on_hover_text(tip).clicked() {
+                    actions.push(Action::OpenEntry(i));
+                }
+                let who: Vec<String> = e
+                    .files
+                    .iter()
+                    .map(|f| format!("{}: {}", f.annotator.as_deref().unwrap_or("?"), f.state.name()))
+                    .collect();
+                ui.horizontal_wrapped(|ui| {
+                    ui.weak(format!(
+                        "{counts} spans · {}",
+                        if who.is_empty() { "no annotations".into() } else { who.join(" · ") }
+                    ));
+                    let annotators: Vec<PathBuf> = e.annotator_files().map(|f| f.path.clone()).collect();
+                    if annotators.len() >= 2
+                        && ui
+                            .small_button(format!("Compare {}", annotators.len()))
+                            .on_hover_text(
+                                "Compare the annotators' files (adjudicated files are results, not annotators)",
+                            )
+                            .clicked()
+                    {
+                        actions.push(Action::StartCompare(annotators));
+                    }
+                });
+            }
+        });
+    });
+}

@@ -1,0 +1,263 @@
+//! Working through a folder (a labeling session), review mode, comparing
+//! and adjudicating annotators' files, and the relationships across the
+//! folder.
+//!
+//! Nothing here is kept outside the annotation files: a document's state
+//! and annotator are in its file, review decisions on each annotation, and
+//! the merged file of an adjudication is an annotation file like any other.
+
+mod compare;
+mod corpus;
+mod graph;
+mod review;
+
+pub use compare::*;
+pub use corpus::*;
+pub use graph::*;
+pub use review::*;
+
+use super::{Action, Command, Dialog, Document, SorotApp, short};
+use crate::io::corpus::{AnnFile, Corpus};
+use crate::model::compare::{Adjudication, Agreement, Choice};
+use crate::model::graph::Group;
+use crate::model::{
+    ByteRange, DocState, Edit, History, RelationId, Review, ReviewStatus, Span, SpanId, Store, Target, Timestamp,
+};
+
+impl SorotApp {
+    /// Follows the folder scan and the graph worker.
+    pub(super) fn poll_session(&mut self) {
+        self.poll_scan();
+        self.poll_graph();
+    }
+
+    /// Saves the current document before leaving it; false (with the
+    /// reason shown) if it could not be saved.
+    pub(super) fn leave_document(&mut self) -> bool {
+        if !self.doc.history.is_dirty() {
+            return true;
+        }
+        if self.doc.path.is_none() {
+            self.dialog = Some(Dialog::Error("Save this document first (Ctrl+Shift+S), then move on.".into()));
+            return false;
+        }
+        self.save();
+        self.finish_save();
+        !self.doc.history.is_dirty()
+    }
+
+    pub(super) fn run_session(&mut self, ctx: &egui::Context, cmd: Command) {
+        match cmd {
+            Command::OpenFolder => {
+                self.apply(ctx, Action::ShowDialog(Dialog::path(super::PathPurpose::OpenFolder)));
+            }
+            Command::OpenForReview => {
+                self.apply(ctx, Action::ShowDialog(Dialog::path(super::PathPurpose::OpenForReview)));
+            }
+            Command::NextDocument | Command::PrevDocument => {
+                let Some(c) = &self.corpus else {
+                    self.set_status("Open a folder first (Ctrl+Shift+F) to move between its documents");
+                    return;
+                };
+                let n = c.corpus.entries.len();
+                if n == 0 {
+                    return;
+                }
+                let here = self.doc.path.as_deref().and_then(|p| c.corpus.position(p));
+                let next = match (cmd == Command::NextDocument, here) {
+                    (true, Some(i)) if i + 1 < n => i + 1,
+                    (false, Some(i)) if i > 0 => i - 1,
+                    (true, None) => 0,
+                    (false, None) => n - 1,
+                    _ => {
+                        self.set_status(if cmd == Command::NextDocument {
+                            "This is the last document of the folder"
+                        } else {
+                            "This is the first document of the folder"
+                        });
+                        return;
+                    }
+                };
+                self.apply(ctx, Action::OpenEntry(next));
+            }
+            Command::MarkDone => {
+                let state = if self.review.is_some() { DocState::Reviewed } else { DocState::Done };
+                if self.doc.store.meta.state == state {
+                    self.set_status(format!("Already marked {}", state.name()));
+                    return;
+                }
+                match self.doc.apply(Edit::SetDocState(state), format!("Marked {}", state.name())) {
+                    Ok(()) => {
+                        if self.doc.path.is_some() {
+                            self.save();
+                        }
+                        self.set_status(format!(
+                            "Marked {}{}",
+                            state.name(),
+                            if self.corpus.is_some() { "; Ctrl+PgDn for the next document" } else { "" }
+                        ));
+                    }
+                    Err(e) => self.set_status(format!("Not done: {e}")),
+                }
+            }
+            Command::ToggleReview => {
+                if self.review.take().is_none() {
+                    self.review = Some(ReviewState::default());
+                    self.draft = None;
+                    if self.selected.is_none() {
+                        self.review_move(1);
+                    }
+                    self.set_status("Review mode: A accept, X reject, F flag, N note, E edit, ↑/↓ move");
+                } else {
+                    self.set_status("Review mode off");
+                }
+            }
+            Command::Compare => self.dialog = Some(Dialog::Compare { text: self.compare_suggestion() }),
+            Command::Graph => self.apply(ctx, Action::StartGraph),
+            Command::Preferences => self.dialog = Some(Dialog::Preferences),
+            _ => {}
+        }
+    }
+
+    pub(super) fn apply_session(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::OpenFolder(dir) => {
+                if !dir.is_dir() {
+                    self.dialog = Some(Dialog::Error(format!("{} is not a folder", dir.display())));
+                    return;
+                }
+                self.start_scan(dir, true);
+            }
+            Action::OpenEntry(i) => {
+                let Some(c) = &self.corpus else { return };
+                let Some(entry) = c.corpus.entries.get(i).cloned() else { return };
+                let own = self.own_files();
+                let Some(target) = entry.file_to_open(&c.corpus.dir, own.as_deref()) else { return };
+                if self.leave_document() {
+                    self.start_loading(target);
+                    ctx.request_repaint();
+                }
+            }
+            Action::OpenAt(path, span) if self.leave_document() => self.start_loading_with(path, span, false),
+            Action::OpenForReview(path) if self.leave_document() => self.start_loading_with(path, None, true),
+            Action::ReviewMark(status) => self.review_mark(status),
+            Action::ReviewNoteStart(id, note) => self.review_note_start(id, note),
+            Action::ReviewMove(d) => self.review_move(d),
+            Action::ReviewNote(item, note) => {
+                if let Some(r) = &mut self.review {
+                    r.note = None;
+                }
+                let note = note.trim().to_owned();
+                let note = (!note.is_empty()).then(|| Box::new(note));
+                let store = &self.doc.store;
+                let edit = match item {
+                    ReviewItem::Span(id) => store.span(id).cloned().map(|mut s| {
+                        s.note = note;
+                        s.provenance.modified = Timestamp::now();
+                        (Edit::ReplaceSpan(s), format!("Note on span {id}"))
+                    }),
+                    ReviewItem::Relation(id) => store.relation(id).cloned().map(|mut r| {
+                        r.note = note;
+                        r.provenance.modified = Timestamp::now();
+                        (Edit::ReplaceRelation(r), format!("Note on relation {id}"))
+                    }),
+                };
+                if let Some((edit, summary)) = edit {
+                    self.edit(edit, summary);
+                }
+            }
+            Action::StartCompare(files) => self.start_compare(files),
+            Action::Decide(u, choice) => self.decide(u, choice),
+            Action::CompareGo(u) => {
+                if let Some(c) = &mut self.compare {
+                    c.current = u;
+                    if let Some(unit) = c.adj.units.get(u) {
+                        self.view.scroll_to(unit.extent.start());
+                    }
+                }
+            }
+            Action::StartGraph => self.start_graph(),
+            Action::EndCompare => {
+                self.compare = None;
+                self.set_status("The merged file is open for editing; Ctrl+S saves it");
+            }
+            Action::RescanFolder => {
+                if let Some(dir) = self.corpus.as_ref().map(|c| c.corpus.dir.clone()) {
+                    self.start_scan(dir, false);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Plain keys of review mode and of the compare view; true if they took
+/// the keyboard this frame.
+pub fn mode_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>) -> bool {
+    use egui::{Key, Modifiers};
+    if ctx.egui_wants_keyboard_input() {
+        return false;
+    }
+    let key = |k: Key| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, k));
+    if let Some(c) = &app.compare {
+        let rows = c.rows();
+        let pos = rows.iter().position(|r| *r == c.current);
+        if (key(Key::ArrowDown) || key(Key::J))
+            && let Some(&n) = pos.map_or(rows.first(), |p| rows.get(p + 1))
+        {
+            actions.push(Action::CompareGo(n));
+        }
+        if (key(Key::ArrowUp) || key(Key::K))
+            && let Some(&n) = pos.and_then(|p| p.checked_sub(1)).and_then(|p| rows.get(p))
+        {
+            actions.push(Action::CompareGo(n));
+        }
+        const NUMS: [Key; 9] =
+            [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
+        for (f, k) in NUMS.iter().enumerate().take(c.adj.names.len()) {
+            if key(*k) {
+                actions.push(Action::Decide(c.current, Choice::File(f)));
+            }
+        }
+        if key(Key::B) {
+            actions.push(Action::Decide(c.current, Choice::All));
+        }
+        if key(Key::Num0) || key(Key::X) {
+            actions.push(Action::Decide(c.current, Choice::Neither));
+        }
+        return true;
+    }
+    if let Some(r) = &app.review {
+        if r.note.is_some() {
+            return true;
+        }
+        if key(Key::A) {
+            actions.push(Action::ReviewMark(ReviewStatus::Accepted));
+        }
+        if key(Key::X) {
+            actions.push(Action::ReviewMark(ReviewStatus::Rejected));
+        }
+        if key(Key::F) {
+            actions.push(Action::ReviewMark(ReviewStatus::Flagged));
+        }
+        if key(Key::U) {
+            actions.push(Action::ReviewMark(ReviewStatus::Unreviewed));
+        }
+        if key(Key::ArrowDown) || key(Key::ArrowRight) || key(Key::J) {
+            actions.push(Action::ReviewMove(1));
+        }
+        if key(Key::ArrowUp) || key(Key::ArrowLeft) || key(Key::K) {
+            actions.push(Action::ReviewMove(-1));
+        }
+        if key(Key::N)
+            && let Some(item) = app.review_current()
+        {
+            actions.push(Action::ReviewNoteStart(item, note_of(&app.doc.store, item)));
+        }
+        if key(Key::E) {
+            actions.push(Action::Run(Command::ToggleReview));
+        }
+        return true;
+    }
+    false
+}

@@ -1,0 +1,326 @@
+//! Review mode: the order and filters, decisions, notes, the panel.
+
+use egui::RichText;
+
+use super::*;
+
+/// What review mode steps through: spans and relations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewItem {
+    Span(SpanId),
+    Relation(RelationId),
+}
+
+/// Review mode: filters, where it is, and the note being written.
+pub struct ReviewState {
+    /// Step by label (then text order) instead of text order.
+    pub by_label: bool,
+    pub status: Option<ReviewStatus>,
+    /// Only spans of this label (relations are left out then).
+    pub label: Option<u16>,
+    /// Step through relations too (each where its first span is).
+    pub relations: bool,
+    /// The relation being reviewed, when it is one.
+    relation: Option<RelationId>,
+    /// The note being edited for the current annotation.
+    pub note: Option<(ReviewItem, String)>,
+    note_focus: bool,
+    /// The summary lines and the history generation they were counted at
+    /// (counting every span each frame would grow with the document).
+    summary: Option<(u64, [String; 2])>,
+}
+
+impl Default for ReviewState {
+    fn default() -> Self {
+        Self {
+            by_label: false,
+            status: None,
+            label: None,
+            relations: true,
+            relation: None,
+            note: None,
+            note_focus: false,
+            summary: None,
+        }
+    }
+}
+
+impl SorotApp {
+    /// The annotations review mode steps through, with the filters: spans
+    /// in text order (or by label), each relation where its first span is.
+    pub fn review_order(&self) -> Vec<ReviewItem> {
+        let store = &self.doc.store;
+        let Some(r) = &self.review else { return Vec::new() };
+        let status_ok = |st: ReviewStatus| r.status.is_none_or(|want| st == want);
+        // (label order, position, 0 for spans / 1 for relations, item)
+        let mut keyed: Vec<(u32, usize, u8, ReviewItem)> = store
+            .spans_in_text_order()
+            .into_iter()
+            .filter_map(|id| store.span(id))
+            .filter(|s| status_ok(s.review.status) && r.label.is_none_or(|l| s.label == l))
+            .map(|s| (if r.by_label { u32::from(s.label) } else { 0 }, s.start(), 0, ReviewItem::Span(s.id)))
+            .collect();
+        if r.relations && r.label.is_none() {
+            for rel in store.relations().filter(|rel| status_ok(rel.review.status)) {
+                let at = rel
+                    .args
+                    .iter()
+                    .filter_map(|a| match a.target {
+                        Target::Span(id) => store.span(id).map(Span::start),
+                        Target::Entity(e) => store.mentions_of(e).first().and_then(|m| store.span(*m)).map(Span::start),
+                    })
+                    .chain(rel.evidence.iter().filter_map(|e| store.span(*e).map(Span::start)))
+                    .min()
+                    .unwrap_or(usize::MAX);
+                let group = if r.by_label { u32::MAX } else { 0 };
+                keyed.push((group, at, 1, ReviewItem::Relation(rel.id)));
+            }
+        }
+        keyed.sort_by_key(|(g, at, kind, item)| {
+            (
+                *g,
+                *at,
+                *kind,
+                match item {
+                    ReviewItem::Span(id) => id.0,
+                    ReviewItem::Relation(id) => id.0,
+                },
+            )
+        });
+        keyed.into_iter().map(|(.., item)| item).collect()
+    }
+
+    /// The annotation under review: the relation stepped to, else the selected span.
+    pub fn review_current(&self) -> Option<ReviewItem> {
+        let relation = self.review.as_ref().and_then(|r| r.relation).filter(|r| self.selected_relation == Some(*r));
+        relation.map(ReviewItem::Relation).or(self.selected.map(ReviewItem::Span))
+    }
+
+    pub(in crate::gui) fn review_go(&mut self, item: ReviewItem) {
+        self.selection.clear();
+        match item {
+            ReviewItem::Span(id) => {
+                if let Some(r) = &mut self.review {
+                    r.relation = None;
+                }
+                self.selected_relation = None;
+                self.apply_reveal(id);
+            }
+            ReviewItem::Relation(id) => {
+                if let Some(r) = &mut self.review {
+                    r.relation = Some(id);
+                }
+                self.selected = None;
+                self.details.reset();
+                self.selected_relation = Some(id);
+                let first = self.doc.store.relation(id).and_then(|rel| {
+                    rel.args.iter().find_map(|a| match a.target {
+                        Target::Span(s) => Some(s),
+                        Target::Entity(e) => self.doc.store.mentions_of(e).first().copied(),
+                    })
+                });
+                if let Some(span) = first.and_then(|s| self.doc.store.span(s)) {
+                    self.view.scroll_to(span.start());
+                }
+            }
+        }
+    }
+
+    pub(in crate::gui) fn review_move(&mut self, d: i32) {
+        let order = self.review_order();
+        if order.is_empty() {
+            self.set_status("No annotation matches the review filters");
+            return;
+        }
+        let pos = self.review_current().and_then(|c| order.iter().position(|x| *x == c));
+        let next = match pos {
+            Some(i) => (i as i64 + d as i64).clamp(0, order.len() as i64 - 1) as usize,
+            None if d >= 0 => 0,
+            None => order.len() - 1,
+        };
+        self.review_go(order[next]);
+    }
+
+    pub(in crate::gui) fn review_mark(&mut self, status: ReviewStatus) {
+        let Some(item) = self.review_current() else {
+            self.set_status("Nothing to review here: ↓ moves to the next annotation");
+            return;
+        };
+        // Where to go next, decided before the filters may hide this one.
+        let order = self.review_order();
+        let after = order.iter().position(|x| *x == item).and_then(|i| order.get(i + 1)).copied();
+        let review =
+            Review { status, reviewer: Some(self.prefs.annotator.as_str().into()), reviewed: Some(Timestamp::now()) };
+        let store = &self.doc.store;
+        let (edit, summary) = match item {
+            ReviewItem::Span(id) => {
+                let Some(mut span) = store.span(id).cloned() else { return };
+                span.review = review;
+                let what = format!("{} {id} “{}”", store.label_name(span.label), short(&store.quote(&span)));
+                (Edit::ReplaceSpan(span), format!("{} {what}", status_verb(status)))
+            }
+            ReviewItem::Relation(id) => {
+                let Some(mut rel) = store.relation(id).cloned() else { return };
+                rel.review = review;
+                let kind = store.relation_type(rel.kind).map_or("relation", |t| t.name.as_str()).to_owned();
+                (Edit::ReplaceRelation(rel), format!("{} {kind} {id}", status_verb(status)))
+            }
+        };
+        match self.doc.apply(edit, summary.clone()) {
+            Ok(()) => {
+                self.set_status(summary.clone());
+                match after {
+                    Some(next) => self.review_go(next),
+                    None => self.set_status(format!("{summary} — that was the last one")),
+                }
+            }
+            Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+}
+
+pub(super) fn note_of(store: &Store, item: ReviewItem) -> String {
+    match item {
+        ReviewItem::Span(id) => store.span(id).and_then(|s| s.note.as_deref().cloned()),
+        ReviewItem::Relation(id) => store.relation(id).and_then(|r| r.note.as_deref().cloned()),
+    }
+    .unwrap_or_default()
+}
+
+pub(super) fn status_verb(s: ReviewStatus) -> &'static str {
+    match s {
+        ReviewStatus::Accepted => "Accepted",
+        ReviewStatus::Rejected => "Rejected",
+        ReviewStatus::Flagged => "Flagged",
+        ReviewStatus::Unreviewed => "Cleared the review of",
+    }
+}
+
+/// The review panel: the current annotation, the keys, filters, summary.
+pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let current = app.review_current();
+    let store = &app.doc.store;
+    let Some(r) = &mut app.review else { return };
+    ui.heading(if app.doc.read_only { "Review (annotations read-only)" } else { "Review" });
+    let generation = app.doc.history.generation();
+    if r.summary.as_ref().is_none_or(|(g, _)| *g != generation) {
+        let line = |statuses: &mut dyn Iterator<Item = ReviewStatus>| {
+            let mut counts = [0usize; 4];
+            for st in statuses {
+                counts[ReviewStatus::ALL.iter().position(|x| *x == st).unwrap_or(0)] += 1;
+            }
+            format!("{} accepted · {} rejected · {} flagged · {} to review", counts[1], counts[2], counts[3], counts[0])
+        };
+        let spans = format!("spans: {}", line(&mut store.spans().map(|s| s.review.status)));
+        let relations = format!("relations: {}", line(&mut store.relations().map(|r| r.review.status)));
+        r.summary = Some((generation, [spans, relations]));
+    }
+    if let Some((_, lines)) = &r.summary {
+        for l in lines {
+            ui.label(l);
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Show:");
+        egui::ComboBox::from_id_salt("review-status")
+            .selected_text(r.status.map_or("every status", ReviewStatus::name))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut r.status, None, "every status");
+                for s in ReviewStatus::ALL {
+                    ui.selectable_value(&mut r.status, Some(s), s.name());
+                }
+            });
+        egui::ComboBox::from_id_salt("review-label")
+            .selected_text(r.label.map_or("every label".to_owned(), |l| store.label_name(l).to_owned()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut r.label, None, "every label");
+                for (i, l) in store.schema().labels.iter().enumerate() {
+                    ui.selectable_value(&mut r.label, Some(i as u16), &l.name);
+                }
+            });
+        ui.checkbox(&mut r.by_label, "by label");
+        ui.checkbox(&mut r.relations, "relations");
+    });
+    let (title, quote, review, author) = match current {
+        Some(ReviewItem::Span(id)) => match store.span(id) {
+            Some(s) => (
+                format!("{} {id}", store.label_name(s.label)),
+                format!("“{}”", short(&store.quote(s))),
+                s.review.clone(),
+                s.provenance.author.to_string(),
+            ),
+            None => Default::default(),
+        },
+        Some(ReviewItem::Relation(id)) => match store.relation(id) {
+            Some(rel) => (
+                format!("{} {id}", store.relation_type(rel.kind).map_or("relation", |t| t.name.as_str())),
+                crate::gui::relations::relation_line(store, rel),
+                rel.review.clone(),
+                rel.provenance.author.to_string(),
+            ),
+            None => Default::default(),
+        },
+        None => Default::default(),
+    };
+    if current.is_some() {
+        ui.label(RichText::new(title).strong());
+        ui.label(quote);
+        let by = match (&review.reviewer, review.reviewed) {
+            (Some(who), Some(t)) => format!(" by {who} at {}", crate::io::export::rfc3339(t)),
+            (Some(who), None) => format!(" by {who}"),
+            _ => String::new(),
+        };
+        ui.label(format!("{}{by} · annotated by {author}", review.status.name()));
+    } else {
+        ui.weak("No annotation selected: ↓ moves to the first one.");
+    }
+    if let Some((item, text)) = &mut r.note {
+        let field = ui.add(egui::TextEdit::multiline(text).desired_rows(2).hint_text("Note for the annotator"));
+        let field = field.labelled_by(ui.label("Review note").id);
+        if std::mem::take(&mut r.note_focus) {
+            field.request_focus();
+        }
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter) && !i.modifiers.shift);
+        if (field.has_focus() || field.lost_focus()) && enter {
+            actions.push(Action::ReviewNote(*item, text.trim_end_matches('\n').to_owned()));
+        }
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            r.note = None;
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        for (text, status) in [
+            ("Accept (A)", ReviewStatus::Accepted),
+            ("Reject (X)", ReviewStatus::Rejected),
+            ("Flag (F)", ReviewStatus::Flagged),
+        ] {
+            if ui.add_enabled(current.is_some(), egui::Button::new(text)).clicked() {
+                actions.push(Action::ReviewMark(status));
+            }
+        }
+        if ui.add_enabled(current.is_some(), egui::Button::new("Note (N)")).clicked()
+            && let Some(item) = current
+        {
+            actions.push(Action::ReviewNoteStart(item, note_of(store, item)));
+        }
+        if ui.button("Edit (E)").clicked() {
+            actions.push(Action::Run(Command::ToggleReview));
+        }
+        if ui.button("◀ (↑)").clicked() {
+            actions.push(Action::ReviewMove(-1));
+        }
+        if ui.button("▶ (↓)").clicked() {
+            actions.push(Action::ReviewMove(1));
+        }
+    });
+    ui.separator();
+}
+
+impl SorotApp {
+    pub(in crate::gui) fn review_note_start(&mut self, item: ReviewItem, note: String) {
+        if let Some(r) = &mut self.review {
+            r.note = Some((item, note));
+            r.note_focus = true;
+        }
+    }
+}

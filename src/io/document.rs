@@ -1,0 +1,270 @@
+//! The document as an analyst works on it: a store, its edit history and
+//! the file it lives in — opening an article with its annotations,
+//! detecting that a save would replace someone else's work, recovery
+//! files, and the bundled sample. Used by the window; needs no window.
+
+use std::path::{Path, PathBuf};
+
+use crate::io;
+use crate::model::{Edit, History, Schema, Store};
+
+/// The bundled sample article and its annotations, used when Sorot starts
+/// without a file and the repository's assets are not beside it.
+const SAMPLE_TEXT: &str = include_str!("../../assets/000_f1c0a0fef9fd3cfc.txt");
+
+const SAMPLE_RON: &str = include_str!("../../assets/000_f1c0a0fef9fd3cfc.sorot.ron");
+
+/// The file name of the bundled sample article.
+pub const SAMPLE_NAME: &str = "000_f1c0a0fef9fd3cfc.txt";
+
+/// Where the sample and its annotations are kept for the user.
+pub fn sample_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("sorot").join("sample"))
+}
+
+/// Writes the sample article (and its annotations, unless the user already
+/// has some) into `dir`; returns the article's path.
+pub fn install_sample(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let article = dir.join(SAMPLE_NAME);
+    if !article.exists() {
+        io::write_atomic(&article, SAMPLE_TEXT.as_bytes())?;
+    }
+    let ann = io::default_annotation_path(&article, None);
+    if !ann.exists() {
+        io::write_atomic(&ann, SAMPLE_RON.as_bytes())?;
+    }
+    Ok(article)
+}
+
+/// An open document: the store, its history and where it lives.
+pub struct Document {
+    pub store: Store,
+    pub history: History,
+    /// The annotation file, once known (None for the embedded sample).
+    pub path: Option<PathBuf>,
+    /// Something the analyst must know about how this was opened.
+    pub notice: Option<String>,
+    /// The article, when it changed since it was annotated (re-anchoring
+    /// is offered).
+    pub changed_article: Option<PathBuf>,
+    /// The annotation file as it was on disk when read or last saved, to
+    /// notice when someone else changed it.
+    pub disk: Option<DiskStamp>,
+    /// Opened for review: the annotations cannot be changed, only their
+    /// review status and notes.
+    pub read_only: bool,
+}
+
+/// Why a save must ask first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveConflict {
+    pub message: String,
+    /// The file on disk is another file than the one open here (not a
+    /// newer version of it): reloading it would not bring this work back.
+    pub another_file: bool,
+}
+
+/// What identifies one version of a file on disk without reading it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskStamp {
+    pub path: PathBuf,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl DiskStamp {
+    pub fn of(path: &Path) -> Option<Self> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(Self { path: path.to_owned(), len: m.len(), modified: m.modified().ok() })
+    }
+}
+
+impl Document {
+    /// A document on a store (no notice, nothing to undo).
+    pub fn new(store: Store, path: Option<PathBuf>) -> Self {
+        let disk = path.as_deref().and_then(DiskStamp::of);
+        Self { store, history: History::default(), path, notice: None, changed_article: None, disk, read_only: false }
+    }
+
+    /// A new document to be saved at `path`, never read from there: saving
+    /// asks before replacing a file that exists under that name.
+    pub fn unsaved(store: Store, path: PathBuf) -> Self {
+        let mut doc = Self::new(store, Some(path));
+        doc.disk = None;
+        doc
+    }
+
+    /// Applies an edit through the history (so it can be undone); refused
+    /// when the document is read-only and the edit is more than a review.
+    pub fn apply(&mut self, edit: Edit, summary: impl Into<String>) -> Result<(), String> {
+        if self.read_only && !crate::model::review::review_only(&self.store, &edit) {
+            return Err("this file is open for review: its annotations are read-only \
+                        (review marks and notes can still be recorded)"
+                .into());
+        }
+        self.history.apply(&mut self.store, edit, summary).map_err(|e| e.to_string())
+    }
+
+    /// Opens an article (and its annotations from the default place, if
+    /// present) or an annotation file.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Self::open_with(path, None, &io::load_annotations)
+    }
+
+    /// [`Document::open`], with an article's annotations in `annotator`'s
+    /// own file (`article.<annotator>.sorot.ron`) if given, reading
+    /// annotation files with `load`.
+    pub fn open_with(
+        path: &Path,
+        annotator: Option<&str>,
+        load: &dyn Fn(&Path) -> anyhow::Result<Store>,
+    ) -> anyhow::Result<Self> {
+        if io::is_annotation_file(path) {
+            return Ok(Self::new(load(path)?, Some(path.to_owned())));
+        }
+        let ann = io::default_annotation_path(path, annotator);
+        if ann.exists() {
+            let mut doc = Self::new(load(&ann)?, Some(ann.clone()));
+            // The annotations keep the text they were made on; say so when
+            // the article has changed since, instead of hiding it.
+            if let Ok(article) = io::read_article(path)
+                && article.text != doc.store.text().as_str()
+            {
+                doc.notice = Some(format!(
+                    "{} has changed since it was annotated: showing the annotated version embedded in {}",
+                    path.display(),
+                    ann.display()
+                ));
+                doc.changed_article = Some(path.to_owned());
+            }
+            return Ok(doc);
+        }
+        let article = io::read_article(path)?;
+        Ok(Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann)))
+    }
+
+    /// The bundled sample. On first use it is copied to Sorot's data folder
+    /// (`$XDG_DATA_HOME/sorot/sample`, else `~/.local/share/sorot/sample`),
+    /// so the analyst's work on it is saved there, found again at the next
+    /// start, and never written into the program's own files.
+    pub fn sample() -> Self {
+        if let Some(dir) = sample_dir()
+            && let Ok(article) = install_sample(&dir)
+            && let Ok(doc) = Self::open(&article)
+        {
+            return doc;
+        }
+        match io::from_ron_str(SAMPLE_RON) {
+            Ok((store, _)) => Self::new(store, None),
+            Err(_) => {
+                let article =
+                    io::Article { text: SAMPLE_TEXT.to_owned(), encoding: "UTF-8", format: io::ArticleFormat::Text };
+                Self::new(io::store_for_article(Path::new("sample.txt"), article, Schema::default_news()), None)
+            }
+        }
+    }
+
+    /// Whether unsaved work of an earlier run waits in the recovery file.
+    pub fn has_recovery(&self) -> bool {
+        self.recovery_path().exists()
+    }
+
+    /// Where unsaved work is autosaved: `.name.sorot.ron.recovery` beside the
+    /// annotation file, or in the temp folder for a document with no file yet.
+    pub fn recovery_path(&self) -> PathBuf {
+        match &self.path {
+            Some(p) => io::recovery_path(p),
+            None => std::env::temp_dir().join(format!("sorot-{}.sorot.ron.recovery", self.store.meta.id)),
+        }
+    }
+
+    /// Why saving to `path` now could overwrite someone else's work: the
+    /// file changed on disk since it was read or saved here, or it exists
+    /// and is not the file that was opened.
+    pub fn save_conflict(&self, path: &Path) -> Option<SaveConflict> {
+        let now = DiskStamp::of(path)?;
+        match &self.disk {
+            Some(then) if then.path == path => (*then != now).then(|| SaveConflict {
+                message: format!(
+                    "{} changed on disk since it was opened here (another annotator, a sync or a git pull?). \
+                     Saving now would overwrite those changes.",
+                    path.display()
+                ),
+                another_file: false,
+            }),
+            _ => Some(SaveConflict {
+                message: format!(
+                    "{} already exists and is not the file open here. Saving now would replace it.",
+                    path.display()
+                ),
+                another_file: true,
+            }),
+        }
+    }
+
+    pub fn title(&self) -> String {
+        let name = self
+            .path
+            .as_deref()
+            .and_then(Path::file_name)
+            .map_or_else(|| format!("{} (not saved yet)", self.store.meta.id), |n| n.to_string_lossy().into_owned());
+        format!("{}{name} — Sorot", if self.history.is_dirty() { "● " } else { "" })
+    }
+}
+
+/// Up to `max` paths completing `typed` (entries of its folder starting
+/// with its last part), each with whether it is a folder.
+pub fn path_completions(typed: &str, max: usize) -> Vec<(PathBuf, bool)> {
+    let typed_path = Path::new(typed);
+    let (dir, prefix) = if typed.is_empty() || typed.ends_with('/') {
+        (if typed.is_empty() { Path::new(".") } else { typed_path }, "")
+    } else {
+        (
+            typed_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
+            typed_path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+        )
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name().to_string_lossy().starts_with(prefix) && !e.file_name().to_string_lossy().starts_with('.')
+        })
+        .map(|e| if typed.is_empty() { PathBuf::from(e.file_name()) } else { dir.join(e.file_name()) })
+        .collect();
+    out.sort();
+    out.truncate(max);
+    out.into_iter()
+        .map(|p| {
+            let is_dir = if typed.is_empty() { dir.join(&p).is_dir() } else { p.is_dir() };
+            (p, is_dir)
+        })
+        .collect()
+}
+
+/// How long ago `path` was last written, if it can be told.
+pub fn age(path: &Path) -> Option<std::time::Duration> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok())
+}
+
+/// Removes a recovery file the analyst chose not to restore (or whose work
+/// is saved). A file already gone is not an error.
+pub fn discard_recovery(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+/// The annotation file that opening `path` reads, if there is one: the
+/// file itself, or the article's annotations in the default place
+/// (`annotator`'s own file when given).
+pub fn annotation_file_for(path: &Path, annotator: Option<&str>) -> Option<PathBuf> {
+    if io::is_annotation_file(path) {
+        return Some(path.to_owned());
+    }
+    let ann = io::default_annotation_path(path, annotator);
+    ann.exists().then_some(ann)
+}

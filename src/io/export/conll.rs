@@ -1,0 +1,116 @@
+//! CoNLL-2003 style IOB2.
+
+use super::*;
+
+/// CoNLL-2003 style: `token TAG` per line (IOB2), a blank line between
+/// sentences, `-DOCSTART- O` before each document. Tokens are Unicode words
+/// (UAX #29, whitespace dropped); sentences are Unicode sentences within
+/// each line. `labels` chooses the labels (default: the entity-like ones).
+pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
+    let mut out = String::new();
+    let mut losses = Vec::new();
+    for store in stores {
+        let text = store.text().as_str();
+        let chosen: Vec<u16> = store
+            .schema()
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| match labels {
+                Some(names) => names.iter().any(|n| n == &l.name),
+                None => l.entity_type.is_some(),
+            })
+            .map(|(i, _)| i as u16)
+            .collect();
+        // Spans to tag, earliest first, longer first; overlapping ones are left out.
+        let mut spans: Vec<&Span> = store.spans().filter(|s| chosen.contains(&s.label)).collect();
+        spans.sort_by_key(|s| (s.extent().start, std::cmp::Reverse(s.extent().end), s.id));
+        let mut kept: Vec<&Span> = Vec::new();
+        let (mut overlapping, mut discontinuous) = (Vec::new(), Vec::new());
+        for s in spans {
+            if s.ranges.len() > 1 {
+                discontinuous.push(s.id.0);
+                continue;
+            }
+            if kept.last().is_some_and(|k| k.extent().overlaps(s.extent())) {
+                overlapping.push(s.id.0);
+            } else {
+                kept.push(s);
+            }
+        }
+        let mut unaligned = Vec::new();
+        // Tokens with their byte ranges.
+        let mut tags: BTreeMap<usize, String> = BTreeMap::new();
+        let mut tokens: Vec<(usize, usize)> = Vec::new();
+        let mut sentence_breaks: Vec<usize> = Vec::new();
+        for (ls, line) in line_ranges(text) {
+            for (ss, sentence) in line.split_sentence_bound_indices() {
+                for (ws, w) in sentence.split_word_bound_indices() {
+                    if w.trim().is_empty() {
+                        continue;
+                    }
+                    let start = ls + ss + ws;
+                    tokens.push((start, start + w.len()));
+                }
+                sentence_breaks.push(tokens.len());
+            }
+        }
+        let mut ti = 0;
+        for s in &kept {
+            let e = s.extent();
+            while ti < tokens.len() && tokens[ti].1 <= e.start() {
+                ti += 1;
+            }
+            let mut first = true;
+            let mut j = ti;
+            let mut aligned = tokens.get(ti).is_some_and(|t| t.0 == e.start());
+            while j < tokens.len() && tokens[j].0 < e.end() {
+                let label = store.label_name(s.label);
+                tags.insert(j, format!("{}-{label}", if first { "B" } else { "I" }));
+                first = false;
+                if tokens[j].1 > e.end() {
+                    aligned = false;
+                }
+                j += 1;
+            }
+            if j > 0 && tokens.get(j - 1).is_some_and(|t| t.1 != e.end()) {
+                aligned = false;
+            }
+            if !aligned {
+                unaligned.push(s.id.0);
+            }
+        }
+        loss(&mut losses, store, "overlapping spans left out".into(), overlapping);
+        loss(&mut losses, store, "discontinuous spans left out".into(), discontinuous);
+        loss(
+            &mut losses,
+            store,
+            "spans do not fall on token boundaries and were widened to whole tokens".into(),
+            unaligned,
+        );
+        out.push_str("-DOCSTART- O\n\n");
+        let mut si = 0;
+        for (i, (s, e)) in tokens.iter().enumerate() {
+            let tag = tags.get(&i).map_or("O", String::as_str);
+            out.push_str(&format!("{} {tag}\n", &text[*s..*e]));
+            while si < sentence_breaks.len() && sentence_breaks[si] == i + 1 {
+                out.push('\n');
+                si += 1;
+                // Empty sentences (blank lines) add no extra blank line.
+                while si < sentence_breaks.len() && sentence_breaks[si] == i + 1 {
+                    si += 1;
+                }
+            }
+        }
+    }
+    Export { files: vec![("export.conll".into(), out)], losses, notices: Vec::new() }
+}
+
+fn line_ranges(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split('\n').map(move |l| {
+        let s = start;
+        start += l.len() + 1;
+        (s, l)
+    })
+}

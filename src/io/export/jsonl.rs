@@ -1,0 +1,239 @@
+//! JSONL (doccano's shape, with Sorot's own data under `sorot`).
+
+use super::*;
+
+/// One line per document in doccano's relation-extraction shape. Sorot's
+/// extras (attributes, notes, entity links, entities, n-ary relations,
+/// evidence, fragments of discontinuous spans) are under `sorot`.
+pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
+    let mut out = String::new();
+    let mut losses = Vec::new();
+    for store in stores {
+        let (line, discontinuous, only_extra) = jsonl_line(store, offsets, true);
+        loss(
+            &mut losses,
+            store,
+            "discontinuous spans are entities with their covering range; their fragments are in sorot.fragments".into(),
+            discontinuous,
+        );
+        loss(
+            &mut losses,
+            store,
+            "relations have entity arguments, more than two roles, evidence or attributes: complete only in sorot.relations".into(),
+            only_extra,
+        );
+        // Serialising plain records cannot fail.
+        let one = serde_json::to_string(&line).unwrap_or_default();
+        if stores.len() == 1 {
+            out = one;
+        } else {
+            out.push_str(&one);
+        }
+        out.push('\n');
+    }
+    Export { files: vec![("export.jsonl".into(), out)], losses, notices: Vec::new() }
+}
+
+/// One document's JSONL record, typed (for the performance floor: the same
+/// record written by serde_json alone).
+#[doc(hidden)]
+pub fn jsonl_records(store: &Store, offsets: Offsets) -> impl serde::Serialize + '_ {
+    jsonl_line(store, offsets, false).0
+}
+
+/// The `entities` of a record: built up front (the floor), or written
+/// straight from the store while serialising (the export).
+enum JsonlEntities<'a> {
+    Built(Vec<JsonlEntity<'a>>),
+    Streamed(&'a Store, Offsets),
+}
+
+impl serde::Serialize for JsonlEntities<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        match self {
+            JsonlEntities::Built(v) => v.serialize(ser),
+            JsonlEntities::Streamed(store, offsets) => {
+                let text = store.text();
+                let bytes: Vec<u32> = store
+                    .spans()
+                    .flat_map(|s| {
+                        let e = s.extent();
+                        [e.start, e.end]
+                    })
+                    .collect();
+                let converted = offsets.of_many(text, &bytes);
+                let mut seq = ser.serialize_seq(Some(store.spans().len()))?;
+                for (s, at) in store.spans().zip(converted.chunks_exact(2)) {
+                    seq.serialize_element(&JsonlEntity {
+                        end_offset: at[1],
+                        id: s.id.0,
+                        label: store.label_name(s.label),
+                        start_offset: at[0],
+                    })?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+// Fields in alphabetical order: the order readers have always seen.
+#[derive(serde::Serialize)]
+struct JsonlLine<'a> {
+    entities: JsonlEntities<'a>,
+    id: &'a str,
+    relations: Vec<JsonlRelation<'a>>,
+    sorot: JsonlExtras<'a>,
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlEntity<'a> {
+    end_offset: usize,
+    id: u32,
+    label: &'a str,
+    start_offset: usize,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlRelation<'a> {
+    from_id: u32,
+    id: u32,
+    to_id: u32,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlExtras<'a> {
+    entities: Vec<JsonlEntityDef<'a>>,
+    entity_links: BTreeMap<String, u32>,
+    fragments: BTreeMap<String, Vec<[usize; 2]>>,
+    notes: BTreeMap<String, &'a str>,
+    offsets: &'static str,
+    relations: Vec<JsonlFullRelation<'a>>,
+    review: BTreeMap<String, &'static str>,
+    span_attributes: BTreeMap<String, &'a Attributes>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlEntityDef<'a> {
+    aliases: &'a [String],
+    external_id: Option<&'a str>,
+    id: u32,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlFullRelation<'a> {
+    attributes: &'a Attributes,
+    evidence: Vec<u32>,
+    id: u32,
+    roles: Vec<JsonlRole<'a>>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlRole<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<u32>,
+    role: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<u32>,
+}
+
+/// A document's record, the ids of its discontinuous spans and of the
+/// relations complete only under `sorot`.
+fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, Vec<u32>, Vec<u32>) {
+    let text = store.text();
+    let n = if stream { 0 } else { store.spans().len() };
+    let mut entities = Vec::with_capacity(n);
+    let mut extras = JsonlExtras {
+        entities: Vec::new(),
+        entity_links: BTreeMap::new(),
+        fragments: BTreeMap::new(),
+        notes: BTreeMap::new(),
+        offsets: match offsets {
+            Offsets::CodePoints => "code_points",
+            Offsets::Utf16 => "utf16",
+        },
+        relations: Vec::with_capacity(store.relations().len()),
+        review: BTreeMap::new(),
+        span_attributes: BTreeMap::new(),
+    };
+    let mut discontinuous = Vec::new();
+    for s in store.spans() {
+        if !stream {
+            let e = s.extent();
+            entities.push(JsonlEntity {
+                end_offset: offsets.of(text, e.end()),
+                id: s.id.0,
+                label: store.label_name(s.label),
+                start_offset: offsets.of(text, e.start()),
+            });
+        }
+        let key = || s.id.0.to_string();
+        if s.ranges.len() > 1 {
+            discontinuous.push(s.id.0);
+            let f = s.ranges.iter().map(|r| [offsets.of(text, r.start()), offsets.of(text, r.end())]).collect();
+            extras.fragments.insert(key(), f);
+        }
+        if !s.attributes.is_empty() {
+            extras.span_attributes.insert(key(), &s.attributes);
+        }
+        if let Some(note) = &s.note {
+            extras.notes.insert(key(), note);
+        }
+        if let Some(e) = s.entity {
+            extras.entity_links.insert(key(), e.0);
+        }
+        if s.review.status != ReviewStatus::Unreviewed {
+            extras.review.insert(key(), s.review.status.name());
+        }
+    }
+    extras.entities = store
+        .entities()
+        .map(|e| JsonlEntityDef {
+            aliases: &e.aliases,
+            external_id: e.external_id.as_deref(),
+            id: e.id.0,
+            name: &e.name,
+            kind: &e.kind,
+        })
+        .collect();
+    let mut relations = Vec::new();
+    let mut only_extra = Vec::new();
+    for r in store.relations() {
+        let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+        match first_two_spans(r) {
+            Some((from, to)) => {
+                relations.push(JsonlRelation { from_id: from.0, id: r.id.0, to_id: to.0, kind });
+                if binary_spans(r).is_none() || !r.evidence.is_empty() || !r.attributes.is_empty() {
+                    only_extra.push(r.id.0);
+                }
+            }
+            None => only_extra.push(r.id.0),
+        }
+        extras.relations.push(JsonlFullRelation {
+            attributes: &r.attributes,
+            evidence: r.evidence.iter().map(|e| e.0).collect(),
+            id: r.id.0,
+            roles: r
+                .args
+                .iter()
+                .map(|a| match a.target {
+                    Target::Span(id) => JsonlRole { entity: None, role: &a.role, span: Some(id.0) },
+                    Target::Entity(id) => JsonlRole { entity: Some(id.0), role: &a.role, span: None },
+                })
+                .collect(),
+            kind,
+        });
+    }
+    let entities = if stream { JsonlEntities::Streamed(store, offsets) } else { JsonlEntities::Built(entities) };
+    let line = JsonlLine { entities, id: &store.meta.id, relations, sorot: extras, text: text.as_str() };
+    (line, discontinuous, only_extra)
+}

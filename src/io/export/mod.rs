@@ -1,0 +1,374 @@
+//! Dataset exports: pure functions from stores to file contents, each with
+//! a report of what the format could not hold. Offsets are Unicode code
+//! points unless UTF-16 units are asked for.
+//!
+//! Formats: `jsonl` (doccano relation-extraction shape plus Sorot's extras
+//! under `sorot`), `conll` (CoNLL-2003 style IOB2), `brat` (`.txt` +
+//! `.ann`), `label-studio` (tasks + labeling config), `w3c` (Web Annotation
+//! JSON-LD), `csv` (claims and relations tables).
+
+mod brat;
+mod conll;
+mod csv;
+mod jsonl;
+mod label_studio;
+mod w3c;
+
+pub use brat::brat;
+pub use conll::conll;
+pub use csv::csv;
+pub use jsonl::{jsonl, jsonl_records};
+pub use label_studio::label_studio;
+pub use w3c::{iri_segment, rfc3339, w3c};
+
+use std::collections::BTreeMap;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::*;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Offsets {
+    /// Unicode code points (Python, spaCy, brat, W3C).
+    #[default]
+    CodePoints,
+    /// UTF-16 code units (browser front-ends: doccano, Label Studio).
+    Utf16,
+}
+
+impl Offsets {
+    fn of(self, text: &Text, byte: usize) -> usize {
+        match self {
+            Offsets::CodePoints => text.byte_to_char(byte),
+            Offsets::Utf16 => text.byte_to_utf16(byte),
+        }
+    }
+
+    /// Many byte offsets (char boundaries) converted at once, in text
+    /// order: the text is swept once front to back, counting the units
+    /// between one offset and the next, instead of a lookup per offset at
+    /// a random place (spans come by id, not by position). The same values
+    /// as [`Self::of`].
+    #[doc(hidden)]
+    pub fn of_many(self, text: &Text, bytes: &[u32]) -> Vec<usize> {
+        let mut order: Vec<(u32, u32)> = bytes.iter().enumerate().map(|(i, &b)| (b, i as u32)).collect();
+        order.sort_unstable();
+        let s = text.as_str().as_bytes();
+        let mut out = vec![0; bytes.len()];
+        let (mut at, mut units) = (0, 0);
+        for (b, i) in order {
+            let b = (b as usize).min(s.len());
+            units += self.count(&s[at..b]);
+            at = b;
+            out[i as usize] = units;
+        }
+        out
+    }
+
+    /// The units in whole UTF-8 characters: one per character that does
+    /// not begin with a continuation byte, and for UTF-16 one more per
+    /// four-byte character (a surrogate pair). Branch-free, so the compiler
+    /// vectorises it.
+    fn count(self, utf8: &[u8]) -> usize {
+        let starts = |b: u8| usize::from((b as i8) >= -0x40);
+        match self {
+            Offsets::CodePoints => utf8.iter().map(|&b| starts(b)).sum(),
+            Offsets::Utf16 => utf8.iter().map(|&b| starts(b) + usize::from(b >= 0xF0)).sum(),
+        }
+    }
+}
+
+/// Something a format could not hold, with the ids concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    pub document: String,
+    pub message: String,
+    pub ids: Vec<u32>,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<String> = self.ids.iter().take(20).map(|i| format!("#{i}")).collect();
+        let more = if self.ids.len() > 20 { format!(" and {} more", self.ids.len() - 20) } else { String::new() };
+        write!(f, "{}: {}: ids {}{more}", self.document, self.message, ids.join(", "))
+    }
+}
+
+/// The files of an export (names relative to the output) and its losses.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Export {
+    /// (relative path, contents): a plain name, or `folder/name` for
+    /// formats that keep a collection's folder tree.
+    pub files: Vec<(String, String)>,
+    pub losses: Vec<Loss>,
+    /// What the analyst should know that is not a loss (a document written
+    /// under another name than its id, because another took that name).
+    pub notices: Vec<String>,
+}
+
+/// The export formats: the one registry of their names, files and
+/// descriptions (`--format`, the Export dialog, default output names).
+/// Adding a format is a variant here and one file in this folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// doccano JSONL, with Sorot's own data under `sorot`.
+    Jsonl,
+    /// CoNLL-2003 style IOB2, for NER trainers.
+    Conll,
+    /// brat standoff: `.txt` + `.ann` per document.
+    Brat,
+    /// Label Studio tasks and labeling config.
+    LabelStudio,
+    /// W3C Web Annotation JSON-LD.
+    W3c,
+    /// Claims and relations tables for spreadsheets.
+    Csv,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] =
+        [Format::Jsonl, Format::Conll, Format::Brat, Format::LabelStudio, Format::W3c, Format::Csv];
+
+    /// The name `--format` and the dialog use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Conll => "conll",
+            Format::Brat => "brat",
+            Format::LabelStudio => "label-studio",
+            Format::W3c => "w3c",
+            Format::Csv => "csv",
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Written as a folder of files rather than one file.
+    pub fn is_folder(self) -> bool {
+        self.extension().is_none()
+    }
+
+    /// The extension of the one file a file format writes; `None` for
+    /// folder formats.
+    pub fn extension(self) -> Option<&'static str> {
+        match self {
+            Format::Jsonl => Some("jsonl"),
+            Format::Conll => Some("conll"),
+            Format::W3c => Some("jsonld"),
+            Format::Brat | Format::LabelStudio | Format::Csv => None,
+        }
+    }
+
+    /// Whether its offsets can be counted in UTF-16 units.
+    pub fn has_offsets(self) -> bool {
+        matches!(self, Format::Jsonl | Format::LabelStudio | Format::Csv)
+    }
+
+    /// Runs the export. `labels` chooses CoNLL's labels.
+    pub fn export(self, stores: &[&Store], offsets: Offsets, labels: Option<&[String]>) -> Export {
+        match self {
+            Format::Jsonl => jsonl(stores, offsets),
+            Format::Conll => conll(stores, labels),
+            Format::Brat => brat(stores),
+            Format::LabelStudio => label_studio(stores, offsets),
+            Format::W3c => w3c(stores),
+            Format::Csv => csv(stores, offsets),
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A relative name from an export is safe to write under the output
+/// folder: made of plain components (no `..`, no root, no hidden names, no
+/// backslashes), so nothing lands outside it.
+fn is_plain(name: &str) -> bool {
+    !name.is_empty()
+        && !name.contains('\\')
+        && name.split('/').all(|c| !c.is_empty() && !c.starts_with('.'))
+        && std::path::Path::new(name).components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Where each file of `export` goes: under the folder `out` for folder
+/// formats, `out` itself otherwise. Refuses names that would leave `out`
+/// and two files of one export with the same path (one would replace the
+/// other).
+pub fn targets(export: &Export, format: Format, out: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut paths = Vec::with_capacity(export.files.len());
+    for (name, _) in &export.files {
+        if !is_plain(name) {
+            anyhow::bail!("{name}: not a plain file name; nothing was written");
+        }
+        // Names differing only by case are one file on Windows and macOS.
+        if !seen.insert(name.to_lowercase()) {
+            anyhow::bail!(
+                "{name}: two documents of this export would be written to this one file; nothing was written"
+            );
+        }
+        paths.push(if format.is_folder() { out.join(name) } else { out.to_path_buf() });
+    }
+    Ok(paths)
+}
+
+/// The files of `export` that already exist under `out` (writing would
+/// replace them).
+pub fn existing(export: &Export, format: Format, out: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    Ok(targets(export, format, out)?.into_iter().filter(|p| p.exists()).collect())
+}
+
+/// Writes an export: into the folder `out` for folder formats, as the file
+/// `out` otherwise. Each file is written atomically, only under plain
+/// names (nothing lands outside `out`), and never two files of one export
+/// to the same path. Unless `replace`, nothing is written when any target
+/// exists already: the error lists them.
+pub fn write(export: &Export, format: Format, out: &std::path::Path, replace: bool) -> anyhow::Result<()> {
+    let paths = targets(export, format, out)?;
+    if !replace {
+        let there: Vec<String> = paths.iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
+        if !there.is_empty() {
+            let shown: Vec<&str> = there.iter().take(5).map(String::as_str).collect();
+            let more = if there.len() > 5 { format!(" and {} more", there.len() - 5) } else { String::new() };
+            anyhow::bail!(
+                "{} file{} already exist{} ({}{more}); nothing was written",
+                there.len(),
+                if there.len() == 1 { "" } else { "s" },
+                if there.len() == 1 { "s" } else { "" },
+                shown.join(", ")
+            );
+        }
+    }
+    for ((_, contents), path) in export.files.iter().zip(&paths) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", dir.display()))?;
+        }
+        super::write_atomic(path, contents.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The relative path (without extension) a document is written under in
+/// formats with one file per document: its id with each `/`-separated part
+/// made file-safe, so a collection's folder tree is kept; ids that would
+/// give the same path get `-2`, `-3`… and a notice says so.
+pub fn document_paths(stores: &[&Store]) -> (Vec<String>, Vec<String>) {
+    let mut taken = std::collections::HashSet::new();
+    let mut notices = Vec::new();
+    let paths = stores
+        .iter()
+        .map(|store| {
+            let id = &store.meta.id;
+            let parts: Vec<String> = id.split(['/', '\\']).filter(|p| !p.is_empty()).map(safe_file_stem).collect();
+            let base = if parts.is_empty() { safe_file_stem(id) } else { parts.join("/") };
+            let mut path = base.clone();
+            let mut k = 2;
+            while !taken.insert(path.to_lowercase()) {
+                path = format!("{base}-{k}");
+                k += 1;
+            }
+            if path != base {
+                notices.push(format!("{id}: another document of this export has that name; written as {path}"));
+            }
+            path
+        })
+        .collect();
+    (paths, notices)
+}
+
+fn loss(losses: &mut Vec<Loss>, store: &Store, message: String, ids: Vec<u32>) {
+    if !ids.is_empty() {
+        losses.push(Loss { document: store.meta.id.clone(), message: format!("{} {message}", ids.len()), ids });
+    }
+}
+
+fn rel_name(store: &Store, rel: &Relation) -> String {
+    store.relation_type(rel.kind).map_or("?".into(), |t| t.name.clone())
+}
+
+/// A relation that is a plain binary link between two spans: (from, to).
+fn binary_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
+    match rel.args.as_slice() {
+        [a, b] => match (a.target, b.target) {
+            (Target::Span(x), Target::Span(y)) => Some((x, y)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The first two span arguments of a relation (for formats with binary links).
+fn first_two_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
+    let mut spans = rel.args.iter().filter_map(|a| match a.target {
+        Target::Span(s) => Some(s),
+        Target::Entity(_) => None,
+    });
+    Some((spans.next()?, spans.next()?))
+}
+
+/// A relation as binary links, for formats that only have those (brat,
+/// Label Studio): `(kind, from, to)`. A relation with two arguments and no
+/// evidence is one link named by its type; otherwise one link from the
+/// first argument to each other one, named `type.role`, and one to each
+/// piece of evidence, named `type.evidence`.
+fn relation_links(store: &Store, rel: &Relation) -> Vec<(String, Target, Target)> {
+    let name = rel_name(store, rel);
+    let Some(first) = rel.args.first() else { return Vec::new() };
+    let binary = rel.args.len() == 2 && rel.evidence.is_empty();
+    let mut out = Vec::new();
+    for a in rel.args.iter().skip(1) {
+        let kind = if binary { name.clone() } else { format!("{name}.{}", a.role) };
+        out.push((kind, first.target, a.target));
+    }
+    for e in &rel.evidence {
+        out.push((format!("{name}.evidence"), first.target, Target::Span(*e)));
+    }
+    out
+}
+
+/// The span standing for a target in formats that link spans only: the span
+/// itself, or an entity's first mention.
+fn first_mention(store: &Store, t: Target) -> Option<SpanId> {
+    match t {
+        Target::Span(s) => Some(s),
+        Target::Entity(e) => store.mentions_of(e).first().copied(),
+    }
+}
+
+/// A file stem that stays inside the output folder whatever the document id
+/// says: path separators, `..`, control characters and reserved names are
+/// replaced.
+pub fn safe_file_stem(id: &str) -> String {
+    let mut s: String =
+        id.chars().map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    while s.starts_with('.') {
+        s.replace_range(0..1, "_");
+    }
+    let upper = s.to_ascii_uppercase();
+    let reserved = ["CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "LPT1", "LPT2", "LPT3"];
+    if s.is_empty() || reserved.contains(&upper.split('.').next().unwrap_or("")) {
+        s.insert(0, '_');
+    }
+    s.chars().take(120).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_stems_stay_inside_the_folder() {
+        assert_eq!(safe_file_stem("../../etc/passwd"), "_._.._etc_passwd");
+        assert_eq!(safe_file_stem("/abs/path"), "_abs_path");
+        assert_eq!(safe_file_stem("CON"), "_CON");
+        assert_eq!(safe_file_stem(""), "_");
+        assert_eq!(safe_file_stem("000_f1c0a0fef9fd3cfc"), "000_f1c0a0fef9fd3cfc");
+        assert_eq!(safe_file_stem("한국 기사"), "한국_기사");
+    }
+}

@@ -1,0 +1,138 @@
+//! The file's data as serde reads and writes it.
+
+use super::*;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileDto {
+    pub(super) format_version: u32,
+    pub(super) document: DocumentDto,
+    #[serde(default)]
+    pub(super) next_id: u32,
+    #[serde(default)]
+    pub(super) entities: Vec<EntityDto>,
+    #[serde(default)]
+    pub(super) spans: Vec<SpanDto>,
+    #[serde(default)]
+    pub(super) relations: Vec<RelationDto>,
+    pub(super) schema: Schema,
+    pub(super) text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DocumentDto {
+    pub(super) id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) original_path: Option<String>,
+    pub(super) encoding: String,
+    pub(super) sha256: String,
+    #[serde(default)]
+    pub(super) state: DocStateDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) annotator: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone, Copy)]
+pub(super) enum DocStateDto {
+    #[default]
+    New,
+    InProgress,
+    Done,
+    Reviewed,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RangeDto {
+    pub(super) start_byte: u64,
+    pub(super) end_byte: u64,
+    pub(super) quote: String,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone, Copy, PartialEq)]
+pub(super) enum ReviewStatusDto {
+    #[default]
+    Unreviewed,
+    Accepted,
+    Rejected,
+    Flagged,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ReviewDto {
+    pub(super) status: ReviewStatusDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) at_unix: Option<i64>,
+}
+
+pub(super) fn is_unreviewed(r: &Option<ReviewDto>) -> bool {
+    r.is_none()
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SpanDto {
+    pub(super) id: u32,
+    pub(super) label: String,
+    pub(super) ranges: Vec<RangeDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) entity: Option<u32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) note: Option<String>,
+    #[serde(default, skip_serializing_if = "is_unreviewed")]
+    pub(super) review: Option<ReviewDto>,
+    pub(super) author: String,
+    pub(super) created_unix: i64,
+    pub(super) modified_unix: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EntityDto {
+    pub(super) id: u32,
+    pub(super) name: String,
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) note: Option<String>,
+    pub(super) author: String,
+    pub(super) created_unix: i64,
+    pub(super) modified_unix: i64,
+}
+
+/// A relation argument: `Span("claim", 4)` or `Entity("supplier", 1)`.
+#[derive(Serialize, Deserialize)]
+pub(super) enum ArgDto {
+    Span(String, u32),
+    Entity(String, u32),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RelationDto {
+    pub(super) id: u32,
+    #[serde(rename = "type")]
+    pub(super) kind: String,
+    pub(super) args: Vec<ArgDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) evidence: Vec<u32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) attributes: BTreeMap<String, AttrValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) note: Option<String>,
+    #[serde(default, skip_serializing_if = "is_unreviewed")]
+    pub(super) review: Option<ReviewDto>,
+    pub(super) author: String,
+    pub(super) created_unix: i64,
+    pub(super) modified_unix: i64,
+}
