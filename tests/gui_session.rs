@@ -10,6 +10,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sorot::gui::{Action, ReviewItem, SorotApp};
+use sorot::gui::{CompareAction, FolderAction};
 use sorot::model::{DocState, ReviewStatus, SpanId};
 
 fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
@@ -136,7 +137,7 @@ fn reviewing_a_file_read_only_from_the_keyboard() {
     let dir = common::build_corpus();
     let file = dir.path().join("a1.sorot.ron");
     let mut h = harness(SorotApp::new(sorot::gui::Document::open(&dir.path().join("a1.txt")).unwrap()));
-    h.state_mut().push(Action::OpenForReview(file.clone()));
+    h.state_mut().push(Action::Folder(FolderAction::OpenForReview(file.clone())));
     settle(&mut h);
     assert!(h.state().doc.read_only && h.state().review.is_some());
     h.get_by_label("Review (annotations read-only)");
@@ -252,7 +253,8 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
         sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
     }
     let mut h = harness(SorotApp::new(sorot::gui::Document::open(&d.join("t.alice.sorot.ron")).unwrap()));
-    h.state_mut().push(Action::StartCompare(vec![d.join("t.alice.sorot.ron"), d.join("t.bob.sorot.ron")]));
+    h.state_mut()
+        .push(Action::Compare(CompareAction::Start(vec![d.join("t.alice.sorot.ron"), d.join("t.bob.sorot.ron")])));
     settle(&mut h);
     h.get_by_label("Compare and adjudicate");
     h.get_by_label_contains("3 of 3 undecided");
@@ -333,7 +335,7 @@ fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
     // Asked for explicitly, the adjudicated file is compared by its role,
     // and the merge still goes to a new name.
     let files = vec![adjudicated.clone(), d.join("t.budi.sorot.ron"), d.join("t.dewi.sorot.ron")];
-    h.state_mut().push(Action::StartCompare(files));
+    h.state_mut().push(Action::Compare(CompareAction::Start(files)));
     settle(&mut h);
     let c = h.state().compare.as_ref().expect("comparing");
     assert_eq!(c.adj.names, ["adjudicated", "budi", "dewi"]);

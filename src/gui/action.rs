@@ -1,6 +1,11 @@
-//! What the user asked for while drawing, applied after the frame.
+//! What the user asked for while drawing, applied after the frame. One
+//! enum per feature, nested in [`Action`]; each is matched exhaustively by
+//! the code that applies it (no catch-all arms), so a new action cannot be
+//! silently ignored.
 
 use super::*;
+use crate::model::ReviewStatus;
+use crate::model::compare::Choice;
 
 /// Something the user asked for while drawing; applied after the frame.
 #[derive(Clone, Debug)]
@@ -22,19 +27,7 @@ pub enum Action {
     ForceQuit,
     SetTheme(ThemePref),
     Restore(PathBuf),
-    /// Start building a relation from a target (or the selected span).
-    StartDraft(Option<Target>),
-    DraftKind(u16),
-    DraftPick(Target),
-    DraftNext,
-    CancelDraft,
     SelectRelation(Option<RelationId>),
-    /// Show what "link all matching mentions" would do for an entity.
-    PreviewLinkAll(EntityId),
-    CreateEntity,
-    LinkTo(EntityId),
-    CreateAndLink,
-    CancelLink,
     /// Move the annotations onto this version of the article.
     Reanchor(PathBuf),
     /// Save to this path even though the file changed on disk.
@@ -43,31 +36,79 @@ pub enum Action {
     ReloadFromDisk(PathBuf),
     StartExport(transfer::ExportForm),
     StartImport(transfer::ImportForm),
+    /// Building a relation.
+    Draft(DraftAction),
+    /// Entities and links to them.
+    Entity(EntityAction),
+    /// The folder being worked through.
+    Folder(FolderAction),
+    /// Review mode.
+    Review(ReviewAction),
+    /// Comparing and adjudicating.
+    Compare(CompareAction),
+}
+
+#[derive(Clone, Debug)]
+pub enum DraftAction {
+    /// Start building a relation from a target (or the selected span).
+    Start(Option<Target>),
+    /// Choose the relation type (schema index).
+    Kind(u16),
+    /// Fill the current role with a target.
+    Pick(Target),
+    /// Skip an optional role, end a repeated one, or finish.
+    Next,
+    Cancel,
+}
+
+#[derive(Clone, Debug)]
+pub enum EntityAction {
+    /// Show what "link all matching mentions" would do for an entity.
+    PreviewLinkAll(EntityId),
+    /// Create the entity of the Entities panel's form.
+    Create,
+    /// Link the selected mention to an entity.
+    LinkTo(EntityId),
+    /// Create an entity from the selected mention and link it.
+    CreateAndLink,
+    CancelLink,
+}
+
+#[derive(Clone, Debug)]
+pub enum FolderAction {
     /// Open a folder as a labeling session.
-    OpenFolder(PathBuf),
+    Open(PathBuf),
     /// Open the folder's document number `i` (saving the current one).
     OpenEntry(usize),
     /// Open a file (read-only for review when the flag is set) and show a span.
     OpenAt(PathBuf, Option<SpanId>),
     OpenForReview(PathBuf),
-    /// Record a review decision on the current annotation and move on.
-    ReviewMark(crate::model::ReviewStatus),
-    /// Move the review cursor by this many annotations.
-    ReviewMove(i32),
-    /// Set the current annotation's note.
-    ReviewNote(session::ReviewItem, String),
-    /// Open the note field for an annotation in review mode.
-    ReviewNoteStart(session::ReviewItem, String),
-    /// Compare these annotation files of one article.
-    StartCompare(Vec<PathBuf>),
-    /// Take a version of a difference (adjudication).
-    Decide(usize, crate::model::compare::Choice),
-    /// Move to another difference.
-    CompareGo(usize),
-    /// Group the relationships of every file of the folder.
-    StartGraph,
     /// Read the folder's files again.
-    RescanFolder,
+    Rescan,
+    /// Group the relationships of every file of the folder.
+    Relationships,
+}
+
+#[derive(Clone, Debug)]
+pub enum ReviewAction {
+    /// Record a review decision on the current annotation and move on.
+    Mark(ReviewStatus),
+    /// Move the review cursor by this many annotations.
+    Move(i32),
+    /// Set the current annotation's note.
+    Note(session::ReviewItem, String),
+    /// Open the note field for an annotation in review mode.
+    NoteStart(session::ReviewItem, String),
+}
+
+#[derive(Clone, Debug)]
+pub enum CompareAction {
+    /// Compare these annotation files of one article.
+    Start(Vec<PathBuf>),
+    /// Take a version of a difference (adjudication).
+    Decide(usize, Choice),
+    /// Move to another difference.
+    Go(usize),
     /// Leave the compare view; the merged file stays open.
-    EndCompare,
+    End,
 }

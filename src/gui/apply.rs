@@ -2,6 +2,7 @@
 //! edits they make.
 
 use super::*;
+use crate::gui::{DraftAction, EntityAction, FolderAction};
 use prefs::apply_theme;
 
 impl SorotApp {
@@ -104,14 +105,6 @@ impl SorotApp {
                 self.prefs.theme = t;
                 apply_theme(ctx, t);
             }
-            Action::StartDraft(origin) => self.start_draft(origin),
-            Action::DraftKind(k) => self.draft_kind(k),
-            Action::DraftPick(t) => self.draft_pick(t),
-            Action::DraftNext => self.draft_next(),
-            Action::CancelDraft => {
-                self.draft = None;
-                self.set_status("Relation cancelled");
-            }
             Action::SelectRelation(id) => {
                 self.selected_relation = id;
                 let first = id.and_then(|r| self.doc.store.relation(r)).and_then(|r| {
@@ -124,7 +117,52 @@ impl SorotApp {
                     self.view.scroll_to(span.start());
                 }
             }
-            Action::PreviewLinkAll(entity) => {
+            Action::Reanchor(article) => self.reanchor(&article),
+            Action::Overwrite(path) => {
+                self.doc.path = Some(path);
+                self.save_checked(true);
+            }
+            Action::ReloadFromDisk(path) => {
+                self.discard_changes();
+                self.start_loading(path);
+            }
+            Action::StartExport(form) => transfer::start_export(self, &form),
+            Action::StartImport(form) => transfer::start_import(self, &form),
+            Action::Draft(a) => self.apply_draft(a),
+            Action::Entity(a) => self.apply_entity(a),
+            Action::Folder(a) => self.apply_folder(ctx, a),
+            Action::Review(a) => self.apply_review(a),
+            Action::Compare(a) => self.apply_compare(a),
+            Action::Restore(rec) => match io::load_annotations(&rec) {
+                Ok(store) => {
+                    self.doc.store = store;
+                    self.doc.history = History::default();
+                    self.doc.history.mark_unsaved();
+                    self.set_status(format!("Restored unsaved work from {}", rec.display()));
+                }
+                Err(e) => self.set_status(format!("Cannot restore: {e:#}")),
+            },
+        }
+    }
+
+    /// Building a relation, step by step.
+    fn apply_draft(&mut self, action: DraftAction) {
+        match action {
+            DraftAction::Start(origin) => self.start_draft(origin),
+            DraftAction::Kind(k) => self.draft_kind(k),
+            DraftAction::Pick(t) => self.draft_pick(t),
+            DraftAction::Next => self.draft_next(),
+            DraftAction::Cancel => {
+                self.draft = None;
+                self.set_status("Relation cancelled");
+            }
+        }
+    }
+
+    /// Entities: creating, linking, linking all mentions.
+    fn apply_entity(&mut self, action: EntityAction) {
+        match action {
+            EntityAction::PreviewLinkAll(entity) => {
                 let store = &self.doc.store;
                 let Some(e) = store.entity(entity) else { return };
                 let label =
@@ -147,7 +185,7 @@ impl SorotApp {
                     self.dialog = Some(Dialog::LinkAll { entity, edits });
                 }
             }
-            Action::CreateEntity => {
+            EntityAction::Create => {
                 let f = &self.entity_form;
                 let entity = Entity {
                     id: EntityId(self.doc.store.alloc_id()),
@@ -166,7 +204,7 @@ impl SorotApp {
                     self.set_status("An entity needs a name and a type");
                 }
             }
-            Action::LinkTo(entity) => {
+            EntityAction::LinkTo(entity) => {
                 if let Some(mut span) = self.selected.and_then(|id| self.doc.store.span(id)).cloned() {
                     span.entity = Some(entity);
                     span.provenance.modified = Timestamp::now();
@@ -175,7 +213,7 @@ impl SorotApp {
                 }
                 self.link_query = None;
             }
-            Action::CreateAndLink => {
+            EntityAction::CreateAndLink => {
                 let store = &self.doc.store;
                 let Some(span) = self.selected.and_then(|id| store.span(id)).cloned() else { return };
                 let quote = store.quote(&span);
@@ -204,41 +242,7 @@ impl SorotApp {
                 );
                 self.link_query = None;
             }
-            Action::CancelLink => self.link_query = None,
-            Action::Reanchor(article) => self.reanchor(&article),
-            Action::Overwrite(path) => {
-                self.doc.path = Some(path);
-                self.save_checked(true);
-            }
-            Action::ReloadFromDisk(path) => {
-                self.discard_changes();
-                self.start_loading(path);
-            }
-            Action::StartExport(form) => transfer::start_export(self, &form),
-            Action::StartImport(form) => transfer::start_import(self, &form),
-            Action::OpenFolder(_)
-            | Action::OpenEntry(_)
-            | Action::OpenAt(..)
-            | Action::OpenForReview(_)
-            | Action::ReviewMark(_)
-            | Action::ReviewMove(_)
-            | Action::ReviewNote(..)
-            | Action::ReviewNoteStart(..)
-            | Action::StartCompare(_)
-            | Action::Decide(..)
-            | Action::CompareGo(_)
-            | Action::StartGraph
-            | Action::RescanFolder
-            | Action::EndCompare => self.apply_session(ctx, action),
-            Action::Restore(rec) => match io::load_annotations(&rec) {
-                Ok(store) => {
-                    self.doc.store = store;
-                    self.doc.history = History::default();
-                    self.doc.history.mark_unsaved();
-                    self.set_status(format!("Restored unsaved work from {}", rec.display()));
-                }
-                Err(e) => self.set_status(format!("Cannot restore: {e:#}")),
-            },
+            EntityAction::CancelLink => self.link_query = None,
         }
     }
 
@@ -349,15 +353,15 @@ impl SorotApp {
                 }
             }
             Command::ToggleArcs => self.show_all_arcs = !self.show_all_arcs,
-            Command::OpenFolder
-            | Command::NextDocument
-            | Command::PrevDocument
-            | Command::MarkDone
-            | Command::ToggleReview
-            | Command::OpenForReview
-            | Command::Compare
-            | Command::Graph
-            | Command::Preferences => self.run_session(ctx, cmd),
+            Command::OpenFolder => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenFolder))),
+            Command::OpenForReview => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenForReview))),
+            Command::NextDocument => self.step_document(ctx, true),
+            Command::PrevDocument => self.step_document(ctx, false),
+            Command::MarkDone => self.mark_done(),
+            Command::ToggleReview => self.toggle_review(),
+            Command::Compare => self.dialog = Some(Dialog::Compare { text: self.compare_suggestion() }),
+            Command::Graph => self.apply(ctx, Action::Folder(FolderAction::Relationships)),
+            Command::Preferences => self.dialog = Some(Dialog::Preferences),
             Command::FontBigger | Command::FontSmaller => {
                 let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };
                 self.prefs.font_size = (self.prefs.font_size + d).clamp(9.0, 40.0);

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::{Action, SorotApp};
+use crate::gui::{CompareAction, FolderAction};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathPurpose {
@@ -16,6 +17,19 @@ pub enum PathPurpose {
     OpenFolder,
     /// An annotation file to review with its annotations read-only.
     OpenForReview,
+}
+
+impl PathPurpose {
+    /// What choosing `path` for this purpose does.
+    pub fn action(self, path: PathBuf) -> Action {
+        match self {
+            PathPurpose::SaveAs => Action::SaveTo(path),
+            PathPurpose::Reanchor => Action::Reanchor(path),
+            PathPurpose::OpenFolder => Action::Folder(FolderAction::Open(path)),
+            PathPurpose::OpenForReview => Action::Folder(FolderAction::OpenForReview(path)),
+            PathPurpose::OpenArticle | PathPurpose::OpenAnnotations => Action::Open(path),
+        }
+    }
 }
 
 /// What to do once the unsaved-changes prompt is answered.
@@ -118,18 +132,15 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     let ok_text = match purpose {
                         PathPurpose::SaveAs => "Save",
                         PathPurpose::Reanchor => "Re-anchor",
-                        _ => "Open",
+                        PathPurpose::OpenArticle
+                        | PathPurpose::OpenAnnotations
+                        | PathPurpose::OpenFolder
+                        | PathPurpose::OpenForReview => "Open",
                     };
                     if (ui.button(ok_text).clicked() || enter) && !text.trim().is_empty() {
                         let path = PathBuf::from(text.trim());
                         actions.push(Action::CloseDialog);
-                        actions.push(match purpose {
-                            PathPurpose::SaveAs => Action::SaveTo(path),
-                            PathPurpose::Reanchor => Action::Reanchor(path),
-                            PathPurpose::OpenFolder => Action::OpenFolder(path),
-                            PathPurpose::OpenForReview => Action::OpenForReview(path),
-                            _ => Action::Open(path),
-                        });
+                        actions.push(purpose.action(path));
                     }
                     if ui.button("Browse…").clicked() {
                         actions.push(Action::ShowDialog(Dialog::Path { purpose, text: text.clone() }));
@@ -316,7 +327,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         let files: Vec<PathBuf> =
                             text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from).collect();
                         actions.push(Action::CloseDialog);
-                        actions.push(Action::StartCompare(files));
+                        actions.push(Action::Compare(CompareAction::Start(files)));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                         actions.push(Action::CloseDialog);

@@ -10,37 +10,36 @@ impl SorotApp {
 
     pub(super) fn start_loading_with(&mut self, path: PathBuf, reveal: Option<SpanId>, for_review: bool) {
         self.finish_save();
-        let (tx, rx) = std::sync::mpsc::channel();
         let p = path.clone();
         let annotator = self.own_files();
-        std::thread::spawn(move || {
+        let job = Job::spawn(move |r| {
             // The text first (it is at the end of the file, read without
             // parsing the rest), so a large document is readable at once;
             // then the same source is parsed, not read again.
             let source = crate::io::document::annotation_file_for(&p, annotator.as_deref())
                 .and_then(|ann| Some((io::read_annotation_source(&ann).ok()?, ann)));
             if let Some(text) = source.as_ref().and_then(|(src, _)| io::ronfile::peek_text(src)) {
-                let _ = tx.send(LoadMsg::Preview(Text::new(text)));
+                r.update(Text::new(text));
             }
             let load = |q: &Path| match &source {
                 Some((src, ann)) if ann == q => io::parse_annotations(q, src),
                 _ => io::load_annotations(q),
             };
-            let _ = tx.send(LoadMsg::Done(Box::new(Document::open_with(&p, annotator.as_deref(), &load))));
+            Document::open_with(&p, annotator.as_deref(), &load)
         });
-        self.loading = Some(Loading { path, reveal, for_review, started: Instant::now(), rx, preview: None });
+        self.loading = Some(Loading { path, reveal, for_review, job, preview: None });
     }
 
     pub(super) fn poll_loading(&mut self) {
         let Some(loading) = &mut self.loading else { return };
-        let result = match loading.rx.try_recv() {
-            Ok(LoadMsg::Preview(text)) => {
+        let result = match loading.job.poll() {
+            Poll::Update(text) => {
                 loading.preview = Some(Store::new(text, Schema::default_news(), Default::default()));
                 return;
             }
-            Ok(LoadMsg::Done(r)) => *r,
-            Err(std::sync::mpsc::TryRecvError::Empty) => return,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(anyhow::anyhow!("opening stopped unexpectedly")),
+            Poll::Done(r) => r,
+            Poll::Running => return,
+            Poll::Lost => Err(anyhow::anyhow!("opening stopped unexpectedly")),
         };
         let Some(loading) = self.loading.take() else { return };
         let path = loading.path;
@@ -65,7 +64,7 @@ impl SorotApp {
                     path.display(),
                     self.doc.store.meta.encoding,
                     self.doc.store.spans().len(),
-                    loading.started.elapsed().as_secs_f64()
+                    loading.job.elapsed().as_secs_f64()
                 ));
                 self.show_notice();
                 self.offer_recovery();
@@ -93,10 +92,10 @@ impl SorotApp {
     /// again after it was removed.
     pub(super) fn finish_autosave(&mut self) {
         if let Some(job) = self.autosave_job.take() {
-            match job.join() {
-                Ok(Err(e)) => self.set_status(format!("Autosave failed: {e:#}")),
-                Err(_) => self.set_status("Autosave stopped unexpectedly"),
-                Ok(Ok(())) => {}
+            match job.wait() {
+                Some(Err(e)) => self.set_status(format!("Autosave failed: {e:#}")),
+                None => self.set_status("Autosave stopped unexpectedly"),
+                Some(Ok(())) => {}
             }
         }
     }
@@ -141,8 +140,8 @@ impl SorotApp {
         let snapshot = self.doc.store.clone();
         let generation = self.doc.history.generation();
         let target = path.clone();
-        let handle = std::thread::spawn(move || io::save_annotations(&target, &snapshot));
-        self.save_job = Some(SaveJob { path: path.clone(), generation, handle });
+        let job = Job::spawn(move |_| io::save_annotations(&target, &snapshot));
+        self.save_job = Some(SaveJob { path: path.clone(), generation, job });
         self.set_status(format!("Saving {} …", path.display()));
     }
 
@@ -154,8 +153,8 @@ impl SorotApp {
     /// Waits for the save in flight, then marks what it wrote as saved.
     pub fn finish_save(&mut self) {
         let Some(job) = self.save_job.take() else { return };
-        match job.handle.join() {
-            Ok(Ok(())) => {
+        match job.job.wait() {
+            Some(Ok(())) => {
                 self.doc.disk = DiskStamp::of(&job.path);
                 self.doc.history.mark_saved(job.generation);
                 // Edits made while it was written stay in the recovery file.
@@ -165,8 +164,8 @@ impl SorotApp {
                 self.set_status(format!("Saved {}", job.path.display()));
                 self.saved_in_corpus(&job.path);
             }
-            Ok(Err(e)) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
-            Err(_) => self.dialog = Some(Dialog::Error("Not saved: the save stopped unexpectedly".into())),
+            Some(Err(e)) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
+            None => self.dialog = Some(Dialog::Error("Not saved: the save stopped unexpectedly".into())),
         }
     }
 
@@ -184,7 +183,7 @@ impl SorotApp {
         self.last_autosave = Instant::now();
         let rec = self.doc.recovery_path();
         let snapshot = self.doc.store.clone();
-        self.autosave_job = Some(std::thread::spawn(move || io::save_annotations(&rec, &snapshot)));
+        self.autosave_job = Some(Job::spawn(move |_| io::save_annotations(&rec, &snapshot)));
     }
 
     /// Whether an autosave is being written.
@@ -193,9 +192,8 @@ impl SorotApp {
     }
 
     pub(super) fn start_native_dialog(&mut self, purpose: PathPurpose) {
-        let (tx, rx) = std::sync::mpsc::channel();
         let dir = self.doc.path.as_deref().and_then(Path::parent).map(Path::to_owned);
-        std::thread::spawn(move || {
+        self.native_dialog = Some(Job::spawn(move |_| {
             let mut d = rfd::FileDialog::new();
             if let Some(dir) = dir {
                 d = d.set_directory(dir);
@@ -208,32 +206,25 @@ impl SorotApp {
                 PathPurpose::OpenFolder => d.pick_folder(),
                 PathPurpose::OpenForReview => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
             };
-            let _ = tx.send((purpose, picked));
-        });
-        self.native_dialog = Some(rx);
+            (purpose, picked)
+        }));
     }
 
     pub(super) fn poll_native_dialog(&mut self) {
-        let Some(rx) = &self.native_dialog else { return };
-        match rx.try_recv() {
-            Ok((purpose, Some(path))) => {
+        let Some(job) = &mut self.native_dialog else { return };
+        match job.poll() {
+            Poll::Done((purpose, Some(path))) => {
                 self.native_dialog = None;
                 self.dialog = None;
-                let action = match purpose {
-                    PathPurpose::SaveAs => Action::SaveTo(path),
-                    PathPurpose::Reanchor => Action::Reanchor(path),
-                    PathPurpose::OpenFolder => Action::OpenFolder(path),
-                    PathPurpose::OpenForReview => Action::OpenForReview(path),
-                    _ => Action::Open(path),
-                };
+                let action = purpose.action(path);
                 self.pending.push(action);
             }
-            Ok((_, None)) => {
+            Poll::Done((_, None)) => {
                 self.native_dialog = None;
                 self.set_status("No file chosen in the system dialog (or none is available): type the path instead");
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {}
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.native_dialog = None,
+            Poll::Running | Poll::Update(()) => {}
+            Poll::Lost => self.native_dialog = None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One frame of the window: shortcuts, the layout of panels, and eframe.
 
 use super::*;
+use crate::gui::DraftAction;
 use prefs::{PREFS_KEY, apply_theme};
 
 impl SorotApp {
@@ -57,13 +58,13 @@ impl SorotApp {
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_native_dialog();
-        if self.save_job.as_ref().is_some_and(|j| j.handle.is_finished()) {
+        if self.save_job.as_ref().is_some_and(|j| j.job.is_finished()) {
             self.finish_save();
         }
         self.poll_loading();
         self.poll_session();
         if let Some(loading) = &self.loading {
-            let (path, secs) = (loading.path.display().to_string(), loading.started.elapsed().as_secs_f32());
+            let (path, secs) = (loading.path.display().to_string(), loading.job.elapsed().as_secs_f32());
             match &loading.preview {
                 // The text is here: show it (read-only) while the
                 // annotations are parsed and indexed.
@@ -132,7 +133,7 @@ impl SorotApp {
             {
                 // While building a relation, a click picks the highlight.
                 if let Some(first) = spans.first() {
-                    actions.push(Action::DraftPick(Target::Span(*first)));
+                    actions.push(Action::Draft(DraftAction::Pick(Target::Span(*first))));
                 }
                 return;
             }

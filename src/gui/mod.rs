@@ -12,6 +12,7 @@ mod commands;
 mod dialogs;
 mod files;
 mod frame;
+mod jobs;
 mod panels;
 mod prefs;
 mod relations;
@@ -32,10 +33,11 @@ use crate::model::{
 };
 
 pub use crate::io::document::{DiskStamp, Document, SAMPLE_NAME, SaveConflict, install_sample, sample_dir};
-pub use action::Action;
+pub use action::{Action, CompareAction, DraftAction, EntityAction, FolderAction, ReviewAction};
 pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
 pub use frame::run;
+pub use jobs::{Job, Poll, Reporter};
 pub use prefs::{Prefs, ThemePref};
 pub use relations::Draft;
 pub use session::ReviewItem;
@@ -79,11 +81,11 @@ pub struct SorotApp {
     last_title: String,
     last_autosave: Instant,
     allow_close: bool,
-    native_dialog: Option<std::sync::mpsc::Receiver<(PathPurpose, Option<PathBuf>)>>,
+    native_dialog: Option<Job<(PathPurpose, Option<PathBuf>)>>,
     /// A document being opened on a worker thread.
     loading: Option<Loading>,
     /// The autosave running on a worker thread, if any.
-    autosave_job: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
+    autosave_job: Option<Job<anyhow::Result<()>>>,
     /// The save running on a worker thread, if any.
     save_job: Option<SaveJob>,
     /// A relation being built.
@@ -96,13 +98,15 @@ pub struct SorotApp {
     link_focus: bool,
     pending: Vec<Action>,
     /// An export or import running on a worker thread.
-    job: Option<transfer::Job>,
+    job: Option<transfer::TransferJob>,
     /// The folder being worked through, if any.
     pub corpus: Option<session::CorpusView>,
     /// Review mode, when on.
     pub review: Option<session::ReviewState>,
     /// Comparing annotators' files; the document is the merged file.
     pub compare: Option<session::CompareState>,
+    /// Files being read for a compare.
+    compare_loading: Option<session::CompareLoading>,
     /// The cross-document relationships window.
     pub graph: Option<session::GraphView>,
     /// Open the first unfinished document once the folder is read.
@@ -113,7 +117,7 @@ struct SaveJob {
     path: PathBuf,
     /// The history generation the snapshot was taken at.
     generation: u64,
-    handle: std::thread::JoinHandle<anyhow::Result<()>>,
+    job: Job<anyhow::Result<()>>,
 }
 
 struct Loading {
@@ -122,15 +126,10 @@ struct Loading {
     reveal: Option<SpanId>,
     /// Open read-only for review.
     for_review: bool,
-    started: Instant,
-    rx: std::sync::mpsc::Receiver<LoadMsg>,
+    /// The document, with the article text as an update first.
+    job: Job<anyhow::Result<Document>, Text>,
     /// The article text, shown while the annotations load.
     preview: Option<Store>,
-}
-
-enum LoadMsg {
-    Preview(Text),
-    Done(Box<anyhow::Result<Document>>),
 }
 
 impl SorotApp {
@@ -165,6 +164,7 @@ impl SorotApp {
             corpus: None,
             review: None,
             compare: None,
+            compare_loading: None,
             graph: None,
             open_first_after_scan: false,
         };
@@ -213,7 +213,7 @@ impl SorotApp {
 
     /// Whether a document is still being opened.
     pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+        self.loading.is_some() || self.compare_loading.is_some()
     }
 
     /// The annotator whose own files are opened in a folder, if analysts

@@ -5,6 +5,7 @@
 use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
 
 use super::{Action, SorotApp, short};
+use crate::gui::{DraftAction, EntityAction};
 use crate::model::*;
 
 /// A relation being built: its type, the arguments so far, the role to
@@ -290,14 +291,14 @@ pub fn draft_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>
     let Some(d) = &app.draft else { return false };
     let store = &app.doc.store;
     if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
-        actions.push(Action::CancelDraft);
+        actions.push(Action::Draft(DraftAction::Cancel));
         return true;
     }
     if ctx.egui_wants_keyboard_input() {
         return true;
     }
     if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
-        actions.push(Action::DraftNext);
+        actions.push(Action::Draft(DraftAction::Next));
     }
     match d.kind {
         None => {
@@ -306,7 +307,7 @@ pub fn draft_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>
                 if let Some(key) = egui::Key::from_name(&key.to_ascii_uppercase().to_string())
                     && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
                 {
-                    actions.push(Action::DraftKind(k));
+                    actions.push(Action::Draft(DraftAction::Kind(k)));
                 }
             }
         }
@@ -324,7 +325,7 @@ pub fn draft_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>
             ];
             for (i, id) in d.candidates(store).into_iter().enumerate() {
                 if ctx.input_mut(|inp| inp.consume_key(egui::Modifiers::NONE, NUMS[i])) {
-                    actions.push(Action::DraftPick(Target::Span(id)));
+                    actions.push(Action::Draft(DraftAction::Pick(Target::Span(id))));
                 }
             }
         }
@@ -341,7 +342,7 @@ pub fn draft_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action
             ui.strong("New relation");
             ui.label(format!("from {}", target_text(store, d.origin)));
             if ui.button("Cancel (Esc)").clicked() {
-                actions.push(Action::CancelDraft);
+                actions.push(Action::Draft(DraftAction::Cancel));
             }
         });
         let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else {
@@ -351,7 +352,7 @@ pub fn draft_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action
                     let Some(t) = store.relation_type(k) else { continue };
                     let key = t.hotkey.map(|c| format!("[{c}] ")).unwrap_or_default();
                     if ui.button(format!("{key}{} (as {role})", t.name)).on_hover_text(relation_rule(t)).clicked() {
-                        actions.push(Action::DraftKind(k));
+                        actions.push(Action::Draft(DraftAction::Kind(k)));
                     }
                 }
             });
@@ -379,7 +380,7 @@ pub fn draft_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action
         ui.horizontal_wrapped(|ui| {
             for (i, id) in candidates.iter().enumerate() {
                 if ui.button(format!("{} {}", i + 1, target_text(store, Target::Span(*id)))).clicked() {
-                    actions.push(Action::DraftPick(Target::Span(*id)));
+                    actions.push(Action::Draft(DraftAction::Pick(Target::Span(*id))));
                 }
             }
         });
@@ -392,17 +393,17 @@ pub fn draft_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action
                     && ui.input(|i| i.key_pressed(egui::Key::Enter))
                     && let Some(first) = entities.first()
                 {
-                    actions.push(Action::DraftPick(Target::Entity(*first)));
+                    actions.push(Action::Draft(DraftAction::Pick(Target::Entity(*first))));
                 }
                 for e in entities.iter().take(8) {
                     if ui.button(target_text(store, Target::Entity(*e))).clicked() {
-                        actions.push(Action::DraftPick(Target::Entity(*e)));
+                        actions.push(Action::Draft(DraftAction::Pick(Target::Entity(*e))));
                     }
                 }
             });
         }
         if ui.button("Next / finish (Enter)").clicked() {
-            actions.push(Action::DraftNext);
+            actions.push(Action::Draft(DraftAction::Next));
         }
     });
 }
@@ -631,10 +632,10 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
                         });
                         ui.horizontal(|ui| {
                             if ui.button("Link all matching mentions…").clicked() {
-                                actions.push(Action::PreviewLinkAll(e.id));
+                                actions.push(Action::Entity(EntityAction::PreviewLinkAll(e.id)));
                             }
                             if ui.button("New relation…").clicked() {
-                                actions.push(Action::StartDraft(Some(Target::Entity(e.id))));
+                                actions.push(Action::Draft(DraftAction::Start(Some(Target::Entity(e.id)))));
                             }
                             if ui.button("Delete entity").clicked() {
                                 actions
@@ -661,7 +662,7 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
             field(ui, "Aliases", &mut form.aliases);
             field(ui, "External id", &mut form.external_id);
             if ui.button("Create entity").clicked() {
-                actions.push(Action::CreateEntity);
+                actions.push(Action::Entity(EntityAction::Create));
             }
         },
     );
@@ -694,13 +695,13 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
             }
             if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 actions.push(match matches.first() {
-                    Some(e) => Action::LinkTo(e.id),
-                    None => Action::CreateAndLink,
+                    Some(e) => Action::Entity(EntityAction::LinkTo(e.id)),
+                    None => Action::Entity(EntityAction::CreateAndLink),
                 });
             }
             for e in matches.iter().take(8) {
                 if ui.button(format!("{} ({})", e.name, e.kind)).clicked() {
-                    actions.push(Action::LinkTo(e.id));
+                    actions.push(Action::Entity(EntityAction::LinkTo(e.id)));
                 }
             }
             let kind = label_type.clone().unwrap_or_else(|| "?".into());
@@ -711,10 +712,10 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                 ))
                 .clicked()
             {
-                actions.push(Action::CreateAndLink);
+                actions.push(Action::Entity(EntityAction::CreateAndLink));
             }
             if ui.button("Cancel").clicked() {
-                actions.push(Action::CancelLink);
+                actions.push(Action::Entity(EntityAction::CancelLink));
             }
         });
     });

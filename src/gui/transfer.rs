@@ -3,9 +3,6 @@
 //! format could not hold.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 use super::dialogs::Dialog;
 use super::{Action, SorotApp};
@@ -41,13 +38,10 @@ pub struct Outcome {
     pub confirm: Option<(Vec<PathBuf>, ExportForm)>,
 }
 
-/// Work running on a worker thread.
-pub struct Job {
+/// An export or import running on a worker thread.
+pub struct TransferJob {
     pub title: String,
-    pub started: Instant,
-    /// (done, total) units of work.
-    pub progress: Arc<(AtomicUsize, AtomicUsize)>,
-    pub rx: std::sync::mpsc::Receiver<Outcome>,
+    pub job: super::Job<Outcome>,
 }
 
 /// Where an export of `format` goes by default: beside the annotation file.
@@ -85,26 +79,23 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let labels: Vec<String> =
         form.labels.split(',').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
     let out = PathBuf::from(form.out.trim());
-    let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(2)));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let p = progress.clone();
     let title = format!("Export as {format}");
     let form = form.clone();
-    std::thread::spawn(move || {
+    let job = super::Job::spawn(move |p| {
+        p.progress(0, 2);
         let labels = (!labels.is_empty()).then_some(labels);
         let e = format.export(&[&store], offsets, labels.as_deref());
-        p.0.store(1, Ordering::Relaxed);
+        p.progress(1, 2);
         if !form.replace
             && let Ok(there) = export::existing(&e, format, &out)
             && !there.is_empty()
         {
-            let _ = tx.send(Outcome {
+            return Outcome {
                 title: format!("Export as {format}"),
                 report: String::new(),
                 open: None,
                 confirm: Some((there, ExportForm { replace: true, ..form })),
-            });
-            return;
+            };
         }
         let report = match export::write(&e, format, &out, form.replace) {
             Err(err) => format!("Nothing exported: {err:#}"),
@@ -124,10 +115,10 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
                 r
             }
         };
-        p.0.store(2, Ordering::Relaxed);
-        let _ = tx.send(Outcome { title: format!("Export as {format}"), report, open: None, confirm: None });
+        p.progress(2, 2);
+        Outcome { title: format!("Export as {format}"), report, open: None, confirm: None }
     });
-    app.job = Some(Job { title, started: Instant::now(), progress, rx });
+    app.job = Some(TransferJob { title, job });
 }
 
 /// Starts importing a dataset into a folder of annotation files, with the
@@ -144,15 +135,9 @@ pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
         force: false,
     };
     let input = PathBuf::from(form.input.trim());
-    let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let p = progress.clone();
-    std::thread::spawn(move || {
-        let report_progress = |done: usize, total: usize| {
-            p.1.store(total, Ordering::Relaxed);
-            p.0.store(done, Ordering::Relaxed);
-        };
-        let outcome = match import::run(&plan, &[input], &report_progress) {
+    let job = super::Job::spawn(move |p| {
+        let report_progress = |done: usize, total: usize| p.progress(done, total);
+        match import::run(&plan, &[input], &report_progress) {
             Ok(r) => {
                 let mut text = format!(
                     "{}: {} documents imported from {} ({} spans, {} relations).\n",
@@ -185,25 +170,24 @@ pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
                     confirm: None,
                 }
             }
-        };
-        let _ = tx.send(outcome);
+        }
     });
-    app.job = Some(Job { title: format!("Import from {}", format.name()), started: Instant::now(), progress, rx });
+    app.job = Some(TransferJob { title: format!("Import from {}", format.name()), job });
 }
 
 /// Picks up a finished job's report.
 pub fn poll(app: &mut SorotApp) {
-    let Some(job) = &app.job else { return };
-    match job.rx.try_recv() {
-        Ok(o) => {
+    let Some(t) = &mut app.job else { return };
+    match t.job.poll() {
+        super::Poll::Done(o) => {
             app.job = None;
             app.dialog = Some(match o.confirm {
                 Some((existing, form)) => Dialog::ReplaceExport { existing, form },
                 None => Dialog::Report { title: o.title, text: o.report, open: o.open },
             });
         }
-        Err(std::sync::mpsc::TryRecvError::Empty) => {}
-        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+        super::Poll::Running | super::Poll::Update(()) => {}
+        super::Poll::Lost => {
             app.job = None;
             app.dialog = Some(Dialog::Error("The export or import stopped unexpectedly; nothing was reported.".into()));
         }
@@ -211,13 +195,12 @@ pub fn poll(app: &mut SorotApp) {
 }
 
 /// The progress window of a running job.
-pub fn show_job(ctx: &egui::Context, job: &Job) {
+pub fn show_job(ctx: &egui::Context, job: &TransferJob) {
     egui::Modal::new(egui::Id::unique("sorot-job")).show(ctx, |ui| {
         ui.set_min_width(360.0);
         ui.heading(&job.title);
-        let done = job.progress.0.load(Ordering::Relaxed);
-        let total = job.progress.1.load(Ordering::Relaxed);
-        let secs = job.started.elapsed().as_secs_f32();
+        let (done, total) = job.job.progress();
+        let secs = job.job.elapsed().as_secs_f32();
         if total > 0 {
             ui.add(egui::ProgressBar::new(done as f32 / total as f32).text(format!("{done}/{total} · {secs:.1} s")));
         } else {

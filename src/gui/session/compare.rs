@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::{Color32, RichText};
 
 use super::*;
+use crate::gui::CompareAction;
 
 /// Comparing annotators' files; the open document is the merged file.
 pub struct CompareState {
@@ -63,6 +64,44 @@ pub(super) fn annotator_of(path: &Path, store: &Store) -> String {
     store.meta.annotator.clone().or(who).unwrap_or(stem)
 }
 
+/// Files being read for a compare.
+pub struct CompareLoading {
+    files: Vec<PathBuf>,
+    job: Job<Result<Prepared, String>>,
+}
+
+/// A merge ready to open.
+pub(super) struct Prepared {
+    adj: Adjudication,
+    merged: Store,
+    figures: Option<crate::model::agreement::Report>,
+    path: PathBuf,
+}
+
+/// Reads `files`, names their annotators and prepares the merge (on a
+/// worker thread).
+fn prepare(files: &[PathBuf], adjudicator: &str, progress: &dyn Fn(usize, usize)) -> Result<Prepared, String> {
+    let mut stores = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        progress(i, files.len());
+        stores.push(crate::io::load_annotations(f).map_err(|e| format!("{e:#}"))?);
+    }
+    progress(files.len(), files.len());
+    let mut names: Vec<String> = files.iter().zip(&stores).map(|(f, s)| annotator_of(f, s)).collect();
+    // Two files of one annotator are told apart by their file names.
+    for i in 0..names.len() {
+        if names.iter().filter(|n| **n == names[i]).count() > 1 {
+            names[i] = files[i].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        }
+    }
+    let figures = crate::model::agreement::report(&stores);
+    let (adj, merged) =
+        Adjudication::new(stores, names, adjudicator, Timestamp::now()).map_err(|e| format!("Cannot compare: {e}"))?;
+    let path = crate::io::corpus::adjudicated_path(files)
+        .ok_or_else(|| "No free name for the merged file beside the first file.".to_owned())?;
+    Ok(Prepared { adj, merged, figures, path })
+}
+
 impl SorotApp {
     /// The other annotators' files of the current article, for the compare dialog.
     pub(in crate::gui) fn compare_suggestion(&self) -> String {
@@ -75,6 +114,8 @@ impl SorotApp {
             .unwrap_or_default()
     }
 
+    /// Reads the files on a worker and prepares the merge; the window stays
+    /// responsive, and [`SorotApp::poll_compare`] opens the compare view.
     pub(in crate::gui) fn start_compare(&mut self, files: Vec<PathBuf>) {
         if files.len() < 2 {
             self.dialog = Some(Dialog::Error("Give two or more annotation files of the same article.".into()));
@@ -83,66 +124,59 @@ impl SorotApp {
         if !self.leave_document() {
             return;
         }
-        let mut stores = Vec::new();
-        for f in &files {
-            match crate::io::load_annotations(f) {
-                Ok(s) => stores.push(s),
-                Err(e) => {
-                    self.dialog = Some(Dialog::Error(format!("{e:#}")));
-                    return;
-                }
+        let adjudicator = self.prefs.annotator.clone();
+        let inputs = files.clone();
+        let job = Job::spawn(move |r| prepare(&inputs, &adjudicator, &|i, n| r.progress(i, n)));
+        self.set_status(format!("Reading {} files to compare…", files.len()));
+        self.compare_loading = Some(CompareLoading { files, job });
+    }
+
+    /// Opens the compare view once its files are read.
+    pub(super) fn poll_compare(&mut self) {
+        let Some(loading) = &mut self.compare_loading else { return };
+        let prepared = match loading.job.poll() {
+            Poll::Running | Poll::Update(()) => return,
+            Poll::Done(p) => p,
+            Poll::Lost => Err("reading the files stopped unexpectedly".into()),
+        };
+        let Some(CompareLoading { files, .. }) = self.compare_loading.take() else { return };
+        let Prepared { adj, merged, figures, path } = match prepared {
+            Ok(p) => p,
+            Err(e) => {
+                self.dialog = Some(Dialog::Error(e));
+                return;
             }
+        };
+        // A new file: it was never read from disk, so a save asks before
+        // replacing anything that appears under its name.
+        let mut doc = Document::unsaved(merged, path.clone());
+        doc.history.mark_unsaved();
+        let mut decisions = HashMap::new();
+        decisions.insert(doc.history.generation(), adj.initial_decisions());
+        let dropped = adj.dropped.clone();
+        self.doc = doc;
+        self.review = None;
+        self.selected = None;
+        self.selection.clear();
+        self.view = crate::gui::TextView::default();
+        self.view.font_size = self.prefs.font_size;
+        let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
+        let first_row = state.rows().first().copied();
+        let n = state.rows().len();
+        self.compare = Some(state);
+        if let Some(u) = first_row {
+            self.pending.push(Action::Compare(CompareAction::Go(u)));
         }
-        let mut names: Vec<String> = files.iter().zip(&stores).map(|(f, s)| annotator_of(f, s)).collect();
-        // Two files of one annotator are told apart by their file names.
-        for i in 0..names.len() {
-            if names.iter().filter(|n| **n == names[i]).count() > 1 {
-                names[i] = files[i].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            }
-        }
-        let figures = crate::model::agreement::report(&stores);
-        match Adjudication::new(stores, names, &self.prefs.annotator, Timestamp::now()) {
-            Ok((adj, merged)) => {
-                let Some(path) = crate::io::corpus::adjudicated_path(&files) else {
-                    self.dialog = Some(Dialog::Error("No free name for the merged file beside the first file.".into()));
-                    return;
-                };
-                // A new file: it was never read from disk, so a save asks
-                // before replacing anything that appears under its name.
-                let mut doc = Document::unsaved(merged, path.clone());
-                doc.history.mark_unsaved();
-                let mut decisions = HashMap::new();
-                decisions.insert(doc.history.generation(), adj.initial_decisions());
-                let dropped = adj.dropped.clone();
-                self.doc = doc;
-                self.review = None;
-                self.selected = None;
-                self.selection.clear();
-                self.view = crate::gui::TextView::default();
-                self.view.font_size = self.prefs.font_size;
-                let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
-                let first_row = state.rows().first().copied();
-                let n = state.rows().len();
-                self.compare = Some(state);
-                if let Some(u) = first_row {
-                    self.pending.push(Action::CompareGo(u));
-                }
-                self.set_status(format!(
-                    "{n} differences to settle; the merged file will be saved as {} (Ctrl+S)",
-                    path.display()
-                ));
-                if !dropped.is_empty() {
-                    self.dialog = Some(Dialog::Report {
-                        title: "Not everything can be merged".into(),
-                        text: format!(
-                            "The merged file uses the first file's schema. Left out:\n{}",
-                            dropped.join("\n")
-                        ),
-                        open: None,
-                    });
-                }
-            }
-            Err(e) => self.dialog = Some(Dialog::Error(format!("Cannot compare: {e}"))),
+        self.set_status(format!(
+            "{n} differences to settle; the merged file will be saved as {} (Ctrl+S)",
+            path.display()
+        ));
+        if !dropped.is_empty() {
+            self.dialog = Some(Dialog::Report {
+                title: "Not everything can be merged".into(),
+                text: format!("The merged file uses the first file's schema. Left out:\n{}", dropped.join("\n")),
+                open: None,
+            });
         }
     }
 
@@ -169,7 +203,7 @@ impl SorotApp {
                 }
                 self.set_status(summary);
                 if let Some(n) = next {
-                    self.pending.push(Action::CompareGo(n));
+                    self.pending.push(Action::Compare(CompareAction::Go(n)));
                 }
             }
             Err(e) => self.set_status(format!("Not done: {e}")),
@@ -218,7 +252,7 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
     let decisions = c.decisions(&app.doc.history);
     ui.heading("Compare and adjudicate");
     if ui.button("Leave the compare view").on_hover_text("Keep editing the merged file as any other").clicked() {
-        actions.push(Action::EndCompare);
+        actions.push(Action::Compare(CompareAction::End));
     }
     for (f, name) in c.adj.names.iter().enumerate() {
         ui.label(format!(
@@ -276,7 +310,7 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
             let current = u == c.current;
             let label = RichText::new(head).color(agreement_color(unit.kind));
             if ui.selectable_label(current, label).clicked() {
-                actions.push(Action::CompareGo(u));
+                actions.push(Action::Compare(CompareAction::Go(u)));
             }
             if current {
                 ui.indent(u, |ui| {
@@ -284,15 +318,15 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
                         let version = c.adj.version(u, f);
                         let shown = if version.is_empty() { "(nothing)".to_owned() } else { version.join("; ") };
                         if ui.button(format!("{}: {name}: {shown}", f + 1)).clicked() {
-                            actions.push(Action::Decide(u, Choice::File(f)));
+                            actions.push(Action::Compare(CompareAction::Decide(u, Choice::File(f))));
                         }
                     }
                     ui.horizontal(|ui| {
                         if ui.button("Both (B)").clicked() {
-                            actions.push(Action::Decide(u, Choice::All));
+                            actions.push(Action::Compare(CompareAction::Decide(u, Choice::All)));
                         }
                         if ui.button("Neither (X)").clicked() {
-                            actions.push(Action::Decide(u, Choice::Neither));
+                            actions.push(Action::Compare(CompareAction::Decide(u, Choice::Neither)));
                         }
                     });
                 });

@@ -1,22 +1,16 @@
 //! A folder as a labeling session: scanning it, its list, progress.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::RichText;
 
 use super::*;
-
-pub(super) enum ScanMsg {
-    Progress(usize, usize),
-    Done(anyhow::Result<Corpus>),
-}
+use crate::gui::{CompareAction, FolderAction};
 
 /// A folder being worked through.
 pub struct CorpusView {
     pub corpus: Corpus,
-    scan: Option<Receiver<ScanMsg>>,
-    progress: (usize, usize),
+    scan: Option<Job<anyhow::Result<Corpus>>>,
 }
 
 impl CorpusView {
@@ -27,47 +21,31 @@ impl CorpusView {
 
 impl SorotApp {
     pub(in crate::gui) fn start_scan(&mut self, dir: PathBuf, open_first: bool) {
-        let (tx, rx) = std::sync::mpsc::channel();
         let d = dir.clone();
-        std::thread::spawn(move || {
-            let r = crate::io::corpus::scan(&d, |i, n| {
-                let _ = tx.send(ScanMsg::Progress(i, n));
-            });
-            let _ = tx.send(ScanMsg::Done(r));
-        });
+        let job = Job::spawn(move |r| crate::io::corpus::scan(&d, |i, n| r.progress(i, n)));
         let corpus = self.corpus.take().map(|c| c.corpus).filter(|c| c.dir == dir);
-        self.corpus = Some(CorpusView {
-            corpus: corpus.unwrap_or_else(|| Corpus { dir, entries: Vec::new() }),
-            scan: Some(rx),
-            progress: (0, 0),
-        });
+        self.corpus =
+            Some(CorpusView { corpus: corpus.unwrap_or_else(|| Corpus { dir, entries: Vec::new() }), scan: Some(job) });
         self.open_first_after_scan = open_first;
     }
 
     /// Follows the folder scan.
     pub(super) fn poll_scan(&mut self) {
         if let Some(c) = &mut self.corpus
-            && let Some(rx) = &c.scan
+            && let Some(job) = &mut c.scan
         {
-            loop {
-                match rx.try_recv() {
-                    Ok(ScanMsg::Progress(i, n)) => c.progress = (i, n),
-                    Ok(ScanMsg::Done(Ok(corpus))) => {
-                        c.corpus = corpus;
-                        c.scan = None;
-                        break;
-                    }
-                    Ok(ScanMsg::Done(Err(e))) => {
-                        self.corpus = None;
-                        self.dialog = Some(Dialog::Error(format!("{e:#}")));
-                        return;
-                    }
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => {
-                        c.scan = None;
-                        break;
-                    }
+            match job.poll() {
+                Poll::Running | Poll::Update(()) => {}
+                Poll::Done(Ok(corpus)) => {
+                    c.corpus = corpus;
+                    c.scan = None;
                 }
+                Poll::Done(Err(e)) => {
+                    self.corpus = None;
+                    self.dialog = Some(Dialog::Error(format!("{e:#}")));
+                    return;
+                }
+                Poll::Lost => c.scan = None,
             }
             if c.scan.is_none() && std::mem::take(&mut self.open_first_after_scan) {
                 let n = c.corpus.entries.len();
@@ -81,7 +59,7 @@ impl SorotApp {
                 });
                 self.set_status(format!("Opened a folder of {n} documents"));
                 if n > 0 {
-                    self.pending.push(Action::OpenEntry(first.unwrap_or(0)));
+                    self.pending.push(Action::Folder(FolderAction::OpenEntry(first.unwrap_or(0))));
                 }
             }
         }
@@ -107,10 +85,11 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             .file_name()
             .map_or_else(|| c.corpus.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
         ui.heading(format!("Folder {dir}"));
-        if c.scan.is_some() {
+        if let Some(job) = &c.scan {
+            let (done, total) = job.progress();
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(format!("Reading {} of {} files…", c.progress.0, c.progress.1));
+                ui.label(format!("Reading {done} of {total} files…"));
             });
         }
         let n = c.corpus.entries.len();
@@ -133,10 +112,10 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                 actions.push(Action::Run(Command::MarkDone));
             }
             if ui.button("Relationships…").on_hover_text("Ctrl+G").clicked() {
-                actions.push(Action::StartGraph);
+                actions.push(Action::Folder(FolderAction::Relationships));
             }
             if ui.button("Read again").on_hover_text("Files added or changed outside Sorot").clicked() {
-                actions.push(Action::RescanFolder);
+                actions.push(Action::Folder(FolderAction::Rescan));
             }
         });
         ui.separator();
@@ -165,7 +144,7 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                     tip = "not annotated yet".into();
                 }
                 if row.on_hover_text(tip).clicked() {
-                    actions.push(Action::OpenEntry(i));
+                    actions.push(Action::Folder(FolderAction::OpenEntry(i)));
                 }
                 let who: Vec<String> = e
                     .files
@@ -186,7 +165,7 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                             )
                             .clicked()
                     {
-                        actions.push(Action::StartCompare(annotators));
+                        actions.push(Action::Compare(CompareAction::Start(annotators)));
                     }
                 });
             }

@@ -1,16 +1,14 @@
 //! The relationships across the folder: gathering them on a worker, the window.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::Color32;
 
 use super::*;
+use crate::gui::FolderAction;
 
-pub(super) enum GraphMsg {
-    Progress(usize, usize),
-    Done(Vec<PathBuf>, Vec<Group>, Vec<String>),
-}
+/// What the graph worker gives: the files read, the groups, the errors.
+type Gathered = (Vec<PathBuf>, Vec<Group>, Vec<String>);
 
 /// The relationships of every file of the folder.
 pub struct GraphView {
@@ -18,39 +16,32 @@ pub struct GraphView {
     pub groups: Vec<Group>,
     pub errors: Vec<String>,
     pub filter: String,
-    rx: Option<Receiver<GraphMsg>>,
-    progress: (usize, usize),
+    job: Option<Job<Gathered>>,
 }
 
 impl GraphView {
     /// Whether the files are still being read.
     pub fn is_loading(&self) -> bool {
-        self.rx.is_some()
+        self.job.is_some()
     }
 }
 
 impl SorotApp {
     /// Follows the graph worker.
     pub(super) fn poll_graph(&mut self) {
-        if let Some(g) = &mut self.graph
-            && let Some(rx) = &g.rx
-        {
-            loop {
-                match rx.try_recv() {
-                    Ok(GraphMsg::Progress(i, n)) => g.progress = (i, n),
-                    Ok(GraphMsg::Done(files, groups, errors)) => {
-                        g.files = files;
-                        g.groups = groups;
-                        g.errors = errors;
-                        g.rx = None;
-                        break;
-                    }
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => {
-                        g.rx = None;
-                        break;
-                    }
-                }
+        let Some(g) = &mut self.graph else { return };
+        let Some(job) = &mut g.job else { return };
+        match job.poll() {
+            Poll::Running | Poll::Update(()) => {}
+            Poll::Done((files, groups, errors)) => {
+                g.files = files;
+                g.groups = groups;
+                g.errors = errors;
+                g.job = None;
+            }
+            Poll::Lost => {
+                g.errors = vec!["Reading the folder stopped unexpectedly".into()];
+                g.job = None;
             }
         }
     }
@@ -61,25 +52,16 @@ impl SorotApp {
             return;
         };
         let corpus = c.corpus.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let (stores, errors) = crate::io::corpus::load_all(&corpus, |i, n| {
-                let _ = tx.send(GraphMsg::Progress(i, n));
-            });
+        let job = Job::spawn(move |r| {
+            let (stores, errors) = crate::io::corpus::load_all(&corpus, |i, n| r.progress(i, n));
             let docs: Vec<(String, &Store)> = stores.iter().map(|(p, s)| (p.display().to_string(), s)).collect();
             let groups = crate::model::graph::group(&docs);
             let files = stores.iter().map(|(p, _)| p.clone()).collect();
-            let _ = tx.send(GraphMsg::Done(files, groups, errors));
+            (files, groups, errors)
         });
         let filter = self.graph.take().map(|g| g.filter).unwrap_or_default();
-        self.graph = Some(GraphView {
-            files: Vec::new(),
-            groups: Vec::new(),
-            errors: Vec::new(),
-            filter,
-            rx: Some(rx),
-            progress: (0, 0),
-        });
+        self.graph =
+            Some(GraphView { files: Vec::new(), groups: Vec::new(), errors: Vec::new(), filter, job: Some(job) });
     }
 }
 
@@ -88,10 +70,11 @@ pub fn graph_window(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<A
     let Some(g) = &mut app.graph else { return };
     let mut open = true;
     egui::Window::new("Relationships across the folder").open(&mut open).default_size([560.0, 420.0]).show(ctx, |ui| {
-        if g.rx.is_some() {
+        if let Some(job) = &g.job {
+            let (done, total) = job.progress();
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(format!("Reading {} of {} files…", g.progress.0, g.progress.1));
+                ui.label(format!("Reading {done} of {total} files…"));
             });
             return;
         }
@@ -99,7 +82,7 @@ pub fn graph_window(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<A
             ui.label("Filter");
             ui.text_edit_singleline(&mut g.filter);
             if ui.button("Refresh").clicked() {
-                actions.push(Action::StartGraph);
+                actions.push(Action::Folder(FolderAction::Relationships));
             }
         });
         ui.label(format!("{} groups in {} files", g.groups.len(), g.files.len()));
@@ -128,7 +111,7 @@ pub fn graph_window(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<A
                         if ui.link(format!("{name}: “{}”{sources}", short(&e.quote))).clicked()
                             && let Some(f) = file
                         {
-                            actions.push(Action::OpenAt(f.clone(), Some(SpanId(e.span))));
+                            actions.push(Action::Folder(FolderAction::OpenAt(f.clone(), Some(SpanId(e.span)))));
                         }
                     }
                 });

@@ -16,7 +16,8 @@ pub use corpus::*;
 pub use graph::*;
 pub use review::*;
 
-use super::{Action, Command, Dialog, Document, SorotApp, short};
+use super::{Action, Command, Dialog, Document, Job, Poll, SorotApp, short};
+use crate::gui::{CompareAction, FolderAction, ReviewAction};
 use crate::io::corpus::{AnnFile, Corpus};
 use crate::model::compare::{Adjudication, Agreement, Choice};
 use crate::model::graph::Group;
@@ -29,6 +30,7 @@ impl SorotApp {
     pub(super) fn poll_session(&mut self) {
         self.poll_scan();
         self.poll_graph();
+        self.poll_compare();
     }
 
     /// Saves the current document before leaving it; false (with the
@@ -46,89 +48,80 @@ impl SorotApp {
         !self.doc.history.is_dirty()
     }
 
-    pub(super) fn run_session(&mut self, ctx: &egui::Context, cmd: Command) {
-        match cmd {
-            Command::OpenFolder => {
-                self.apply(ctx, Action::ShowDialog(Dialog::path(super::PathPurpose::OpenFolder)));
-            }
-            Command::OpenForReview => {
-                self.apply(ctx, Action::ShowDialog(Dialog::path(super::PathPurpose::OpenForReview)));
-            }
-            Command::NextDocument | Command::PrevDocument => {
-                let Some(c) = &self.corpus else {
-                    self.set_status("Open a folder first (Ctrl+Shift+F) to move between its documents");
-                    return;
-                };
-                let n = c.corpus.entries.len();
-                if n == 0 {
-                    return;
-                }
-                let here = self.doc.path.as_deref().and_then(|p| c.corpus.position(p));
-                let next = match (cmd == Command::NextDocument, here) {
-                    (true, Some(i)) if i + 1 < n => i + 1,
-                    (false, Some(i)) if i > 0 => i - 1,
-                    (true, None) => 0,
-                    (false, None) => n - 1,
-                    _ => {
-                        self.set_status(if cmd == Command::NextDocument {
-                            "This is the last document of the folder"
-                        } else {
-                            "This is the first document of the folder"
-                        });
-                        return;
-                    }
-                };
-                self.apply(ctx, Action::OpenEntry(next));
-            }
-            Command::MarkDone => {
-                let state = if self.review.is_some() { DocState::Reviewed } else { DocState::Done };
-                if self.doc.store.meta.state == state {
-                    self.set_status(format!("Already marked {}", state.name()));
-                    return;
-                }
-                match self.doc.apply(Edit::SetDocState(state), format!("Marked {}", state.name())) {
-                    Ok(()) => {
-                        if self.doc.path.is_some() {
-                            self.save();
-                        }
-                        self.set_status(format!(
-                            "Marked {}{}",
-                            state.name(),
-                            if self.corpus.is_some() { "; Ctrl+PgDn for the next document" } else { "" }
-                        ));
-                    }
-                    Err(e) => self.set_status(format!("Not done: {e}")),
-                }
-            }
-            Command::ToggleReview => {
-                if self.review.take().is_none() {
-                    self.review = Some(ReviewState::default());
-                    self.draft = None;
-                    if self.selected.is_none() {
-                        self.review_move(1);
-                    }
-                    self.set_status("Review mode: A accept, X reject, F flag, N note, E edit, ↑/↓ move");
+    /// Saves the current document and opens the next (or previous) one of
+    /// the folder.
+    pub(super) fn step_document(&mut self, ctx: &egui::Context, forward: bool) {
+        let Some(c) = &self.corpus else {
+            self.set_status("Open a folder first (Ctrl+Shift+F) to move between its documents");
+            return;
+        };
+        let n = c.corpus.entries.len();
+        if n == 0 {
+            return;
+        }
+        let here = self.doc.path.as_deref().and_then(|p| c.corpus.position(p));
+        let next = match (forward, here) {
+            (true, Some(i)) if i + 1 < n => i + 1,
+            (false, Some(i)) if i > 0 => i - 1,
+            (true, None) => 0,
+            (false, None) => n - 1,
+            _ => {
+                self.set_status(if forward {
+                    "This is the last document of the folder"
                 } else {
-                    self.set_status("Review mode off");
-                }
+                    "This is the first document of the folder"
+                });
+                return;
             }
-            Command::Compare => self.dialog = Some(Dialog::Compare { text: self.compare_suggestion() }),
-            Command::Graph => self.apply(ctx, Action::StartGraph),
-            Command::Preferences => self.dialog = Some(Dialog::Preferences),
-            _ => {}
+        };
+        self.apply(ctx, Action::Folder(FolderAction::OpenEntry(next)));
+    }
+
+    /// Marks the document done (in review mode: reviewed) and saves it.
+    pub(super) fn mark_done(&mut self) {
+        let state = if self.review.is_some() { DocState::Reviewed } else { DocState::Done };
+        if self.doc.store.meta.state == state {
+            self.set_status(format!("Already marked {}", state.name()));
+            return;
+        }
+        match self.doc.apply(Edit::SetDocState(state), format!("Marked {}", state.name())) {
+            Ok(()) => {
+                if self.doc.path.is_some() {
+                    self.save();
+                }
+                self.set_status(format!(
+                    "Marked {}{}",
+                    state.name(),
+                    if self.corpus.is_some() { "; Ctrl+PgDn for the next document" } else { "" }
+                ));
+            }
+            Err(e) => self.set_status(format!("Not done: {e}")),
         }
     }
 
-    pub(super) fn apply_session(&mut self, ctx: &egui::Context, action: Action) {
+    pub(super) fn toggle_review(&mut self) {
+        if self.review.take().is_none() {
+            self.review = Some(ReviewState::default());
+            self.draft = None;
+            if self.selected.is_none() {
+                self.review_move(1);
+            }
+            self.set_status("Review mode: A accept, X reject, F flag, N note, E edit, ↑/↓ move");
+        } else {
+            self.set_status("Review mode off");
+        }
+    }
+
+    pub(super) fn apply_folder(&mut self, ctx: &egui::Context, action: FolderAction) {
         match action {
-            Action::OpenFolder(dir) => {
+            FolderAction::Open(dir) => {
                 if !dir.is_dir() {
                     self.dialog = Some(Dialog::Error(format!("{} is not a folder", dir.display())));
                     return;
                 }
                 self.start_scan(dir, true);
             }
-            Action::OpenEntry(i) => {
+            FolderAction::OpenEntry(i) => {
                 let Some(c) = &self.corpus else { return };
                 let Some(entry) = c.corpus.entries.get(i).cloned() else { return };
                 let own = self.own_files();
@@ -138,12 +131,31 @@ impl SorotApp {
                     ctx.request_repaint();
                 }
             }
-            Action::OpenAt(path, span) if self.leave_document() => self.start_loading_with(path, span, false),
-            Action::OpenForReview(path) if self.leave_document() => self.start_loading_with(path, None, true),
-            Action::ReviewMark(status) => self.review_mark(status),
-            Action::ReviewNoteStart(id, note) => self.review_note_start(id, note),
-            Action::ReviewMove(d) => self.review_move(d),
-            Action::ReviewNote(item, note) => {
+            FolderAction::OpenAt(path, span) => {
+                if self.leave_document() {
+                    self.start_loading_with(path, span, false);
+                }
+            }
+            FolderAction::OpenForReview(path) => {
+                if self.leave_document() {
+                    self.start_loading_with(path, None, true);
+                }
+            }
+            FolderAction::Relationships => self.start_graph(),
+            FolderAction::Rescan => {
+                if let Some(dir) = self.corpus.as_ref().map(|c| c.corpus.dir.clone()) {
+                    self.start_scan(dir, false);
+                }
+            }
+        }
+    }
+
+    pub(super) fn apply_review(&mut self, action: ReviewAction) {
+        match action {
+            ReviewAction::Mark(status) => self.review_mark(status),
+            ReviewAction::NoteStart(id, note) => self.review_note_start(id, note),
+            ReviewAction::Move(d) => self.review_move(d),
+            ReviewAction::Note(item, note) => {
                 if let Some(r) = &mut self.review {
                     r.note = None;
                 }
@@ -166,9 +178,14 @@ impl SorotApp {
                     self.edit(edit, summary);
                 }
             }
-            Action::StartCompare(files) => self.start_compare(files),
-            Action::Decide(u, choice) => self.decide(u, choice),
-            Action::CompareGo(u) => {
+        }
+    }
+
+    pub(super) fn apply_compare(&mut self, action: CompareAction) {
+        match action {
+            CompareAction::Start(files) => self.start_compare(files),
+            CompareAction::Decide(u, choice) => self.decide(u, choice),
+            CompareAction::Go(u) => {
                 if let Some(c) = &mut self.compare {
                     c.current = u;
                     if let Some(unit) = c.adj.units.get(u) {
@@ -176,17 +193,10 @@ impl SorotApp {
                     }
                 }
             }
-            Action::StartGraph => self.start_graph(),
-            Action::EndCompare => {
+            CompareAction::End => {
                 self.compare = None;
                 self.set_status("The merged file is open for editing; Ctrl+S saves it");
             }
-            Action::RescanFolder => {
-                if let Some(dir) = self.corpus.as_ref().map(|c| c.corpus.dir.clone()) {
-                    self.start_scan(dir, false);
-                }
-            }
-            _ => {}
         }
     }
 }
@@ -205,25 +215,25 @@ pub fn mode_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>)
         if (key(Key::ArrowDown) || key(Key::J))
             && let Some(&n) = pos.map_or(rows.first(), |p| rows.get(p + 1))
         {
-            actions.push(Action::CompareGo(n));
+            actions.push(Action::Compare(CompareAction::Go(n)));
         }
         if (key(Key::ArrowUp) || key(Key::K))
             && let Some(&n) = pos.and_then(|p| p.checked_sub(1)).and_then(|p| rows.get(p))
         {
-            actions.push(Action::CompareGo(n));
+            actions.push(Action::Compare(CompareAction::Go(n)));
         }
         const NUMS: [Key; 9] =
             [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
         for (f, k) in NUMS.iter().enumerate().take(c.adj.names.len()) {
             if key(*k) {
-                actions.push(Action::Decide(c.current, Choice::File(f)));
+                actions.push(Action::Compare(CompareAction::Decide(c.current, Choice::File(f))));
             }
         }
         if key(Key::B) {
-            actions.push(Action::Decide(c.current, Choice::All));
+            actions.push(Action::Compare(CompareAction::Decide(c.current, Choice::All)));
         }
         if key(Key::Num0) || key(Key::X) {
-            actions.push(Action::Decide(c.current, Choice::Neither));
+            actions.push(Action::Compare(CompareAction::Decide(c.current, Choice::Neither)));
         }
         return true;
     }
@@ -232,27 +242,27 @@ pub fn mode_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>)
             return true;
         }
         if key(Key::A) {
-            actions.push(Action::ReviewMark(ReviewStatus::Accepted));
+            actions.push(Action::Review(ReviewAction::Mark(ReviewStatus::Accepted)));
         }
         if key(Key::X) {
-            actions.push(Action::ReviewMark(ReviewStatus::Rejected));
+            actions.push(Action::Review(ReviewAction::Mark(ReviewStatus::Rejected)));
         }
         if key(Key::F) {
-            actions.push(Action::ReviewMark(ReviewStatus::Flagged));
+            actions.push(Action::Review(ReviewAction::Mark(ReviewStatus::Flagged)));
         }
         if key(Key::U) {
-            actions.push(Action::ReviewMark(ReviewStatus::Unreviewed));
+            actions.push(Action::Review(ReviewAction::Mark(ReviewStatus::Unreviewed)));
         }
         if key(Key::ArrowDown) || key(Key::ArrowRight) || key(Key::J) {
-            actions.push(Action::ReviewMove(1));
+            actions.push(Action::Review(ReviewAction::Move(1)));
         }
         if key(Key::ArrowUp) || key(Key::ArrowLeft) || key(Key::K) {
-            actions.push(Action::ReviewMove(-1));
+            actions.push(Action::Review(ReviewAction::Move(-1)));
         }
         if key(Key::N)
             && let Some(item) = app.review_current()
         {
-            actions.push(Action::ReviewNoteStart(item, note_of(&app.doc.store, item)));
+            actions.push(Action::Review(ReviewAction::NoteStart(item, note_of(&app.doc.store, item))));
         }
         if key(Key::E) {
             actions.push(Action::Run(Command::ToggleReview));

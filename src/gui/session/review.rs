@@ -3,6 +3,7 @@
 use egui::RichText;
 
 use super::*;
+use crate::gui::ReviewAction;
 
 /// What review mode steps through: spans and relations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -282,7 +283,7 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
         }
         let enter = ui.input(|i| i.key_pressed(egui::Key::Enter) && !i.modifiers.shift);
         if (field.has_focus() || field.lost_focus()) && enter {
-            actions.push(Action::ReviewNote(*item, text.trim_end_matches('\n').to_owned()));
+            actions.push(Action::Review(ReviewAction::Note(*item, text.trim_end_matches('\n').to_owned())));
         }
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             r.note = None;
@@ -295,22 +296,22 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             ("Flag (F)", ReviewStatus::Flagged),
         ] {
             if ui.add_enabled(current.is_some(), egui::Button::new(text)).clicked() {
-                actions.push(Action::ReviewMark(status));
+                actions.push(Action::Review(ReviewAction::Mark(status)));
             }
         }
         if ui.add_enabled(current.is_some(), egui::Button::new("Note (N)")).clicked()
             && let Some(item) = current
         {
-            actions.push(Action::ReviewNoteStart(item, note_of(store, item)));
+            actions.push(Action::Review(ReviewAction::NoteStart(item, note_of(store, item))));
         }
         if ui.button("Edit (E)").clicked() {
             actions.push(Action::Run(Command::ToggleReview));
         }
         if ui.button("◀ (↑)").clicked() {
-            actions.push(Action::ReviewMove(-1));
+            actions.push(Action::Review(ReviewAction::Move(-1)));
         }
         if ui.button("▶ (↓)").clicked() {
-            actions.push(Action::ReviewMove(1));
+            actions.push(Action::Review(ReviewAction::Move(1)));
         }
     });
     ui.separator();
