@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::gui::{DraftAction, EntityAction, FolderAction};
+use crate::model::attribution::Attribution;
 use prefs::apply_theme;
 
 impl SorotApp {
@@ -107,12 +108,9 @@ impl SorotApp {
             }
             Action::SelectRelation(id) => {
                 self.selected_relation = id;
-                let first = id.and_then(|r| self.doc.store.relation(r)).and_then(|r| {
-                    r.args.iter().chain(std::iter::empty()).find_map(|a| match a.target {
-                        Target::Span(s) => Some(s),
-                        Target::Entity(e) => self.doc.store.mentions_of(e).first().copied(),
-                    })
-                });
+                let first = id
+                    .and_then(|r| self.doc.store.relation(r))
+                    .and_then(|r| r.args.iter().find_map(|a| self.doc.store.first_mention(a.target)));
                 if let Some(span) = first.and_then(|s| self.doc.store.span(s)) {
                     self.view.scroll_to(span.start());
                 }
@@ -341,9 +339,9 @@ impl SorotApp {
                 self.move_boundary(cmd)
             }
             Command::NewRelation => self.start_draft(None),
-            Command::AssignSource => self.attribute("source"),
-            Command::AssignCue => self.attribute("cue"),
-            Command::AssignOutlet => self.attribute("outlet"),
+            Command::AssignSource => self.attribute(Attribution::Source),
+            Command::AssignCue => self.attribute(Attribution::Cue),
+            Command::AssignOutlet => self.attribute(Attribution::Outlet),
             Command::LinkEntity => {
                 if self.selected.is_some() {
                     self.link_query = Some(String::new());

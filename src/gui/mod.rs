@@ -33,6 +33,7 @@ use crate::model::{
 };
 
 pub use crate::io::document::{DiskStamp, Document, SAMPLE_NAME, SaveConflict, install_sample, sample_dir};
+pub use crate::model::draft::short;
 pub use action::{Action, CompareAction, DraftAction, EntityAction, FolderAction, ReviewAction};
 pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
@@ -249,13 +250,4 @@ impl SorotApp {
     fn now() -> Timestamp {
         Timestamp::now()
     }
-}
-
-/// A quote shortened for one-line messages.
-pub fn short(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().count() > 40 {
-        out.push('…');
-    }
-    out.replace('\n', " ")
 }

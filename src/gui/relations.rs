@@ -6,84 +6,11 @@ use egui::{Color32, Pos2, Rect, Stroke, pos2, vec2};
 
 use super::{Action, SorotApp, short};
 use crate::gui::{DraftAction, EntityAction};
+use crate::model::attribution::Attribution;
+use crate::model::draft::Step;
 use crate::model::*;
 
-/// A relation being built: its type, the arguments so far, the role to
-/// fill next (`role == roles.len()` means evidence).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Draft {
-    pub origin: Target,
-    pub kind: Option<u16>,
-    pub args: Vec<RoleArg>,
-    pub role: usize,
-    pub evidence: Vec<SpanId>,
-    pub entity_query: String,
-}
-
-/// The text of a target for lists and messages.
-pub fn target_text(store: &Store, t: Target) -> String {
-    match t {
-        Target::Span(id) => store
-            .span(id)
-            .map_or(format!("{id}"), |s| format!("{} {id} “{}”", store.label_name(s.label), short(&store.quote(s)))),
-        Target::Entity(id) => store.entity(id).map_or(format!("{id}"), |e| format!("{} ({})", e.name, e.kind)),
-    }
-}
-
-fn target_start(store: &Store, t: Target) -> usize {
-    match t {
-        Target::Span(id) => store.span(id).map_or(0, Span::start),
-        Target::Entity(id) => store.mentions_of(id).first().and_then(|m| store.span(*m)).map_or(0, Span::start),
-    }
-}
-
-impl Draft {
-    pub fn new(origin: Target) -> Self {
-        Draft { origin, kind: None, args: Vec::new(), role: 0, evidence: Vec::new(), entity_query: String::new() }
-    }
-
-    fn rt<'a>(&self, store: &'a Store) -> Option<&'a RelationTypeDef> {
-        self.kind.and_then(|k| store.relation_type(k))
-    }
-
-    /// Candidates for the current step: spans nearest to the origin.
-    pub fn candidates(&self, store: &Store) -> Vec<SpanId> {
-        let Some(rt) = self.rt(store) else { return Vec::new() };
-        let near = target_start(store, self.origin);
-        let used: Vec<SpanId> = self
-            .args
-            .iter()
-            .filter_map(|a| match a.target {
-                Target::Span(id) => Some(id),
-                Target::Entity(_) => None,
-            })
-            .chain(self.evidence.iter().copied())
-            .collect();
-        let accepts: &[String] = match rt.roles.get(self.role) {
-            Some(role) => &role.accepts,
-            None => &rt.evidence,
-        };
-        let mut c = store.candidates(accepts, near, &used);
-        c.truncate(9);
-        c
-    }
-
-    /// Entities that fit the current role and match the query.
-    pub fn entity_candidates(&self, store: &Store) -> Vec<EntityId> {
-        let Some(role) = self.rt(store).and_then(|rt| rt.roles.get(self.role)) else { return Vec::new() };
-        let q = self.entity_query.to_lowercase();
-        store
-            .entities()
-            .filter(|e| store.target_fits(Target::Entity(e.id), &role.accepts))
-            .filter(|e| {
-                q.is_empty()
-                    || e.name.to_lowercase().contains(&q)
-                    || e.aliases.iter().any(|a| a.to_lowercase().contains(&q))
-            })
-            .map(|e| e.id)
-            .collect()
-    }
-}
+pub use crate::model::draft::{Draft, target_text};
 
 impl SorotApp {
     /// Starts a relation from the selected span (or a given target).
@@ -92,118 +19,42 @@ impl SorotApp {
             self.status = "Select an annotation first, then press R".into();
             return;
         };
-        if self.doc.store.relation_types_for(origin).is_empty() {
-            self.status = format!("No relation type takes {}", target_text(&self.doc.store, origin));
-            return;
+        match Draft::start(&self.doc.store, origin) {
+            Ok(d) => self.draft = Some(d),
+            Err(e) => self.status = e,
         }
-        self.draft = Some(Draft::new(origin));
+    }
+
+    /// Applies one step of the draft; a completed draft becomes a relation.
+    fn draft_step(&mut self, step: impl FnOnce(&mut Draft, &Store) -> Result<Step, String>) {
+        let Some(d) = self.draft.as_mut() else { return };
+        match step(d, &self.doc.store) {
+            Ok(Step::Continue) => {}
+            Ok(Step::Complete) => self.finish_draft(),
+            Err(e) => self.status = e,
+        }
     }
 
     /// Picks the relation type; the origin fills the first role that accepts it.
     pub(super) fn draft_kind(&mut self, kind: u16) {
-        let store = &self.doc.store;
-        let Some(d) = self.draft.as_mut() else { return };
-        let Some((_, role)) = store.relation_types_for(d.origin).into_iter().find(|(k, _)| *k == kind) else {
-            return;
-        };
-        let Some(rt) = store.relation_type(kind) else { return };
-        d.kind = Some(kind);
-        d.args = vec![RoleArg { role: role.as_str().into(), target: d.origin }];
-        d.role = rt.roles.iter().position(|r| r.name != role).unwrap_or(rt.roles.len());
-        self.skip_filled_roles();
-    }
-
-    fn skip_filled_roles(&mut self) {
-        let store = &self.doc.store;
-        let Some(d) = self.draft.as_mut() else { return };
-        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
-        while let Some(role) = rt.roles.get(d.role) {
-            let filled = d.args.iter().any(|a| a.role == role.name);
-            if filled && !role.many {
-                d.role += 1;
-            } else {
-                break;
-            }
-        }
+        self.draft_step(|d, store| Ok(d.choose_kind(store, kind)));
     }
 
     /// Fills the current role (or adds evidence) with a target, if it fits.
     pub(super) fn draft_pick(&mut self, target: Target) {
-        let store = &self.doc.store;
-        let Some(d) = self.draft.as_mut() else { return };
-        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
-        match rt.roles.get(d.role) {
-            Some(role) => {
-                if !store.target_fits(target, &role.accepts) {
-                    self.status = format!(
-                        "{} cannot be the {} of {}: {}",
-                        target_text(store, target),
-                        role.name,
-                        rt.name,
-                        relation_rule(rt)
-                    );
-                    return;
-                }
-                d.args.push(RoleArg { role: role.name.as_str().into(), target });
-                d.entity_query.clear();
-                if !role.many {
-                    d.role += 1;
-                }
-                self.skip_filled_roles();
-            }
-            None => match target {
-                Target::Span(id) if store.target_fits(target, &rt.evidence) => {
-                    if !d.evidence.contains(&id) {
-                        d.evidence.push(id);
-                    }
-                }
-                _ => {
-                    self.status = format!(
-                        "{} cannot be evidence for {}: evidence must be {}",
-                        target_text(store, target),
-                        rt.name,
-                        rt.evidence.join(" or ")
-                    )
-                }
-            },
-        }
-        self.finish_draft_if_done();
+        self.draft_step(|d, store| d.pick(store, target));
     }
 
     /// Enter: skips an optional (or filled `many`) role, or finishes.
     pub(super) fn draft_next(&mut self) {
-        let store = &self.doc.store;
-        let Some(d) = self.draft.as_mut() else { return };
-        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
-        match rt.roles.get(d.role) {
-            Some(role) if role.optional || d.args.iter().any(|a| a.role == role.name) => {
-                d.role += 1;
-                self.skip_filled_roles();
-                self.finish_draft_if_done();
-            }
-            Some(role) => {
-                self.status = format!("{} needs a {}: {}", rt.name, role.name, relation_rule(rt));
-            }
-            None => self.finish_draft(),
-        }
-    }
-
-    fn finish_draft_if_done(&mut self) {
-        let store = &self.doc.store;
-        let Some(d) = &self.draft else { return };
-        let Some(rt) = d.kind.and_then(|k| store.relation_type(k)) else { return };
-        if d.role >= rt.roles.len() && rt.evidence.is_empty() {
-            self.finish_draft();
-        }
+        self.draft_step(|d, store| d.next(store));
     }
 
     fn finish_draft(&mut self) {
         let Some(d) = self.draft.take() else { return };
-        let Some(kind) = d.kind else { return };
-        let name = self.doc.store.relation_type(kind).map_or("?", |t| t.name.as_str()).to_owned();
+        let name = d.relation_type(&self.doc.store).map_or("?", |t| t.name.as_str()).to_owned();
         let id = RelationId(self.doc.store.alloc_id());
-        let mut rel = Relation::new(id, kind, d.args, Provenance::new(&self.prefs.annotator, Timestamp::now()));
-        rel.evidence = d.evidence;
+        let Some(rel) = d.into_relation(id, Provenance::new(&self.prefs.annotator, Timestamp::now())) else { return };
         let summary = format!("Created {name} {id}");
         match self.doc.apply(Edit::AddRelation(rel), summary.clone()) {
             Ok(()) => {
@@ -215,73 +66,17 @@ impl SorotApp {
     }
 
     /// Ctrl+1 / 2 / 3 on a claim: the nearest fitting span in its paragraph
-    /// becomes its source (said_by), cue, or outlet (reported_by).
-    pub(super) fn attribute(&mut self, what: &str) {
-        let store = &self.doc.store;
-        let Some(claim) = self.selected.and_then(|id| store.span(id)) else {
+    /// becomes its source, cue, or outlet (see [`crate::model::attribution`]).
+    pub(super) fn attribute(&mut self, what: Attribution) {
+        let Some(claim) = self.selected else {
             self.status = "Select a claim first".into();
             return;
         };
-        let (rel_name, role) = match what {
-            "source" => ("said_by", "source"),
-            "outlet" => ("reported_by", "outlet"),
-            _ => {
-                // A cue goes on the claim's said_by, else on its reported_by.
-                let has = |n: &str| !store.claim_relations(claim.id, n).is_empty();
-                if has("said_by") {
-                    ("said_by", "cue")
-                } else if has("reported_by") {
-                    ("reported_by", "cue")
-                } else {
-                    self.status = "Assign a source (Ctrl+1) or an outlet (Ctrl+3) first; the cue goes with it".into();
-                    return;
-                }
-            }
-        };
-        let Some(kind) = store.schema().relation_index(rel_name).map(|k| k as u16) else { return };
-        let Some(rt) = store.relation_type(kind) else { return };
-        let Some(role_def) = rt.roles.iter().find(|r| r.name == role) else { return };
-        let line = store.text().index().line_of_byte(claim.start());
-        let para = store.text().index().line_range(store.text().as_str(), line);
-        let found = store
-            .candidates(&role_def.accepts, claim.start(), &[claim.id])
-            .into_iter()
-            .find(|id| store.span(*id).is_some_and(|s| para.contains(s.start())));
-        let Some(found) = found else {
-            self.status = format!("No {} in this paragraph ({} accepts {})", role, role, role_def.accepts.join(", "));
-            return;
-        };
-        let existing = store.claim_relations(claim.id, rel_name).first().map(|r| (*r).clone());
-        let summary = format!(
-            "{} of {} {}: {}",
-            role,
-            store.label_name(claim.label),
-            claim.id,
-            target_text(store, Target::Span(found))
-        );
-        let edit = match existing {
-            Some(mut rel) => {
-                rel.args.retain(|a| a.role != role);
-                rel.args.push(RoleArg { role: role.into(), target: Target::Span(found) });
-                rel.args.sort_by_key(|a| rt.roles.iter().position(|r| r.name == a.role));
-                rel.provenance.modified = Timestamp::now();
-                Edit::ReplaceRelation(rel)
-            }
-            None => {
-                let args = vec![
-                    RoleArg { role: "claim".into(), target: Target::Span(claim.id) },
-                    RoleArg { role: role.into(), target: Target::Span(found) },
-                ];
-                let id = RelationId(self.doc.store.alloc_id());
-                Edit::AddRelation(Relation::new(
-                    id,
-                    kind,
-                    args,
-                    Provenance::new(&self.prefs.annotator, Timestamp::now()),
-                ))
-            }
-        };
-        self.edit(edit, summary);
+        let author = self.prefs.annotator.clone();
+        match crate::model::attribution::attribute(&mut self.doc.store, claim, what, &author, Timestamp::now()) {
+            Ok((edit, summary)) => self.edit(edit, summary),
+            Err(e) => self.status = e,
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 
 pub mod agreement;
 pub mod annotation;
+pub mod attribution;
 pub mod compare;
+pub mod draft;
 pub mod graph;
 pub mod history;
 pub mod reanchor;
@@ -11,6 +13,11 @@ pub mod review;
 pub mod schema;
 pub mod store;
 pub mod text;
+
+#[cfg(test)]
+mod contract_tests;
+#[cfg(test)]
+mod testkit;
 
 pub use annotation::*;
 pub use history::History;

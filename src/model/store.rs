@@ -331,6 +331,21 @@ impl Store {
     }
 
     /// Spans that mention the entity, by id.
+    /// The span a target is shown at: the span itself, or an entity's
+    /// first mention (lowest id). The one rule for arcs, review order,
+    /// selecting a relation and exports that link spans only.
+    pub fn first_mention(&self, t: Target) -> Option<SpanId> {
+        match t {
+            Target::Span(s) => Some(s),
+            Target::Entity(e) => self.t.mentions.range((e, SpanId(0))..=(e, SpanId(u32::MAX))).next().map(|&(_, s)| s),
+        }
+    }
+
+    /// Where a target's [`first_mention`](Self::first_mention) starts.
+    pub fn target_start(&self, t: Target) -> Option<usize> {
+        self.first_mention(t).and_then(|s| self.span(s)).map(Span::start)
+    }
+
     pub fn mentions_of(&self, id: EntityId) -> Vec<SpanId> {
         self.t.mentions.range((id, SpanId(0))..=(id, SpanId(u32::MAX))).map(|&(_, s)| s).collect()
     }

@@ -22,7 +22,7 @@ use crate::io::corpus::{AnnFile, Corpus};
 use crate::model::compare::{Adjudication, Agreement, Choice};
 use crate::model::graph::Group;
 use crate::model::{
-    ByteRange, DocState, Edit, History, RelationId, Review, ReviewStatus, Span, SpanId, Store, Target, Timestamp,
+    ByteRange, DocState, Edit, History, RelationId, Review, ReviewStatus, Span, SpanId, Store, Timestamp,
 };
 
 impl SorotApp {

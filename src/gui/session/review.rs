@@ -66,10 +66,7 @@ impl SorotApp {
                 let at = rel
                     .args
                     .iter()
-                    .filter_map(|a| match a.target {
-                        Target::Span(id) => store.span(id).map(Span::start),
-                        Target::Entity(e) => store.mentions_of(e).first().and_then(|m| store.span(*m)).map(Span::start),
-                    })
+                    .filter_map(|a| store.target_start(a.target))
                     .chain(rel.evidence.iter().filter_map(|e| store.span(*e).map(Span::start)))
                     .min()
                     .unwrap_or(usize::MAX);
@@ -114,12 +111,11 @@ impl SorotApp {
                 self.selected = None;
                 self.details.reset();
                 self.selected_relation = Some(id);
-                let first = self.doc.store.relation(id).and_then(|rel| {
-                    rel.args.iter().find_map(|a| match a.target {
-                        Target::Span(s) => Some(s),
-                        Target::Entity(e) => self.doc.store.mentions_of(e).first().copied(),
-                    })
-                });
+                let first = self
+                    .doc
+                    .store
+                    .relation(id)
+                    .and_then(|rel| rel.args.iter().find_map(|a| self.doc.store.first_mention(a.target)));
                 if let Some(span) = first.and_then(|s| self.doc.store.span(s)) {
                     self.view.scroll_to(span.start());
                 }

@@ -335,10 +335,7 @@ fn relation_links(store: &Store, rel: &Relation) -> Vec<(String, Target, Target)
 /// The span standing for a target in formats that link spans only: the span
 /// itself, or an entity's first mention.
 fn first_mention(store: &Store, t: Target) -> Option<SpanId> {
-    match t {
-        Target::Span(s) => Some(s),
-        Target::Entity(e) => store.mentions_of(e).first().copied(),
-    }
+    store.first_mention(t)
 }
 
 /// A file stem that stays inside the output folder whatever the document id
