@@ -218,12 +218,12 @@ fn reviewing_a_file_read_only_from_the_keyboard() {
     assert!(h.state().status.contains("read-only"), "{}", h.state().status);
 
     // Filters: only the flagged ones; only one label (no relations then).
-    h.state_mut().review.as_mut().unwrap().status = Some(ReviewStatus::Accepted);
+    h.state_mut().review.as_mut().unwrap().filter.status = Some(ReviewStatus::Accepted);
     assert_eq!(h.state().review_order(), [ReviewItem::Span(first)]);
     let country = h.state().doc.store.schema().label_index("Country").unwrap() as u16;
     let review = h.state_mut().review.as_mut().unwrap();
-    review.status = None;
-    review.label = Some(country);
+    review.filter.status = None;
+    review.filter.label = Some(country);
     assert_eq!(h.state().review_order().len(), 6);
 
     // Ctrl+Enter marks the document reviewed and saves it.

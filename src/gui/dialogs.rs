@@ -90,11 +90,13 @@ impl Dialog {
 }
 
 pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) {
-    let Some(dialog) = app.dialog.clone() else { return };
+    // The dialog is taken out while it is drawn (edited in place, not cloned
+    // every frame) and put back unless an action replaced it.
+    let Some(mut dialog) = app.dialog.take() else { return };
     let modal = egui::Modal::new(egui::Id::unique("sorot-dialog")).show(ctx, |ui| {
         ui.set_max_width(560.0);
-        match dialog {
-            Dialog::Path { purpose, mut text } => {
+        match &mut dialog {
+            Dialog::Path { purpose, text } => {
                 ui.heading(match purpose {
                     PathPurpose::OpenArticle => "Open article",
                     PathPurpose::OpenAnnotations => "Open annotations",
@@ -104,8 +106,8 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     PathPurpose::OpenForReview => "Open annotations for review (read-only)",
                 });
                 ui.label("Type a path (Tab-free completion below), or use the system dialog.");
-                let field = ui
-                    .add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY).hint_text("path/to/file"));
+                let field =
+                    ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY).hint_text("path/to/file"));
                 if ui.memory(|m| m.focused().is_none()) {
                     field.request_focus();
                 }
@@ -115,9 +117,9 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 let cache = egui::Id::unique("sorot-path-completions");
                 let known: Option<(String, Vec<(PathBuf, bool)>)> = ui.data(|d| d.get_temp(cache));
                 let found = match known {
-                    Some((typed, found)) if typed == text => found,
+                    Some((typed, found)) if typed == *text => found,
                     _ => {
-                        let found = crate::io::document::path_completions(&text, 8);
+                        let found = crate::io::document::path_completions(text, 8);
                         ui.data_mut(|d| d.insert_temp(cache, (text.clone(), found.clone())));
                         found
                     }
@@ -125,7 +127,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 for (c, is_dir) in found {
                     let shown = c.display().to_string();
                     if ui.small_button(if is_dir { format!("{shown}/") } else { shown.clone() }).clicked() {
-                        text = if is_dir { format!("{shown}/") } else { shown };
+                        *text = if is_dir { format!("{shown}/") } else { shown };
                     }
                 }
                 ui.horizontal(|ui| {
@@ -143,15 +145,12 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(purpose.action(path));
                     }
                     if ui.button("Browse…").clicked() {
-                        actions.push(Action::ShowDialog(Dialog::Path { purpose, text: text.clone() }));
+                        actions.push(Action::ShowDialog(Dialog::Path { purpose: *purpose, text: text.clone() }));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                         actions.push(Action::CloseDialog);
                     }
                 });
-                if let Some(Dialog::Path { text: t, .. }) = &mut app.dialog {
-                    *t = text;
-                }
             }
             Dialog::Unsaved(after) => {
                 ui.heading("Unsaved changes");
@@ -164,7 +163,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::CloseDialog);
                         if app.doc.path.is_some() {
                             actions.push(Action::Run(super::Command::Save));
-                            actions.push(after_action(&after));
+                            actions.push(after_action(after));
                         } else {
                             actions.push(Action::Run(super::Command::SaveAs));
                         }
@@ -172,7 +171,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     if ui.button("Discard").clicked() {
                         actions.push(Action::CloseDialog);
                         app.discard_changes();
-                        actions.push(after_action(&after));
+                        actions.push(after_action(after));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                         actions.push(Action::CloseDialog);
@@ -181,7 +180,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
             }
             Dialog::Recover(path) => {
                 ui.heading("Recover unsaved work?");
-                let when = crate::io::document::age(&path)
+                let when = crate::io::document::age(path)
                     .map_or(String::new(), |d| format!(" from {} minutes ago", d.as_secs() / 60));
                 ui.label(format!("Sorot found work that was not saved{when}:\n{}", path.display()));
                 ui.horizontal(|ui| {
@@ -190,18 +189,19 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::Restore(path.clone()));
                     }
                     if ui.button("Discard recovered work").clicked() {
-                        crate::io::document::discard_recovery(&path);
+                        crate::io::document::discard_recovery(path);
                         actions.push(Action::CloseDialog);
                     }
                 });
             }
             Dialog::LinkAll { entity, edits } => {
                 let store = &app.doc.store;
+                let entity = *entity;
                 let name = store.entity(entity).map_or(String::new(), |e| e.name.clone());
                 ui.heading(format!("Link all mentions of {name}"));
                 let new = edits.iter().filter(|e| matches!(e, crate::model::Edit::AddSpan(_))).count();
                 ui.label(format!("{new} new mentions, {} existing spans to link:", edits.len() - new));
-                for line in super::relations::preview_lines(store, &edits, 12) {
+                for line in super::relations::preview_lines(store, edits, 12) {
                     ui.weak(line);
                 }
                 ui.horizontal(|ui| {
@@ -244,7 +244,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
             }
             Dialog::ArticleChanged { article, notice } => {
                 ui.heading("The article has changed");
-                ui.label(notice);
+                ui.label(&*notice);
                 ui.label(
                     "Sorot can move the annotations onto the new text, finding each by its quote and context; \
                      what it cannot place exactly is kept and flagged for review.",
@@ -261,22 +261,12 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 });
             }
-            Dialog::Export(form) => {
-                let form = super::transfer::export_form(ui, app, form, actions);
-                if let Some(Dialog::Export(f)) = &mut app.dialog {
-                    *f = form;
-                }
-            }
-            Dialog::Import(form) => {
-                let form = super::transfer::import_form(ui, form, actions);
-                if let Some(Dialog::Import(f)) = &mut app.dialog {
-                    *f = form;
-                }
-            }
+            Dialog::Export(form) => super::transfer::export_form(ui, app, form, actions),
+            Dialog::Import(form) => super::transfer::import_form(ui, form, actions),
             Dialog::Report { title, text, open } => {
                 ui.heading(title);
                 egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                    ui.label(text);
+                    ui.label(&*text);
                 });
                 ui.horizontal(|ui| {
                     if let Some(p) = &open
@@ -299,7 +289,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     if existing.len() == 1 { "s" } else { "" },
                 ));
                 egui::ScrollArea::vertical().max_height(200.0).show(ui, |ui| {
-                    for p in &existing {
+                    for p in existing.iter() {
                         ui.label(p.display().to_string());
                     }
                 });
@@ -314,13 +304,13 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 });
             }
-            Dialog::Compare { mut text } => {
+            Dialog::Compare { text } => {
                 ui.heading("Compare and adjudicate");
                 ui.label(
                     "Annotation files of the same article, one per line (the first is the reference for \
                      precision and recall, and its schema is the merged file's).",
                 );
-                let field = ui.add(egui::TextEdit::multiline(&mut text).desired_rows(4).desired_width(f32::INFINITY));
+                let field = ui.add(egui::TextEdit::multiline(text).desired_rows(4).desired_width(f32::INFINITY));
                 let _ = field.labelled_by(ui.label("Files").id);
                 ui.horizontal(|ui| {
                     if ui.button("Compare").clicked() {
@@ -333,9 +323,6 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::CloseDialog);
                     }
                 });
-                if let Some(Dialog::Compare { text: t }) = &mut app.dialog {
-                    *t = text;
-                }
             }
             Dialog::Preferences => {
                 ui.heading("Preferences");
@@ -356,7 +343,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
             }
             Dialog::Error(msg) => {
                 ui.heading("Sorot");
-                ui.label(msg);
+                ui.label(&*msg);
                 if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     actions.push(Action::CloseDialog);
                 }
@@ -364,6 +351,9 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
         }
     });
     let _ = modal;
+    if app.dialog.is_none() {
+        app.dialog = Some(dialog);
+    }
 }
 
 fn after_action(after: &After) -> Action {

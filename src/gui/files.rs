@@ -125,7 +125,10 @@ impl SorotApp {
         }
         self.finish_autosave();
         // The state and annotator live in the file: a document with work
-        // in it is in progress, and says whose it is.
+        // in it is in progress, and says whose it is. This is file metadata
+        // set by saving, deliberately outside the edit history: undo takes
+        // back edits, not the fact that the file was saved by someone
+        // (marking done, an analyst's decision, is an edit: SetDocState).
         let meta = &mut self.doc.store.meta;
         if meta.state == crate::model::DocState::New
             && (self.doc.store.spans().len() > 0 || self.doc.store.relations().len() > 0)

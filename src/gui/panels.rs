@@ -21,7 +21,7 @@ fn menu_item(ui: &mut egui::Ui, cmd: Command, actions: &mut Vec<Action>) {
     }
 }
 
-pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     egui::Panel::top("menu").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
@@ -100,7 +100,7 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
     });
 }
 
-pub fn palette(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+pub fn palette(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     egui::Panel::top("palette").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.label("Label:");

@@ -220,8 +220,8 @@ fn path_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
     });
 }
 
-/// The Export form. Returns the form as edited.
-pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, mut form: ExportForm, actions: &mut Vec<Action>) -> ExportForm {
+/// The Export form, edited in place.
+pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, form: &mut ExportForm, actions: &mut Vec<Action>) {
     ui.heading("Export this document");
     ui.label(format!("Exports {} as it is now (saved or not).", app.doc.store.meta.id));
     let before = form.format;
@@ -257,11 +257,10 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, mut form: ExportForm, acti
             actions.push(Action::CloseDialog);
         }
     });
-    form
 }
 
 /// The Import form.
-pub fn import_form(ui: &mut egui::Ui, mut form: ImportForm, actions: &mut Vec<Action>) -> ImportForm {
+pub fn import_form(ui: &mut egui::Ui, form: &mut ImportForm, actions: &mut Vec<Action>) {
     ui.heading("Import a dataset");
     ui.label("brat: a folder of .ann + .txt files (or one .ann). jsonl: doccano JSONL, either shape.");
     ui.horizontal(|ui| {
@@ -282,5 +281,4 @@ pub fn import_form(ui: &mut egui::Ui, mut form: ImportForm, actions: &mut Vec<Ac
             actions.push(Action::CloseDialog);
         }
     });
-    form
 }

@@ -1,7 +1,74 @@
-//! Review rules that hold whatever shows them: what a document opened for
-//! review (read-only) accepts.
+//! Review rules that hold whatever shows them: the order and filters of
+//! review mode, and what a document opened for review (read-only) accepts.
 
-use super::{Edit, Store};
+use super::{Edit, RelationId, ReviewStatus, Span, SpanId, Store};
+
+/// What review mode steps through: spans and relations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewItem {
+    Span(SpanId),
+    Relation(RelationId),
+}
+
+/// Which annotations review steps through, in which order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewFilter {
+    /// Step by label (then text order) instead of text order.
+    pub by_label: bool,
+    pub status: Option<ReviewStatus>,
+    /// Only spans of this label (relations are left out then).
+    pub label: Option<u16>,
+    /// Step through relations too (each where its first span is).
+    pub relations: bool,
+}
+
+impl Default for ReviewFilter {
+    fn default() -> Self {
+        Self { by_label: false, status: None, label: None, relations: true }
+    }
+}
+
+impl ReviewFilter {
+    /// The annotations to review: spans in text order (or by label), each
+    /// relation where its earliest argument or evidence starts (after all
+    /// spans when by label), ties broken by id.
+    pub fn order(&self, store: &Store) -> Vec<ReviewItem> {
+        let status_ok = |st: ReviewStatus| self.status.is_none_or(|want| st == want);
+        // (label order, position, 0 for spans / 1 for relations, item)
+        let mut keyed: Vec<(u32, usize, u8, ReviewItem)> = store
+            .spans_in_text_order()
+            .into_iter()
+            .filter_map(|id| store.span(id))
+            .filter(|s| status_ok(s.review.status) && self.label.is_none_or(|l| s.label == l))
+            .map(|s| (if self.by_label { u32::from(s.label) } else { 0 }, s.start(), 0, ReviewItem::Span(s.id)))
+            .collect();
+        if self.relations && self.label.is_none() {
+            for rel in store.relations().filter(|rel| status_ok(rel.review.status)) {
+                let at = rel
+                    .args
+                    .iter()
+                    .filter_map(|a| store.target_start(a.target))
+                    .chain(rel.evidence.iter().filter_map(|e| store.span(*e).map(Span::start)))
+                    .min()
+                    .unwrap_or(usize::MAX);
+                let group = if self.by_label { u32::MAX } else { 0 };
+                keyed.push((group, at, 1, ReviewItem::Relation(rel.id)));
+            }
+        }
+        keyed.sort_by_key(|(g, at, kind, item)| {
+            (
+                *g,
+                *at,
+                *kind,
+                match item {
+                    ReviewItem::Span(id) => id.0,
+                    ReviewItem::Relation(id) => id.0,
+                },
+            )
+        });
+        keyed.into_iter().map(|(.., item)| item).collect()
+    }
+}
 
 /// Whether `edit` only records review decisions or notes (all a read-only
 /// document accepts).
@@ -30,7 +97,35 @@ pub fn review_only(store: &Store, edit: &Edit) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ReviewStatus, Timestamp};
+    use crate::model::testkit::{relation, span, store};
+    use crate::model::{Target, Timestamp};
+
+    #[test]
+    fn review_steps_through_spans_in_text_order_with_relations_where_they_start() {
+        let mut s = store("Korut dan Rusia, kata Peskov.\n");
+        let rusia = span(&mut s, "Country", "Rusia");
+        let korut = span(&mut s, "Country", "Korut");
+        let peskov = span(&mut s, "Person", "Peskov");
+        let transfer = relation(
+            &mut s,
+            "arms_transfer",
+            &[("supplier", Target::Span(rusia)), ("recipient", Target::Span(korut))],
+            &[],
+        );
+        let all = ReviewFilter::default();
+        use ReviewItem::{Relation as R, Span as S};
+        assert_eq!(all.order(&s), [S(korut), R(transfer), S(rusia), S(peskov)]);
+        let person = s.schema().label_index("Person").map(|l| l as u16);
+        assert_eq!(ReviewFilter { label: person, ..all.clone() }.order(&s), [S(peskov)]);
+        assert_eq!(ReviewFilter { relations: false, ..all.clone() }.order(&s), [S(korut), S(rusia), S(peskov)]);
+        let mut accepted = s.span(rusia).cloned().expect("span");
+        accepted.review.status = ReviewStatus::Accepted;
+        s.apply(Edit::ReplaceSpan(accepted)).expect("apply");
+        let todo = ReviewFilter { status: Some(ReviewStatus::Unreviewed), ..all.clone() };
+        assert_eq!(todo.order(&s), [S(korut), R(transfer), S(peskov)]);
+        // By label, in the schema's label order (Person before Country), relations last.
+        assert_eq!(ReviewFilter { by_label: true, ..all }.order(&s), [S(peskov), S(korut), S(rusia), R(transfer)]);
+    }
 
     #[test]
     fn a_review_decision_is_review_only_and_a_relabel_is_not() {

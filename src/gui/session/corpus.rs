@@ -75,7 +75,7 @@ impl SorotApp {
 }
 
 /// The folder's documents, with states and progress (left panel).
-pub fn corpus_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     let Some(c) = &app.corpus else { return };
     let own = app.own_files();
     egui::Panel::left("corpus").default_size(280.0).resizable(true).show(ui, |ui| {

@@ -21,9 +21,7 @@ use crate::gui::{CompareAction, FolderAction, ReviewAction};
 use crate::io::corpus::{AnnFile, Corpus};
 use crate::model::compare::{Adjudication, Agreement, Choice};
 use crate::model::graph::Group;
-use crate::model::{
-    ByteRange, DocState, Edit, History, RelationId, Review, ReviewStatus, Span, SpanId, Store, Timestamp,
-};
+use crate::model::{ByteRange, DocState, Edit, History, RelationId, Review, ReviewStatus, SpanId, Store, Timestamp};
 
 impl SorotApp {
     /// Follows the folder scan and the graph worker.

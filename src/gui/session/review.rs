@@ -5,22 +5,13 @@ use egui::RichText;
 use super::*;
 use crate::gui::ReviewAction;
 
-/// What review mode steps through: spans and relations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReviewItem {
-    Span(SpanId),
-    Relation(RelationId),
-}
+pub use crate::model::review::{ReviewFilter, ReviewItem};
 
 /// Review mode: filters, where it is, and the note being written.
+#[derive(Default)]
 pub struct ReviewState {
-    /// Step by label (then text order) instead of text order.
-    pub by_label: bool,
-    pub status: Option<ReviewStatus>,
-    /// Only spans of this label (relations are left out then).
-    pub label: Option<u16>,
-    /// Step through relations too (each where its first span is).
-    pub relations: bool,
+    /// Which annotations review steps through, in which order.
+    pub filter: ReviewFilter,
     /// The relation being reviewed, when it is one.
     relation: Option<RelationId>,
     /// The note being edited for the current annotation.
@@ -31,61 +22,11 @@ pub struct ReviewState {
     summary: Option<(u64, [String; 2])>,
 }
 
-impl Default for ReviewState {
-    fn default() -> Self {
-        Self {
-            by_label: false,
-            status: None,
-            label: None,
-            relations: true,
-            relation: None,
-            note: None,
-            note_focus: false,
-            summary: None,
-        }
-    }
-}
-
 impl SorotApp {
     /// The annotations review mode steps through, with the filters: spans
     /// in text order (or by label), each relation where its first span is.
     pub fn review_order(&self) -> Vec<ReviewItem> {
-        let store = &self.doc.store;
-        let Some(r) = &self.review else { return Vec::new() };
-        let status_ok = |st: ReviewStatus| r.status.is_none_or(|want| st == want);
-        // (label order, position, 0 for spans / 1 for relations, item)
-        let mut keyed: Vec<(u32, usize, u8, ReviewItem)> = store
-            .spans_in_text_order()
-            .into_iter()
-            .filter_map(|id| store.span(id))
-            .filter(|s| status_ok(s.review.status) && r.label.is_none_or(|l| s.label == l))
-            .map(|s| (if r.by_label { u32::from(s.label) } else { 0 }, s.start(), 0, ReviewItem::Span(s.id)))
-            .collect();
-        if r.relations && r.label.is_none() {
-            for rel in store.relations().filter(|rel| status_ok(rel.review.status)) {
-                let at = rel
-                    .args
-                    .iter()
-                    .filter_map(|a| store.target_start(a.target))
-                    .chain(rel.evidence.iter().filter_map(|e| store.span(*e).map(Span::start)))
-                    .min()
-                    .unwrap_or(usize::MAX);
-                let group = if r.by_label { u32::MAX } else { 0 };
-                keyed.push((group, at, 1, ReviewItem::Relation(rel.id)));
-            }
-        }
-        keyed.sort_by_key(|(g, at, kind, item)| {
-            (
-                *g,
-                *at,
-                *kind,
-                match item {
-                    ReviewItem::Span(id) => id.0,
-                    ReviewItem::Relation(id) => id.0,
-                },
-            )
-        });
-        keyed.into_iter().map(|(.., item)| item).collect()
+        self.review.as_ref().map_or_else(Vec::new, |r| r.filter.order(&self.doc.store))
     }
 
     /// The annotation under review: the relation stepped to, else the selected span.
@@ -220,23 +161,23 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
     ui.horizontal_wrapped(|ui| {
         ui.label("Show:");
         egui::ComboBox::from_id_salt("review-status")
-            .selected_text(r.status.map_or("every status", ReviewStatus::name))
+            .selected_text(r.filter.status.map_or("every status", ReviewStatus::name))
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut r.status, None, "every status");
+                ui.selectable_value(&mut r.filter.status, None, "every status");
                 for s in ReviewStatus::ALL {
-                    ui.selectable_value(&mut r.status, Some(s), s.name());
+                    ui.selectable_value(&mut r.filter.status, Some(s), s.name());
                 }
             });
         egui::ComboBox::from_id_salt("review-label")
-            .selected_text(r.label.map_or("every label".to_owned(), |l| store.label_name(l).to_owned()))
+            .selected_text(r.filter.label.map_or("every label".to_owned(), |l| store.label_name(l).to_owned()))
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut r.label, None, "every label");
+                ui.selectable_value(&mut r.filter.label, None, "every label");
                 for (i, l) in store.schema().labels.iter().enumerate() {
-                    ui.selectable_value(&mut r.label, Some(i as u16), &l.name);
+                    ui.selectable_value(&mut r.filter.label, Some(i as u16), &l.name);
                 }
             });
-        ui.checkbox(&mut r.by_label, "by label");
-        ui.checkbox(&mut r.relations, "relations");
+        ui.checkbox(&mut r.filter.by_label, "by label");
+        ui.checkbox(&mut r.filter.relations, "relations");
     });
     let (title, quote, review, author) = match current {
         Some(ReviewItem::Span(id)) => match store.span(id) {
