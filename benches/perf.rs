@@ -1,6 +1,7 @@
 //! Performance against floors measured in the same run, so machine noise
-//! cancels: open, save, JSONL export, memory per annotation, hit testing and
-//! single edits, on generated fixtures (fixed seed; nothing committed).
+//! cancels: open, save, every export, import, memory per annotation, hit
+//! testing and single edits, on generated fixtures (fixed seed; nothing
+//! committed).
 //!
 //! `cargo bench --bench perf` (10 MB / 100k spans / 20k relations);
 //! `cargo bench --bench perf -- --mb 50 --spans 1000000` for the largest;
@@ -38,7 +39,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 struct Row {
-    name: &'static str,
+    name: String,
     value: String,
     floor: String,
     ratio: Option<f64>,
@@ -89,7 +90,7 @@ fn main() {
         let loaded = median(runs, || io::load_annotations(&path).map(|s| s.spans().len()).unwrap_or(0));
         let parse_floor = median(runs, || floor::parse_json(&std::fs::read_to_string(&json_path).unwrap_or_default()));
         rows.push(Row {
-            name: "open: text visible",
+            name: "open: text visible".into(),
             value: format!("{:.1} ms", ms(visible)),
             floor: String::new(),
             ratio: None,
@@ -97,7 +98,7 @@ fn main() {
             limit: None,
         });
         rows.push(Row {
-            name: "open: fully loaded (indexed)",
+            name: "open: fully loaded (indexed)".into(),
             value: format!("{:.0} ms", ms(loaded)),
             floor: format!("{:.0} ms", ms(parse_floor)),
             ratio: Some(loaded.as_secs_f64() / parse_floor.as_secs_f64()),
@@ -113,7 +114,7 @@ fn main() {
         let out_json = dir.path().join("saved.json");
         let write_floor = median(runs, || std::fs::write(&out_json, floor::write_json(&store)).is_ok());
         rows.push(Row {
-            name: "save (worker thread)",
+            name: "save (worker thread)".into(),
             value: format!("{:.0} ms", ms(save)),
             floor: format!("{:.0} ms", ms(write_floor)),
             ratio: Some(save.as_secs_f64() / write_floor.as_secs_f64()),
@@ -122,7 +123,7 @@ fn main() {
         });
         let blocked = median(runs, || store.clone());
         rows.push(Row {
-            name: "save: UI thread (snapshot)",
+            name: "save: UI thread (snapshot)".into(),
             value: format!("{:.2} ms", ms(blocked)),
             floor: String::new(),
             ratio: None,
@@ -140,12 +141,75 @@ fn main() {
         let records = io::export::jsonl_records(&store, io::export::Offsets::CodePoints);
         let export_floor = median(runs, || serde_json::to_string(&records).map(|s| s.len()).unwrap_or(0));
         rows.push(Row {
-            name: "JSONL export",
+            name: "JSONL export".into(),
             value: format!("{:.0} ms", ms(export)),
             floor: format!("{:.0} ms", ms(export_floor)),
             ratio: Some(export.as_secs_f64() / export_floor.as_secs_f64()),
             target: "≤ 2× serde_json of the records",
             limit: Some(2.0),
+        });
+    }
+
+    // The other exports, against serde_json writing the same records (the
+    // floor of the JSONL export): what each format's own work costs.
+    if run("exports") {
+        let records = io::export::jsonl_records(&store, io::export::Offsets::CodePoints);
+        let floor = median(runs, || serde_json::to_string(&records).map(|s| s.len()).unwrap_or(0));
+        for format in io::export::Format::ALL.into_iter().filter(|f| *f != io::export::Format::Jsonl) {
+            let t = median(runs, || {
+                let e = format.export(&[&store], io::export::Offsets::CodePoints, None);
+                e.files.iter().map(|f| f.1.len()).sum::<usize>()
+            });
+            rows.push(Row {
+                name: format!("{format} export"),
+                value: format!("{:.0} ms", ms(t)),
+                floor: format!("{:.0} ms", ms(floor)),
+                ratio: Some(t.as_secs_f64() / floor.as_secs_f64()),
+                target: "≤ 4× serde_json of the records",
+                limit: Some(4.0),
+            });
+        }
+    }
+
+    // Import of the same document as doccano JSONL (100k spans, 20k
+    // relations), against reading and parsing that file with serde_json.
+    if run("import") {
+        let jsonl_path = dir.path().join("fixture.jsonl");
+        let e = io::export::jsonl(&[&store], io::export::Offsets::CodePoints);
+        std::fs::write(&jsonl_path, e.files.first().map_or("", |f| f.1.as_str())).expect("jsonl");
+        let mut schema = store.schema().clone();
+        schema.name = "bench".into();
+        let schema_path = dir.path().join("schema.ron");
+        std::fs::write(&schema_path, ron::ser::to_string(&schema).unwrap_or_default()).expect("schema");
+        let mut k = 0;
+        let plan = |out: std::path::PathBuf| io::import::ImportPlan {
+            format: io::import::ImportFormat::Jsonl,
+            out,
+            schema: Some(schema_path.clone()),
+            add_labels: true,
+            offsets: io::export::Offsets::CodePoints,
+            force: true,
+        };
+        match io::import::run(&plan(dir.path().join("imported")), std::slice::from_ref(&jsonl_path), &|_, _| {}) {
+            Ok(r) => println!("import: {} spans, {} relations", r.spans, r.relations),
+            Err(f) => println!("import failed: {:?} {}", f.problems.first(), f.advice),
+        }
+        let import = median(runs, || {
+            k += 1;
+            let plan = plan(dir.path().join(format!("imported-{k}")));
+            io::import::run(&plan, std::slice::from_ref(&jsonl_path), &|_, _| {}).map(|r| r.spans).unwrap_or(0)
+        });
+        let floor = median(runs, || {
+            let src = std::fs::read_to_string(&jsonl_path).unwrap_or_default();
+            src.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).count()
+        });
+        rows.push(Row {
+            name: "import doccano JSONL".into(),
+            value: format!("{:.0} ms", ms(import)),
+            floor: format!("{:.0} ms", ms(floor)),
+            ratio: Some(import.as_secs_f64() / floor.as_secs_f64()),
+            target: "≤ 8× serde_json parse (it also writes the file)",
+            limit: Some(8.0),
         });
     }
 
@@ -160,7 +224,7 @@ fn main() {
     let items = loaded_store.spans().len() + loaded_store.relations().len() + loaded_store.entities().len();
     let per = (live - text_bytes) as f64 / items.max(1) as f64;
     rows.push(Row {
-        name: "memory per annotation",
+        name: "memory per annotation".into(),
         value: format!("{per:.0} B"),
         floor: format!("text {:.1} MB", text_bytes as f64 / 1e6),
         ratio: None,
@@ -208,7 +272,7 @@ fn main() {
     let (hit_large, edit_large) = per_op(&store);
     let small_name = format!("{:.1} MB: ", small.text().len() as f64 / 1e6);
     rows.push(Row {
-        name: "hit test under the mouse",
+        name: "hit test under the mouse".into(),
         value: format!("{:.2} µs", hit_large.as_secs_f64() * 1e6),
         floor: format!("{small_name}{:.2} µs", hit_small.as_secs_f64() * 1e6),
         ratio: Some(hit_large.as_secs_f64() / hit_small.as_secs_f64()),
@@ -216,7 +280,7 @@ fn main() {
         limit: None,
     });
     rows.push(Row {
-        name: "add + remove one span",
+        name: "add + remove one span".into(),
         value: format!("{:.2} µs", edit_large.as_secs_f64() * 1e6),
         floor: format!("{small_name}{:.2} µs", edit_small.as_secs_f64() * 1e6),
         ratio: Some(edit_large.as_secs_f64() / edit_small.as_secs_f64()),

@@ -66,7 +66,7 @@ fn conll_reports_overlaps_and_tags_iob2() {
     let s = sample();
     let e = export::conll(&[&s], Some(&["Claim".to_string(), "Country".to_string()]));
     let text = &e.files[0].1;
-    assert!(text.starts_with("-DOCSTART- O\n\n"));
+    assert!(text.starts_with("-DOCSTART- -X- O O\n\n"), "the CoNLL-2003 separator spaCy recognises");
     // Country mentions inside claims overlap them: reported, not silently dropped.
     let overlaps = e.losses.iter().find(|l| l.message.contains("overlapping spans left out")).expect("loss report");
     assert_eq!(overlaps.ids.len(), 5, "{overlaps}");

@@ -10,7 +10,9 @@ temporary folder, then:
     text of the brat T line, read by brat's own parser); the UTF-16 export
     slices to the same mention in UTF-16 code units;
   - seqeval: the CoNLL output is valid IOB2 (strict mode) and holds exactly
-    the spans that were not reported as left out;
+    the spans that were not reported as left out; spaCy's own
+    `convert --converter ner` reads exactly the same tokens (no
+    `-DOCSTART-` word);
   - brat (bratsubset from the bratiaa package, brat's annotation.py): the
     .ann parses, every text-bound's text matches the .txt at its offsets,
     relations point at existing text-bounds;
@@ -18,6 +20,8 @@ temporary folder, then:
     assertions (annotationMusts.test), uses both a TextPositionSelector and
     a TextQuoteSelector whose exact text is the text at its position, and
     the collection satisfies collectionMusts.test;
+  - pyld (a JSON-LD processor): every annotation expanded, then compacted
+    with its own context, keeps its relation roles and attributes;
   - Label Studio: the labeling config is well-formed XML naming every label,
     relation and per-region control the results use, and every region's
     start/end slice the task text to its text.
@@ -147,6 +151,49 @@ def check_seqeval(conll, out_text, jsonl, labels):
     print(f"seqeval: {found} entities, strict IOB2, {left_out} reported left out")
 
 
+def check_spacy_conll(conll):
+    """spaCy's own `convert --converter ner` reads the same tokens as seqeval."""
+    from spacy.training.converters import conll_ner_to_docs
+    data = Path(conll).read_text(encoding="utf-8")
+    docs = list(conll_ner_to_docs(data, n_sents=10**6, no_print=True))
+    words = [t.text for d in docs for t in d]
+    expected = [l.rsplit(" ", 1)[0] for l in data.splitlines() if l.strip() and not l.startswith("-DOCSTART-")]
+    if "-DOCSTART-" in words:
+        fail("spaCy convert: -DOCSTART- read as a word")
+    if words != expected:
+        fail(f"spaCy convert: {len(words)} tokens, seqeval reads {len(expected)}")
+    print(f"spaCy convert (ner): {len(docs)} documents, {len(words)} tokens, the same as seqeval reads")
+
+
+def check_jsonld(path, schema_dir):
+    """A JSON-LD processor (pyld) expands each annotation and compacts it
+    with its own context: relation roles and attributes must survive."""
+    from pyld import jsonld
+    anno = json.loads((Path(schema_dir) / "context/anno.jsonld").read_text(encoding="utf-8"))
+
+    def loader(url, options=None):
+        if url.rstrip("/").split("://", 1)[-1] == "www.w3.org/ns/anno.jsonld":
+            return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": anno}
+        raise jsonld.JsonLdError(f"no network in this check: {url}", "jsonld.LoadDocumentError")
+
+    jsonld.set_document_loader(loader)
+    items = json.loads(Path(path).read_text(encoding="utf-8"))["first"]["items"]
+    n = 0
+    for a in items:
+        back = jsonld.compact(jsonld.expand(a), {"@context": a["@context"]})
+        if a["motivation"] != "linking":
+            continue
+        listed = lambda v: v if isinstance(v, list) else [v]
+        want = sorted((r.get("sorot:role", r.get("role")), r["target"]) for r in a["sorot:roles"])
+        got = sorted((r.get("sorot:role"), r.get("target")) for r in listed(back.get("sorot:roles", [])))
+        if want != got:
+            fail(f"jsonld: {a['id']}: roles {want} came back as {got}")
+        if back.get("sorot:attributes", {}) != a["sorot:attributes"]:
+            fail(f"jsonld: {a['id']}: attributes {a['sorot:attributes']} came back as {back.get('sorot:attributes')}")
+        n += 1
+    print(f"jsonld (pyld): {len(items)} annotations expanded and compacted; {n} relations keep roles and attributes")
+
+
 def w3c_validator(schema_dir):
     import jsonschema
     from referencing import Registry, Resource
@@ -254,12 +301,14 @@ def main():
             brat = brat_mentions(tmp / "brat")
             check_spacy(tmp / "x.jsonl", tmp / "x16.jsonl", brat)
             check_seqeval(tmp / "x.conll", conll_out, tmp / "x.jsonl", labels)
+            check_spacy_conll(tmp / "x.conll")
             texts = {}
             for l in (tmp / "x.jsonl").read_text(encoding="utf-8").splitlines():
                 d = json.loads(l)
                 from urllib.parse import quote
                 texts[quote(d["id"], safe="-._~")] = d["text"]
             check_w3c(tmp / "x.jsonld", schema_dir, texts)
+            check_jsonld(tmp / "x.jsonld", schema_dir)
             check_label_studio(tmp / "ls")
     if FAILURES:
         print(f"{len(FAILURES)} failures")

@@ -3,7 +3,7 @@
 use super::*;
 
 /// CoNLL-2003 style: `token TAG` per line (IOB2), a blank line between
-/// sentences, `-DOCSTART- O` before each document. Tokens are Unicode words
+/// sentences, `-DOCSTART- -X- O O` before each document. Tokens are Unicode words
 /// (UAX #29, whitespace dropped); sentences are Unicode sentences within
 /// each line. `labels` chooses the labels (default: the entity-like ones).
 pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
@@ -88,7 +88,9 @@ pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
             "spans do not fall on token boundaries and were widened to whole tokens".into(),
             unaligned,
         );
-        out.push_str("-DOCSTART- O\n\n");
+        // The separator CoNLL-2003 files carry, and the only one spaCy's
+        // `convert --converter ner` recognises (it reads `-DOCSTART- O` as a word).
+        out.push_str("-DOCSTART- -X- O O\n\n");
         let mut si = 0;
         for (i, (s, e)) in tokens.iter().enumerate() {
             let tag = tags.get(&i).map_or("O", String::as_str);

@@ -51,8 +51,13 @@ pub fn rfc3339(t: Timestamp) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// The annotation context plus Sorot's: the `sorot:` prefix, and the
+/// attribute maps as JSON literals (their keys are the schema's attribute
+/// names, which no context defines), so a JSON-LD processor keeps every
+/// key. Role arguments are objects of `sorot:role` (a compact IRI) and
+/// `target` (anno.jsonld's `oa:hasTarget`, an IRI).
 fn context() -> Value {
-    json!([CONTEXT, {"sorot": VOCAB}])
+    json!([CONTEXT, {"sorot": VOCAB, "sorot:attributes": {"@id": "sorot:attributes", "@type": "@json"}}])
 }
 
 fn provenance(p: &Provenance) -> serde_json::Map<String, Value> {
@@ -158,7 +163,8 @@ pub fn w3c(stores: &[&Store]) -> Export {
         }
         for r in store.relations() {
             let name = super::rel_name(store, r);
-            let roles: Vec<Value> = r.args.iter().map(|a| json!({"role": a.role, "target": iri(a.target)})).collect();
+            let roles: Vec<Value> =
+                r.args.iter().map(|a| json!({"sorot:role": a.role, "target": iri(a.target)})).collect();
             let described: Vec<String> = r
                 .args
                 .iter()

@@ -365,10 +365,12 @@ pub fn parse_jsonl(stem: &str, file: &str, src: &str) -> Result<Vec<RawDoc>, Imp
                     ..Default::default()
                 });
             }
-            let keys: Vec<&str> = doc.spans.iter().map(|s| s.key.as_str()).collect();
+            // A set: a line with 100,000 spans and 20,000 relations is checked
+            // in linear time, not 4·10⁹ comparisons.
+            let keys: std::collections::HashSet<&str> = doc.spans.iter().map(|s| s.key.as_str()).collect();
             for r in &doc.relations {
                 for (_, t) in &r.args {
-                    if !keys.contains(&t.as_str()) {
+                    if !keys.contains(t.as_str()) {
                         return Err(err(&at, format!("relation points at entity {t}, which this line does not have")));
                     }
                 }
