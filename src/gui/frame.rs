@@ -239,6 +239,9 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
             .with_min_inner_size([640.0, 400.0])
             .with_title("Sorot")
             .with_drag_and_drop(true),
+        // Without any system font the built-in fonts are used alone (the
+        // system font loader would panic; see gui::fonts).
+        system_font_fallback: super::fonts::system_fonts_usable(),
         ..Default::default()
     };
     eframe::run_native(
