@@ -349,3 +349,39 @@ fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
     assert_eq!(std::fs::read_to_string(&third).unwrap(), "someone else's\n");
     assert_eq!(std::fs::read(&adjudicated).unwrap(), reviewed);
 }
+
+#[test]
+fn a_damaged_annotation_file_does_not_lock_its_article_away_and_is_never_overwritten() {
+    for damage in ["", "(format_version: 1, document: (id: \"story\""] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("story.txt"), "Rusia dan Korut bertemu di Moskow.\n").unwrap();
+        std::fs::write(d.join("story.sorot.ron"), damage).unwrap();
+        let mut h = harness(SorotApp::new(sorot::gui::Document::sample()));
+        h.state_mut().push(Action::Open(d.join("story.txt")));
+        settle(&mut h);
+        // The article is open, and the notice says what is wrong in words.
+        assert_eq!(h.state().doc.store.text().as_str(), "Rusia dan Korut bertemu di Moskow.\n");
+        h.get_by_label_contains("could not be read");
+        assert!(h.query_by_label_contains("Dto").is_none(), "an internal type name is shown");
+        if damage.is_empty() {
+            h.get_by_label_contains("the file is empty");
+        }
+        click(&mut h, "OK");
+        find_and_select(&mut h, "Rusia");
+        keys(&mut h, Modifiers::NONE, Key::N); // Country
+        assert_eq!(h.state().doc.store.spans().len(), 1);
+        keys(&mut h, Modifiers::COMMAND, Key::S);
+        wait_saved(&mut h);
+        // Saved to the usual place; the damaged file kept beside it, as it was.
+        let saved = sorot::io::load_annotations(&d.join("story.sorot.ron")).unwrap();
+        assert_eq!(saved.spans().len(), 1);
+        let kept: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("story.sorot.ron.damaged-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), damage);
+    }
+}

@@ -124,6 +124,21 @@ impl SorotApp {
             return;
         }
         self.finish_autosave();
+        // An unreadable annotation file is never overwritten: it goes aside.
+        let mut aside = String::new();
+        if let Some(damaged) = self.doc.damaged.clone().filter(|d| *d == path && d.exists()) {
+            match crate::io::document::set_aside(&damaged) {
+                Ok(kept) => {
+                    self.doc.damaged = None;
+                    self.doc.disk = None;
+                    aside = format!(" (the damaged file was kept as {})", kept.display());
+                }
+                Err(e) => {
+                    self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}")));
+                    return;
+                }
+            }
+        }
         // The state and annotator live in the file: a document with work
         // in it is in progress, and says whose it is. This is file metadata
         // set by saving, deliberately outside the edit history: undo takes
@@ -145,7 +160,7 @@ impl SorotApp {
         let target = path.clone();
         let job = Job::spawn(move |_| io::save_annotations(&target, &snapshot));
         self.save_job = Some(SaveJob { path: path.clone(), generation, job });
-        self.set_status(format!("Saving {} …", path.display()));
+        self.set_status(format!("Saving {} …{aside}", path.display()));
     }
 
     /// Whether a save is being written.

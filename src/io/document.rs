@@ -58,6 +58,10 @@ pub struct Document {
     /// Opened for review: the annotations cannot be changed, only their
     /// review status and notes.
     pub read_only: bool,
+    /// The annotation file at `path` could not be read: the article is
+    /// open with no annotations, and saving first sets the damaged file
+    /// aside (see [`set_aside`]), so it is never overwritten.
+    pub damaged: Option<PathBuf>,
 }
 
 /// Why a save must ask first.
@@ -88,7 +92,16 @@ impl Document {
     /// A document on a store (no notice, nothing to undo).
     pub fn new(store: Store, path: Option<PathBuf>) -> Self {
         let disk = path.as_deref().and_then(DiskStamp::of);
-        Self { store, history: History::default(), path, notice: None, changed_article: None, disk, read_only: false }
+        Self {
+            store,
+            history: History::default(),
+            path,
+            notice: None,
+            changed_article: None,
+            disk,
+            read_only: false,
+            damaged: None,
+        }
     }
 
     /// A new document to be saved at `path`, never read from there: saving
@@ -129,7 +142,13 @@ impl Document {
         }
         let ann = io::default_annotation_path(path, annotator);
         if ann.exists() {
-            let mut doc = Self::new(load(&ann)?, Some(ann.clone()));
+            let store = match load(&ann) {
+                Ok(store) => store,
+                // A damaged annotation file does not lock its article away:
+                // the article opens with no annotations, the file is kept.
+                Err(e) => return Self::beside_damaged(path, &ann, &e),
+            };
+            let mut doc = Self::new(store, Some(ann.clone()));
             // The annotations keep the text they were made on; say so when
             // the article has changed since, instead of hiding it.
             if let Ok(article) = io::read_article(path)
@@ -146,6 +165,24 @@ impl Document {
         }
         let article = io::read_article(path)?;
         Ok(Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann)))
+    }
+
+    /// The article at `path` with no annotations, its annotation file `ann`
+    /// being unreadable (`error`): the notice says what is wrong and what
+    /// saving will do.
+    fn beside_damaged(path: &Path, ann: &Path, error: &anyhow::Error) -> anyhow::Result<Self> {
+        let article = io::read_article(path)?;
+        let mut doc = Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann.to_owned()));
+        let name = ann.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let first = format!("{error:#}");
+        let first = first.lines().next().unwrap_or_default();
+        doc.notice = Some(format!(
+            "The annotations of this article could not be read — {first}. The article is open with no \
+             annotations. {name} is kept as it is: saving first sets it aside as {name}.damaged-<time>, \
+             so nothing in it is lost."
+        ));
+        doc.damaged = Some(ann.to_owned());
+        Ok(doc)
     }
 
     /// The bundled sample. On first use it is copied to Sorot's data folder
@@ -267,4 +304,20 @@ pub fn annotation_file_for(path: &Path, annotator: Option<&str>) -> Option<PathB
     }
     let ann = io::default_annotation_path(path, annotator);
     ann.exists().then_some(ann)
+}
+
+/// Moves a damaged annotation file aside, to `<name>.damaged-<unix time>`
+/// beside it (a number is added if that exists), and returns where it went.
+pub fn set_aside(path: &Path) -> anyhow::Result<PathBuf> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let now = crate::model::Timestamp::now().0;
+    let mut target = path.with_file_name(format!("{name}.damaged-{now}"));
+    let mut k = 2;
+    while target.exists() {
+        target = path.with_file_name(format!("{name}.damaged-{now}-{k}"));
+        k += 1;
+    }
+    std::fs::rename(path, &target)
+        .map_err(|e| anyhow::anyhow!("{}: cannot set the damaged file aside: {e}", path.display()))?;
+    Ok(target)
 }

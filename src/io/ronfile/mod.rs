@@ -82,6 +82,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn messages_name_no_internal_types() {
+        let empty = from_ron_str("").map(|_| ()).unwrap_err().to_string();
+        assert_eq!(empty, "1:1: the file is empty: it holds no annotations (was it cut short while being copied?)");
+        let wrong = from_ron_str("[]").map(|_| ()).unwrap_err().to_string();
+        assert!(wrong.contains("the annotation file") && !wrong.contains("Dto"), "{wrong}");
+        assert_eq!(
+            read::in_words("Expected opening `(` for struct `FileDto`"),
+            "Expected opening `(` for the annotation file"
+        );
+    }
+
+    #[test]
     fn fast_span_lines_are_exactly_rons() {
         let mut store = crate::fixture::store(50_000, 400, 40, 7);
         // Give some spans what the fixture lacks: notes, reviews, links,

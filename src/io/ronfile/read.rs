@@ -52,7 +52,40 @@ pub fn schema_from_ron(src: &str) -> Result<Schema, LoadError> {
 }
 
 pub(super) fn syntax_problem(e: &ron::error::SpannedError) -> Problem {
-    Problem { line: e.span.start.line.max(1), col: e.span.start.col.max(1), message: e.code.to_string() }
+    Problem { line: e.span.start.line.max(1), col: e.span.start.col.max(1), message: in_words(&e.code.to_string()) }
+}
+
+/// What the reader's own type names stand for, in the analyst's words.
+const NAMES: [(&str, &str); 16] = [
+    ("FileDto", "the annotation file"),
+    ("DocumentDto", "the document block"),
+    ("DocStateDto", "a document state"),
+    ("RangeDto", "a range"),
+    ("ReviewStatusDto", "a review status"),
+    ("ReviewDto", "a review"),
+    ("SpanDto", "a span"),
+    ("EntityDto", "an entity"),
+    ("ArgDto", "a relation argument"),
+    ("RelationDto", "a relation"),
+    ("Schema", "the schema"),
+    ("LabelDef", "a label"),
+    ("EntityTypeDef", "an entity type"),
+    ("RelationTypeDef", "a relation type"),
+    ("RoleDef", "a role"),
+    ("AttrDef", "an attribute"),
+];
+
+/// A parser message without internal type names: ``Expected opening `(`
+/// for struct `FileDto` `` becomes ``Expected opening `(` for the
+/// annotation file``.
+pub(super) fn in_words(message: &str) -> String {
+    let mut m = message.to_owned();
+    for (name, words) in NAMES {
+        for kind in ["struct ", "enum ", "variant ", ""] {
+            m = m.replace(&format!("{kind}`{name}`"), words);
+        }
+    }
+    m
 }
 
 /// Finds where things are in the source, lazily: nothing is scanned unless
@@ -94,6 +127,10 @@ impl<'a> Locator<'a> {
 /// syntax, version, the text's hash, the schema, every quote, every id and
 /// every rule. All problems are reported, each with its line and column.
 pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
+    if src.trim().is_empty() {
+        let message = "the file is empty: it holds no annotations (was it cut short while being copied?)".into();
+        return Err(LoadError(vec![Problem { line: 1, col: 1, message }]));
+    }
     // Files as Sorot writes them take the fast path; anything else (and
     // every error) is read by `ron`, which says where the problem is.
     let dto: FileDto = match fast::read(src) {
