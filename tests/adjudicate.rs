@@ -161,12 +161,15 @@ fn adjudicating_two_files_into_a_merged_one_with_provenance_and_undo() {
     history.redo(&mut merged).unwrap();
     assert_eq!(spans(&merged).len(), 3);
 
-    // Every merged span records the adjudication; the file keeps it all.
+    // Every merged span records when it was adjudicated and whose version it
+    // is; the review is left to the reviewer (issue 22: adjudicating is not
+    // reviewing); the file's annotator is the adjudicator.
     for s in merged.spans() {
-        assert_eq!(s.review.status, ReviewStatus::Accepted);
-        assert_eq!(s.review.reviewer.as_deref(), Some("judge"));
-        assert_eq!(s.review.reviewed, Some(now));
+        assert_eq!(s.review.status, ReviewStatus::Unreviewed);
+        assert_eq!(s.review.reviewer, None);
+        assert_eq!(s.provenance.modified, now);
     }
+    assert_eq!(merged.meta.annotator.as_deref(), Some("judge"));
     let ron = sorot::io::to_ron_string(&merged);
     let (back, _) = sorot::io::from_ron_str(&ron).unwrap();
     assert_eq!(spans(&back), spans(&merged));

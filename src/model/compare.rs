@@ -19,8 +19,11 @@
 //! kept once, with the union of their evidence.
 //!
 //! Provenance: a merged span's author is the annotator (or annotators,
-//! joined by `+`) whose version it is; its review records the adjudicator
-//! and when the decision was made.
+//! joined by `+`) whose version it is, and its modification time is when
+//! the adjudicator took it; the merged file's annotator is the adjudicator.
+//! Review is left to the reviewer: adjudicating is not reviewing, so the
+//! merged spans start unreviewed and a reviewer's decisions can never be
+//! confused with the adjudicator's.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -156,7 +159,6 @@ pub struct Adjudication {
     entity_map: HashMap<(usize, EntityId), EntityId>,
     /// What could not be carried into the merged file, one line each.
     pub dropped: Vec<String>,
-    adjudicator: Name,
 }
 
 impl Adjudication {
@@ -265,17 +267,7 @@ impl Adjudication {
                 }
             }
         }
-        let adj = Adjudication {
-            sources: stores,
-            names,
-            units,
-            spans,
-            unit_of,
-            rel_ids,
-            entity_map,
-            dropped,
-            adjudicator: adjudicator.into(),
-        };
+        let adj = Adjudication { sources: stores, names, units, spans, unit_of, rel_ids, entity_map, dropped };
         // What everyone agrees on is in from the start.
         let agreed: Vec<usize> = (0..adj.units.len()).filter(|&u| adj.units[u].kind == Agreement::Agree).collect();
         let edit = adj.choose_many(&merged, &agreed.iter().map(|&u| (u, Choice::All)).collect::<Vec<_>>(), now);
@@ -347,8 +339,8 @@ impl Adjudication {
                 let Some(mut span) = self.spans.get(&key).cloned() else { continue };
                 let who: Vec<&str> = files.iter().map(|f| self.names[*f].as_str()).collect();
                 span.provenance.author = Name::from(who.join("+").as_str());
-                span.review =
-                    Review { status: ReviewStatus::Accepted, reviewer: Some(self.adjudicator), reviewed: Some(now) };
+                span.provenance.modified = now;
+                span.review = Review::default();
                 present.insert(span.id);
                 put.insert(span.id, span);
             }
