@@ -126,12 +126,14 @@ impl SorotApp {
         self.finish_autosave();
         // An unreadable annotation file is never overwritten: it goes aside.
         let mut aside = String::new();
-        if let Some(damaged) = self.doc.damaged.clone().filter(|d| *d == path && d.exists()) {
+        if let Some(damaged) = self.doc.damaged.clone().filter(|d| *d == path) {
             match crate::io::document::set_aside(&damaged) {
                 Ok(kept) => {
                     self.doc.damaged = None;
                     self.doc.disk = None;
-                    aside = format!(" (the damaged file was kept as {})", kept.display());
+                    if let Some(kept) = kept {
+                        aside = format!(" (the damaged file was kept as {})", kept.display());
+                    }
                 }
                 Err(e) => {
                     self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}")));

@@ -252,7 +252,7 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
             apply_theme(&cc.egui_ctx, prefs.theme);
             let app = match (doc, file) {
                 (Some(doc), _) => SorotApp::new(doc),
-                (None, Some(path)) if path.is_dir() => SorotApp::opening_folder(path),
+                (None, Some(path)) if crate::io::corpus::is_folder(&path) => SorotApp::opening_folder(path),
                 (None, Some(path)) => SorotApp::opening(path),
                 (None, None) => SorotApp::new(Document::sample()),
             };

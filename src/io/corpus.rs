@@ -71,6 +71,11 @@ pub fn adjudicated_path(inputs: &[PathBuf]) -> Option<PathBuf> {
     (2..10_000).map(|k| first.with_file_name(format!("{stem}.{ADJUDICATED}-{k}{ANNOTATION_SUFFIX}"))).find(free)
 }
 
+/// Whether `path` is a folder that can be opened as a session.
+pub fn is_folder(path: &Path) -> bool {
+    path.is_dir()
+}
+
 /// Extensions of article files.
 pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
 

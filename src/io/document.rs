@@ -307,8 +307,12 @@ pub fn annotation_file_for(path: &Path, annotator: Option<&str>) -> Option<PathB
 }
 
 /// Moves a damaged annotation file aside, to `<name>.damaged-<unix time>`
-/// beside it (a number is added if that exists), and returns where it went.
-pub fn set_aside(path: &Path) -> anyhow::Result<PathBuf> {
+/// beside it (a number is added if that exists), and returns where it went;
+/// `None` when it is no longer there (nothing to keep).
+pub fn set_aside(path: &Path) -> anyhow::Result<Option<PathBuf>> {
+    if !path.exists() {
+        return Ok(None);
+    }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let now = crate::model::Timestamp::now().0;
     let mut target = path.with_file_name(format!("{name}.damaged-{now}"));
@@ -319,5 +323,5 @@ pub fn set_aside(path: &Path) -> anyhow::Result<PathBuf> {
     }
     std::fs::rename(path, &target)
         .map_err(|e| anyhow::anyhow!("{}: cannot set the damaged file aside: {e}", path.display()))?;
-    Ok(target)
+    Ok(Some(target))
 }

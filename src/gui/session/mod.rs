@@ -113,7 +113,7 @@ impl SorotApp {
     pub(super) fn apply_folder(&mut self, ctx: &egui::Context, action: FolderAction) {
         match action {
             FolderAction::Open(dir) => {
-                if !dir.is_dir() {
+                if !crate::io::corpus::is_folder(&dir) {
                     self.dialog = Some(Dialog::Error(format!("{} is not a folder", dir.display())));
                     return;
                 }

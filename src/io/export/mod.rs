@@ -259,20 +259,14 @@ pub fn write(export: &Export, format: Format, out: &std::path::Path, replace: bo
 /// made file-safe, so a collection's folder tree is kept; ids that would
 /// give the same path get `-2`, `-3`… and a notice says so.
 pub fn document_paths(stores: &[&Store]) -> (Vec<String>, Vec<String>) {
-    let mut taken = std::collections::HashSet::new();
+    let mut names = UniqueNames::default();
     let mut notices = Vec::new();
     let paths = stores
         .iter()
         .map(|store| {
             let id = &store.meta.id;
-            let parts: Vec<String> = id.split(['/', '\\']).filter(|p| !p.is_empty()).map(safe_file_stem).collect();
-            let base = if parts.is_empty() { safe_file_stem(id) } else { parts.join("/") };
-            let mut path = base.clone();
-            let mut k = 2;
-            while !taken.insert(path.to_lowercase()) {
-                path = format!("{base}-{k}");
-                k += 1;
-            }
+            let base = safe_relative_stem(id);
+            let path = names.claim(&base);
             if path != base {
                 notices.push(format!("{id}: another document of this export has that name; written as {path}"));
             }
@@ -280,6 +274,30 @@ pub fn document_paths(stores: &[&Store]) -> (Vec<String>, Vec<String>) {
         })
         .collect();
     (paths, notices)
+}
+
+/// A name as a relative path that stays inside its folder: each `/` (or
+/// `\`) separated part made file-safe with [`safe_file_stem`].
+pub fn safe_relative_stem(name: &str) -> String {
+    let parts: Vec<String> = name.split(['/', '\\']).filter(|p| !p.is_empty()).map(safe_file_stem).collect();
+    if parts.is_empty() { safe_file_stem(name) } else { parts.join("/") }
+}
+
+/// Names handed out once each, whatever their case (`a` and `A` are one
+/// file on Windows and macOS): a taken name gets `-2`, `-3`…
+#[derive(Debug, Default)]
+pub struct UniqueNames(std::collections::HashSet<String>);
+
+impl UniqueNames {
+    pub fn claim(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut k = 2;
+        while !self.0.insert(name.to_lowercase()) {
+            name = format!("{base}-{k}");
+            k += 1;
+        }
+        name
+    }
 }
 
 fn loss(losses: &mut Vec<Loss>, store: &Store, message: String, ids: Vec<u32>) {

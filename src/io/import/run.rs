@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::io::export::{Offsets, safe_file_stem};
+use crate::io::export::{Offsets, UniqueNames, safe_file_stem, safe_relative_stem};
 use crate::model::Schema;
 
 /// The dataset formats Sorot imports.
@@ -134,18 +134,13 @@ pub fn run(
     // apart), with a line in the report.
     let mut stores = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    let mut taken = std::collections::HashSet::new();
+    let mut taken = UniqueNames::default();
     let mut renamed = Vec::new();
     for d in &docs {
         match super::build_store(d, &schema, plan.offsets, "import") {
             Ok(mut s) => {
                 let stem = document_file_stem(&d.name, plan.format);
-                let mut unique = stem.clone();
-                let mut k = 2;
-                while !taken.insert(unique.to_lowercase()) {
-                    unique = format!("{stem}-{k}");
-                    k += 1;
-                }
+                let unique = taken.claim(&stem);
                 if unique != stem {
                     renamed.push(format!("{}: another document has that name; imported as {unique}", d.source));
                     s.meta.id = unique.clone();
@@ -205,11 +200,10 @@ fn write_one(path: &Path, store: &crate::model::Store) -> Result<(), String> {
 /// name is a relative path (the collection's tree, each part made
 /// file-safe); a JSONL id is one name, whatever it contains.
 fn document_file_stem(name: &str, format: ImportFormat) -> String {
-    let parts: Vec<String> = match format {
-        ImportFormat::Brat => name.split('/').filter(|p| !p.is_empty()).map(safe_file_stem).collect(),
-        ImportFormat::Jsonl => Vec::new(),
-    };
-    if parts.is_empty() { safe_file_stem(name) } else { parts.join("/") }
+    match format {
+        ImportFormat::Brat => safe_relative_stem(name),
+        ImportFormat::Jsonl => safe_file_stem(name),
+    }
 }
 
 #[cfg(test)]
