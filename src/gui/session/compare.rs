@@ -140,6 +140,11 @@ impl SorotApp {
             Poll::Lost => Err("reading the files stopped unexpectedly".into()),
         };
         let Some(CompareLoading { files, .. }) = self.compare_loading.take() else { return };
+        // Edits made while the files were read are saved first, as when
+        // the compare started; if they cannot be, the compare is dropped.
+        if !self.leave_document() {
+            return;
+        }
         let Prepared { adj, merged, figures, path } = match prepared {
             Ok(p) => p,
             Err(e) => {
