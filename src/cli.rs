@@ -215,8 +215,12 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
     let refs: Vec<&Store> = stores.iter().collect();
     let result = opts.format.export(&refs, offsets, opts.labels.as_deref());
     if let Err(e) = export::write(&result, opts.format, &opts.out, opts.force) {
-        let there = export::existing(&result, opts.format, &opts.out).is_ok_and(|v| !v.is_empty());
-        let hint = if there && !opts.force { "; --force replaces them" } else { "" };
+        let there = export::existing(&result, opts.format, &opts.out).map_or(0, |v| v.len());
+        let hint = match (there, opts.force) {
+            (0, _) | (_, true) => "",
+            (1, false) => "; --force replaces it",
+            (_, false) => "; --force replaces them",
+        };
         let _ = writeln!(err, "{}: {e:#}{hint}", opts.out.display());
         return 1;
     }

@@ -335,9 +335,10 @@ impl SorotApp {
                 }
                 _ => self.set_status("Ctrl+drag over text, or find it and press Ctrl+Plus, to add a fragment"),
             },
-            Command::MoveStartLeft | Command::MoveStartRight | Command::MoveEndLeft | Command::MoveEndRight => {
-                self.move_boundary(cmd)
-            }
+            Command::MoveStartLeft => self.move_boundary(true, false),
+            Command::MoveStartRight => self.move_boundary(true, true),
+            Command::MoveEndLeft => self.move_boundary(false, false),
+            Command::MoveEndRight => self.move_boundary(false, true),
             Command::NewRelation => self.start_draft(None),
             Command::AssignSource => self.attribute(Attribution::Source),
             Command::AssignCue => self.attribute(Attribution::Cue),
@@ -413,7 +414,8 @@ impl SorotApp {
         }
     }
 
-    pub(super) fn move_boundary(&mut self, cmd: Command) {
+    /// Moves the selected span's start (or end) one word left or right.
+    pub(super) fn move_boundary(&mut self, start: bool, right: bool) {
         let Some(span) = self.selected.and_then(|id| self.doc.store.span(id)).cloned() else {
             self.set_status("Select an annotation to move its boundaries");
             return;
@@ -421,11 +423,10 @@ impl SorotApp {
         let text = self.doc.store.text();
         let mut s = span.clone();
         let (first, last) = (0, s.ranges.len() - 1);
-        match cmd {
-            Command::MoveStartLeft => s.ranges[first].start = text.word_step(s.ranges[first].start(), false) as u32,
-            Command::MoveStartRight => s.ranges[first].start = text.word_step(s.ranges[first].start(), true) as u32,
-            Command::MoveEndLeft => s.ranges[last].end = text.word_step(s.ranges[last].end(), false) as u32,
-            _ => s.ranges[last].end = text.word_step(s.ranges[last].end(), true) as u32,
+        if start {
+            s.ranges[first].start = text.word_step(s.ranges[first].start(), right) as u32;
+        } else {
+            s.ranges[last].end = text.word_step(s.ranges[last].end(), right) as u32;
         }
         // Skip the whitespace a word step lands on at either end.
         let r = s.ranges[first];
