@@ -239,9 +239,9 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
             .with_min_inner_size([640.0, 400.0])
             .with_title("Sorot")
             .with_drag_and_drop(true),
-        // Without any system font the built-in fonts are used alone (the
-        // system font loader would panic; see gui::fonts).
-        system_font_fallback: super::fonts::system_fonts_usable(),
+        // System fonts come through a guarded provider, added below (a
+        // machine without any system font would otherwise panic; see gui::fonts).
+        system_font_fallback: false,
         ..Default::default()
     };
     eframe::run_native(
@@ -250,6 +250,7 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
         Box::new(move |cc| {
             let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
             apply_theme(&cc.egui_ctx, prefs.theme);
+            cc.egui_ctx.add_font_provider(std::sync::Arc::new(super::fonts::SystemFonts::default()));
             let app = match (doc, file) {
                 (Some(doc), _) => SorotApp::new(doc),
                 (None, Some(path)) if crate::io::corpus::is_folder(&path) => SorotApp::opening_folder(path),

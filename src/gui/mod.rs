@@ -38,7 +38,7 @@ pub use crate::model::draft::short;
 pub use action::{Action, CompareAction, DraftAction, EntityAction, FolderAction, ReviewAction};
 pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
-pub use fonts::system_fonts_usable;
+pub use fonts::SystemFonts;
 pub use frame::run;
 pub use jobs::{Job, Poll, Reporter};
 pub use prefs::{Prefs, ThemePref};
