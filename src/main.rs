@@ -125,6 +125,65 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find text or spans across folders (recursively) and files, grep
+    /// style: `file:line:col: before[match]after`; `--label-as` labels
+    /// every hit. Exit 0 when found, 1 when not, 2 on an error.
+    Search {
+        /// Folders (searched recursively for annotation files and articles)
+        /// or files.
+        #[arg(required = true, num_args = 1.., value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Text to find (a regular expression with --regex); may be empty
+        /// with --label, to list spans.
+        pattern: String,
+        /// The pattern is a regular expression (Rust `regex` syntax).
+        #[arg(long)]
+        regex: bool,
+        #[arg(short = 'i', long)]
+        ignore_case: bool,
+        /// `e` also finds `é`, `è`, `ê`.
+        #[arg(long)]
+        ignore_accents: bool,
+        /// Only where no letter or digit is next to the match.
+        #[arg(short = 'w', long)]
+        whole_word: bool,
+        /// Find spans with this label whose text matches.
+        #[arg(long, value_name = "LABEL")]
+        label: Option<String>,
+        /// Find matches inside spans with this label.
+        #[arg(long, value_name = "LABEL")]
+        inside: Option<String>,
+        /// With --label/--inside: only spans whose attribute has this value.
+        #[arg(long, value_name = "NAME=VALUE")]
+        attribute: Option<String>,
+        /// With --label/--inside: only spans without this attribute.
+        #[arg(long, value_name = "NAME")]
+        missing: Option<String>,
+        /// With --label/--inside: only spans that are no argument of this
+        /// relation type.
+        #[arg(long, value_name = "RELATION_TYPE")]
+        not_in: Option<String>,
+        /// Label every hit with this label (hits already labelled so are
+        /// skipped); each file is written atomically.
+        #[arg(long, value_name = "LABEL")]
+        label_as: Option<String>,
+        /// Recorded as the author of new spans.
+        #[arg(long, default_value = "sorot-search")]
+        annotator: String,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Consistency of labels across folders and files: the same text with
+    /// different labels, labelled in some places only, or linked to
+    /// different entities. Exit 1 when something is found.
+    Check {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a generated annotation file for performance checks (fixed seed).
     Fixture {
         /// Output .sorot.ron file.
@@ -170,6 +229,40 @@ fn main() -> ExitCode {
         Some(Command::Agree { files, json }) => sorot::cli::agree(&files, json, &mut out, &mut err),
         Some(Command::Status { dir }) => sorot::cli::status(&dir, &mut out, &mut err),
         Some(Command::Graph { dir, json }) => sorot::cli::graph(&dir, json, &mut out, &mut err),
+        Some(Command::Search {
+            paths,
+            pattern,
+            regex,
+            ignore_case,
+            ignore_accents,
+            whole_word,
+            label,
+            inside,
+            attribute,
+            missing,
+            not_in,
+            label_as,
+            annotator,
+            json,
+        }) => {
+            let opts = sorot::cli::SearchOptions {
+                pattern,
+                regex,
+                ignore_case,
+                ignore_accents,
+                whole_word,
+                label,
+                inside,
+                attribute,
+                missing,
+                not_in,
+                label_as,
+                annotator,
+                json,
+            };
+            sorot::cli::search(&opts, &paths, &mut out, &mut err)
+        }
+        Some(Command::Check { paths, json }) => sorot::cli::check(&paths, json, &mut out, &mut err),
         Some(Command::Fixture { out, mb, spans, relations, seed, recovery }) => {
             let store = sorot::fixture::store((mb.max(0.0) * 1e6) as usize, spans, relations, seed);
             let out = if recovery { sorot::io::recovery_path(&out) } else { out };

@@ -8,6 +8,7 @@ pub mod export;
 pub mod html;
 pub mod import;
 pub mod ronfile;
+pub mod search;
 
 use std::path::{Path, PathBuf};
 

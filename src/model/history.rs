@@ -41,6 +41,17 @@ impl History {
         Ok(())
     }
 
+    /// Records an edit that was applied and saved before the document was
+    /// opened (label-all across a folder writes files that are not open):
+    /// the document opens clean, and Ctrl+Z undoes that edit as one step.
+    pub fn seed(&mut self, redo: Edit, undo: Edit, summary: impl Into<String>) {
+        self.done.push(Entry { redo, undo, summary: summary.into() });
+        self.next_generation += 1;
+        self.generation = self.next_generation;
+        self.generations.push(self.generation);
+        self.saved_generation = self.generation;
+    }
+
     /// Undoes the last edit; returns its summary, or `None` if nothing to undo.
     pub fn undo(&mut self, store: &mut Store) -> Result<Option<String>, EditError> {
         let Some(entry) = self.done.pop() else { return Ok(None) };

@@ -5,12 +5,14 @@ pub mod agreement;
 pub mod annotation;
 pub mod attribution;
 pub mod compare;
+pub mod consistency;
 pub mod draft;
 pub mod graph;
 pub mod history;
 pub mod reanchor;
 pub mod review;
 pub mod schema;
+pub mod search;
 pub mod store;
 pub mod text;
 

@@ -508,3 +508,6 @@ pub fn graph(dir: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -
     let _ = writeln!(out, "{} groups of relations in {} files", groups.len(), docs.len());
     i32::from(!errors.is_empty())
 }
+
+mod search;
+pub use search::{SearchOptions, check, search};
