@@ -46,6 +46,27 @@ pub enum Action {
     Review(ReviewAction),
     /// Comparing and adjudicating.
     Compare(CompareAction),
+    /// The search panel.
+    Search(SearchAction),
+}
+
+#[derive(Clone, Debug)]
+pub enum SearchAction {
+    /// Open the panel with the keyboard in the query field.
+    Show,
+    Close,
+    /// Run the panel's query.
+    Run,
+    /// Move the chosen result.
+    Move(i32),
+    /// Open the document of a result (file, hit) at its text.
+    OpenResult((usize, usize)),
+    OpenCurrent,
+    /// Show what labelling every result with this label will do.
+    Preview(u16),
+    /// Label every result (after the preview).
+    LabelAll(u16),
+    CancelPreview,
 }
 
 #[derive(Clone, Debug)]

@@ -2,7 +2,7 @@
 //! edits they make.
 
 use super::*;
-use crate::gui::{DraftAction, EntityAction, FolderAction};
+use crate::gui::{DraftAction, EntityAction, FolderAction, SearchAction};
 use crate::model::attribution::Attribution;
 use prefs::apply_theme;
 
@@ -129,6 +129,7 @@ impl SorotApp {
             Action::Draft(a) => self.apply_draft(a),
             Action::Entity(a) => self.apply_entity(a),
             Action::Folder(a) => self.apply_folder(ctx, a),
+            Action::Search(a) => self.apply_search(a),
             Action::Review(a) => self.apply_review(a),
             Action::Compare(a) => self.apply_compare(a),
             Action::Restore(rec) => match io::load_annotations(&rec) {
@@ -360,6 +361,7 @@ impl SorotApp {
             Command::ToggleReview => self.toggle_review(),
             Command::Compare => self.dialog = Some(Dialog::Compare { text: self.compare_suggestion() }),
             Command::Graph => self.apply(ctx, Action::Folder(FolderAction::Relationships)),
+            Command::Search => self.apply(ctx, Action::Search(SearchAction::Show)),
             Command::Preferences => self.dialog = Some(Dialog::Preferences),
             Command::FontBigger | Command::FontSmaller => {
                 let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };

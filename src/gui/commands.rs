@@ -41,6 +41,7 @@ pub enum Command {
     OpenForReview,
     Compare,
     Graph,
+    Search,
     Preferences,
 }
 
@@ -56,6 +57,7 @@ impl Command {
     /// In the order shortcuts are checked (more modifiers first).
     pub const ALL: &'static [Command] = &[
         Command::OpenForReview,
+        Command::Search,
         Command::OpenFolder,
         Command::ToggleReview,
         Command::Compare,
@@ -132,6 +134,7 @@ impl Command {
             Command::OpenForReview => "Open for review (annotations read-only)…",
             Command::Compare => "Compare and adjudicate annotation files…",
             Command::Graph => "Relationships across the folder",
+            Command::Search => "Search the folder or document…",
             Command::Preferences => "Preferences (annotator name)…",
         }
     }
@@ -174,6 +177,7 @@ impl Command {
             Command::OpenForReview => sc(CMD_ALT, Key::O),
             Command::Compare => sc(CMD_SHIFT, Key::C),
             Command::Graph => sc(Modifiers::COMMAND, Key::G),
+            Command::Search => sc(CMD_ALT, Key::F),
             Command::Preferences => sc(Modifiers::COMMAND, Key::Comma),
         }
     }
@@ -248,6 +252,7 @@ impl Command {
             Command::MarkDone,
             Command::ToggleReview,
             Command::Graph,
+            Command::Search,
             Command::FontBigger,
             Command::FontSmaller,
         ]

@@ -71,6 +71,7 @@ impl SorotApp {
                 if let Some(id) = loading.reveal {
                     self.apply_reveal(id);
                 }
+                self.after_open_for_search();
             }
             // The current work stays open; the error is shown once.
             Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),

@@ -17,6 +17,9 @@ impl SorotApp {
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();
+        let mut search_actions = Vec::new();
+        session::search_keys(ctx, self, &mut search_actions);
+        self.pending.extend(search_actions);
         let mut mode_actions = Vec::new();
         let mode = session::mode_keys(ctx, self, &mut mode_actions);
         self.pending.extend(mode_actions);
@@ -113,6 +116,7 @@ impl SorotApp {
         let mut actions = std::mem::take(&mut self.pending);
         panels::menu_bar(ui, self, &mut actions);
         panels::status_bar(ui, self);
+        session::search_panel(ui, self, &mut actions);
         if self.compare.is_none() && self.review.is_none() {
             panels::palette(ui, self, &mut actions);
         }

@@ -35,7 +35,7 @@ use crate::model::{
 
 pub use crate::io::document::{DiskStamp, Document, SAMPLE_NAME, SaveConflict, install_sample, sample_dir};
 pub use crate::model::draft::short;
-pub use action::{Action, CompareAction, DraftAction, EntityAction, FolderAction, ReviewAction};
+pub use action::{Action, CompareAction, DraftAction, EntityAction, FolderAction, ReviewAction, SearchAction};
 pub use commands::{Command, markdown_table};
 pub use dialogs::{Dialog, PathPurpose};
 pub use fonts::SystemFonts;
@@ -112,6 +112,8 @@ pub struct SorotApp {
     compare_loading: Option<session::CompareLoading>,
     /// The cross-document relationships window.
     pub graph: Option<session::GraphView>,
+    /// The search panel (folder or document) and label-all.
+    pub search: session::SearchPanel,
     /// Open the first unfinished document once the folder is read.
     open_first_after_scan: bool,
 }
@@ -146,6 +148,7 @@ impl SorotApp {
             prefs: Prefs::default(),
             dialog: None,
             find: Default::default(),
+            search: Default::default(),
             list: Default::default(),
             details: Default::default(),
             hover_byte: None,

@@ -10,11 +10,13 @@ mod compare;
 mod corpus;
 mod graph;
 mod review;
+mod search;
 
 pub use compare::*;
 pub use corpus::*;
 pub use graph::*;
 pub use review::*;
+pub use search::*;
 
 use super::{Action, Command, Dialog, Document, Job, Poll, SorotApp, short};
 use crate::gui::{CompareAction, FolderAction, ReviewAction};
@@ -29,6 +31,7 @@ impl SorotApp {
         self.poll_scan();
         self.poll_graph();
         self.poll_compare();
+        self.poll_search();
     }
 
     /// Saves the current document before leaving it; false (with the

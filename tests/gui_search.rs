@@ -1,0 +1,132 @@
+//! The search panel through the window (egui_kittest): search the folder,
+//! open a result, label all results with a preview, undo in one document.
+
+mod common;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot::gui::SorotApp;
+
+const CMD_ALT: Modifiers = Modifiers { alt: true, ..Modifiers::COMMAND };
+
+fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
+    let mut app = app;
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Steps until nothing is being read, searched, labelled or saved.
+fn settle(h: &mut Harness<'static, SorotApp>) {
+    for _ in 0..2000 {
+        h.run_steps(1);
+        let app = h.state();
+        let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
+        if !app.is_loading() && !scanning && !app.is_saving() && !app.search.is_running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    h.run_steps(3);
+}
+
+fn click(h: &mut Harness<'static, SorotApp>, label: &str) {
+    h.get_by_label(label).hover();
+    h.run_steps(1);
+    h.get_by_label(label).click();
+    h.run_steps(2);
+    settle(h);
+}
+
+fn countries(store: &sorot::model::Store, text: &str) -> usize {
+    let l = store.schema().label_index("Country").unwrap() as u16;
+    store.spans().filter(|s| s.label == l && store.quote(s) == text).count()
+}
+
+#[test]
+fn search_the_folder_open_a_result_label_all_and_undo_in_one_document() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    // An article nobody has started: label-all creates its file.
+    std::fs::write(d.join("a4.txt"), "Rusia lagi. Kata Rusia, tidak.\n").unwrap();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a2.sorot.ron").as_path()));
+
+    h.key_press_modifiers(CMD_ALT, Key::F);
+    h.run_steps(3);
+    h.get_by_label("Search for").type_text("Rusia");
+    h.run_steps(1);
+    click(&mut h, "Whole words");
+    h.get_by_label("Search for").focus();
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    let a1 = sorot::io::load_annotations(&d.join("a1.sorot.ron")).unwrap();
+    let in_a1 = a1.text().as_str().match_indices("Rusia").count();
+    let total = in_a1 + 1 + 2; // a3 has one, a4 two; a2 says "Moskow"
+    assert_eq!(h.state().search.hit_count(), total);
+    h.get_by_label(&format!("{total} results in 3 documents"));
+
+    // Down, Enter: the second result opens (a1), its text selected.
+    h.key_press(Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a1.sorot.ron").as_path()));
+    let sel = h.state().selection.clone();
+    assert_eq!(sel.len(), 1);
+    assert_eq!(h.state().doc.store.text().slice(sel[0]), "Rusia");
+    assert_eq!(sel[0].start(), a1.text().as_str().match_indices("Rusia").nth(1).unwrap().0);
+
+    // Label all as Country: the preview says what happens first.
+    let before_a1 = countries(&h.state().doc.store, "Rusia");
+    click(&mut h, "Label all results as");
+    click(&mut h, "Country");
+    click(&mut h, &format!("Label all {total} results as Country…"));
+    let already = before_a1 + 1; // a3's Rusia is a Country already
+    let new = total - already;
+    let preview = format!("Label {new} results as Country in 2 documents; {already} already Country, skipped");
+    let shown = h.query_by_label_contains(&preview).is_some();
+    assert!(shown, "the preview: {preview}");
+    assert!(!d.join("a4.sorot.ron").exists(), "nothing is written before the preview is accepted");
+    click(&mut h, "Label them");
+    assert_eq!(countries(&h.state().doc.store, "Rusia"), in_a1, "every Rusia of the open document");
+    let a4 = sorot::io::load_annotations(&d.join("a4.sorot.ron")).unwrap();
+    assert_eq!(countries(&a4, "Rusia"), 2, "the article's new file has both");
+    assert!(h.state().doc.history.is_dirty(), "the open document is labelled in the window, not behind it");
+
+    // Ctrl+Z in the open document undoes all of its labels in one step.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(countries(&h.state().doc.store, "Rusia"), before_a1);
+
+    // In a4, opened from its result, Ctrl+Z undoes the label-all written to its file.
+    let a4_row = h
+        .state()
+        .search
+        .hits()
+        .position(|((f, _), _)| h.state().search.results[f].source.annotation_path() == d.join("a4.sorot.ron"));
+    let steps = a4_row.expect("a4 has results") as i32 - 1;
+    for _ in 0..steps.max(0) {
+        h.key_press(Key::ArrowDown);
+        h.run_steps(1);
+    }
+    // Leaving a1 saves it (as moving between documents does).
+    h.key_press(Key::Enter);
+    h.run_steps(1);
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a4.sorot.ron").as_path()));
+    assert_eq!(countries(&h.state().doc.store, "Rusia"), 2);
+    assert!(!h.state().doc.history.is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(countries(&h.state().doc.store, "Rusia"), 0);
+    let a1_after = sorot::io::load_annotations(&d.join("a1.sorot.ron")).unwrap();
+    assert_eq!(countries(&a1_after, "Rusia"), before_a1, "a1 was saved as undone");
+}
