@@ -130,3 +130,48 @@ fn search_the_folder_open_a_result_label_all_and_undo_in_one_document() {
     let a1_after = sorot::io::load_annotations(&d.join("a1.sorot.ron")).unwrap();
     assert_eq!(countries(&a1_after, "Rusia"), before_a1, "a1 was saved as undone");
 }
+
+#[test]
+fn a_consistency_finding_is_shown_and_fixed_with_one_click_and_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let docs = [
+        ("x1", "Kata Peskov kepada wartawan.\n", "Person"),
+        ("x2", "Peskov membantah laporan itu.\n", "Organization"),
+        ("x3", "Menurut Peskov, tidak benar.\n", "Person"),
+    ];
+    for (id, text, label) in docs {
+        std::fs::write(d.join(format!("{id}.txt")), text).unwrap();
+        let mut s = common::store_of(text, id);
+        let mut b = common::Builder { store: &mut s, author: "dewi" };
+        let at = b.at("Peskov");
+        b.span(label, at, &[]);
+        sorot::io::save_annotations(&d.join(format!("{id}.sorot.ron")), &s).unwrap();
+    }
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("x1.sorot.ron").as_path()));
+    h.key_press_modifiers(CMD_ALT, Key::C);
+    h.run_steps(1);
+    settle(&mut h);
+    for _ in 0..200 {
+        if !h.state().consistency.is_running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.run_steps(1);
+    }
+    h.run_steps(3);
+    h.get_by_label("\"Peskov\": Person 2×, Organization 1× (different labels)");
+    click(&mut h, "Relabel as Person");
+    settle(&mut h);
+    // x2 is open, its Peskov is a Person now, as one undoable edit.
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("x2.sorot.ron").as_path()));
+    let store = &h.state().doc.store;
+    let person = store.schema().label_index("Person").unwrap() as u16;
+    assert!(store.spans().all(|s| s.label == person));
+    h.get_by_label("fixed");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    let store = &h.state().doc.store;
+    assert!(store.spans().all(|s| s.label != person), "Ctrl+Z undoes the fix");
+}

@@ -202,7 +202,7 @@ pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
         return 2;
     }
     let cancel = AtomicBool::new(false);
-    let report = corpus::check(&sources, &cancel, |_, _| {});
+    let report = corpus::check(&sources, None, &cancel, |_, _| {});
     for e in &report.errors {
         let _ = writeln!(err, "{e}");
     }

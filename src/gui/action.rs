@@ -67,6 +67,12 @@ pub enum SearchAction {
     /// Label every result (after the preview).
     LabelAll(u16),
     CancelPreview,
+    /// Check the consistency of the folder's labels.
+    Check,
+    CloseCheck,
+    /// Open a consistency finding's occurrence (finding, place), and give
+    /// it this label there.
+    OpenPlace(usize, usize, Option<String>),
 }
 
 #[derive(Clone, Debug)]

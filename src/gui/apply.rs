@@ -362,6 +362,7 @@ impl SorotApp {
             Command::Compare => self.dialog = Some(Dialog::Compare { text: self.compare_suggestion() }),
             Command::Graph => self.apply(ctx, Action::Folder(FolderAction::Relationships)),
             Command::Search => self.apply(ctx, Action::Search(SearchAction::Show)),
+            Command::CheckConsistency => self.apply(ctx, Action::Search(SearchAction::Check)),
             Command::Preferences => self.dialog = Some(Dialog::Preferences),
             Command::FontBigger | Command::FontSmaller => {
                 let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };

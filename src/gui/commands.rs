@@ -42,6 +42,7 @@ pub enum Command {
     Compare,
     Graph,
     Search,
+    CheckConsistency,
     Preferences,
 }
 
@@ -58,6 +59,7 @@ impl Command {
     pub const ALL: &'static [Command] = &[
         Command::OpenForReview,
         Command::Search,
+        Command::CheckConsistency,
         Command::OpenFolder,
         Command::ToggleReview,
         Command::Compare,
@@ -135,6 +137,7 @@ impl Command {
             Command::Compare => "Compare and adjudicate annotation files…",
             Command::Graph => "Relationships across the folder",
             Command::Search => "Search the folder or document…",
+            Command::CheckConsistency => "Check consistency of labels across the folder",
             Command::Preferences => "Preferences (annotator name)…",
         }
     }
@@ -178,6 +181,7 @@ impl Command {
             Command::Compare => sc(CMD_SHIFT, Key::C),
             Command::Graph => sc(Modifiers::COMMAND, Key::G),
             Command::Search => sc(CMD_ALT, Key::F),
+            Command::CheckConsistency => sc(CMD_ALT, Key::C),
             Command::Preferences => sc(Modifiers::COMMAND, Key::Comma),
         }
     }
@@ -253,6 +257,7 @@ impl Command {
             Command::ToggleReview,
             Command::Graph,
             Command::Search,
+            Command::CheckConsistency,
             Command::FontBigger,
             Command::FontSmaller,
         ]

@@ -196,6 +196,7 @@ impl SorotApp {
             }
         });
         session::graph_window(&ctx, self, &mut actions);
+        session::consistency_window(&ctx, self, &mut actions);
         transfer::poll(self);
         match &self.job {
             Some(job) => transfer::show_job(&ctx, job),

@@ -114,6 +114,8 @@ pub struct SorotApp {
     pub graph: Option<session::GraphView>,
     /// The search panel (folder or document) and label-all.
     pub search: session::SearchPanel,
+    /// The consistency findings of the folder.
+    pub consistency: session::ConsistencyView,
     /// Open the first unfinished document once the folder is read.
     open_first_after_scan: bool,
 }
@@ -149,6 +151,7 @@ impl SorotApp {
             dialog: None,
             find: Default::default(),
             search: Default::default(),
+            consistency: Default::default(),
             list: Default::default(),
             details: Default::default(),
             hover_byte: None,

@@ -81,6 +81,7 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
                 menu_item(ui, Command::ToggleReview, actions);
                 menu_item(ui, Command::Graph, actions);
                 menu_item(ui, Command::Search, actions);
+                menu_item(ui, Command::CheckConsistency, actions);
             });
             ui.menu_button("View", |ui| {
                 menu_item(ui, Command::FontBigger, actions);

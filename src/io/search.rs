@@ -347,22 +347,27 @@ pub struct CheckReport {
 
 /// Loads every source and checks them together; `progress(i, n)` as files
 /// are read.
-pub fn check(sources: &[Source], cancel: &AtomicBool, mut progress: impl FnMut(usize, usize)) -> CheckReport {
+/// `open` is a document open in the window, checked as it is there.
+pub fn check(
+    sources: &[Source],
+    open: Option<(&Path, &Store)>,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(usize, usize),
+) -> CheckReport {
     let mut stores: Vec<(Source, Store)> = Vec::new();
     let mut errors = Vec::new();
     let n = sources.len();
-    for_each_source(
-        sources,
-        cancel,
-        |s| s.load().map(|st| (s.clone(), st)),
-        |i, r| {
-            progress(i + 1, n);
-            match r {
-                Ok(x) => stores.push(x),
-                Err(e) => errors.push(format!("{e:#}")),
-            }
-        },
-    );
+    let load = |s: &Source| match open {
+        Some((p, store)) if p == s.annotation_path() => Ok((s.clone(), store.clone())),
+        _ => s.load().map(|st| (s.clone(), st)),
+    };
+    for_each_source(sources, cancel, load, |i, r| {
+        progress(i + 1, n);
+        match r {
+            Ok(x) => stores.push(x),
+            Err(e) => errors.push(format!("{e:#}")),
+        }
+    });
     let refs: Vec<&Store> = stores.iter().map(|(_, s)| s).collect();
     let findings = consistency::check(&refs)
         .into_iter()

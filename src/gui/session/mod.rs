@@ -7,12 +7,14 @@
 //! the merged file of an adjudication is an annotation file like any other.
 
 mod compare;
+mod consistency;
 mod corpus;
 mod graph;
 mod review;
 mod search;
 
 pub use compare::*;
+pub use consistency::*;
 pub use corpus::*;
 pub use graph::*;
 pub use review::*;
@@ -32,6 +34,7 @@ impl SorotApp {
         self.poll_graph();
         self.poll_compare();
         self.poll_search();
+        self.poll_check();
     }
 
     /// Saves the current document before leaving it; false (with the

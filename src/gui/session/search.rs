@@ -103,6 +103,8 @@ pub struct SearchPanel {
     seeded: HashMap<PathBuf, Seeded>,
     /// Select this range once the document opened for a result is loaded.
     pub(in crate::gui) select_after_load: Option<ByteRange>,
+    /// Then give it this label (a consistency fix).
+    pub(in crate::gui) label_after_load: Option<String>,
     started: Option<std::time::Instant>,
     /// How long until the first result, and until all were in.
     pub first_result: Option<std::time::Duration>,
@@ -239,6 +241,11 @@ impl SorotApp {
             && DiskStamp::of(&path).as_ref() == Some(&seed.stamp)
         {
             self.doc.history.seed(seed.redo, seed.undo, seed.summary);
+        }
+        if let Some(label) = self.search.label_after_load.take()
+            && let Some(r) = self.search.select_after_load.take()
+        {
+            self.show_range(r, Some(&label));
         }
         if let Some(r) = self.search.select_after_load.take()
             && self.doc.store.text().check_range(r).is_ok()
@@ -450,6 +457,9 @@ impl SorotApp {
             SearchAction::Preview(label) => self.search.preview = Some(self.preview(label)),
             SearchAction::LabelAll(label) => self.label_all_results(label),
             SearchAction::CancelPreview => self.search.preview = None,
+            SearchAction::Check => self.start_check(),
+            SearchAction::CloseCheck => self.consistency.open = false,
+            SearchAction::OpenPlace(f, p, label) => self.open_place(f, p, label),
         }
     }
 }
