@@ -224,7 +224,13 @@ pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
                         v
                     })
                     .collect();
-                serde_json::json!({"kind": f.kind.key(), "text": f.text, "usual_label": f.usual_label, "occurrences": occ})
+                serde_json::json!({
+                    "kind": f.kind.key(),
+                    "text": f.text,
+                    "usual_label": f.usual_label,
+                    "occurrences": occ,
+                    "unlisted": f.unlisted,
+                })
             })
             .collect();
         let _ = writeln!(out, "{}", serde_json::json!({"findings": findings, "files": report.documents}));
@@ -248,6 +254,9 @@ pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
                     g.text,
                     g.after
                 );
+            }
+            if f.unlisted > 0 {
+                let _ = writeln!(out, "  … and {} more unlabelled", f.unlisted);
             }
         }
     }

@@ -239,8 +239,10 @@ pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Resul
         }
     }
     let n = annotation_files.len();
-    for (i, (path, name)) in annotation_files.into_iter().enumerate() {
-        progress(i, n);
+    // Each file's name is matched to its article first; the files are then
+    // read on worker threads (the list needs only their summaries).
+    let mut named_files = Vec::with_capacity(n);
+    for (path, name) in annotation_files {
         let base = &name[..name.len() - ANNOTATION_SUFFIX.len()];
         // `stem.sorot.ron`, else `stem.<annotator>.sorot.ron` for the
         // longest article stem that fits.
@@ -262,8 +264,30 @@ pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Resul
                 None => name_parts(&path),
             }
         };
-        let file = match super::load_annotations(&path) {
-            Ok(store) => AnnFile::of_store(&path, &store, named.as_deref()),
+        named_files.push((path, stem, named));
+    }
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let mut read = Vec::with_capacity(n);
+    super::search::for_each_ordered(
+        &named_files,
+        &never,
+        |(path, _, _)| summary(path),
+        |i, r| {
+            progress(i + 1, n);
+            read.push(r);
+        },
+    );
+    for ((path, stem, named), r) in named_files.into_iter().zip(read) {
+        let file = match r {
+            Ok(s) => AnnFile {
+                path: path.clone(),
+                annotator: s.annotator.or_else(|| named.clone()),
+                state: s.state,
+                spans: s.spans,
+                relations: s.relations,
+                reviewed: s.reviewed,
+                error: None,
+            },
             Err(e) => AnnFile {
                 path: path.clone(),
                 annotator: named.clone(),
@@ -282,6 +306,23 @@ pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Resul
     }
     progress(n, n);
     Ok(Corpus { dir: dir.to_owned(), entries: entries.into_values().collect() })
+}
+
+/// What the list shows of a file: peeked from its header and the lines of
+/// its lists when Sorot wrote it, else read in full (and checked).
+fn summary(path: &Path) -> anyhow::Result<super::ronfile::Summary> {
+    let src = super::read_annotation_source(path)?;
+    if let Some(s) = super::ronfile::peek_summary(&src) {
+        return Ok(s);
+    }
+    let store = super::parse_annotations(path, &src)?;
+    Ok(super::ronfile::Summary {
+        state: store.meta.state,
+        annotator: store.meta.annotator.clone(),
+        spans: store.spans().len(),
+        relations: store.relations().len(),
+        reviewed: store.spans().filter(|s| s.review.status != ReviewStatus::Unreviewed).count(),
+    })
 }
 
 /// Every readable annotation file of the folder with its store, for the

@@ -213,6 +213,18 @@ pub fn for_each_source<T: Send>(
     sources: &[Source],
     cancel: &AtomicBool,
     work: impl Fn(&Source) -> T + Sync,
+    each: impl FnMut(usize, T),
+) {
+    for_each_ordered(sources, cancel, work, each);
+}
+
+/// Runs `work` on every item on up to four threads and hands the results
+/// to `each` in item order (as soon as the items before are done). Stops
+/// early when `cancel` is set.
+pub fn for_each_ordered<I: Sync, T: Send>(
+    sources: &[I],
+    cancel: &AtomicBool,
+    work: impl Fn(&I) -> T + Sync,
     mut each: impl FnMut(usize, T),
 ) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4).min(sources.len().max(1));

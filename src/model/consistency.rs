@@ -15,6 +15,10 @@ use super::{ByteRange, Store};
 /// for their labels but not searched for unlabelled copies.
 pub const MAX_SEARCHED_CHARS: usize = 80;
 
+/// Unlabelled occurrences listed per finding; the rest are counted (a
+/// labelled common word can occur unlabelled a hundred thousand times).
+pub const MAX_LISTED: usize = 200;
+
 /// What is inconsistent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
@@ -63,6 +67,8 @@ pub struct Finding {
     /// The label most often given to this text (what a fix applies).
     pub usual_label: Option<String>,
     pub occurrences: Vec<Occurrence>,
+    /// Unlabelled occurrences beyond [`MAX_LISTED`], counted, not listed.
+    pub unlisted: usize,
 }
 
 impl Finding {
@@ -75,6 +81,9 @@ impl Finding {
                 _ => o.label.clone().unwrap_or_else(|| "unlabelled".into()),
             };
             *counts.entry(key).or_default() += 1;
+        }
+        if self.unlisted > 0 {
+            *counts.entry("unlabelled".into()).or_default() += self.unlisted;
         }
         let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
         counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -144,7 +153,7 @@ pub fn check(docs: &[&Store]) -> Vec<Finding> {
     if !patterns.is_empty()
         && let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns)
     {
-        let mut unlabelled: BTreeMap<usize, Vec<Occurrence>> = BTreeMap::new();
+        let mut unlabelled: BTreeMap<usize, (Vec<Occurrence>, usize)> = BTreeMap::new();
         for (d, store) in docs.iter().enumerate() {
             let text = store.text().as_str();
             for m in ac.find_iter(text) {
@@ -152,19 +161,21 @@ pub fn check(docs: &[&Store]) -> Vec<Finding> {
                 if exact[d].contains(&r) || !whole_word(text, r) {
                     continue;
                 }
-                unlabelled.entry(m.pattern().as_usize()).or_default().push(Occurrence {
-                    doc: d,
-                    range: r,
-                    label: None,
-                    entity: None,
-                });
+                let (listed, more) = unlabelled.entry(m.pattern().as_usize()).or_default();
+                if listed.len() < MAX_LISTED {
+                    listed.push(Occurrence { doc: d, range: r, label: None, entity: None });
+                } else {
+                    *more += 1;
+                }
             }
         }
-        for (p, mut missing) in unlabelled {
+        for (p, (mut missing, more)) in unlabelled {
             let text = patterns[p];
             let mut occ = by_text.get(text).cloned().unwrap_or_default();
             occ.append(&mut missing);
-            findings.push(finding(Kind::Unlabelled, text, occ));
+            let mut f = finding(Kind::Unlabelled, text, occ);
+            f.unlisted = more;
+            findings.push(f);
         }
     }
     findings.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.text.cmp(&b.text)));
@@ -179,7 +190,7 @@ fn finding(kind: Kind, text: &str, mut occurrences: Vec<Occurrence>) -> Finding 
     }
     // Most frequent; ties go to the name first in order (stable output).
     let usual_label = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(l, _)| (*l).to_owned());
-    Finding { kind, text: text.to_owned(), usual_label, occurrences }
+    Finding { kind, text: text.to_owned(), usual_label, occurrences, unlisted: 0 }
 }
 
 #[cfg(test)]
@@ -217,6 +228,22 @@ mod tests {
         assert_eq!(b.text().slice(missing[0].range), "Rusia");
         assert_eq!(partial.usual_label.as_deref(), Some("Country"));
         assert_eq!(found[0].summary(), "\"Peskov\": Organization 1×, Person 1× (different labels)");
+    }
+
+    #[test]
+    fn a_common_word_lists_some_occurrences_and_counts_the_rest() {
+        let text = "kata ".repeat(MAX_LISTED + 50);
+        let mut a = store(&text);
+        span(&mut a, "Cue", "kata");
+        let found = check(&[&a]);
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!(f.occurrences.len(), MAX_LISTED + 1, "the labelled one and the first unlabelled ones");
+        assert_eq!(f.unlisted, 49);
+        assert_eq!(
+            f.summary(),
+            format!("\"kata\": unlabelled {}×, Cue 1× (labelled in some places only)", MAX_LISTED + 49)
+        );
     }
 
     #[test]

@@ -196,6 +196,12 @@ pub fn consistency_window(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec
                                 }
                             });
                         }
+                        if f.unlisted > 0 {
+                            ui.weak(format!(
+                                "… and {} more unlabelled (search for the text to see them all)",
+                                f.unlisted
+                            ));
+                        }
                     },
                 );
             }

@@ -120,55 +120,68 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
         });
         ui.separator();
         let here = app.doc.path.as_deref().and_then(|p| c.corpus.position(p));
-        egui::ScrollArea::vertical().id_salt("corpus-list").show(ui, |ui| {
-            for (i, e) in c.corpus.entries.iter().enumerate() {
-                let state = c.corpus.state(e, own.as_deref());
-                let counts: usize = e.files.iter().map(|f| f.spans).sum();
-                let text = RichText::new(format!("{}  [{}]", e.stem, state.name()));
-                let text = if Some(i) == here { text.strong() } else { text };
-                let row = ui.selectable_label(Some(i) == here, text);
-                let mut tip = String::new();
-                for f in &e.files {
-                    let name = f.name();
-                    match &f.error {
-                        Some(err) => tip.push_str(&format!("{name}: cannot be read: {err}\n")),
-                        None => tip.push_str(&format!(
-                            "{name}: {} by {}, {}\n",
-                            f.state.name(),
-                            f.annotator.as_deref().unwrap_or("?"),
-                            f.counts()
-                        )),
+        // Virtualised: only the rows on screen are laid out (a folder of
+        // thousands of articles). Each entry is two lines of fixed height.
+        let line_h = ui.spacing().interact_size.y.max(ui.text_style_height(&egui::TextStyle::Body));
+        let row_h = 2.0 * line_h + ui.spacing().item_spacing.y;
+        let rows = c.corpus.entries.len();
+        egui::ScrollArea::vertical().id_salt("corpus-list").auto_shrink([false, false]).show_rows(
+            ui,
+            row_h,
+            rows,
+            |ui, range| {
+                for i in range {
+                    let Some(e) = c.corpus.entries.get(i) else { continue };
+                    let state = c.corpus.state(e, own.as_deref());
+                    let counts: usize = e.files.iter().map(|f| f.spans).sum();
+                    let text = RichText::new(format!("{}  [{}]", e.stem, state.name()));
+                    let text = if Some(i) == here { text.strong() } else { text };
+                    let row = ui.selectable_label(Some(i) == here, text);
+                    let mut tip = String::new();
+                    for f in &e.files {
+                        let name = f.name();
+                        match &f.error {
+                            Some(err) => tip.push_str(&format!("{name}: cannot be read: {err}\n")),
+                            None => tip.push_str(&format!(
+                                "{name}: {} by {}, {}\n",
+                                f.state.name(),
+                                f.annotator.as_deref().unwrap_or("?"),
+                                f.counts()
+                            )),
+                        }
                     }
-                }
-                if tip.is_empty() {
-                    tip = "not annotated yet".into();
-                }
-                if row.on_hover_text(tip).clicked() {
-                    actions.push(Action::Folder(FolderAction::OpenEntry(i)));
-                }
-                let who: Vec<String> = e
-                    .files
-                    .iter()
-                    .map(|f| format!("{}: {}", f.annotator.as_deref().unwrap_or("?"), f.state.name()))
-                    .collect();
-                ui.horizontal_wrapped(|ui| {
-                    ui.weak(format!(
-                        "{counts} spans · {}",
-                        if who.is_empty() { "no annotations".into() } else { who.join(" · ") }
-                    ));
-                    let annotators: Vec<PathBuf> = e.annotator_files().map(|f| f.path.clone()).collect();
-                    if annotators.len() >= 2
-                        && ui
-                            .small_button(format!("Compare {}", annotators.len()))
-                            .on_hover_text(
-                                "Compare the annotators' files (adjudicated files are results, not annotators)",
-                            )
-                            .clicked()
-                    {
-                        actions.push(Action::Compare(CompareAction::Start(annotators)));
+                    if tip.is_empty() {
+                        tip = "not annotated yet".into();
                     }
-                });
-            }
-        });
+                    if row.on_hover_text(tip).clicked() {
+                        actions.push(Action::Folder(FolderAction::OpenEntry(i)));
+                    }
+                    let who: Vec<String> = e
+                        .files
+                        .iter()
+                        .map(|f| format!("{}: {}", f.annotator.as_deref().unwrap_or("?"), f.state.name()))
+                        .collect();
+                    ui.horizontal(|ui| {
+                        ui.set_height(line_h);
+                        let annotators: Vec<PathBuf> = e.annotator_files().map(|f| f.path.clone()).collect();
+                        if annotators.len() >= 2
+                            && ui
+                                .small_button(format!("Compare {}", annotators.len()))
+                                .on_hover_text(
+                                    "Compare the annotators' files (adjudicated files are results, not annotators)",
+                                )
+                                .clicked()
+                        {
+                            actions.push(Action::Compare(CompareAction::Start(annotators)));
+                        }
+                        let weak = format!(
+                            "{counts} spans · {}",
+                            if who.is_empty() { "no annotations".into() } else { who.join(" · ") }
+                        );
+                        ui.add(egui::Label::new(RichText::new(weak).weak()).truncate());
+                    });
+                }
+            },
+        );
     });
 }

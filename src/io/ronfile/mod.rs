@@ -128,6 +128,45 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_peeked_is_what_a_full_read_counts() {
+        let mut store = crate::fixture::store(20_000, 120, 30, 3);
+        let ids: Vec<SpanId> = store.spans().map(|s| s.id).take(30).collect();
+        for (k, id) in ids.iter().enumerate() {
+            let mut s = store.span(*id).unwrap().clone();
+            // A note that looks like a review, and reviews of every kind.
+            s.note = (k % 4 == 0).then(|| ", review: Some((status: Accepted".to_owned().into());
+            s.review.status = [ReviewStatus::Accepted, ReviewStatus::Rejected, ReviewStatus::Flagged][k % 3];
+            if k % 5 == 0 {
+                s.review = Review { status: ReviewStatus::Unreviewed, reviewer: Some("x".into()), reviewed: None };
+            }
+            store.apply(crate::model::Edit::ReplaceSpan(s)).unwrap();
+        }
+        store.meta.state = DocState::Done;
+        store.meta.annotator = Some("dewi".into());
+        let written = to_ron_string(&store);
+        let reviewed = store.spans().filter(|s| s.review.status != ReviewStatus::Unreviewed).count();
+        let want = Summary {
+            state: DocState::Done,
+            annotator: Some("dewi".into()),
+            spans: 120,
+            relations: store.relations().len(),
+            reviewed,
+        };
+        assert_eq!(peek_summary(&written), Some(want));
+        // The bundled sample, as a full read counts it.
+        let sample = include_str!("../../../assets/000_f1c0a0fef9fd3cfc.sorot.ron");
+        let (full, _) = from_ron_str(sample).unwrap();
+        let s = peek_summary(sample).expect("the sample is laid out as Sorot writes");
+        assert_eq!((s.spans, s.relations, s.state), (full.spans().len(), full.relations().len(), full.meta.state));
+        // Empty lists.
+        let empty = Store::new(Text::new("x"), Schema::default_news(), DocMeta::default());
+        let s = peek_summary(&to_ron_string(&empty)).unwrap();
+        assert_eq!((s.spans, s.relations, s.reviewed, s.state), (0, 0, 0, DocState::New));
+        // Another layout: declined (the caller reads the file in full).
+        assert_eq!(peek_summary(&written.replace("\n    spans: [\n", "\n    spans:[\n")), None);
+    }
+
+    #[test]
     fn the_text_is_peeked_exactly_fast_or_through_ron() {
         let tricky = "\u{feff}“Kata” 'dia' \"kutip\" back\\slash\ttab\r\nCRLF e\u{301} 👍🏽 🇰🇷 a\u{200d}b \u{2028} 한국어 \u{0}\u{7f}";
         let store = Store::new(Text::new(tricky), Schema::default_news(), DocMeta::default());
