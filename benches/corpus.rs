@@ -93,7 +93,8 @@ fn main() {
     }
     let t = Instant::now();
     let mut added = 0;
-    io::search::label_all(&take, &matcher, "Country", "bench", Timestamp(0), &cancel, |_, _, r| {
+    let how = io::search::LabelAll { label: "Country".into(), link: None, author: "bench".into(), now: Timestamp(0) };
+    io::search::label_all(&take, &matcher, &how, &cancel, |_, _, r| {
         if let Ok(l) = r {
             added += l.plan.added;
         }

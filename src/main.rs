@@ -167,6 +167,10 @@ enum Command {
         /// skipped); each file is written atomically.
         #[arg(long, value_name = "LABEL")]
         label_as: Option<String>,
+        /// With --label-as: link every hit to the entity of this name (found
+        /// by name or alias in each file, added where missing).
+        #[arg(long, value_name = "ENTITY", requires = "label_as")]
+        link_to: Option<String>,
         /// Recorded as the author of new spans.
         #[arg(long, default_value = "sorot-search")]
         annotator: String,
@@ -242,6 +246,7 @@ fn main() -> ExitCode {
             missing,
             not_in,
             label_as,
+            link_to,
             annotator,
             json,
         }) => {
@@ -257,6 +262,7 @@ fn main() -> ExitCode {
                 missing,
                 not_in,
                 label_as,
+                link_to,
                 annotator,
                 json,
             };

@@ -175,3 +175,32 @@ fn a_consistency_finding_is_shown_and_fixed_with_one_click_and_undone() {
     let store = &h.state().doc.store;
     assert!(store.spans().all(|s| s.label != person), "Ctrl+Z undoes the fix");
 }
+
+#[test]
+fn label_all_links_the_results_to_an_entity_matched_by_external_id_in_other_files() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    // a2 is open; its entity "Rusia" has the external id Q159, as the
+    // sample's (a1) "Russia" does.
+    h.key_press_modifiers(CMD_ALT, Key::F);
+    h.run_steps(3);
+    h.get_by_label("Search for").type_text("Moskow");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    assert!(h.state().search.hit_count() >= 2);
+    click(&mut h, "Label all results as");
+    click(&mut h, "Country");
+    click(&mut h, "and link to");
+    click(&mut h, "Rusia");
+    let n = h.state().search.hit_count();
+    click(&mut h, &format!("Label all {n} results as Country…"));
+    click(&mut h, "Label them");
+    let a1 = sorot::io::load_annotations(&d.join("a1.sorot.ron")).unwrap();
+    let russia = a1.entities().find(|e| e.external_id.as_deref() == Some("Q159")).unwrap().id;
+    let moskow: Vec<_> = a1.spans().filter(|s| a1.quote(s) == "Moskow").collect();
+    assert_eq!(moskow.len(), a1.text().as_str().matches("Moskow").count());
+    assert!(moskow.iter().all(|s| s.entity == Some(russia)), "every Moskow of a1 is linked to Russia (Q159)");
+    assert_eq!(a1.entities().filter(|e| e.external_id.as_deref() == Some("Q159")).count(), 1, "no second Russia");
+}

@@ -235,3 +235,31 @@ fn check_flags_peskov_and_exits_by_what_it_found() {
     assert_eq!(o.status.code(), Some(0), "{}", out(&o));
     assert!(err(&o).contains("0 findings in 3 files"), "{}", err(&o));
 }
+
+#[test]
+fn label_as_links_every_hit_to_one_entity_across_files() {
+    let dir = folder();
+    let o = sorot(&["search", ".", "Rusia", "-w", "--label-as", "Country", "--link-to", "Russia"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "./a.sorot.ron: 0 new, 1 linked, the entity added\n\
+         ./more/b.sorot.ron: 2 new, the entity added\n\
+         ./more/c.sorot.ron: 1 new, the entity added\n\
+         labelled 3 spans as Country in 3 files\n"
+    );
+    for f in ["a.sorot.ron", "more/b.sorot.ron", "more/c.sorot.ron"] {
+        let s = sorot::io::load_annotations(&dir.path().join(f)).unwrap();
+        let russia = s.entities().find(|e| e.name == "Russia").expect("the entity");
+        let linked = s.spans().filter(|x| x.entity == Some(russia.id)).count();
+        assert_eq!(
+            linked,
+            s.text().as_str().matches("Rusia").count() - s.text().as_str().matches("Rusian").count(),
+            "{f}"
+        );
+    }
+    // A label whose spans link to no entity is refused before anything is written.
+    let o = sorot(&["search", ".", "Rusia", "--label-as", "Claim", "--link-to", "Russia"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("Claim spans do not link to entities"), "{}", err(&o));
+}

@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use crate::io::search::{self as corpus, FileResult, Found, Source};
+use crate::io::search::{self as corpus, FileResult, Found, LabelAll, Source};
 use crate::model::Timestamp;
-use crate::model::search::{AttrTest, Matcher, Query, Scope, SpanFilter};
+use crate::model::search::{AttrTest, EntityRef, Matcher, Query, Scope, SpanFilter};
 
 /// The options of `sorot search`.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +28,9 @@ pub struct SearchOptions {
     /// Only spans that are no argument of this relation type.
     pub not_in: Option<String>,
     pub label_as: Option<String>,
+    /// With `label_as`: link every hit to the entity of this name (found by
+    /// name or alias in each file, added where it is missing).
+    pub link_to: Option<String>,
     pub annotator: String,
     pub json: bool,
 }
@@ -113,7 +116,7 @@ pub fn search(opts: &SearchOptions, paths: &[PathBuf], out: &mut dyn Write, err:
         return 2;
     }
     if let Some(label) = &opts.label_as {
-        return label_as(&sources, &matcher, label, &opts.annotator, out, err);
+        return label_as(&sources, &matcher, opts, label, out, err);
     }
     let cancel = AtomicBool::new(false);
     let (mut hits, mut files_hit, mut failed) = (0usize, 0usize, false);
@@ -156,25 +159,47 @@ pub fn search(opts: &SearchOptions, paths: &[PathBuf], out: &mut dyn Write, err:
 fn label_as(
     sources: &[Source],
     matcher: &Matcher,
+    opts: &SearchOptions,
     label: &str,
-    annotator: &str,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    // The entity's type is what the label's spans link to (in the first
+    // document's schema; every file checks it again).
+    let link = match &opts.link_to {
+        None => None,
+        Some(name) => {
+            let kind = sources.first().and_then(|s| s.load().ok()).and_then(|st| {
+                let l = st.schema().label_index(label)?;
+                st.schema().labels.get(l)?.entity_type.clone()
+            });
+            match kind {
+                Some(kind) => Some(EntityRef { name: name.clone(), kind, aliases: Vec::new(), external_id: None }),
+                None => {
+                    let _ = writeln!(
+                        err,
+                        "sorot search: {label} spans do not link to entities; --link-to needs a label that does"
+                    );
+                    return 2;
+                }
+            }
+        }
+    };
     let cancel = AtomicBool::new(false);
     let (mut added, mut files, mut failed) = (0usize, 0usize, false);
-    corpus::label_all(sources, matcher, label, annotator, Timestamp::now(), &cancel, |_, _, r| match r {
+    let how = LabelAll { label: label.to_owned(), link, author: opts.annotator.clone(), now: Timestamp::now() };
+    corpus::label_all(sources, matcher, &how, &cancel, |_, _, r| match r {
         Err(e) => {
             failed = true;
             let _ = writeln!(err, "{e}");
         }
         Ok(l) => {
             let p = &l.plan;
-            if p.added + p.already + p.invalid == 0 {
+            if p.added + p.already + p.invalid + p.linked == 0 {
                 return;
             }
             added += p.added;
-            if p.added > 0 {
+            if p.added + p.linked > 0 {
                 files += 1;
             }
             let _ = writeln!(out, "{}: {}", l.source.annotation_path().display(), p.summary());

@@ -296,6 +296,18 @@ pub fn search(
     for_each_source(sources, cancel, work, |i, r| each(i, n, r));
 }
 
+/// What label-all gives every hit.
+#[derive(Clone, Debug)]
+pub struct LabelAll {
+    /// The label's name (each file's schema is asked for it).
+    pub label: String,
+    /// Link every hit to this entity too.
+    pub link: Option<search::EntityRef>,
+    /// Recorded as the author of what is added.
+    pub author: String,
+    pub now: Timestamp,
+}
+
 /// What labelling one file did.
 #[derive(Clone, Debug)]
 pub struct Labelled {
@@ -313,12 +325,12 @@ pub struct Labelled {
 pub fn label_all(
     sources: &[Source],
     matcher: &Matcher,
-    label: &str,
-    author: &str,
-    now: Timestamp,
+    how: &LabelAll,
     cancel: &AtomicBool,
     mut each: impl FnMut(usize, usize, Result<Labelled, String>),
 ) {
+    let LabelAll { label, link, author, now } = how;
+    let (label, link, author, now) = (label.as_str(), link.as_ref(), author.as_str(), *now);
     let n = sources.len();
     let work = |source: &Source| -> Result<Labelled, String> {
         let path = source.annotation_path();
@@ -328,7 +340,8 @@ pub fn label_all(
             return Err(format!("{}: this document has no label {label:?}", path.display()));
         };
         let ranges: Vec<ByteRange> = hits.iter().map(|h| h.range).collect();
-        let plan = search::plan_label_all(&mut store, &ranges, l as u16, author, now);
+        let plan = search::plan_label_all(&mut store, &ranges, l as u16, link, author, now)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let Some(redo) = plan.edit() else {
             let none = Edit::Batch(Vec::new());
             return Ok(Labelled { source: source.clone(), plan, redo: none.clone(), undo: none });

@@ -73,6 +73,8 @@ pub enum QueryError {
     NoLabel(String),
     #[error("this document has no relation type {0:?}")]
     NoRelationType(String),
+    #[error("{0} spans cannot link to {1}, a {2}")]
+    CannotLink(String, String, String),
 }
 
 /// One place the query found.
@@ -308,6 +310,43 @@ pub struct LabelPlan {
     pub overlapping: usize,
     /// Hits that cannot be a span (they split a character), skipped.
     pub invalid: usize,
+    /// Spans already there with the label, now linked to the entity.
+    pub linked: usize,
+    /// The entity was not in this document and is added.
+    pub entity_added: bool,
+}
+
+/// The entity results are linked to, by what identifies it across
+/// documents: its external id, else its name or an alias.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntityRef {
+    pub name: String,
+    pub kind: String,
+    pub aliases: Vec<String>,
+    pub external_id: Option<String>,
+}
+
+impl EntityRef {
+    pub fn of(e: &super::Entity) -> Self {
+        EntityRef {
+            name: e.name.clone(),
+            kind: e.kind.clone(),
+            aliases: e.aliases.clone(),
+            external_id: e.external_id.clone(),
+        }
+    }
+
+    /// This document's entity, if it has it.
+    pub fn find(&self, store: &Store) -> Option<super::EntityId> {
+        let by_id =
+            self.external_id.as_ref().and_then(|q| store.entities().find(|e| e.external_id.as_ref() == Some(q)));
+        let by_name = || {
+            store
+                .entities()
+                .find(|e| e.name == self.name || e.aliases.contains(&self.name) || self.aliases.contains(&e.name))
+        };
+        by_id.or_else(by_name).map(|e| e.id)
+    }
 }
 
 impl LabelPlan {
@@ -319,6 +358,9 @@ impl LabelPlan {
     /// `3 new, 1 already labelled, 2 overlap other spans`.
     pub fn summary(&self) -> String {
         let mut parts = vec![format!("{} new", self.added)];
+        if self.linked > 0 {
+            parts.push(format!("{} linked", self.linked));
+        }
         if self.already > 0 {
             parts.push(format!("{} already labelled", self.already));
         }
@@ -328,39 +370,95 @@ impl LabelPlan {
         if self.invalid > 0 {
             parts.push(format!("{} inside a character, skipped", self.invalid));
         }
+        if self.entity_added {
+            parts.push("the entity added".into());
+        }
         parts.join(", ")
     }
 }
 
-/// Plans labelling every hit range as `label`: one new span per range not
-/// already a span of that label. Ids come from the store's counter, so the
-/// plan is applied to this store (as one batch).
-pub fn plan_label_all(store: &mut Store, ranges: &[ByteRange], label: u16, author: &str, now: Timestamp) -> LabelPlan {
+/// Plans labelling every hit range as `label` (and, with `link`, linking
+/// it to that entity): one new span per range not already a span of that
+/// label; such spans are linked when they are not yet. Ids come from the
+/// store's counter, so the plan is applied to this store (as one batch).
+pub fn plan_label_all(
+    store: &mut Store,
+    ranges: &[ByteRange],
+    label: u16,
+    link: Option<&EntityRef>,
+    author: &str,
+    now: Timestamp,
+) -> Result<LabelPlan, QueryError> {
     let mut plan = LabelPlan::default();
     let mut ranges = ranges.to_vec();
     ranges.sort();
     ranges.dedup();
     let author: super::Name = author.into();
+    let entity = match link {
+        None => None,
+        Some(r) => {
+            let def = store.schema().label(label as usize).ok_or_else(|| QueryError::NoLabel(format!("#{label}")))?;
+            let fits = def.entity_type.as_ref().is_some_and(|t| store.schema().entity_type_is(&r.kind, t));
+            if !fits {
+                return Err(QueryError::CannotLink(def.name.clone(), r.name.clone(), r.kind.clone()));
+            }
+            Some(match r.find(store) {
+                Some(id) => id,
+                None => {
+                    let id = super::EntityId(store.alloc_id());
+                    plan.edits.push(Edit::AddEntity(super::Entity {
+                        id,
+                        name: r.name.clone(),
+                        kind: r.kind.clone(),
+                        aliases: r.aliases.clone(),
+                        external_id: r.external_id.clone(),
+                        note: None,
+                        provenance: Provenance::shared(author, now),
+                    }));
+                    plan.entity_added = true;
+                    id
+                }
+            })
+        }
+    };
     for r in ranges {
         if store.text().check_range(r).is_err() {
             plan.invalid += 1;
             continue;
         }
         let cover = covering(store, r);
-        let same = cover.iter().any(|(id, c)| *c == Cover::Exact && store.span(*id).is_some_and(|s| s.label == label));
-        if same {
-            plan.already += 1;
+        let same = cover
+            .iter()
+            .filter(|(_, c)| *c == Cover::Exact)
+            .find_map(|(id, _)| store.span(*id).filter(|s| s.label == label));
+        if let Some(s) = same {
+            match entity {
+                Some(e) if s.entity != Some(e) => {
+                    let mut s = s.clone();
+                    s.entity = Some(e);
+                    s.provenance.modified = now;
+                    plan.edits.push(Edit::ReplaceSpan(s));
+                    plan.linked += 1;
+                }
+                _ => plan.already += 1,
+            }
             continue;
         }
         if !cover.is_empty() {
             plan.overlapping += 1;
         }
         let id = SpanId(store.alloc_id());
-        let span = Span::new(id, label, [r].into_iter().collect(), Provenance::shared(author, now));
+        let mut span = Span::new(id, label, [r].into_iter().collect(), Provenance::shared(author, now));
+        span.entity = entity;
         plan.edits.push(Edit::AddSpan(span));
         plan.added += 1;
     }
-    plan
+    if plan.added == 0 && plan.linked == 0 {
+        // Nothing to do: an entity alone is not added.
+        plan.edits.clear();
+        plan.entity_added = false;
+    }
+    Ok(plan)
 }
 
 #[cfg(test)]
@@ -453,7 +551,7 @@ mod tests {
         let country = s.schema().label_index("Country").expect("label") as u16;
         let hits = Matcher::new(&plain("Rusia")).expect("q").search(&s).expect("search");
         let ranges: Vec<ByteRange> = hits.iter().map(|h| h.range).collect();
-        let plan = plan_label_all(&mut s, &ranges, country, "dewi", T0);
+        let plan = plan_label_all(&mut s, &ranges, country, None, "dewi", T0).expect("plan");
         // (Planning takes ids from the counter; nothing else changes.)
         let before = snapshot(&s);
         assert_eq!((plan.added, plan.already, plan.overlapping), (2, 1, 1), "{}", plan.summary());
@@ -462,6 +560,33 @@ mod tests {
         assert_eq!(s.spans().filter(|x| x.label == country).count(), 3);
         s.apply(inverse).expect("undo");
         assert_eq!(snapshot(&s), before, "one undo restores the document");
+    }
+
+    #[test]
+    fn label_all_links_to_an_entity_found_by_name_or_added() {
+        let mut s = store("Rusia dan Korea Utara. Rusia membantah. Kata Rusia: tidak.");
+        span(&mut s, "Country", "Rusia");
+        let country = s.schema().label_index("Country").expect("label") as u16;
+        let claim = s.schema().label_index("Claim").expect("label") as u16;
+        let ranges: Vec<ByteRange> = s.occurrences("Rusia");
+        let russia = EntityRef {
+            name: "Russia".into(),
+            kind: "Country".into(),
+            aliases: vec!["Rusia".into()],
+            external_id: Some("Q159".into()),
+        };
+        // Not in this document: added with the spans, in one batch.
+        let plan = plan_label_all(&mut s, &ranges, country, Some(&russia), "dewi", T0).expect("plan");
+        assert_eq!((plan.added, plan.linked, plan.entity_added), (2, 1, true), "{}", plan.summary());
+        s.apply(plan.edit().expect("edits")).expect("applies");
+        let e = russia.find(&s).expect("the entity is there");
+        assert_eq!(s.spans().filter(|x| x.entity == Some(e)).count(), 3);
+        // Again: everything is there.
+        let again = plan_label_all(&mut s, &ranges, country, Some(&russia), "dewi", T0).expect("plan");
+        assert_eq!((again.added, again.linked, again.already, again.edit()), (0, 0, 3, None));
+        // A label whose spans cannot link to a country is refused in words.
+        let e = plan_label_all(&mut s, &ranges, claim, Some(&russia), "dewi", T0).expect_err("claims do not link");
+        assert_eq!(e.to_string(), "Claim spans cannot link to Russia, a Country");
     }
 
     #[test]

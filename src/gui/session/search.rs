@@ -96,6 +96,8 @@ pub struct SearchPanel {
     scroll_to_cursor: bool,
     /// The label chosen for "Label all".
     pub label_as: Option<u16>,
+    /// And the entity to link the results to, if any.
+    pub link_to: Option<crate::model::search::EntityRef>,
     pub preview: Option<Preview>,
     job: Option<Job<(), (usize, FileResult)>>,
     cancel: Arc<AtomicBool>,
@@ -197,7 +199,7 @@ impl SorotApp {
                     let mut added = 0;
                     let mut files = 0;
                     for (l, stamp) in done {
-                        if l.plan.added == 0 {
+                        if l.plan.edits.is_empty() {
                             continue;
                         }
                         added += l.plan.added;
@@ -356,6 +358,7 @@ impl SorotApp {
         let Ok(matcher) = Matcher::new(&query) else { return };
         let name = self.doc.store.label_name(label).to_owned();
         self.search.preview = None;
+        let link = self.search.link_to.clone();
         let here = self.doc.path.clone();
         let in_this = self
             .search
@@ -367,16 +370,25 @@ impl SorotApp {
                 Ok(hits) => {
                     let ranges: Vec<ByteRange> = hits.iter().map(|h| h.range).collect();
                     let author = self.prefs.annotator.clone();
-                    let plan = crate::model::search::plan_label_all(
+                    let planned = crate::model::search::plan_label_all(
                         &mut self.doc.store,
                         &ranges,
                         label,
+                        link.as_ref(),
                         &author,
                         Timestamp::now(),
                     );
-                    if let Some(edit) = plan.edit() {
-                        let summary = format!("label all: {} as {name}", plural(plan.added, "span"));
-                        self.edit(edit, summary);
+                    match planned {
+                        Ok(plan) => {
+                            if let Some(edit) = plan.edit() {
+                                let summary = format!("label all: {} as {name}", plural(plan.added, "span"));
+                                self.edit(edit, summary);
+                            }
+                        }
+                        Err(e) => {
+                            self.search.errors.push(e.to_string());
+                            return;
+                        }
                     }
                 }
                 Err(e) => self.search.errors.push(e.to_string()),
@@ -416,7 +428,8 @@ impl SorotApp {
         self.search.labelling = Some(Job::spawn(move |r| {
             let mut done = Vec::new();
             let mut errors = Vec::new();
-            corpus::label_all(&others, &matcher, &name, &author, Timestamp::now(), &cancel, |i, n, result| {
+            let how = corpus::LabelAll { label: name, link, author, now: Timestamp::now() };
+            corpus::label_all(&others, &matcher, &how, &cancel, |i, n, result| {
                 r.progress(i + 1, n);
                 match result {
                     Ok(l) => {
@@ -516,6 +529,20 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
     let labels: Vec<String> = app.doc.store.schema().labels.iter().map(|l| l.name.clone()).collect();
     let has_folder = app.corpus.is_some();
     let read_only = app.doc.read_only;
+    // Entities of the open document that spans of the chosen label can link to.
+    let linkable: Vec<crate::model::search::EntityRef> = {
+        let store = &app.doc.store;
+        let fits =
+            app.search.label_as.and_then(|l| store.schema().label(l as usize)).and_then(|d| d.entity_type.clone());
+        match fits {
+            Some(t) => store
+                .entities()
+                .filter(|e| store.schema().entity_type_is(&e.kind, &t))
+                .map(crate::model::search::EntityRef::of)
+                .collect(),
+            None => Vec::new(),
+        }
+    };
     let s = &mut app.search;
     egui::Panel::bottom("search").resizable(true).default_size(260.0).show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -596,6 +623,18 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                             }
                         }
                     });
+                if s.link_to.as_ref().is_some_and(|e| !linkable.contains(e)) {
+                    s.link_to = None;
+                }
+                if !linkable.is_empty() {
+                    let shown = s.link_to.as_ref().map_or("no entity".to_owned(), |e| e.name.clone());
+                    egui::ComboBox::from_label("and link to").selected_text(shown).show_ui(ui, |ui| {
+                        ui.selectable_value(&mut s.link_to, None, "no entity");
+                        for e in &linkable {
+                            ui.selectable_value(&mut s.link_to, Some(e.clone()), &e.name);
+                        }
+                    });
+                }
                 if let Some(l) = s.label_as
                     && let Some(name) = labels.get(l as usize)
                     && ui.button(format!("Label all {} as {name}…", plural(n, "result"))).clicked()
@@ -609,7 +648,12 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             ui.horizontal(|ui| {
                 let mut text =
                     format!("Label {} as {name} in {}", plural(p.new, "result"), plural(p.documents, "document"));
-                if p.already > 0 {
+                if let Some(e) = &s.link_to {
+                    text.push_str(&format!(", linked to {}", e.name));
+                }
+                if p.already > 0 && s.link_to.is_some() {
+                    text.push_str(&format!("; {} already {name} (linked where they are not)", p.already));
+                } else if p.already > 0 {
                     text.push_str(&format!("; {} already {name}, skipped", p.already));
                 }
                 if p.overlapping > 0 {
