@@ -204,3 +204,39 @@ fn label_all_links_the_results_to_an_entity_matched_by_external_id_in_other_file
     assert!(moskow.iter().all(|s| s.entity == Some(russia)), "every Moskow of a1 is linked to Russia (Q159)");
     assert_eq!(a1.entities().filter(|e| e.external_id.as_deref() == Some("Q159")).count(), 1, "no second Russia");
 }
+
+#[test]
+fn sources_in_no_said_by_are_listed_by_a_structural_query() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    h.key_press_modifiers(CMD_ALT, Key::F);
+    h.run_steps(3);
+    // The scope: every Source span (an empty pattern lists them all) …
+    h.state_mut().search.form.label = "Source".into();
+    h.run_steps(2);
+    // … that is no claim's said_by source.
+    click(&mut h, "in no relation");
+    click(&mut h, "said_by");
+    click(&mut h, "Search");
+    let found: Vec<String> = h.state().search.hits().map(|(_, f)| f.text.clone()).collect();
+    // a3's BBC is a reported_by outlet only.
+    assert!(found.contains(&"BBC".to_owned()), "{found:?}");
+    for f in ["a1.sorot.ron", "a3.rizal.sorot.ron"] {
+        let s = sorot::io::load_annotations(&d.join(f)).unwrap();
+        let source = s.schema().label_index("Source").unwrap() as u16;
+        let said_by = s.schema().relation_index("said_by").unwrap() as u16;
+        let used: Vec<_> =
+            s.relations().filter(|r| r.kind == said_by).flat_map(|r| r.args.iter().map(|a| a.target)).collect();
+        let want = s.spans().filter(|x| x.label == source && !used.contains(&sorot::model::Target::Span(x.id))).count();
+        let got = h
+            .state()
+            .search
+            .results
+            .iter()
+            .filter(|r| r.source.annotation_path() == d.join(f))
+            .map(|r| r.hits.len())
+            .sum::<usize>();
+        assert_eq!(got, want, "{f}");
+    }
+}

@@ -36,11 +36,21 @@ pub struct SearchForm {
     pub inside: bool,
     /// Search every file of the open folder (else the open document).
     pub in_folder: bool,
+    /// With a label: only its spans without this attribute ("" for any).
+    pub missing_attribute: String,
+    /// With a label: only its spans that are no argument of this relation
+    /// type ("" for any).
+    pub not_in: String,
 }
 
 impl SearchForm {
     pub fn query(&self) -> Query {
-        let filter = SpanFilter { label: self.label.clone(), ..Default::default() };
+        let filter = SpanFilter {
+            label: self.label.clone(),
+            attribute: (!self.missing_attribute.is_empty())
+                .then(|| crate::model::search::AttrTest::Missing(self.missing_attribute.clone())),
+            not_argument_of: (!self.not_in.is_empty()).then(|| self.not_in.clone()),
+        };
         let scope = match (self.label.is_empty(), self.inside) {
             (true, _) => Scope::Text,
             (false, false) => Scope::Spans(filter),
@@ -527,6 +537,15 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
         return;
     }
     let labels: Vec<String> = app.doc.store.schema().labels.iter().map(|l| l.name.clone()).collect();
+    let relation_types: Vec<String> = app.doc.store.schema().relation_types.iter().map(|r| r.name.clone()).collect();
+    let attributes: Vec<String> = app
+        .doc
+        .store
+        .schema()
+        .label_index(&app.search.form.label)
+        .and_then(|l| app.doc.store.schema().labels.get(l))
+        .map(|d| d.attributes.iter().map(|a| a.name.clone()).collect())
+        .unwrap_or_default();
     let has_folder = app.corpus.is_some();
     let read_only = app.doc.read_only;
     // Entities of the open document that spans of the chosen label can link to.
@@ -550,7 +569,11 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             let field = ui
                 .add(
                     egui::TextEdit::singleline(&mut s.form.pattern)
-                        .hint_text(if s.form.regex { "regular expression" } else { "text to find" })
+                        .hint_text(match (s.form.regex, s.form.label.is_empty()) {
+                            (_, false) => "text to find (empty: every span)",
+                            (true, true) => "regular expression",
+                            (false, true) => "text to find",
+                        })
                         .desired_width(220.0),
                 )
                 .labelled_by(name.id);
@@ -590,6 +613,32 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             if !s.form.label.is_empty() {
                 ui.radio_value(&mut s.form.inside, false, "spans whose text matches");
                 ui.radio_value(&mut s.form.inside, true, "matches inside the spans");
+                if !attributes.contains(&s.form.missing_attribute) {
+                    s.form.missing_attribute.clear();
+                }
+                if !attributes.is_empty() {
+                    let shown = if s.form.missing_attribute.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        s.form.missing_attribute.clone()
+                    };
+                    egui::ComboBox::from_label("without").selected_text(shown).show_ui(ui, |ui| {
+                        ui.selectable_value(&mut s.form.missing_attribute, String::new(), "—");
+                        for a in &attributes {
+                            ui.selectable_value(&mut s.form.missing_attribute, a.clone(), a);
+                        }
+                    });
+                }
+                let shown = if s.form.not_in.is_empty() { "—".to_owned() } else { s.form.not_in.clone() };
+                egui::ComboBox::from_label("in no relation").selected_text(shown).show_ui(ui, |ui| {
+                    ui.selectable_value(&mut s.form.not_in, String::new(), "—");
+                    for r in &relation_types {
+                        ui.selectable_value(&mut s.form.not_in, r.clone(), r);
+                    }
+                });
+            } else {
+                s.form.missing_attribute.clear();
+                s.form.not_in.clear();
             }
         });
         let n = s.hit_count();
