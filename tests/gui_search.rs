@@ -56,6 +56,9 @@ fn search_the_folder_open_a_result_label_all_and_undo_in_one_document() {
     std::fs::write(d.join("a4.txt"), "Rusia lagi. Kata Rusia, tidak.\n").unwrap();
     let mut h = harness(SorotApp::opening_folder(d.to_owned()));
     assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a2.sorot.ron").as_path()));
+    // A span of a2 is selected (a later letter key must not relabel it).
+    let (first, label) = h.state().doc.store.spans().map(|s| (s.id, s.label)).next().unwrap();
+    h.state_mut().selected = Some(first);
 
     h.key_press_modifiers(CMD_ALT, Key::F);
     h.run_steps(3);
@@ -72,7 +75,15 @@ fn search_the_folder_open_a_result_label_all_and_undo_in_one_document() {
     assert_eq!(h.state().search.hit_count(), total);
     h.get_by_label(&format!("{total} results in 3 documents"));
 
-    // Down, Enter: the second result opens (a1), its text selected.
+    // The keyboard stays in the field after Enter: a letter is not taken
+    // as a label key (O is Organization).
+    h.key_press(Key::O);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.store.span(first).map(|s| s.label), Some(label), "the selected span kept its label");
+    // ↓ leaves the field for the results, ↓ again, Enter: the second
+    // result opens (a1), its text selected.
+    h.key_press(Key::ArrowDown);
+    h.run_steps(1);
     h.key_press(Key::ArrowDown);
     h.run_steps(1);
     h.key_press(Key::Enter);
@@ -86,9 +97,9 @@ fn search_the_folder_open_a_result_label_all_and_undo_in_one_document() {
 
     // Label all as Country: the preview says what happens first.
     let before_a1 = countries(&h.state().doc.store, "Rusia");
-    click(&mut h, "Label all results as");
+    click(&mut h, "Label all as");
     click(&mut h, "Country");
-    click(&mut h, &format!("Label all {total} results as Country…"));
+    click(&mut h, &format!("Label the {total} results as Country…"));
     let already = before_a1 + 1; // a3's Rusia is a Country already
     let new = total - already;
     let preview = format!("Label {new} results as Country in 2 documents; {already} already Country, skipped");
@@ -190,12 +201,12 @@ fn label_all_links_the_results_to_an_entity_matched_by_external_id_in_other_file
     h.key_press(Key::Enter);
     settle(&mut h);
     assert!(h.state().search.hit_count() >= 2);
-    click(&mut h, "Label all results as");
+    click(&mut h, "Label all as");
     click(&mut h, "Country");
     click(&mut h, "and link to");
     click(&mut h, "Rusia");
     let n = h.state().search.hit_count();
-    click(&mut h, &format!("Label all {n} results as Country…"));
+    click(&mut h, &format!("Label the {n} results as Country…"));
     click(&mut h, "Label them");
     let a1 = sorot::io::load_annotations(&d.join("a1.sorot.ron")).unwrap();
     let russia = a1.entities().find(|e| e.external_id.as_deref() == Some("Q159")).unwrap().id;

@@ -112,7 +112,7 @@ pub fn search(opts: &SearchOptions, paths: &[PathBuf], out: &mut dyn Write, err:
     };
     let sources = corpus::sources(paths);
     if sources.is_empty() {
-        let _ = writeln!(err, "sorot search: no annotation files or articles in {}", list(paths));
+        let _ = writeln!(err, "sorot search: no annotation files or articles in {}", super::list_paths(paths));
         return 2;
     }
     if let Some(label) = &opts.label_as {
@@ -213,17 +213,13 @@ fn plural(n: usize, one: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
 }
 
-fn list(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-}
-
 /// `sorot check PATH...`: the consistency findings; exit 1 when there are
 /// any, 2 when a file could not be read, 0 when all is consistent.
 pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let sources = corpus::sources(paths);
     let sources: Vec<Source> = sources.into_iter().filter(|s| matches!(s, Source::Annotations(_))).collect();
     if sources.is_empty() {
-        let _ = writeln!(err, "sorot check: no annotation files in {}", list(paths));
+        let _ = writeln!(err, "sorot check: no annotation files in {}", super::list_paths(paths));
         return 2;
     }
     let cancel = AtomicBool::new(false);
@@ -253,6 +249,7 @@ pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
                     "kind": f.kind.key(),
                     "text": f.text,
                     "usual_label": f.usual_label,
+                    "labels": f.labels,
                     "occurrences": occ,
                     "unlisted": f.unlisted,
                 })

@@ -211,6 +211,7 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
         let n = app.find.matches.len();
         ui.label(match app.find.current {
             Some(i) => format!("{} of {n}", i + 1),
+            None if n == 1 => "1 match".to_owned(),
             None => format!("{n} matches"),
         });
         if ui.button("Previous").clicked() {

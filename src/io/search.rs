@@ -125,7 +125,9 @@ pub fn sources(inputs: &[PathBuf]) -> Vec<Source> {
                 }
             }
         }
-        found.sort();
+        // In file order, whether annotated yet or not (the order stays when
+        // a label-all creates an article's file).
+        found.sort_by(|a, b| a.annotation_path().cmp(b.annotation_path()));
         out.extend(found);
     }
     out.dedup();
@@ -347,6 +349,11 @@ pub fn label_all(
             return Ok(Labelled { source: source.clone(), plan, redo: none.clone(), undo: none });
         };
         let undo = store.apply(redo.clone()).map_err(|e| format!("{}: {e}", path.display()))?;
+        if matches!(source, Source::Article { .. }) {
+            // A file made by this label-all is the author's, in progress.
+            store.meta.annotator = Some(author.to_owned());
+            store.meta.state = crate::model::DocState::InProgress;
+        }
         super::save_annotations(path, &store).map_err(|e| format!("{e:#}"))?;
         Ok(Labelled { source: source.clone(), plan, redo, undo })
     };

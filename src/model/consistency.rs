@@ -64,8 +64,11 @@ pub struct Occurrence {
 pub struct Finding {
     pub kind: Kind,
     pub text: String,
-    /// The label most often given to this text (what a fix applies).
+    /// The label most often given to this text (what a fix applies); none
+    /// when two labels are given equally often.
     pub usual_label: Option<String>,
+    /// Every label given to this text, most often first.
+    pub labels: Vec<String>,
     pub occurrences: Vec<Occurrence>,
     /// Unlabelled occurrences beyond [`MAX_LISTED`], counted, not listed.
     pub unlisted: usize,
@@ -188,9 +191,17 @@ fn finding(kind: Kind, text: &str, mut occurrences: Vec<Occurrence>) -> Finding 
     for l in occurrences.iter().filter_map(|o| o.label.as_deref()) {
         *counts.entry(l).or_default() += 1;
     }
-    // Most frequent; ties go to the name first in order (stable output).
-    let usual_label = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(l, _)| (*l).to_owned());
-    Finding { kind, text: text.to_owned(), usual_label, occurrences, unlisted: 0 }
+    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    // The most frequent, unless another is as frequent (then the analyst
+    // chooses).
+    let usual_label = match ranked.as_slice() {
+        [(l, _)] => Some((*l).to_owned()),
+        [(l, a), (_, b), ..] if a > b => Some((*l).to_owned()),
+        _ => None,
+    };
+    let labels = ranked.iter().map(|(l, _)| (*l).to_owned()).collect();
+    Finding { kind, text: text.to_owned(), usual_label, labels, occurrences, unlisted: 0 }
 }
 
 #[cfg(test)]
@@ -228,6 +239,11 @@ mod tests {
         assert_eq!(b.text().slice(missing[0].range), "Rusia");
         assert_eq!(partial.usual_label.as_deref(), Some("Country"));
         assert_eq!(found[0].summary(), "\"Peskov\": Organization 1×, Person 1× (different labels)");
+        // A tie: no label is the usual one; both are offered.
+        assert_eq!(
+            (found[0].usual_label.as_deref(), found[0].labels.clone()),
+            (None, vec!["Organization".into(), "Person".into()])
+        );
     }
 
     #[test]

@@ -178,20 +178,24 @@ pub fn consistency_window(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec
                                 if ui.link(text).clicked() {
                                     actions.push(Action::Search(SearchAction::OpenPlace(fi, pi, None)));
                                 }
-                                let fixable = f.kind != Kind::DifferentEntities
-                                    && f.usual_label.is_some()
-                                    && p.label != f.usual_label
-                                    && !app.doc.read_only;
+                                let fixable = f.kind != Kind::DifferentEntities && !app.doc.read_only;
                                 if c.fixed.contains(&(fi, pi)) {
                                     ui.weak("fixed");
-                                } else if fixable && let Some(usual) = &f.usual_label {
-                                    let verb = if p.label.is_some() { "Relabel" } else { "Label" };
-                                    if ui.button(format!("{verb} as {usual}")).clicked() {
-                                        actions.push(Action::Search(SearchAction::OpenPlace(
-                                            fi,
-                                            pi,
-                                            Some(usual.clone()),
-                                        )));
+                                } else if fixable {
+                                    // The usual label first; on a tie, each label given.
+                                    let offers: Vec<&String> = match &f.usual_label {
+                                        Some(u) => vec![u],
+                                        None => f.labels.iter().take(3).collect(),
+                                    };
+                                    for l in offers.into_iter().filter(|l| p.label.as_ref() != Some(*l)) {
+                                        let verb = if p.label.is_some() { "Relabel" } else { "Label" };
+                                        if ui.button(format!("{verb} as {l}")).clicked() {
+                                            actions.push(Action::Search(SearchAction::OpenPlace(
+                                                fi,
+                                                pi,
+                                                Some(l.clone()),
+                                            )));
+                                        }
                                     }
                                 }
                             });

@@ -118,6 +118,8 @@ pub struct SearchPanel {
     /// Then give it this label (a consistency fix).
     pub(in crate::gui) label_after_load: Option<String>,
     started: Option<std::time::Instant>,
+    /// Do not report the search that is running on the status line.
+    quiet: bool,
     /// How long until the first result, and until all were in.
     pub first_result: Option<std::time::Duration>,
 }
@@ -187,7 +189,14 @@ impl SorotApp {
                         self.search.job = None;
                         let n = self.search.hit_count();
                         let files = self.search.results.len();
-                        self.set_status(format!("Search: {} in {}", plural(n, "result"), plural(files, "document")));
+                        // After a label-all the status says what it did.
+                        if !std::mem::take(&mut self.search.quiet) {
+                            self.set_status(format!(
+                                "Search: {} in {}",
+                                plural(n, "result"),
+                                plural(files, "document")
+                            ));
+                        }
                         break;
                     }
                     Poll::Lost => {
@@ -268,9 +277,11 @@ impl SorotApp {
         }
     }
 
+    /// Runs the search again (after a label-all), keeping the status line.
     fn rerun_search(&mut self) {
         if self.search.searched.is_some() {
             self.start_search();
+            self.search.quiet = true;
         }
     }
 
@@ -279,16 +290,19 @@ impl SorotApp {
         self.search.stop();
         self.search.preview = None;
         let query = self.search.form.query();
+        // A query that cannot run leaves no results behind to act on.
+        let refuse = |s: &mut SearchPanel, why: String| {
+            s.results.clear();
+            s.searched = None;
+            s.cursor = None;
+            s.errors = vec![why];
+        };
         let matcher = match Matcher::new(&query) {
             Ok(m) => m,
-            Err(e) => {
-                self.search.errors = vec![e.to_string()];
-                return;
-            }
+            Err(e) => return refuse(&mut self.search, e.to_string()),
         };
         if query.pattern.is_empty() && query.scope == Scope::Text {
-            self.search.errors = vec!["Type what to find".into()];
-            return;
+            return refuse(&mut self.search, "Type what to find".into());
         }
         let keep_cursor = self.search.searched.as_ref() == Some(&query);
         let cursor = self.search.cursor.filter(|_| keep_cursor);
@@ -564,7 +578,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
     };
     let s = &mut app.search;
     egui::Panel::bottom("search").resizable(true).default_size(260.0).show(ui, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let name = ui.strong("Search for");
             let field = ui
                 .add(
@@ -580,8 +594,19 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             if std::mem::take(&mut s.focus) {
                 field.request_focus();
             }
+            // Enter searches and the keyboard stays here (letters are not
+            // label keys while the field looks active); ↓ goes to the
+            // results, Escape closes the panel.
             if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 actions.push(Action::Search(SearchAction::Run));
+                field.request_focus();
+            }
+            if field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::ArrowDown)) && s.hit_count() > 0 {
+                field.surrender_focus();
+                s.scroll_to_cursor = true;
+            }
+            if field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                actions.push(Action::Search(SearchAction::Close));
             }
             ui.checkbox(&mut s.form.ignore_case, "Ignore case");
             ui.checkbox(&mut s.form.ignore_accents, "Ignore accents");
@@ -594,7 +619,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                 actions.push(Action::Search(SearchAction::Close));
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("In");
             ui.add_enabled_ui(has_folder, |ui| {
                 ui.radio_value(&mut s.form.in_folder, true, "The folder");
@@ -642,7 +667,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             }
         });
         let n = s.hit_count();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if let Some(job) = &s.job {
                 ui.spinner();
                 let (done, total) = job.progress();
@@ -663,7 +688,8 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             }
             if n > 0 && s.job.is_none() && s.labelling.is_none() && s.preview.is_none() && !read_only {
                 ui.separator();
-                egui::ComboBox::from_label("Label all results as")
+                let caption = ui.label("Label all as");
+                let combo = egui::ComboBox::from_id_salt("label-all-as")
                     .selected_text(s.label_as.and_then(|l| labels.get(l as usize)).map_or("a label…", |l| l.as_str()))
                     .show_ui(ui, |ui| {
                         for (i, l) in labels.iter().enumerate() {
@@ -672,6 +698,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                             }
                         }
                     });
+                combo.response.labelled_by(caption.id);
                 if s.link_to.as_ref().is_some_and(|e| !linkable.contains(e)) {
                     s.link_to = None;
                 }
@@ -686,7 +713,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                 }
                 if let Some(l) = s.label_as
                     && let Some(name) = labels.get(l as usize)
-                    && ui.button(format!("Label all {} as {name}…", plural(n, "result"))).clicked()
+                    && ui.button(format!("Label the {} as {name}…", plural(n, "result"))).clicked()
                 {
                     actions.push(Action::Search(SearchAction::Preview(l)));
                 }
@@ -742,7 +769,10 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                 let fh = &s.results[f];
                 match h {
                     None => {
-                        let name = fh.source.annotation_path().display().to_string();
+                        let name = match &fh.source {
+                            Source::Annotations(p) => p.display().to_string(),
+                            Source::Article { article, .. } => format!("{} (not annotated yet)", article.display()),
+                        };
                         ui.strong(format!("{name} — {}", plural(fh.hits.len(), "result")));
                     }
                     Some(h) => {
