@@ -24,10 +24,17 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print counts per label, relation type, entity and review status.
+    /// Print counts per label, relation type, entity and review status,
+    /// per file and in total (folders are searched for annotation files).
     Stats {
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<PathBuf>,
+        /// Only the total over all files.
+        #[arg(long)]
+        total: bool,
+        /// Print one JSON document: {"files": [{path, counts}], "total": counts}.
+        #[arg(long)]
+        json: bool,
     },
     /// Create the empty annotation file of each article in its default place (article.sorot.ron).
     Init {
@@ -215,7 +222,9 @@ fn main() -> ExitCode {
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     let code = match cli.command {
         Some(Command::Validate { files }) => sorot::cli::validate(&files, &mut out, &mut err),
-        Some(Command::Stats { files }) => sorot::cli::stats(&files, &mut out, &mut err),
+        Some(Command::Stats { files, total, json }) => {
+            sorot::cli::stats(&files, sorot::cli::StatsOptions { total, json }, &mut out, &mut err)
+        }
         Some(Command::Init { articles, schema, force, annotator }) => {
             sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), &mut out, &mut err)
         }

@@ -214,3 +214,24 @@ fn every_subcommand_has_help() {
     let o = sorot(&["validate"], &common::repo());
     assert_eq!(o.status.code(), Some(2), "missing arguments are a usage error");
 }
+
+#[test]
+fn stats_of_a_folder_ends_with_the_total_and_speaks_json() {
+    let dir = common::build_corpus();
+    let o = sorot(&["stats", "."], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    // Three files, each with its block, then the total.
+    assert_eq!(text.matches(": state ").count() + text.matches(", state ").count(), 3, "{text}");
+    let total = &text[text.find("total: 3 files").expect("a total")..];
+    assert!(total.contains("  states: done 1, in progress 1, new 1"), "{total}");
+    assert!(total.contains("  annotators: dewi 1, rizal 1, sample 1"), "{total}");
+    let o = sorot(&["stats", ".", "--json"], dir.path());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    let sum: u64 = files.iter().map(|f| f["counts"]["spans"].as_u64().unwrap()).sum();
+    assert_eq!(v["total"]["spans"].as_u64(), Some(sum));
+    let o = sorot(&["stats", ".", "--total"], dir.path());
+    assert!(stdout(&o).starts_with("total: 3 files"), "{}", stdout(&o));
+}

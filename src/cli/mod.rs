@@ -1,14 +1,13 @@
 //! Batch commands behind `sorot SUBCOMMAND`. Each returns the process exit
 //! code; messages go to stdout, problems to stderr.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::io;
-use crate::model::{ReviewStatus, Schema, Store};
+use crate::model::{Schema, Store};
 
 /// `sorot validate FILE...`: 0 when every file is valid, 1 otherwise, with
 /// one `path:line:col: message` line per problem on stderr.
@@ -52,69 +51,6 @@ fn looks_like_schema(path: &Path) -> bool {
     let Ok(src) = std::fs::read_to_string(path) else { return false };
     let head: String = src.chars().take(4096).collect();
     !head.contains("format_version") && head.contains("labels")
-}
-
-/// `sorot stats FILE...`: counts per label, relation type, entity and
-/// review status.
-pub fn stats(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let mut failed = false;
-    for path in files {
-        match io::load_annotations(path) {
-            Ok(store) => {
-                let _ = write!(out, "{}", stats_text(path, &store));
-            }
-            Err(e) => {
-                failed = true;
-                let _ = writeln!(err, "{e:#}");
-            }
-        }
-    }
-    i32::from(failed)
-}
-
-pub fn stats_text(path: &Path, store: &Store) -> String {
-    let mut s = String::new();
-    let mut line = |l: String| {
-        s.push_str(&l);
-        s.push('\n');
-    };
-    line(format!(
-        "{}: {} ({}), {} bytes of text, state {}",
-        path.display(),
-        store.meta.id,
-        store.meta.encoding,
-        store.text().len(),
-        store.meta.state.name()
-    ));
-    let mut labels: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut review: BTreeMap<&str, usize> = BTreeMap::new();
-    for span in store.spans() {
-        *labels.entry(store.label_name(span.label)).or_default() += 1;
-        *review.entry(span.review.status.name()).or_default() += 1;
-    }
-    line(format!("  spans: {}", store.spans().len()));
-    for (label, n) in &labels {
-        line(format!("    {label}: {n}"));
-    }
-    let mut rels: BTreeMap<&str, usize> = BTreeMap::new();
-    for rel in store.relations() {
-        *rels.entry(store.relation_type(rel.kind).map_or("?", |t| t.name.as_str())).or_default() += 1;
-        *review.entry(rel.review.status.name()).or_default() += 1;
-    }
-    line(format!("  relations: {}", store.relations().len()));
-    for (kind, n) in &rels {
-        line(format!("    {kind}: {n}"));
-    }
-    line(format!("  entities: {}", store.entities().len()));
-    for e in store.entities() {
-        let qid = e.external_id.as_deref().map(|q| format!(", {q}")).unwrap_or_default();
-        line(format!("    {} ({}{qid}): {} mentions", e.name, e.kind, store.mentions_of(e.id).len()));
-    }
-    line("  review:".to_string());
-    for status in ReviewStatus::ALL {
-        line(format!("    {}: {}", status.name(), review.get(status.name()).copied().unwrap_or(0)));
-    }
-    s
 }
 
 /// `sorot init ARTICLE... [--schema S] [--force]`.
@@ -176,6 +112,26 @@ pub struct ExportOptions {
     pub force: bool,
 }
 
+/// `a, b, c` for messages.
+fn list_paths(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise (and
+/// for a handful of files).
+fn progress_bar(n: usize, what: &'static str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if n < 20 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} files, {eta} left") {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    bar
+}
+
 /// Annotation files given directly or found (recursively) in folders.
 pub fn collect_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     io::files_under(inputs, |p| {
@@ -194,21 +150,20 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
     let files = collect_inputs(inputs);
     let mut stores = Vec::new();
     let mut failed = false;
-    for (i, path) in files.iter().enumerate() {
-        if files.len() > 20 {
-            let _ = write!(err, "\rreading {}/{}", i + 1, files.len());
-        }
+    let bar = progress_bar(files.len(), "reading");
+    for path in &files {
+        bar.inc(1);
         match io::load_annotations(path) {
             Ok(s) => stores.push(s),
             Err(e) => {
                 failed = true;
-                let _ = writeln!(err, "{e:#}");
+                bar.suspend(|| {
+                    let _ = writeln!(err, "{e:#}");
+                });
             }
         }
     }
-    if files.len() > 20 {
-        let _ = writeln!(err);
-    }
+    bar.finish_and_clear();
     if failed {
         return 1;
     }
@@ -510,4 +465,6 @@ pub fn graph(dir: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -
 }
 
 mod search;
+mod stats;
 pub use search::{SearchOptions, check, search};
+pub use stats::{StatsOptions, stats, stats_text};
