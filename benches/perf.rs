@@ -187,6 +187,7 @@ fn main() {
             out,
             schema: Some(schema_path.clone()),
             add_labels: true,
+            schema_from_data: false,
             offsets: io::export::Offsets::CodePoints,
             force: true,
         };

@@ -87,6 +87,11 @@ enum Command {
         /// Add labels, attributes and relation types missing from the schema.
         #[arg(long)]
         add_labels: bool,
+        /// Widen the schema to what the data uses: missing labels and
+        /// relation types added, and each relation role made to accept the
+        /// labels the data puts in it (listed in the report).
+        #[arg(long)]
+        schema_from_data: bool,
         /// Offsets in the input: code points (default) or utf16.
         #[arg(long, default_value = "codepoints")]
         offsets: String,
@@ -232,8 +237,9 @@ fn main() -> ExitCode {
             let opts = sorot::cli::ExportOptions { format, out: dest, offsets, labels, strict, force };
             sorot::cli::export(&opts, &inputs, &mut out, &mut err)
         }
-        Some(Command::Import { format, out: dest, schema, add_labels, offsets, force, inputs }) => {
-            let opts = sorot::cli::ImportOptions { format, out: dest, schema, add_labels, offsets, force };
+        Some(Command::Import { format, out: dest, schema, add_labels, schema_from_data, offsets, force, inputs }) => {
+            let opts =
+                sorot::cli::ImportOptions { format, out: dest, schema, add_labels, schema_from_data, offsets, force };
             sorot::cli::import(&opts, &inputs, &mut out, &mut err)
         }
         Some(Command::Reanchor { annotations, article, out: dest, annotator }) => {

@@ -359,3 +359,41 @@ fn a_collection_keeps_its_folders_and_no_document_overwrites_another() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(std::fs::read_to_string(&jsonl).unwrap(), "mine\n");
 }
+
+/// Another team's doccano data whose relations break the bundled schema's
+/// rules (`about` between two people, a `said_by` without its claim).
+#[test]
+fn schema_from_data_imports_what_the_rules_refuse_and_says_what_it_widened() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("team.jsonl");
+    let line = serde_json::json!({
+        "id": 7,
+        "text": "Peskov menyebut Zelensky. Kata Peskov.",
+        "entities": [
+            {"id": 1, "label": "Person", "start_offset": 0, "end_offset": 6},
+            {"id": 2, "label": "Person", "start_offset": 16, "end_offset": 24},
+            {"id": 3, "label": "Cue", "start_offset": 26, "end_offset": 30},
+            {"id": 4, "label": "Person", "start_offset": 31, "end_offset": 37}
+        ],
+        "relations": [
+            {"id": 1, "from_id": 1, "to_id": 2, "type": "about"},
+            {"id": 2, "from_id": 3, "to_id": 4, "type": "said_by"}
+        ]
+    });
+    std::fs::write(&input, format!("{line}\n")).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, stderr) = sorot(&["import", "--format", "jsonl", "--add-labels", "--out"], &[&out, &input]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--schema-from-data"), "the refusal names the way out: {stderr}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(), "nothing written");
+    let (code, stdout, stderr) =
+        sorot(&["import", "--format", "jsonl", "--schema-from-data", "--out"], &[&out, &input]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("schema widened: about: its claim also accepts Person"), "{stdout}");
+    assert!(stdout.contains("schema widened: said_by: its claim also accepts Cue"), "{stdout}");
+    let file = std::fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+    let (code, _, stderr) = sorot(&["validate"], &[&file]);
+    assert_eq!(code, 0, "the imported file validates: {stderr}");
+    let store = sorot::io::load_annotations(&file).unwrap();
+    assert_eq!(store.relations().len(), 2);
+}

@@ -198,6 +198,7 @@ pub struct ImportOptions {
     pub out: PathBuf,
     pub schema: Option<PathBuf>,
     pub add_labels: bool,
+    pub schema_from_data: bool,
     pub offsets: String,
     pub force: bool,
 }
@@ -228,6 +229,7 @@ pub fn import(opts: &ImportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         out: opts.out.clone(),
         schema: opts.schema.clone(),
         add_labels: opts.add_labels,
+        schema_from_data: opts.schema_from_data,
         offsets,
         force: opts.force,
     };
@@ -243,6 +245,9 @@ pub fn import(opts: &ImportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         Ok(report) => {
             for a in &report.added {
                 let _ = writeln!(out, "added {a}");
+            }
+            for w in &report.widened {
+                let _ = writeln!(out, "schema widened: {w}");
             }
             for s in report.skipped.iter().chain(&report.renamed) {
                 let _ = writeln!(out, "{s}");

@@ -26,6 +26,8 @@ pub struct ImportForm {
     pub input: String,
     pub out: String,
     pub add_labels: bool,
+    /// Widen the schema's relation rules to what the data uses.
+    pub schema_from_data: bool,
 }
 
 /// What a finished job reports.
@@ -67,7 +69,13 @@ impl ExportForm {
 impl ImportForm {
     pub fn new(app: &SorotApp) -> Self {
         let dir = app.doc.path.as_deref().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
-        Self { format: 0, input: String::new(), out: dir.join("imported").display().to_string(), add_labels: false }
+        Self {
+            format: 0,
+            input: String::new(),
+            out: dir.join("imported").display().to_string(),
+            add_labels: false,
+            schema_from_data: false,
+        }
     }
 }
 
@@ -131,6 +139,7 @@ pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
         out: PathBuf::from(form.out.trim()),
         schema: None,
         add_labels: form.add_labels,
+        schema_from_data: form.schema_from_data,
         offsets: Offsets::CodePoints,
         force: false,
     };
@@ -147,8 +156,13 @@ pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
                     r.spans,
                     r.relations
                 );
-                for line in
-                    r.added.iter().map(|a| format!("added {a}")).chain(r.skipped.clone()).chain(r.renamed.clone())
+                for line in r
+                    .added
+                    .iter()
+                    .map(|a| format!("added {a}"))
+                    .chain(r.widened.iter().map(|w| format!("schema widened: {w}")))
+                    .chain(r.skipped.clone())
+                    .chain(r.renamed.clone())
                 {
                     text.push_str(&format!("\n• {line}"));
                 }
@@ -272,6 +286,7 @@ pub fn import_form(ui: &mut egui::Ui, form: &mut ImportForm, actions: &mut Vec<A
     path_field(ui, "Input", &mut form.input);
     path_field(ui, "Output folder", &mut form.out);
     ui.checkbox(&mut form.add_labels, "Add labels and relation types missing from the schema");
+    ui.checkbox(&mut form.schema_from_data, "Widen the schema to what the data uses (labels, relation rules)");
     ui.horizontal(|ui| {
         if ui.button("Import").clicked() && !form.input.trim().is_empty() && !form.out.trim().is_empty() {
             actions.push(Action::CloseDialog);

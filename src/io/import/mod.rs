@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::export::Offsets;
 use crate::model::*;
 
+mod from_data;
 mod run;
 pub use run::{ImportFailure, ImportFormat, ImportPlan, ImportReport, run};
 

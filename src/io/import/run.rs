@@ -41,6 +41,9 @@ pub struct ImportPlan {
     pub schema: Option<PathBuf>,
     /// Add labels and relation types missing from the schema.
     pub add_labels: bool,
+    /// Widen the schema to what the data uses (labels, relation types,
+    /// the labels each role accepts); implies `add_labels`.
+    pub schema_from_data: bool,
     /// How the input counts offsets.
     pub offsets: Offsets,
     /// Replace files that exist in `out`.
@@ -54,6 +57,8 @@ pub struct ImportReport {
     pub written: Vec<PathBuf>,
     /// Labels and relation types added to the schema.
     pub added: Vec<String>,
+    /// Relation rules widened to the data (`--schema-from-data`).
+    pub widened: Vec<String>,
     /// What was read and not kept, with its file and line.
     pub skipped: Vec<String>,
     /// Documents written under another name than theirs (a name taken).
@@ -117,13 +122,17 @@ pub fn run(
         return Err(ImportFailure::new(problems, "nothing was written"));
     }
     let missing = super::missing_from_schema(&schema, &docs);
-    if !missing.is_empty() {
+    let mut widened = Vec::new();
+    if plan.schema_from_data {
+        widened = super::from_data::widen(&mut schema, &docs);
+    } else if !missing.is_empty() {
         if !plan.add_labels {
             let mut problems = vec![format!("not in the schema {:?}:", schema.name)];
             problems.extend(missing.iter().map(|m| format!("  {m}")));
             return Err(ImportFailure::new(
                 problems,
-                "nothing was written; --add-labels adds them to the imported files' schema",
+                "nothing was written; --add-labels adds them to the imported files' schema \
+                 (--schema-from-data also widens its relation rules to what the data uses)",
             ));
         }
         super::add_to_schema(&mut schema, &docs);
@@ -152,7 +161,12 @@ pub fn run(
         }
     }
     if !problems.is_empty() {
-        return Err(ImportFailure::new(problems, "nothing was written"));
+        let advice = if plan.schema_from_data {
+            "nothing was written"
+        } else {
+            "nothing was written; --schema-from-data widens the schema's rules to what the data uses"
+        };
+        return Err(ImportFailure::new(problems, advice));
     }
     if !plan.force {
         let existing: Vec<String> = names.iter().filter(|n| plan.out.join(n).exists()).cloned().collect();
@@ -182,6 +196,7 @@ pub fn run(
     Ok(ImportReport {
         written,
         added: missing,
+        widened,
         skipped: docs.iter().flat_map(|d| d.skipped.iter().cloned()).collect(),
         renamed,
         spans: stores.iter().map(|s| s.spans().len()).sum(),
