@@ -85,9 +85,45 @@ fn wikidata(qid: &str) -> Option<String> {
     ok.then(|| format!("http://www.wikidata.org/entity/{qid}"))
 }
 
-/// `annotations.jsonld`.
+/// Appends one annotation to the page being written: compact JSON, one
+/// per line (the page is written as it is made, never held as one tree).
+fn push_item(out: &mut Vec<u8>, first: &mut bool, item: &Value) {
+    if !std::mem::take(first) {
+        out.extend_from_slice(b",\n");
+    }
+    // Writing a `Value` into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, item);
+}
+
+/// `annotations.jsonld`: the collection with its one page, each annotation
+/// on a line of its own (with its own `@context`, so it stands alone).
 pub fn w3c(stores: &[&Store]) -> Export {
-    let mut items = Vec::new();
+    let total: usize = stores.iter().map(|s| s.spans().len() + s.entities().len() + s.relations().len()).sum();
+    let label = match stores {
+        [one] => format!("Sorot annotations of {}", one.meta.id),
+        _ => format!("Sorot annotations of {} documents", stores.len()),
+    };
+    let head = json!({
+        "@context": context(),
+        "id": "urn:sorot:collection",
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": total,
+    });
+    let page = json!({"id": "urn:sorot:collection:page:1", "type": "AnnotationPage", "startIndex": 0});
+    let bytes: usize = stores.iter().map(|s| s.text().len() / 4 + s.spans().len() * 900).sum();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes + 4096);
+    // `{head…, "first": {page…, "items": [` — the two objects written
+    // without their closing braces.
+    let open = |v: &Value| {
+        let s = v.to_string();
+        s[..s.len() - 1].to_owned()
+    };
+    out.extend_from_slice(open(&head).as_bytes());
+    out.extend_from_slice(b",\n\"first\": ");
+    out.extend_from_slice(open(&page).as_bytes());
+    out.extend_from_slice(b",\n\"items\": [\n");
+    let mut first = true;
     for store in stores {
         let text = store.text();
         let doc = format!("urn:sorot:doc:{}", iri_segment(&store.meta.id));
@@ -133,7 +169,7 @@ pub fn w3c(stores: &[&Store]) -> Export {
             if s.review.status != ReviewStatus::Unreviewed {
                 a.insert("sorot:review".into(), json!(s.review.status.name()));
             }
-            items.push(Value::Object(a));
+            push_item(&mut out, &mut first, &Value::Object(a));
         }
         for e in store.entities() {
             let mut body = vec![text_body("identifying", &e.name), text_body("classifying", &e.kind)];
@@ -159,7 +195,7 @@ pub fn w3c(stores: &[&Store]) -> Export {
             a.insert("target".into(), if mentions.is_empty() { json!(doc) } else { one_or_many(mentions) });
             a.insert("sorot:type".into(), json!(e.kind));
             a.insert("sorot:aliases".into(), json!(e.aliases));
-            items.push(Value::Object(a));
+            push_item(&mut out, &mut first, &Value::Object(a));
         }
         for r in store.relations() {
             let name = super::rel_name(store, r);
@@ -198,22 +234,11 @@ pub fn w3c(stores: &[&Store]) -> Export {
             a.insert("sorot:roles".into(), Value::Array(roles));
             a.insert("sorot:evidence".into(), json!(r.evidence.iter().map(|e| span_iri(*e)).collect::<Vec<_>>()));
             a.insert("sorot:attributes".into(), json!(r.attributes));
-            items.push(Value::Object(a));
+            push_item(&mut out, &mut first, &Value::Object(a));
         }
     }
-    let label = match stores {
-        [one] => format!("Sorot annotations of {}", one.meta.id),
-        _ => format!("Sorot annotations of {} documents", stores.len()),
-    };
-    let collection = json!({
-        "@context": context(),
-        "id": "urn:sorot:collection",
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": items.len(),
-        "first": {"id": "urn:sorot:collection:page:1", "type": "AnnotationPage", "startIndex": 0, "items": items},
-    });
-    let out = serde_json::to_string_pretty(&collection).unwrap_or_default() + "\n";
+    out.extend_from_slice(b"\n]}}\n");
+    let out = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Export { files: vec![("annotations.jsonld".into(), out)], losses: Vec::new(), notices: Vec::new() }
 }
 
