@@ -515,3 +515,36 @@ fn a_large_document_shows_its_text_before_its_annotations_are_loaded() {
     assert!(!h.state().is_loading());
     assert_eq!(h.state().store().spans().len(), 20_000);
 }
+
+/// Steps until the open text's characters were checked against the fonts.
+fn wait_glyphs(h: &mut Harness<'static, SorotApp>) {
+    for _ in 0..500 {
+        h.run_steps(1);
+        if !h.state().glyphs.is_running() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn characters_without_a_font_are_named_with_the_fonts_to_install() {
+    // The test window has only egui's built-in fonts: no Hangul, no flags.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("multi.sorot.ron");
+    sorot::io::save_annotations(&path, &common::build_multiscript()).unwrap();
+    let mut h = harness(&path, 800.0);
+    wait_glyphs(&mut h);
+    let missing = h.state().glyphs.missing.clone().expect("the Hangul is said to have no font");
+    assert!(missing.scripts.iter().any(|(s, _)| *s == "Korean"), "{missing:?}");
+    assert!(missing.advice().contains("fonts-noto-cjk"));
+    let shown = h.query_by_label_contains("have no font here").is_some();
+    assert!(shown, "the status bar says so");
+    // An article in Latin script: nothing to say.
+    let (_d, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    wait_glyphs(&mut h);
+    assert_eq!(h.state().glyphs.missing, None);
+    assert!(h.query_by_label_contains("have no font here").is_none());
+}

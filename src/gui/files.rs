@@ -72,6 +72,7 @@ impl SorotApp {
                     self.apply_reveal(id);
                 }
                 self.after_open_for_search();
+                self.glyphs.start(self.doc.store.text());
             }
             // The current work stays open; the error is shown once.
             Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),

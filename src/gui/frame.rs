@@ -65,6 +65,7 @@ impl SorotApp {
             self.finish_save();
         }
         self.poll_loading();
+        self.glyphs.poll(&ctx);
         self.poll_session();
         if let Some(loading) = &self.loading {
             let (path, secs) = (loading.path.display().to_string(), loading.job.elapsed().as_secs_f32());

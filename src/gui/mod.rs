@@ -13,6 +13,7 @@ mod dialogs;
 mod files;
 mod fonts;
 mod frame;
+mod glyphs;
 mod jobs;
 mod panels;
 mod prefs;
@@ -116,6 +117,8 @@ pub struct SorotApp {
     pub search: session::SearchPanel,
     /// The consistency findings of the folder.
     pub consistency: session::ConsistencyView,
+    /// Characters of the open text that no font can show.
+    pub glyphs: glyphs::GlyphCheck,
     /// Open the first unfinished document once the folder is read.
     open_first_after_scan: bool,
 }
@@ -152,6 +155,7 @@ impl SorotApp {
             find: Default::default(),
             search: Default::default(),
             consistency: Default::default(),
+            glyphs: Default::default(),
             list: Default::default(),
             details: Default::default(),
             hover_byte: None,
@@ -180,6 +184,7 @@ impl SorotApp {
         app.view.font_size = app.prefs.font_size;
         app.show_notice();
         app.offer_recovery();
+        app.glyphs.start(app.doc.store.text());
         app
     }
 

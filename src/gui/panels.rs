@@ -148,6 +148,9 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
                 ui.label(&app.status);
             }
         });
+        if let Some(m) = &app.glyphs.missing {
+            ui.colored_label(ui.visuals().warn_fg_color, m.line()).on_hover_text(m.advice());
+        }
     });
 }
 
