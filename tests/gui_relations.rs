@@ -215,3 +215,28 @@ fn deleting_a_span_with_relations_then_undo_and_save_reload() {
     let reloaded = Document::open(&article).unwrap();
     assert!(reloaded.store == *h.state().store());
 }
+
+#[test]
+fn escape_closes_the_link_bar_only_and_ctrl_y_redoes() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 1600.0);
+    find_and_label(&mut h, "Korea Utara", Key::N);
+    // The span just made (the sample has another "Korea Utara" already).
+    let korut = h.state().selected.expect("the new span is selected");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(2);
+    h.get_by_label("Entity name").type_text("nor");
+    h.run_steps(2);
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().link_query.is_none(), "the link bar closed");
+    assert_eq!(h.state().selected, Some(korut), "the span stays selected");
+    assert!(h.query_by_label("Entity name").is_none());
+    // Undo the label, then Ctrl+Y brings it back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(h.state().store().span(korut).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run_steps(2);
+    assert!(h.state().store().span(korut).is_some(), "Ctrl+Y redoes");
+}

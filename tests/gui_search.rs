@@ -251,3 +251,32 @@ fn sources_in_no_said_by_are_listed_by_a_structural_query() {
         assert_eq!(got, want, "{f}");
     }
 }
+
+#[test]
+fn escape_in_the_search_field_closes_the_search_and_moving_on_says_it_saved() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    // a2 is open; label something so it has unsaved work.
+    let text = h.state().doc.store.text().as_str().to_owned();
+    let at = text.find("Juru").unwrap();
+    h.state_mut().selection = vec![sorot::model::ByteRange::new(at, at + 4)];
+    h.state_mut().selected = None;
+    h.key_press(Key::D);
+    h.run_steps(2);
+    assert!(h.state().doc.history.is_dirty());
+    let selected_before = h.state().selected;
+    h.key_press_modifiers(CMD_ALT, Key::F);
+    h.run_steps(3);
+    h.get_by_label("Search for").type_text("Rusia");
+    h.run_steps(1);
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().search.open, "Escape in the field closed the search");
+    assert_eq!(h.state().selected, selected_before, "and nothing else");
+    // Ctrl+PgDn saves a2 before opening a3, and says so.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run_steps(1);
+    settle(&mut h);
+    assert!(h.state().status.starts_with("Saved a2.sorot.ron; Opened"), "{}", h.state().status);
+}

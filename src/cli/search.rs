@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use crate::io::search::{self as corpus, FileResult, Found, LabelAll, Source};
-use crate::model::Timestamp;
 use crate::model::search::{AttrTest, EntityRef, Matcher, Query, Scope, SpanFilter};
+use crate::model::{Timestamp, plural};
 
 /// The options of `sorot search`.
 #[derive(Clone, Debug, Default)]
@@ -207,10 +207,6 @@ fn label_as(
     });
     let _ = writeln!(out, "labelled {} as {label} in {}", plural(added, "span"), plural(files, "file"));
     if failed { 2 } else { 0 }
-}
-
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
 }
 
 /// `sorot check PATH...`: the consistency findings; exit 1 when there are

@@ -321,9 +321,12 @@ impl SorotApp {
                 self.selection.clear();
                 self.apply(ctx, Action::Reveal(order[next]));
             }
+            // Escape closes the innermost thing only.
             Command::ClearSelection => {
                 if self.find.open {
                     self.find.open = false;
+                } else if self.link_query.is_some() {
+                    self.link_query = None;
                 } else {
                     self.selection.clear();
                     self.selected = None;

@@ -209,7 +209,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Edit(
                             crate::model::Edit::Batch(edits.clone()),
-                            format!("Linked {} mentions to {name}", edits.len()),
+                            format!("Linked {} to {name}", crate::model::plural(edits.len(), "mention")),
                         ));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {

@@ -59,8 +59,9 @@ impl SorotApp {
                 self.prefs.recent.retain(|p| *p != path);
                 self.prefs.recent.insert(0, path.clone());
                 self.prefs.recent.truncate(10);
+                let saved = self.saved_on_leave.take().map(|n| format!("Saved {n}; ")).unwrap_or_default();
                 self.set_status(format!(
-                    "Opened {} ({}, {} annotations) in {:.2} s",
+                    "{saved}Opened {} ({}, {} annotations) in {:.2} s",
                     path.display(),
                     self.doc.store.meta.encoding,
                     self.doc.store.spans().len(),

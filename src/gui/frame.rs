@@ -1,7 +1,7 @@
 //! One frame of the window: shortcuts, the layout of panels, and eframe.
 
 use super::*;
-use crate::gui::DraftAction;
+use crate::gui::{DraftAction, SearchAction};
 use prefs::{PREFS_KEY, apply_theme};
 
 impl SorotApp {
@@ -15,6 +15,17 @@ impl SorotApp {
         if relations::draft_keys(ctx, self, &mut draft_actions) {
             self.pending.extend(draft_actions);
             return;
+        }
+        // Escape in the search field closes the search (and nothing else).
+        if self.search.open
+            && self.search.field_focused
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            self.pending.push(Action::Search(SearchAction::Close));
+        }
+        // Ctrl+Y redoes too, as in editors on Windows and Linux.
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)) {
+            self.pending.push(Action::Run(Command::Redo));
         }
         let typing = ctx.egui_wants_keyboard_input();
         let mut search_actions = Vec::new();

@@ -121,6 +121,8 @@ pub struct SorotApp {
     pub glyphs: glyphs::GlyphCheck,
     /// Open the first unfinished document once the folder is read.
     open_first_after_scan: bool,
+    /// The file saved on leaving it, said with the next "Opened …".
+    saved_on_leave: Option<String>,
 }
 
 struct SaveJob {
@@ -154,6 +156,7 @@ impl SorotApp {
             dialog: None,
             find: Default::default(),
             search: Default::default(),
+            saved_on_leave: None,
             consistency: Default::default(),
             glyphs: Default::default(),
             list: Default::default(),

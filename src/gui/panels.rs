@@ -130,10 +130,10 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
             ui.label(&store.meta.encoding);
             ui.separator();
             ui.label(format!(
-                "{} spans · {} entities · {} relations",
-                store.spans().len(),
-                store.entities().len(),
-                store.relations().len()
+                "{} · {} · {}",
+                crate::model::plural(store.spans().len(), "span"),
+                crate::model::plural(store.entities().len(), "entity"),
+                crate::model::plural(store.relations().len(), "relation")
             ));
             if let Some(b) = app.hover_byte {
                 ui.separator();
@@ -214,8 +214,7 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
         let n = app.find.matches.len();
         ui.label(match app.find.current {
             Some(i) => format!("{} of {n}", i + 1),
-            None if n == 1 => "1 match".to_owned(),
-            None => format!("{n} matches"),
+            None => crate::model::plural(n, "match"),
         });
         if ui.button("Previous").clicked() {
             go = Some(false);
@@ -497,12 +496,15 @@ fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Acti
         let l = ui.label("Filter");
         ui.add(egui::TextEdit::singleline(&mut list.text).desired_width(140.0)).labelled_by(l.id);
         let shown = list.label.map_or("all labels", |l| store.label_name(l));
-        egui::ComboBox::from_label("Showing").selected_text(shown).show_ui(ui, |ui| {
+        // The caption before the widget, as forms have it.
+        let caption = ui.label("Showing");
+        let combo = egui::ComboBox::from_id_salt("list-showing").selected_text(shown).show_ui(ui, |ui| {
             ui.selectable_value(&mut list.label, None, "all labels");
             for (i, l) in store.schema().labels.iter().enumerate() {
                 ui.selectable_value(&mut list.label, Some(i as u16), &l.name);
             }
         });
+        combo.response.labelled_by(caption.id);
     });
     ui.horizontal(|ui| {
         ui.label("Sort by");

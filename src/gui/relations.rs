@@ -410,34 +410,38 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
             for e in store.entities() {
                 let mentions = store.mentions_of(e.id);
                 let qid = e.external_id.as_deref().map(|q| format!(", {q}")).unwrap_or_default();
-                egui::CollapsingHeader::new(format!("{} ({}{qid}) — {} mentions", e.name, e.kind, mentions.len()))
-                    .id_salt(("entity", e.id.0))
-                    .show(ui, |ui| {
-                        if !e.aliases.is_empty() {
-                            ui.weak(format!("aliases: {}", e.aliases.join(", ")));
+                egui::CollapsingHeader::new(format!(
+                    "{} ({}{qid}) — {}",
+                    e.name,
+                    e.kind,
+                    crate::model::plural(mentions.len(), "mention")
+                ))
+                .id_salt(("entity", e.id.0))
+                .show(ui, |ui| {
+                    if !e.aliases.is_empty() {
+                        ui.weak(format!("aliases: {}", e.aliases.join(", ")));
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        for m in &mentions {
+                            if let Some(s) = store.span(*m)
+                                && ui.link(store.quote(s)).clicked()
+                            {
+                                actions.push(Action::Reveal(*m));
+                            }
                         }
-                        ui.horizontal_wrapped(|ui| {
-                            for m in &mentions {
-                                if let Some(s) = store.span(*m)
-                                    && ui.link(store.quote(s)).clicked()
-                                {
-                                    actions.push(Action::Reveal(*m));
-                                }
-                            }
-                        });
-                        ui.horizontal(|ui| {
-                            if ui.button("Link all matching mentions…").clicked() {
-                                actions.push(Action::Entity(EntityAction::PreviewLinkAll(e.id)));
-                            }
-                            if ui.button("New relation…").clicked() {
-                                actions.push(Action::Draft(DraftAction::Start(Some(Target::Entity(e.id)))));
-                            }
-                            if ui.button("Delete entity").clicked() {
-                                actions
-                                    .push(Action::Edit(Edit::RemoveEntity(e.id), format!("Deleted entity {}", e.name)));
-                            }
-                        });
                     });
+                    ui.horizontal(|ui| {
+                        if ui.button("Link all matching mentions…").clicked() {
+                            actions.push(Action::Entity(EntityAction::PreviewLinkAll(e.id)));
+                        }
+                        if ui.button("New relation…").clicked() {
+                            actions.push(Action::Draft(DraftAction::Start(Some(Target::Entity(e.id)))));
+                        }
+                        if ui.button("Delete entity").clicked() {
+                            actions.push(Action::Edit(Edit::RemoveEntity(e.id), format!("Deleted entity {}", e.name)));
+                        }
+                    });
+                });
             }
             ui.separator();
             ui.label("New entity");

@@ -26,3 +26,29 @@ pub use history::History;
 pub use schema::{AttrDef, AttrKind, AttrValue, LabelDef, RelationTypeDef, RoleDef, Schema};
 pub use store::{DocMeta, Edit, EditError, Store, relation_rule};
 pub use text::{ByteRange, RangeError, Text, TextIndex};
+
+/// `1 span`, `2 spans`: a count with its noun (regular English plurals;
+/// `entity` → `entities`).
+pub fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else if let Some(stem) = one.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+        format!("{n} {stem}ies")
+    } else if one.ends_with("ch") || one.ends_with('s') || one.ends_with('x') {
+        format!("{n} {one}es")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+#[cfg(test)]
+mod plural_tests {
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(super::plural(1, "span"), "1 span");
+        assert_eq!(super::plural(0, "span"), "0 spans");
+        assert_eq!(super::plural(2, "entity"), "2 entities");
+        assert_eq!(super::plural(3, "match"), "3 matches");
+        assert_eq!(super::plural(2, "day"), "2 days");
+    }
+}

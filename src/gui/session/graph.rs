@@ -85,7 +85,11 @@ pub fn graph_window(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<A
                 actions.push(Action::Folder(FolderAction::Relationships));
             }
         });
-        ui.label(format!("{} groups in {} files", g.groups.len(), g.files.len()));
+        ui.label(format!(
+            "{} in {}",
+            crate::model::plural(g.groups.len(), "group"),
+            crate::model::plural(g.files.len(), "file")
+        ));
         for e in &g.errors {
             ui.colored_label(Color32::RED, format!("skipped: {e}"));
         }

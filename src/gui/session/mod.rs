@@ -49,7 +49,13 @@ impl SorotApp {
         }
         self.save();
         self.finish_save();
-        !self.doc.history.is_dirty()
+        if self.doc.history.is_dirty() {
+            return false;
+        }
+        // Said with the next "Opened …" (moving on never saves silently).
+        self.saved_on_leave =
+            self.doc.path.as_deref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+        true
     }
 
     /// Saves the current document and opens the next (or previous) one of

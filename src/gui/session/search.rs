@@ -20,6 +20,7 @@ use super::*;
 use crate::gui::SearchAction;
 use crate::io::document::DiskStamp;
 use crate::io::search::{self as corpus, FileHits, FileResult, Found, Labelled, Source};
+use crate::model::plural;
 use crate::model::search::{Matcher, Query, Scope, SpanFilter};
 
 /// The query as the panel edits it.
@@ -120,6 +121,10 @@ pub struct SearchPanel {
     started: Option<std::time::Instant>,
     /// Do not report the search that is running on the status line.
     quiet: bool,
+    /// Whether the query field had the keyboard at the end of the last
+    /// frame (egui drops the focus on Escape before the frame is drawn;
+    /// Escape there closes the panel).
+    pub(in crate::gui) field_focused: bool,
     /// How long until the first result, and until all were in.
     pub first_result: Option<std::time::Duration>,
 }
@@ -501,10 +506,6 @@ impl SorotApp {
     }
 }
 
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
-}
-
 /// Keys of the result list (when no text field has the keyboard).
 pub fn search_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>) {
     if !app.search.open || app.search.hit_count() == 0 || ctx.egui_wants_keyboard_input() || app.dialog.is_some() {
@@ -605,9 +606,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                 field.surrender_focus();
                 s.scroll_to_cursor = true;
             }
-            if field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                actions.push(Action::Search(SearchAction::Close));
-            }
+            s.field_focused = field.has_focus();
             ui.checkbox(&mut s.form.ignore_case, "Ignore case");
             ui.checkbox(&mut s.form.ignore_accents, "Ignore accents");
             ui.checkbox(&mut s.form.whole_word, "Whole words");
