@@ -167,35 +167,20 @@ pub const CONTEXT_CHARS: usize = 40;
 
 /// The hits of `matcher` in one loaded document.
 pub fn found_in(store: &Store, matcher: &Matcher) -> Result<Vec<Found>, search::QueryError> {
-    let text = store.text();
     let hits = matcher.search(store)?;
     Ok(hits
         .into_iter()
         .map(|h| {
-            let (before, middle, after) = search::context(store, h.range, CONTEXT_CHARS);
-            let (line, col) = text.index().line_col(text.as_str(), h.range.start());
-            let mut labels = Vec::new();
-            let mut overlaps = Vec::new();
+            let mut found = place(store, h.range);
             for (id, cover) in search::covering(store, h.range) {
                 let Some(s) = store.span(id) else { continue };
                 let name = store.label_name(s.label).to_owned();
                 match cover {
-                    Cover::Exact => labels.push(name),
-                    Cover::Overlap => overlaps.push(name),
+                    Cover::Exact => found.labels.push(name),
+                    Cover::Overlap => found.overlaps.push(name),
                 }
             }
-            Found {
-                range: h.range,
-                start: text.byte_to_char(h.range.start()),
-                end: text.byte_to_char(h.range.end()),
-                line,
-                col,
-                before,
-                text: middle,
-                after,
-                labels,
-                overlaps,
-            }
+            found
         })
         .collect())
 }
@@ -423,6 +408,8 @@ pub fn check(
     CheckReport { documents: stores.len(), findings, errors }
 }
 
+/// A range placed in its text: code points, line and column, context (no
+/// labels yet).
 fn place(store: &Store, range: ByteRange) -> Found {
     let text = store.text();
     let (before, middle, after) = search::context(store, range, CONTEXT_CHARS);
