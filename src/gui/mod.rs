@@ -47,6 +47,23 @@ pub use relations::Draft;
 pub use session::ReviewItem;
 pub use text_view::{FrameStats, MAX_CACHED_BLOCKS, TextView, split_blocks};
 
+/// A combo box with its caption before it, as forms have it (egui's
+/// `from_label` puts the caption after the widget, where it reads like
+/// clipped text). The caption names the widget for screen readers.
+pub fn combo(
+    ui: &mut egui::Ui,
+    caption: &str,
+    selected: impl Into<egui::WidgetText>,
+    add: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        let c = ui.label(caption);
+        let r = egui::ComboBox::from_id_salt(("combo", caption)).selected_text(selected).show_ui(ui, add);
+        r.response.labelled_by(c.id)
+    })
+    .inner
+}
+
 pub fn label_color(hex: &str) -> Color32 {
     parse_color(hex).map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b))
 }

@@ -225,7 +225,7 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
         ui.separator();
         let labels = &store.schema().labels;
         let chosen = app.find.label_all.and_then(|l| labels.get(l as usize)).map_or("…", |l| l.name.as_str());
-        egui::ComboBox::from_label("Label all matches as").selected_text(chosen).show_ui(ui, |ui| {
+        super::combo(ui, "Label all matches as", chosen, |ui| {
             for (i, l) in labels.iter().enumerate() {
                 ui.selectable_value(&mut app.find.label_all, Some(i as u16), &l.name);
             }
@@ -380,7 +380,7 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
         span.provenance.author
     ));
     let mut new = span.clone();
-    egui::ComboBox::from_label("Label").selected_text(def.name.as_str()).show_ui(ui, |ui| {
+    super::combo(ui, "Label", def.name.as_str(), |ui| {
         for (i, l) in schema.labels.iter().enumerate() {
             ui.selectable_value(&mut new.label, i as u16, &l.name);
         }
@@ -393,7 +393,7 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
         match &attr.kind {
             AttrKind::Choice(values) => {
                 let shown = current.as_ref().map_or("—".to_string(), ToString::to_string);
-                egui::ComboBox::from_label(attr.name.as_str()).selected_text(shown).show_ui(ui, |ui| {
+                super::combo(ui, attr.name.as_str(), shown, |ui| {
                     if ui.selectable_label(current.is_none(), "—").clicked() {
                         new.attributes.remove(&attr.name);
                     }

@@ -368,16 +368,13 @@ fn relation_details(ui: &mut egui::Ui, store: &Store, rel: &Relation, rt: &Relat
         for attr in &rt.attributes {
             if let AttrKind::Choice(values) = &attr.kind {
                 let current = rel.attributes.get(&attr.name).map_or("—".to_string(), ToString::to_string);
-                egui::ComboBox::from_label(format!("{} {}", rt.name, attr.name)).selected_text(current).show_ui(
-                    ui,
-                    |ui| {
-                        for v in values {
-                            if ui.selectable_label(false, v).clicked() {
-                                new.attributes.insert(attr.name.clone(), AttrValue::Text(v.clone()));
-                            }
+                super::combo(ui, &format!("{} {}", rt.name, attr.name), current, |ui| {
+                    for v in values {
+                        if ui.selectable_label(false, v).clicked() {
+                            new.attributes.insert(attr.name.clone(), AttrValue::Text(v.clone()));
                         }
-                    },
-                );
+                    }
+                });
             }
         }
         if new != *rel {
@@ -453,7 +450,8 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
                 });
             };
             field(ui, "Name", &mut form.name);
-            egui::ComboBox::from_label("Entity type").selected_text(form.kind.as_str()).show_ui(ui, |ui| {
+            let kind = form.kind.clone();
+            super::combo(ui, "Entity type", kind, |ui| {
                 for t in &store.schema().entity_types {
                     ui.selectable_value(&mut form.kind, t.name.clone(), &t.name);
                 }

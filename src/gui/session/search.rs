@@ -646,7 +646,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                     } else {
                         s.form.missing_attribute.clone()
                     };
-                    egui::ComboBox::from_label("without").selected_text(shown).show_ui(ui, |ui| {
+                    crate::gui::combo(ui, "without", shown, |ui| {
                         ui.selectable_value(&mut s.form.missing_attribute, String::new(), "—");
                         for a in &attributes {
                             ui.selectable_value(&mut s.form.missing_attribute, a.clone(), a);
@@ -654,7 +654,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                     });
                 }
                 let shown = if s.form.not_in.is_empty() { "—".to_owned() } else { s.form.not_in.clone() };
-                egui::ComboBox::from_label("in no relation").selected_text(shown).show_ui(ui, |ui| {
+                crate::gui::combo(ui, "in no relation", shown, |ui| {
                     ui.selectable_value(&mut s.form.not_in, String::new(), "—");
                     for r in &relation_types {
                         ui.selectable_value(&mut s.form.not_in, r.clone(), r);
@@ -703,7 +703,7 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                 }
                 if !linkable.is_empty() {
                     let shown = s.link_to.as_ref().map_or("no entity".to_owned(), |e| e.name.clone());
-                    egui::ComboBox::from_label("and link to").selected_text(shown).show_ui(ui, |ui| {
+                    crate::gui::combo(ui, "and link to", shown, |ui| {
                         ui.selectable_value(&mut s.link_to, None, "no entity");
                         for e in &linkable {
                             ui.selectable_value(&mut s.link_to, Some(e.clone()), &e.name);
