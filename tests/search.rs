@@ -263,3 +263,27 @@ fn label_as_links_every_hit_to_one_entity_across_files() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("Claim spans do not link to entities"), "{}", err(&o));
 }
+
+#[test]
+fn label_all_never_replaces_an_article_file_that_appeared_after_the_search() {
+    let dir = folder();
+    let c = dir.path().join("more/c.txt");
+    let sources = sorot::io::search::sources(std::slice::from_ref(&c));
+    assert!(matches!(sources[0], sorot::io::search::Source::Article { .. }));
+    // Someone else creates c.sorot.ron between the search and the label-all.
+    let theirs = b"not ours".to_vec();
+    std::fs::write(dir.path().join("more/c.sorot.ron"), &theirs).unwrap();
+    let matcher = Matcher::new(&Query { pattern: "Rusia".into(), ..Query::default() }).unwrap();
+    let how = sorot::io::search::LabelAll {
+        label: "Country".into(),
+        link: None,
+        author: "t".into(),
+        now: sorot::model::Timestamp(0),
+    };
+    let mut results = Vec::new();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    sorot::io::search::label_all(&sources, &matcher, &how, &cancel, |_, _, r| results.push(r));
+    let e = results[0].as_ref().expect_err("refused");
+    assert!(e.contains("appeared after the search"), "{e}");
+    assert_eq!(std::fs::read(dir.path().join("more/c.sorot.ron")).unwrap(), theirs, "their file is untouched");
+}

@@ -321,6 +321,14 @@ pub fn label_all(
     let n = sources.len();
     let work = |source: &Source| -> Result<Labelled, String> {
         let path = source.annotation_path();
+        // An article's new file must still be new: if one appeared since
+        // the search (another analyst, another window), it is not replaced.
+        if matches!(source, Source::Article { .. }) && path.exists() {
+            return Err(format!(
+                "{}: this file appeared after the search; search again to label it (nothing was replaced)",
+                path.display()
+            ));
+        }
         let mut store = source.load().map_err(|e| format!("{e:#}"))?;
         let hits = matcher.search(&store).map_err(|e| format!("{}: {e}", path.display()))?;
         let Some(l) = store.schema().label_index(label) else {
