@@ -3,7 +3,7 @@
 //! back through the exporters; broken input reported with file and line
 //! and nothing written.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

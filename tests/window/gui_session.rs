@@ -1,11 +1,11 @@
 //! Labeling sessions, review and adjudication through the window
 //! (egui_kittest, driven by keys and the accessibility tree).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::gui::{click, find_and_select, wait_saved};
+use crate::common::gui::{click, find_and_select, wait_saved};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

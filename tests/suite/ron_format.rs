@@ -1,7 +1,7 @@
 //! Golden files for the RON annotation format, on a text with a BOM, CRLF,
 //! curly quotes, emoji (flag, skin tone), combining marks and Hangul.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

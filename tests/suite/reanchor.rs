@@ -4,7 +4,7 @@
 //! property, any insertion or deletion away from the annotations (and their
 //! context) moves every span exactly.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use sorot::model::reanchor::{ReanchorReport, reanchor};

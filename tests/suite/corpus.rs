@@ -1,7 +1,7 @@
 //! A folder as a labeling session (states, annotators, counts read from
 //! the files) and the relationships across its articles (`sorot graph`).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -4,7 +4,7 @@
 //! generated document, and checks it is bounded by what fits on screen —
 //! the same bound as for the 2 KB sample. Timings are in `benches/`.
 
-mod common;
+use crate::common;
 
 use egui_kittest::Harness;
 use sorot::gui::{Document, FrameStats, MAX_CACHED_BLOCKS, SorotApp};

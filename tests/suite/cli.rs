@@ -2,7 +2,7 @@
 //! messages. Includes the catalogue of broken files `sorot validate` must
 //! explain with a line and column.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,9 +1,9 @@
 //! Relations, attribution and entities in the window, driven like a person
 //! would (egui_kittest), checking the model after each step.
 
-mod common;
+use crate::common;
 
-use common::gui::{click, find_and_select, harness, sample_copy};
+use crate::common::gui::{click, find_and_select, harness, sample_copy};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -1,7 +1,7 @@
 //! Comparing two (or three) annotators' files and adjudicating them into
 //! one merged file with provenance, undoable edit by edit.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

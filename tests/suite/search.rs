@@ -2,7 +2,7 @@
 //! an oracle on multi-script texts, and the command line on a small folder
 //! as an analyst would use it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -3,7 +3,7 @@
 //! way Python does (code points) and the way browsers do (UTF-16); loss
 //! reports; the CLI.
 
-mod common;
+use crate::common;
 
 use sorot::io::export::{self, Offsets};
 use sorot::model::*;

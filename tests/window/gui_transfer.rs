@@ -2,9 +2,9 @@
 //! accessibility tree: the work runs on a worker thread, and the report says
 //! what was written and what the format could not hold.
 
-mod common;
+use crate::common;
 
-use common::gui::{click, harness, sample_copy};
+use crate::common::gui::{click, harness, sample_copy};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

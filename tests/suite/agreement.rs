@@ -1,6 +1,6 @@
 //! Agreement figures against values computed by hand (in the comments).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,9 +1,9 @@
 //! GUI flows driven like a person would, through the accessibility tree and
 //! the keyboard and mouse (egui_kittest, no GPU), checking the model after.
 
-mod common;
+use crate::common;
 
-use common::gui::{find_and_select, harness, sample_copy};
+use crate::common::gui::{find_and_select, harness, sample_copy};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

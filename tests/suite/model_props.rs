@@ -1,7 +1,7 @@
 //! Property tests for the core: offset conversions against `str` oracles,
 //! random edit sequences against undo/redo, and save → load identity.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use sorot::io;

@@ -2,7 +2,7 @@
 //! assets/, and checked to be exactly what the model produces.
 //! Regenerate with `SOROT_BLESS=1 cargo test --test sample annotation_file`.
 
-mod common;
+use crate::common;
 
 use sorot::io;
 use sorot::model::*;

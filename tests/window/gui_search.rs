@@ -1,7 +1,7 @@
 //! The search panel through the window (egui_kittest): search the folder,
 //! open a result, label all results with a preview, undo in one document.
 
-mod common;
+use crate::common;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;

@@ -6,7 +6,7 @@
 //! clear error, never panic. Crashes found this way are kept below as
 //! regression cases.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use sorot::io::article::{ArticleFormat, decode_article};

@@ -1,0 +1,12 @@
+//! The window driven through its accessibility tree (egui_kittest), in one
+//! test binary: each module is one area of the window.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod gui;
+mod gui_relations;
+mod gui_search;
+mod gui_session;
+mod gui_transfer;
+mod scale;
