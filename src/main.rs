@@ -49,6 +49,10 @@ enum Command {
         /// Create `article.<annotator>.sorot.ron` for this annotator.
         #[arg(long)]
         annotator: Option<String>,
+        /// For web pages: annotate the whole page's text (menus, sidebars,
+        /// comments) instead of the article.
+        #[arg(long)]
+        whole_page: bool,
     },
     /// Export annotation files (or folders of them) as a dataset.
     Export {
@@ -230,8 +234,9 @@ fn main() -> ExitCode {
         Some(Command::Stats { files, total, json }) => {
             sorot::cli::stats(&files, sorot::cli::StatsOptions { total, json }, &mut out, &mut err)
         }
-        Some(Command::Init { articles, schema, force, annotator }) => {
-            sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), &mut out, &mut err)
+        Some(Command::Init { articles, schema, force, annotator, whole_page }) => {
+            let mode = if whole_page { sorot::model::TextMode::WholePage } else { sorot::model::TextMode::Article };
+            sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), mode, &mut out, &mut err)
         }
         Some(Command::Export { format, out: dest, offsets, labels, strict, force, inputs }) => {
             let opts = sorot::cli::ExportOptions { format, out: dest, offsets, labels, strict, force };

@@ -59,6 +59,7 @@ pub fn init(
     schema: Option<&Path>,
     force: bool,
     annotator: Option<&str>,
+    mode: crate::model::TextMode,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -71,9 +72,9 @@ pub fn init(
     };
     let mut failed = false;
     for article in articles {
-        match init_one(article, &schema, force, annotator) {
-            Ok((path, encoding)) => {
-                let _ = writeln!(out, "{}: created ({encoding})", path.display());
+        match init_one(article, &schema, force, annotator, mode) {
+            Ok((path, how)) => {
+                let _ = writeln!(out, "{}: created ({how})", path.display());
             }
             Err(e) => {
                 failed = true;
@@ -89,17 +90,24 @@ fn init_one(
     schema: &Schema,
     force: bool,
     annotator: Option<&str>,
+    mode: crate::model::TextMode,
 ) -> anyhow::Result<(PathBuf, String)> {
     let path = io::default_annotation_path(article, annotator);
     if path.exists() && !force {
         anyhow::bail!("{}: already exists (use --force to overwrite)", path.display());
     }
-    let decoded = io::read_article(article)?;
-    let encoding = decoded.encoding.to_owned();
+    let decoded = io::read_article_as(article, mode)?;
+    let mut how = decoded.encoding.to_owned();
+    if let Some(o) = &decoded.origin {
+        how.push_str(&format!("; web page, {}", o.mode.describe()));
+    }
+    if let Some(note) = &decoded.note {
+        how.push_str(&format!("; {note}"));
+    }
     let mut store = io::store_for_article(article, decoded, schema.clone());
     store.meta.annotator = annotator.map(str::to_owned);
     io::save_annotations(&path, &store).with_context(|| format!("{}: cannot create", path.display()))?;
-    Ok((path, encoding))
+    Ok((path, how))
 }
 
 pub struct ExportOptions {

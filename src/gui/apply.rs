@@ -7,10 +7,39 @@ use crate::model::attribution::Attribution;
 use prefs::apply_theme;
 
 impl SorotApp {
+    /// Re-opens a web page as its other text (the article or the whole
+    /// page), moving the annotations onto it.
+    pub(super) fn switch_page_text(&mut self) {
+        let meta = &self.doc.store.meta;
+        let Some(origin) = meta.origin.as_ref().filter(|o| o.format == "html") else {
+            self.set_status("Only a web page has an article and a whole-page text; this document is not one.");
+            return;
+        };
+        let mode = match origin.mode {
+            crate::model::TextMode::Article => crate::model::TextMode::WholePage,
+            crate::model::TextMode::WholePage => crate::model::TextMode::Article,
+        };
+        match meta.original_path.clone().map(PathBuf::from) {
+            Some(page) => self.reanchor_as(&page, mode),
+            None => {
+                self.dialog = Some(Dialog::Error(format!(
+                    "This document does not record which web page it was made from. Use File → {} to \
+                     choose the page.",
+                    Command::Reanchor.text()
+                )))
+            }
+        }
+    }
+
     /// Replaces the document with its annotations moved onto `article`;
     /// the file on disk is unchanged until saved.
     pub(super) fn reanchor(&mut self, article: &Path) {
-        match io::reanchor_store(&self.doc.store, article, &self.prefs.annotator) {
+        self.reanchor_as(article, io::text_mode(&self.doc.store.meta));
+    }
+
+    /// As [`Self::reanchor`], onto the text of `mode` of a web page.
+    fn reanchor_as(&mut self, article: &Path, mode: crate::model::TextMode) {
+        match io::reanchor_store_as(&self.doc.store, article, mode, &self.prefs.annotator) {
             Ok((store, report)) => {
                 let text = crate::model::reanchor::describe(&store, &report);
                 self.doc.store = store;
@@ -24,8 +53,12 @@ impl SorotApp {
                 self.view = TextView::default();
                 self.view.font_size = self.prefs.font_size;
                 self.set_status(format!("Re-anchored onto {}: {}", article.display(), report.summary()));
+                let title = match &self.doc.store.meta.origin {
+                    Some(o) => format!("Re-anchored onto {}", o.mode.describe()),
+                    None => "Re-anchored onto the new text".into(),
+                };
                 self.dialog = Some(Dialog::Report {
-                    title: "Re-anchored onto the new text".into(),
+                    title,
                     text: format!(
                         "{text}\nFlagged spans carry a note with their old text. Save (Ctrl+S) to keep this; \
                          the annotation file is unchanged until then, and closing without saving goes back."
@@ -250,6 +283,7 @@ impl SorotApp {
             Command::OpenArticle => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenArticle))),
             Command::OpenAnnotations => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenAnnotations))),
             Command::Reanchor => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::Reanchor))),
+            Command::PageText => self.switch_page_text(),
             Command::Export => self.dialog = Some(Dialog::Export(transfer::ExportForm::new(self))),
             Command::Import => self.dialog = Some(Dialog::Import(transfer::ImportForm::new(self))),
             Command::SaveAs => {

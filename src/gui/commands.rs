@@ -43,6 +43,7 @@ pub enum Command {
     Graph,
     Search,
     CheckConsistency,
+    PageText,
     Preferences,
 }
 
@@ -60,6 +61,7 @@ impl Command {
         Command::OpenForReview,
         Command::Search,
         Command::CheckConsistency,
+        Command::PageText,
         Command::OpenFolder,
         Command::ToggleReview,
         Command::Compare,
@@ -138,6 +140,7 @@ impl Command {
             Command::Graph => "Relationships across the folder",
             Command::Search => "Search the folder or document…",
             Command::CheckConsistency => "Check consistency of labels across the folder",
+            Command::PageText => "Web page: switch between the article and the whole page text",
             Command::Preferences => "Preferences (annotator name)…",
         }
     }
@@ -182,6 +185,7 @@ impl Command {
             Command::Graph => sc(Modifiers::COMMAND, Key::G),
             Command::Search => sc(CMD_ALT, Key::F),
             Command::CheckConsistency => sc(CMD_ALT, Key::C),
+            Command::PageText => sc(CMD_ALT, Key::W),
             Command::Preferences => sc(Modifiers::COMMAND, Key::Comma),
         }
     }
@@ -258,6 +262,7 @@ impl Command {
             Command::Graph,
             Command::Search,
             Command::CheckConsistency,
+            Command::PageText,
             Command::FontBigger,
             Command::FontSmaller,
         ]

@@ -84,6 +84,12 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
                 menu_item(ui, Command::CheckConsistency, actions);
             });
             ui.menu_button("View", |ui| {
+                let web = app.doc.store.meta.origin.as_ref().filter(|o| o.format == "html");
+                ui.add_enabled_ui(web.is_some(), |ui| menu_item(ui, Command::PageText, actions));
+                if let Some(o) = web {
+                    ui.weak(format!("Showing {}", o.mode.describe()));
+                }
+                ui.separator();
                 menu_item(ui, Command::FontBigger, actions);
                 menu_item(ui, Command::FontSmaller, actions);
                 ui.separator();
@@ -148,10 +154,40 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
                 ui.label(&app.status);
             }
         });
+        if let Some(o) = &store.meta.origin {
+            ui.horizontal(|ui| {
+                ui.label(origin_line(o)).on_hover_text(format!(
+                    "Made by {}. View → {} (Ctrl+Alt+W) re-opens the page as {}; \
+                     annotations are moved onto the new text, and nothing is saved until you save.",
+                    o.extractor,
+                    Command::PageText.text(),
+                    match o.mode {
+                        crate::model::TextMode::Article => crate::model::TextMode::WholePage.describe(),
+                        crate::model::TextMode::WholePage => crate::model::TextMode::Article.describe(),
+                    }
+                ));
+            });
+        }
         if let Some(m) = &app.glyphs.missing {
             ui.colored_label(ui.visuals().warn_fg_color, m.line()).on_hover_text(m.advice());
         }
     });
+}
+
+/// The status line of a web page: which text is shown and what the page
+/// says about itself (what a fact-checker cites).
+pub fn origin_line(o: &crate::model::Origin) -> String {
+    let p = &o.page;
+    let mut parts = vec![format!("Web page, {}", o.mode.describe())];
+    if let Some(t) = &p.title {
+        parts.push(format!("“{t}”"));
+    }
+    parts.extend([&p.byline, &p.site].into_iter().flatten().cloned());
+    if let Some(d) = &p.published {
+        parts.push(d.get(..10).unwrap_or(d).to_owned());
+    }
+    parts.extend(p.url.clone());
+    parts.join(" · ")
 }
 
 /// Find bar state: the query, its matches and the current one.

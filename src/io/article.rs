@@ -14,6 +14,8 @@ use std::path::Path;
 
 use encoding_rs::Encoding;
 
+use crate::model::{Origin, TextMode};
+
 /// The largest article file Sorot opens: 64 MiB.
 pub const MAX_ARTICLE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -41,6 +43,11 @@ pub struct Article {
     /// The encoding's WHATWG name: `UTF-8`, `UTF-16LE`, `windows-1252`, …
     pub encoding: &'static str,
     pub format: ArticleFormat,
+    /// How the text was made, for web pages.
+    pub origin: Option<Origin>,
+    /// Said to the analyst when the text is not what was asked for (a
+    /// page with no article found opens as the whole page).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -55,26 +62,32 @@ pub enum ArticleError {
     Undecodable { encoding: &'static str, offset: usize },
     #[error("the HTML has no readable text (no title, headings or paragraphs)")]
     NoReadableText,
-    #[error("the HTML nests elements {depth} deep; Sorot reads HTML nested up to {max} deep", max = super::html::MAX_HTML_DEPTH)]
+    #[error("the HTML nests elements {depth} deep; Sorot reads HTML nested up to {max} deep", max = super::web::MAX_HTML_DEPTH)]
     TooDeep { depth: usize },
 }
 
-/// Decodes an article file's bytes.
+/// Decodes an article file's bytes; a web page gives its article.
 pub fn decode_article(bytes: &[u8], format: ArticleFormat) -> Result<Article, ArticleError> {
+    decode_article_as(bytes, format, TextMode::Article)
+}
+
+/// Decodes an article file's bytes; a web page gives the text of `mode`.
+pub fn decode_article_as(bytes: &[u8], format: ArticleFormat, mode: TextMode) -> Result<Article, ArticleError> {
     if bytes.len() as u64 > MAX_ARTICLE_BYTES {
         return Err(ArticleError::TooLarge { size: bytes.len() as u64 });
     }
     let (raw, encoding) = decode_bytes(bytes)?;
     let text = normalize_newlines(&raw);
-    let text = match format {
+    let (text, origin, note) = match format {
         ArticleFormat::Html => {
-            let depth = super::html::nesting_depth(&text);
-            if depth > super::html::MAX_HTML_DEPTH {
+            let depth = super::web::nesting_depth(&text);
+            if depth > super::web::MAX_HTML_DEPTH {
                 return Err(ArticleError::TooDeep { depth });
             }
-            super::html::readable_text(&text)
+            let page = super::web::page_text(&text, mode);
+            (page.text, Some(page.origin), page.note)
         }
-        ArticleFormat::Text | ArticleFormat::Markdown => text,
+        ArticleFormat::Text | ArticleFormat::Markdown => (text, None, None),
     };
     if text.trim().is_empty() {
         return Err(if format == ArticleFormat::Html && !bytes.is_empty() {
@@ -83,7 +96,7 @@ pub fn decode_article(bytes: &[u8], format: ArticleFormat) -> Result<Article, Ar
             ArticleError::Empty
         });
     }
-    Ok(Article { text, encoding, format })
+    Ok(Article { text, encoding, format, origin, note })
 }
 
 fn decode_bytes(bytes: &[u8]) -> Result<(String, &'static str), ArticleError> {
@@ -163,6 +176,12 @@ pub fn normalize_newlines(s: &str) -> String {
 
 /// Reads and decodes an article file.
 pub fn read_article(path: &Path) -> anyhow::Result<Article> {
+    read_article_as(path, TextMode::Article)
+}
+
+/// Reads an article as [`read_article`] does; a web page gives the text
+/// of `mode`.
+pub fn read_article_as(path: &Path, mode: TextMode) -> anyhow::Result<Article> {
     use anyhow::Context;
     let meta = std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
     if meta.is_dir() {
@@ -172,7 +191,8 @@ pub fn read_article(path: &Path) -> anyhow::Result<Article> {
         anyhow::bail!("{}: {}", path.display(), ArticleError::TooLarge { size: meta.len() });
     }
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    decode_article(&bytes, ArticleFormat::from_path(path)).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    decode_article_as(&bytes, ArticleFormat::from_path(path), mode)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]

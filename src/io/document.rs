@@ -151,7 +151,7 @@ impl Document {
             let mut doc = Self::new(store, Some(ann.clone()));
             // The annotations keep the text they were made on; say so when
             // the article has changed since, instead of hiding it.
-            if let Ok(article) = io::read_article(path)
+            if let Ok(article) = io::read_article_as(path, io::text_mode(&doc.store.meta))
                 && article.text != doc.store.text().as_str()
             {
                 doc.notice = Some(format!(
@@ -164,7 +164,10 @@ impl Document {
             return Ok(doc);
         }
         let article = io::read_article(path)?;
-        Ok(Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann)))
+        let note = article.note.clone();
+        let mut doc = Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann));
+        doc.notice = note;
+        Ok(doc)
     }
 
     /// The article at `path` with no annotations, its annotation file `ann`
@@ -199,8 +202,13 @@ impl Document {
         match io::from_ron_str(SAMPLE_RON) {
             Ok((store, _)) => Self::new(store, None),
             Err(_) => {
-                let article =
-                    io::Article { text: SAMPLE_TEXT.to_owned(), encoding: "UTF-8", format: io::ArticleFormat::Text };
+                let article = io::Article {
+                    text: SAMPLE_TEXT.to_owned(),
+                    encoding: "UTF-8",
+                    format: io::ArticleFormat::Text,
+                    origin: None,
+                    note: None,
+                };
                 Self::new(io::store_for_article(Path::new("sample.txt"), article, Schema::default_news()), None)
             }
         }

@@ -5,10 +5,10 @@ pub mod atomic;
 pub mod corpus;
 pub mod document;
 pub mod export;
-pub mod html;
 pub mod import;
 pub mod ronfile;
 pub mod search;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 
 use crate::model::{DocMeta, DocState, Schema, Store, Text};
 
-pub use article::{Article, ArticleFormat, read_article};
+pub use article::{Article, ArticleFormat, read_article, read_article_as};
 pub use atomic::write_atomic;
 pub use ronfile::{LoadError, Problem, from_ron_str, to_ron_string};
 
@@ -82,8 +82,15 @@ pub fn store_for_article(path: &Path, article: Article, schema: Schema) -> Store
         encoding: article.encoding.to_owned(),
         state: DocState::New,
         annotator: None,
+        origin: article.origin,
     };
     Store::new(Text::new(article.text), schema, meta)
+}
+
+/// The text mode a document was made in (a web page's article unless it
+/// records otherwise).
+pub fn text_mode(meta: &DocMeta) -> crate::model::TextMode {
+    meta.origin.as_ref().map_or(crate::model::TextMode::Article, |o| o.mode)
 }
 
 /// Reads and checks an annotation file. Errors are `path:line:col: message`
@@ -151,9 +158,21 @@ pub fn reanchor_store(
     article: &Path,
     author: &str,
 ) -> anyhow::Result<(Store, crate::model::reanchor::ReanchorReport)> {
-    let new = read_article(article)?;
+    reanchor_store_as(old, article, text_mode(&old.meta), author)
+}
+
+/// Moves a store's annotations onto the text of `mode` of the article at
+/// `article` (for a web page: the article or the whole page).
+pub fn reanchor_store_as(
+    old: &Store,
+    article: &Path,
+    mode: crate::model::TextMode,
+    author: &str,
+) -> anyhow::Result<(Store, crate::model::reanchor::ReanchorReport)> {
+    let new = read_article_as(article, mode)?;
     let mut meta = old.meta.clone();
     meta.encoding = new.encoding.to_owned();
+    meta.origin = new.origin;
     meta.original_path = Some(article.display().to_string());
     let now = crate::model::Timestamp::now();
     Ok(crate::model::reanchor::reanchor(old, Text::new(new.text), meta, author, now))

@@ -186,6 +186,7 @@ impl Adjudication {
             encoding: first.meta.encoding.clone(),
             state: DocState::InProgress,
             annotator: Some(adjudicator.to_owned()),
+            origin: first.meta.origin.clone(),
         };
         let mut merged = Store::new(first.text().clone(), first.schema().clone(), meta);
         let mut dropped = Vec::new();

@@ -86,6 +86,59 @@ pub struct DocMeta {
     pub state: DocState,
     /// The annotator this file belongs to.
     pub annotator: Option<String>,
+    /// How the text was made from a file that is not plain text (a web
+    /// page); `None` for text and Markdown, which are read as they are.
+    pub origin: Option<Origin>,
+}
+
+/// How a document's text was made from its source file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The source file's format: `html`.
+    pub format: String,
+    /// What made the text, with versions: `trafilatura 0.6.0 + Sorot web rules 1`.
+    pub extractor: String,
+    pub mode: TextMode,
+    /// What the page says about itself.
+    pub page: PageInfo,
+}
+
+/// Which text of a page the document holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TextMode {
+    /// The story: title, headings, paragraphs, lists, quotes and tables,
+    /// without menus, teasers, share bars and comments.
+    #[default]
+    Article,
+    /// Every visible text block of the page, menus and comments included.
+    WholePage,
+}
+
+impl TextMode {
+    pub fn describe(self) -> &'static str {
+        match self {
+            TextMode::Article => "the article",
+            TextMode::WholePage => "the whole page",
+        }
+    }
+}
+
+/// A page's own metadata (meta tags, JSON-LD, `<time>`), for citing it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageInfo {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    /// As the page gives it, ISO 8601 where the page does.
+    pub published: Option<String>,
+    pub site: Option<String>,
+    /// The canonical URL.
+    pub url: Option<String>,
+}
+
+impl PageInfo {
+    pub fn is_empty(&self) -> bool {
+        *self == PageInfo::default()
+    }
 }
 
 /// A store: the text, the schema and the annotations with their indexes.

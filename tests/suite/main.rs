@@ -17,3 +17,4 @@ mod reanchor;
 mod ron_format;
 mod sample;
 mod search;
+mod web;

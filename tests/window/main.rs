@@ -10,3 +10,4 @@ mod gui_search;
 mod gui_session;
 mod gui_transfer;
 mod scale;
+mod web;

@@ -83,9 +83,48 @@ impl serde::Serialize for JsonlEntities<'_> {
 struct JsonlLine<'a> {
     entities: JsonlEntities<'a>,
     id: &'a str,
+    /// Where a web page's text came from (doccano keeps unknown keys as
+    /// the document's metadata).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<JsonlMeta<'a>>,
     relations: Vec<JsonlRelation<'a>>,
     sorot: JsonlExtras<'a>,
     text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlMeta<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    /// `article` or `whole page`.
+    text_of: &'static str,
+    extractor: &'a str,
+}
+
+impl<'a> JsonlMeta<'a> {
+    fn of(o: &'a crate::model::Origin) -> Self {
+        let p = &o.page;
+        JsonlMeta {
+            title: p.title.as_deref(),
+            byline: p.byline.as_deref(),
+            published: p.published.as_deref(),
+            site: p.site.as_deref(),
+            url: p.url.as_deref(),
+            text_of: match o.mode {
+                crate::model::TextMode::Article => "article",
+                crate::model::TextMode::WholePage => "whole page",
+            },
+            extractor: &o.extractor,
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -234,6 +273,7 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
         });
     }
     let entities = if stream { JsonlEntities::Streamed(store, offsets) } else { JsonlEntities::Built(entities) };
-    let line = JsonlLine { entities, id: &store.meta.id, relations, sorot: extras, text: text.as_str() };
+    let meta = store.meta.origin.as_ref().map(JsonlMeta::of);
+    let line = JsonlLine { entities, id: &store.meta.id, meta, relations, sorot: extras, text: text.as_str() };
     (line, discontinuous, only_extra)
 }

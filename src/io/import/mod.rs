@@ -584,6 +584,7 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
         encoding: "UTF-8".into(),
         state: DocState::InProgress,
         annotator: None,
+        origin: None,
     };
     let mut byte_ranges = Vec::with_capacity(doc.spans.len());
     for s in &doc.spans {

@@ -31,6 +31,70 @@ pub(super) struct DocumentDto {
     pub(super) state: DocStateDto,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) annotator: Option<String>,
+    /// How the text was made from a web page (absent for text files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) origin: Option<OriginDto>,
+}
+
+#[derive(Serialize, Deserialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OriginDto {
+    pub(super) format: String,
+    pub(super) extractor: String,
+    pub(super) text: TextModeDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) byline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) url: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq)]
+pub(super) enum TextModeDto {
+    Article,
+    WholePage,
+}
+
+impl OriginDto {
+    pub(super) fn from_model(o: &Origin) -> Self {
+        let p = &o.page;
+        OriginDto {
+            format: o.format.clone(),
+            extractor: o.extractor.clone(),
+            text: match o.mode {
+                TextMode::Article => TextModeDto::Article,
+                TextMode::WholePage => TextModeDto::WholePage,
+            },
+            title: p.title.clone(),
+            byline: p.byline.clone(),
+            published: p.published.clone(),
+            site: p.site.clone(),
+            url: p.url.clone(),
+        }
+    }
+
+    pub(super) fn into_model(self) -> Origin {
+        Origin {
+            format: self.format,
+            extractor: self.extractor,
+            mode: match self.text {
+                TextModeDto::Article => TextMode::Article,
+                TextModeDto::WholePage => TextMode::WholePage,
+            },
+            page: PageInfo {
+                title: self.title,
+                byline: self.byline,
+                published: self.published,
+                site: self.site,
+                url: self.url,
+            },
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Default, Clone, Copy)]

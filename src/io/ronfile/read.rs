@@ -249,6 +249,7 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             DocStateDto::Reviewed => DocState::Reviewed,
         },
         annotator: dto.document.annotator,
+        origin: dto.document.origin.map(super::dto::OriginDto::into_model),
     };
     let schema = dto.schema;
     let mut store = Store::new(Text::new(dto.text), schema.clone(), meta);

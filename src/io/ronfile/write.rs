@@ -144,6 +144,7 @@ pub(super) fn document_dto(store: &Store) -> DocumentDto {
             DocState::Reviewed => DocStateDto::Reviewed,
         },
         annotator: meta.annotator.clone(),
+        origin: meta.origin.as_ref().map(super::dto::OriginDto::from_model),
     }
 }
 

@@ -1,6 +1,7 @@
-//! Readable text from HTML: the title, headings, paragraphs, list items,
-//! quotes and table cells, one block per line. Scripts, styles, navigation,
-//! headers, footers, asides and forms are dropped. Nothing is fetched.
+//! The whole page's text: every visible text block (the title, headings,
+//! paragraphs, list items, quotes, table cells, menus, sidebars, footers and
+//! comment sections), one block per line. Only what a reader never sees is
+//! left out: scripts, styles, templates, drawings and the document head.
 //!
 //! The walk is iterative (no recursion), so deeply nested documents cannot
 //! overflow the stack.
@@ -8,10 +9,7 @@
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
-const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button",
-    "select", "head",
-];
+const SKIP: &[&str] = &["script", "style", "noscript", "template", "iframe", "svg", "select", "head"];
 const BLOCKS: &[&str] = &[
     "title",
     "h1",
@@ -40,6 +38,11 @@ const BLOCKS: &[&str] = &[
     "ol",
     "table",
     "body",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
 ];
 
 /// The deepest element nesting accepted. Real articles nest a few dozen
@@ -85,14 +88,21 @@ pub fn nesting_depth(html: &str) -> usize {
     max
 }
 
-/// Extracts readable text from an HTML document.
-pub fn readable_text(html: &str) -> String {
+/// The text of every visible block of an HTML document, its title first.
+pub fn whole_page_text(html: &str) -> String {
+    block_text(html, true)
+}
+
+/// The text of every visible block of an HTML fragment or document, one
+/// block per line; with `title`, the document's `<title>` first.
+pub(super) fn block_text(html: &str, title: bool) -> String {
     let doc = Html::parse_document(html);
     let mut blocks: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut skip_depth = 0usize;
     // The <title> lives in <head>, which is skipped; take it first.
-    if let Ok(sel) = scraper::Selector::parse("title")
+    if title
+        && let Ok(sel) = scraper::Selector::parse("title")
         && let Some(title) = doc.select(&sel).next()
     {
         push_block(&mut blocks, &title.text().collect::<String>());
@@ -126,6 +136,15 @@ pub fn readable_text(html: &str) -> String {
     blocks.join("\n")
 }
 
+/// The page's `<title>`, whitespace collapsed.
+pub(super) fn title(html: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    let sel = scraper::Selector::parse("title").ok()?;
+    let t = doc.select(&sel).next()?.text().collect::<String>();
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
 /// Collapses whitespace runs (HTML rendering rules) and keeps non-empty blocks.
 fn push_block(blocks: &mut Vec<String>, raw: &str) {
     let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -139,7 +158,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_title_headings_paragraphs_and_drops_scripts_and_nav() {
+    fn keeps_every_visible_block_and_drops_scripts() {
         let html = r#"<!doctype html><html><head><title>Putin &amp; Kim</title>
             <style>p{color:red}</style><script>alert("x")</script></head>
             <body><nav><a href="/">Home</a> | <a>World</a></nav>
@@ -149,8 +168,9 @@ mod tests {
             <ul><li>Rusia</li><li>Korut</li></ul>
             <footer>Kirim Komentar</footer></body></html>"#;
         assert_eq!(
-            readable_text(html),
-            "Putin & Kim\nSaling Hadiahi Senapan\n“Putin memberi Kim senapan,” kata Dmitry Peskov.\nRusia\nKorut"
+            whole_page_text(html),
+            "Putin & Kim\nHome | World\nSaling Hadiahi Senapan\n“Putin memberi Kim senapan,” kata Dmitry Peskov.\n\
+             Rusia\nKorut\nKirim Komentar"
         );
     }
 
@@ -163,6 +183,6 @@ mod tests {
         assert_eq!(nesting_depth(&flat), 0);
         let ok = "<div>".repeat(200) + "deep" + &"</div>".repeat(200);
         assert_eq!(nesting_depth(&ok), 200);
-        assert_eq!(readable_text(&ok), "deep");
+        assert_eq!(whole_page_text(&ok), "deep");
     }
 }

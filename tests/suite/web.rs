@@ -1,0 +1,112 @@
+//! Web pages opened from disk: the article with the page's metadata, the
+//! whole page on request, the switch between the two with the annotations
+//! moved, and what an export says of the page.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::common;
+use sorot::io;
+use sorot::io::article::{ArticleError, ArticleFormat, decode_article};
+use sorot::model::{Store, TextMode};
+
+fn page_in(dir: &Path) -> PathBuf {
+    let page = dir.join("rusia-korut.html");
+    std::fs::copy(common::repo().join("tests/data/web/warta.html"), &page).unwrap();
+    page
+}
+
+fn sorot(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sorot")).args(args).current_dir(dir).output().expect("run sorot")
+}
+
+#[test]
+fn init_on_a_web_page_records_its_article_and_what_to_cite() {
+    let dir = tempfile::tempdir().unwrap();
+    page_in(dir.path());
+    let out = sorot(&["init", "rusia-korut.html"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "rusia-korut.sorot.ron: created (UTF-8; web page, the article)"
+    );
+    let store = io::load_annotations(&dir.path().join("rusia-korut.sorot.ron")).unwrap();
+    let origin = store.meta.origin.clone().expect("origin recorded");
+    assert_eq!((origin.format.as_str(), origin.mode), ("html", TextMode::Article));
+    assert!(origin.extractor.starts_with(io::web::ENGINE), "{}", origin.extractor);
+    assert_eq!(origin.page.url.as_deref(), Some("https://warta.example/dunia/rusia-korut"));
+    assert_eq!(origin.page.site.as_deref(), Some("Warta Contoh"));
+    let text = store.text().as_str();
+    assert!(text.contains("Dilansir BBC"), "{text}");
+    assert!(!text.contains("Baca juga") && !text.contains("Kirim Komentar"), "{text}");
+
+    // The whole page, on request.
+    let out = sorot(&["init", "--force", "--whole-page", "rusia-korut.html"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let whole = io::load_annotations(&dir.path().join("rusia-korut.sorot.ron")).unwrap();
+    assert_eq!(whole.meta.origin.as_ref().map(|o| o.mode), Some(TextMode::WholePage));
+    assert!(whole.text().as_str().contains("Kirim Komentar"));
+}
+
+#[test]
+fn switching_to_the_whole_page_and_back_moves_the_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = page_in(dir.path());
+    let article = io::read_article(&page).unwrap();
+    let mut store = io::store_for_article(&page, article, sorot::model::Schema::default_news());
+    let mut b = common::Builder { store: &mut store, author: "dewi" };
+    let quote = b.at("“Itu tidak benar,”");
+    let claim = b.span("Claim", quote, &[("certainty", common::text("asserted"))]);
+    let bbc = b.at("BBC");
+    let outlet = b.span("Source", bbc, &[]);
+
+    let (whole, report) = io::reanchor_store_as(&store, &page, TextMode::WholePage, "dewi").unwrap();
+    assert_eq!(whole.meta.origin.as_ref().map(|o| o.mode), Some(TextMode::WholePage));
+    assert!(whole.text().as_str().contains("Kirim Komentar"));
+    assert_eq!(whole.spans().len(), 2, "{}", report.summary());
+    for (id, quote) in [(claim, "“Itu tidak benar,”"), (outlet, "BBC")] {
+        let span = whole.span(id).expect("span kept");
+        assert_eq!(whole.text().slice(span.ranges[0]), quote);
+    }
+
+    let (back, _) = io::reanchor_store_as(&whole, &page, TextMode::Article, "dewi").unwrap();
+    assert_eq!(back.text(), store.text(), "the article text is the same every time");
+    assert_eq!(back.span(claim).map(|s| s.ranges[0]), store.span(claim).map(|s| s.ranges[0]));
+}
+
+#[test]
+fn the_origin_survives_save_and_load_and_reaches_the_jsonl_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = page_in(dir.path());
+    let store = io::store_for_article(&page, io::read_article(&page).unwrap(), sorot::model::Schema::default_news());
+    let path = dir.path().join("p.sorot.ron");
+    io::save_annotations(&path, &store).unwrap();
+    let loaded: Store = io::load_annotations(&path).unwrap();
+    assert_eq!(loaded.meta, store.meta);
+
+    let export = io::export::jsonl(&[&loaded], io::export::Offsets::CodePoints);
+    let line: serde_json::Value = serde_json::from_str(export.files[0].1.trim()).unwrap();
+    assert_eq!(line["meta"]["url"], "https://warta.example/dunia/rusia-korut");
+    assert_eq!(line["meta"]["text_of"], "article");
+    assert_eq!(line["meta"]["site"], "Warta Contoh");
+}
+
+#[test]
+fn hostile_pages_get_a_clear_answer() {
+    // Script only: nothing to read.
+    assert_eq!(
+        decode_article(b"<html><body><script>while(1){}</script></body></html>", ArticleFormat::Html),
+        Err(ArticleError::NoReadableText)
+    );
+    // A 4 MB attribute and 50,000 empty paragraphs open (as what text there is).
+    let mut big = format!("<html><body><div data-x=\"{}\"><p>Rusia membantah.</p></div>", "x".repeat(4 << 20));
+    big.push_str(&"<p></p>".repeat(50_000));
+    let a = decode_article(big.as_bytes(), ArticleFormat::Html).unwrap();
+    assert!(a.text.contains("Rusia membantah."), "{}", a.text);
+    // A page in windows-1252 without a BOM is decoded, not refused.
+    let mut latin = b"<html><head><title>Caf".to_vec();
+    latin.extend_from_slice(&[0xE9]);
+    latin.extend_from_slice(b"</title></head><body><article><p>Le caf\xE9 est ferm\xE9 depuis lundi, dit le maire.</p></article></body></html>");
+    let a = decode_article(&latin, ArticleFormat::Html).unwrap();
+    assert!(a.text.contains("Le café est fermé depuis lundi"), "{}", a.text);
+}
