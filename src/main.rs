@@ -38,8 +38,15 @@ enum Command {
     },
     /// Create the empty annotation file of each article in its default place (article.sorot.ron).
     Init {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "url")]
         articles: Vec<PathBuf>,
+        /// Fetch this web page (https:// or http://), keep it in --dir as the
+        /// archive copy, and create its annotation file beside it.
+        #[arg(long, conflicts_with = "articles")]
+        url: Option<String>,
+        /// The folder for the page fetched with --url (default: here).
+        #[arg(long, requires = "url", default_value = ".")]
+        dir: PathBuf,
         /// Schema file (RON) to embed; the bundled news-claims schema by default.
         #[arg(long)]
         schema: Option<PathBuf>,
@@ -234,9 +241,22 @@ fn main() -> ExitCode {
         Some(Command::Stats { files, total, json }) => {
             sorot::cli::stats(&files, sorot::cli::StatsOptions { total, json }, &mut out, &mut err)
         }
-        Some(Command::Init { articles, schema, force, annotator, whole_page }) => {
+        Some(Command::Init { articles, url, dir, schema, force, annotator, whole_page }) => {
             let mode = if whole_page { sorot::model::TextMode::WholePage } else { sorot::model::TextMode::Article };
-            sorot::cli::init(&articles, schema.as_deref(), force, annotator.as_deref(), mode, &mut out, &mut err)
+            match url {
+                Some(url) => {
+                    sorot::cli::init_url(&url, &dir, schema.as_deref(), annotator.as_deref(), mode, &mut out, &mut err)
+                }
+                None => sorot::cli::init(
+                    &articles,
+                    schema.as_deref(),
+                    force,
+                    annotator.as_deref(),
+                    mode,
+                    &mut out,
+                    &mut err,
+                ),
+            }
         }
         Some(Command::Export { format, out: dest, offsets, labels, strict, force, inputs }) => {
             let opts = sorot::cli::ExportOptions { format, out: dest, offsets, labels, strict, force };

@@ -85,6 +85,34 @@ pub fn init(
     i32::from(failed)
 }
 
+/// `sorot init --url`: fetches one page into `dir` and creates its
+/// annotation file.
+pub fn init_url(
+    url: &str,
+    dir: &Path,
+    schema: Option<&Path>,
+    annotator: Option<&str>,
+    mode: crate::model::TextMode,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let result = schema.map(io::load_schema).transpose().and_then(|schema| {
+        let schema = schema.unwrap_or_else(Schema::default_news);
+        io::web::open_url(url, dir, schema, annotator, mode, io::web::fetch::Limits::default())
+    });
+    match result {
+        Ok((page, ann)) => {
+            let _ = writeln!(out, "{}: fetched from {}", page.display(), url.trim());
+            let _ = writeln!(out, "{}: created", ann.display());
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{e:#}");
+            1
+        }
+    }
+}
+
 fn init_one(
     article: &Path,
     schema: &Schema,

@@ -30,6 +30,11 @@ pub enum Action {
     SelectRelation(Option<RelationId>),
     /// Move the annotations onto this version of the article.
     Reanchor(PathBuf),
+    /// Fetch a web page into a folder and open it.
+    OpenUrl {
+        url: String,
+        folder: PathBuf,
+    },
     /// Save to this path even though the file changed on disk.
     Overwrite(PathBuf),
     /// Drop this window's changes and read the file again.

@@ -7,30 +7,6 @@ use crate::model::attribution::Attribution;
 use prefs::apply_theme;
 
 impl SorotApp {
-    /// Re-opens a web page as its other text (the article or the whole
-    /// page), moving the annotations onto it.
-    pub(super) fn switch_page_text(&mut self) {
-        let meta = &self.doc.store.meta;
-        let Some(origin) = meta.origin.as_ref().filter(|o| o.format == "html") else {
-            self.set_status("Only a web page has an article and a whole-page text; this document is not one.");
-            return;
-        };
-        let mode = match origin.mode {
-            crate::model::TextMode::Article => crate::model::TextMode::WholePage,
-            crate::model::TextMode::WholePage => crate::model::TextMode::Article,
-        };
-        match meta.original_path.clone().map(PathBuf::from) {
-            Some(page) => self.reanchor_as(&page, mode),
-            None => {
-                self.dialog = Some(Dialog::Error(format!(
-                    "This document does not record which web page it was made from. Use File → {} to \
-                     choose the page.",
-                    Command::Reanchor.text()
-                )))
-            }
-        }
-    }
-
     /// Replaces the document with its annotations moved onto `article`;
     /// the file on disk is unchanged until saved.
     pub(super) fn reanchor(&mut self, article: &Path) {
@@ -38,7 +14,7 @@ impl SorotApp {
     }
 
     /// As [`Self::reanchor`], onto the text of `mode` of a web page.
-    fn reanchor_as(&mut self, article: &Path, mode: crate::model::TextMode) {
+    pub(super) fn reanchor_as(&mut self, article: &Path, mode: crate::model::TextMode) {
         match io::reanchor_store_as(&self.doc.store, article, mode, &self.prefs.annotator) {
             Ok((store, report)) => {
                 let text = crate::model::reanchor::describe(&store, &report);
@@ -149,6 +125,7 @@ impl SorotApp {
                 }
             }
             Action::Reanchor(article) => self.reanchor(&article),
+            Action::OpenUrl { url, folder } => self.start_fetch(url, folder),
             Action::Overwrite(path) => {
                 self.doc.path = Some(path);
                 self.save_checked(true);
@@ -284,6 +261,10 @@ impl SorotApp {
             Command::OpenAnnotations => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenAnnotations))),
             Command::Reanchor => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::Reanchor))),
             Command::PageText => self.switch_page_text(),
+            Command::OpenUrl => {
+                let folder = self.default_page_folder().display().to_string();
+                self.apply(ctx, Action::ShowDialog(Dialog::OpenUrl { url: String::new(), folder }))
+            }
             Command::Export => self.dialog = Some(Dialog::Export(transfer::ExportForm::new(self))),
             Command::Import => self.dialog = Some(Dialog::Import(transfer::ImportForm::new(self))),
             Command::SaveAs => {

@@ -6,6 +6,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     OpenArticle,
+    OpenUrl,
     OpenAnnotations,
     Export,
     Import,
@@ -62,6 +63,7 @@ impl Command {
         Command::Search,
         Command::CheckConsistency,
         Command::PageText,
+        Command::OpenUrl,
         Command::OpenFolder,
         Command::ToggleReview,
         Command::Compare,
@@ -103,6 +105,7 @@ impl Command {
     pub fn text(self) -> &'static str {
         match self {
             Command::OpenArticle => "Open article…",
+            Command::OpenUrl => "Open web page from its address (URL)…",
             Command::OpenAnnotations => "Open annotations…",
             Command::Save => "Save",
             Command::SaveAs => "Save As…",
@@ -148,6 +151,7 @@ impl Command {
     pub fn shortcut(self) -> KeyboardShortcut {
         match self {
             Command::OpenArticle => sc(Modifiers::COMMAND, Key::O),
+            Command::OpenUrl => sc(CMD_ALT, Key::U),
             Command::OpenAnnotations => sc(CMD_SHIFT, Key::O),
             Command::Save => sc(Modifiers::COMMAND, Key::S),
             Command::SaveAs => sc(CMD_SHIFT, Key::S),
@@ -226,6 +230,7 @@ impl Command {
     fn order(self) -> usize {
         [
             Command::OpenArticle,
+            Command::OpenUrl,
             Command::OpenAnnotations,
             Command::OpenFolder,
             Command::OpenForReview,

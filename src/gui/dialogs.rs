@@ -81,6 +81,11 @@ pub enum Dialog {
         text: String,
     },
     Preferences,
+    /// File → Open URL: the address and the folder to keep the page in.
+    OpenUrl {
+        url: String,
+        folder: String,
+    },
 }
 
 impl Dialog {
@@ -152,6 +157,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 });
             }
+            Dialog::OpenUrl { url, folder } => super::web::open_url_form(ui, url, folder, actions),
             Dialog::Unsaved(after) => {
                 ui.heading("Unsaved changes");
                 ui.label(format!(

@@ -76,6 +76,7 @@ impl SorotApp {
             self.finish_save();
         }
         self.poll_loading();
+        self.poll_fetch(&ctx);
         self.glyphs.poll(&ctx);
         self.poll_session();
         if let Some(loading) = &self.loading {
@@ -223,7 +224,7 @@ impl SorotApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
         }
-        if self.save_job.is_some() {
+        if self.save_job.is_some() || self.is_fetching() {
             ctx.request_repaint_after(Duration::from_millis(20));
         } else if self.native_dialog.is_some() || self.doc.history.is_dirty() {
             ctx.request_repaint_after(Duration::from_millis(500));

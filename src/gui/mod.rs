@@ -21,6 +21,7 @@ mod relations;
 mod session;
 mod text_view;
 mod transfer;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -105,6 +106,8 @@ pub struct SorotApp {
     native_dialog: Option<Job<(PathPurpose, Option<PathBuf>)>>,
     /// A document being opened on a worker thread.
     loading: Option<Loading>,
+    /// A web page being fetched (File → Open URL).
+    fetching: Option<web::Fetching>,
     /// The autosave running on a worker thread, if any.
     autosave_job: Option<Job<anyhow::Result<()>>>,
     /// The save running on a worker thread, if any.
@@ -184,6 +187,7 @@ impl SorotApp {
             allow_close: false,
             native_dialog: None,
             loading: None,
+            fetching: None,
             autosave_job: None,
             save_job: None,
             draft: None,

@@ -26,6 +26,7 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 menu_item(ui, Command::OpenArticle, actions);
+                menu_item(ui, Command::OpenUrl, actions);
                 menu_item(ui, Command::OpenAnnotations, actions);
                 menu_item(ui, Command::OpenFolder, actions);
                 menu_item(ui, Command::OpenForReview, actions);

@@ -172,7 +172,9 @@ pub fn reanchor_store_as(
     let new = read_article_as(article, mode)?;
     let mut meta = old.meta.clone();
     meta.encoding = new.encoding.to_owned();
-    meta.origin = new.origin;
+    // The fetch record belongs to the page, whichever text is shown.
+    let fetch = old.meta.origin.as_ref().and_then(|o| o.fetch.clone());
+    meta.origin = new.origin.map(|o| crate::model::Origin { fetch, ..o });
     meta.original_path = Some(article.display().to_string());
     let now = crate::model::Timestamp::now();
     Ok(crate::model::reanchor::reanchor(old, Text::new(new.text), meta, author, now))

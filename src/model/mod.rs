@@ -24,7 +24,7 @@ mod testkit;
 pub use annotation::*;
 pub use history::History;
 pub use schema::{AttrDef, AttrKind, AttrValue, LabelDef, RelationTypeDef, RoleDef, Schema};
-pub use store::{DocMeta, Edit, EditError, Origin, PageInfo, Store, TextMode, relation_rule};
+pub use store::{DocMeta, Edit, EditError, Fetch, Origin, PageInfo, Store, TextMode, relation_rule};
 pub use text::{ByteRange, RangeError, Text, TextIndex};
 
 /// `1 span`, `2 spans`: a count with its noun (regular English plurals;

@@ -101,6 +101,18 @@ pub struct Origin {
     pub mode: TextMode,
     /// What the page says about itself.
     pub page: PageInfo,
+    /// Where and when the page was fetched, when Sorot fetched it.
+    pub fetch: Option<Fetch>,
+}
+
+/// A page fetched by Sorot (File → Open URL, `sorot init --url`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fetch {
+    /// The address asked for.
+    pub url: String,
+    /// The address answered from, after redirects.
+    pub final_url: String,
+    pub retrieved: super::Timestamp,
 }
 
 /// Which text of a page the document holds.

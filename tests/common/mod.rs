@@ -341,3 +341,53 @@ pub fn store_of(text: &str, id: &str) -> Store {
     let article = sorot::io::article::decode_article(text.as_bytes(), sorot::io::ArticleFormat::Text).unwrap();
     sorot::io::store_for_article(Path::new(&format!("{id}.txt")), article, Schema::default_news())
 }
+
+/// A local web server for the fetch tests (no internet in tests): each
+/// connection gets its own thread; the routes are those of a small news site.
+pub fn serve_news_site() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&request).into_owned();
+                let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let page = std::fs::read(repo().join("tests/data/web/warta.html")).unwrap();
+                let reply = |status: &str, kind: &str, body: &[u8], length: bool| {
+                    let mut r = format!("HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nConnection: close\r\n");
+                    if length {
+                        r.push_str(&format!("Content-Length: {}\r\n", body.len()));
+                    }
+                    r.push_str("\r\n");
+                    let mut bytes = r.into_bytes();
+                    bytes.extend_from_slice(body);
+                    bytes
+                };
+                let response = match path.as_str() {
+                    "/dunia/rusia-korut" => reply("200 OK", "text/html; charset=utf-8", &page, true),
+                    "/lama" => b"HTTP/1.1 301 Moved Permanently\r\nLocation: /dunia/rusia-korut\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                    "/putar" => b"HTTP/1.1 302 Found\r\nLocation: /putar\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                    "/besar" => reply("200 OK", "text/html", &vec![b'a'; 300_000], false),
+                    "/laporan.pdf" => reply("200 OK", "application/pdf", b"%PDF-1.4", true),
+                    "/lambat" => {
+                        std::thread::sleep(std::time::Duration::from_secs(3));
+                        reply("200 OK", "text/html", &page, true)
+                    }
+                    _ => reply("404 Not Found", "text/html", b"<h1>Tidak ditemukan</h1>", true),
+                };
+                let _ = stream.write_all(&response);
+            });
+        }
+    });
+    base
+}

@@ -110,3 +110,101 @@ fn hostile_pages_get_a_clear_answer() {
     let a = decode_article(&latin, ArticleFormat::Html).unwrap();
     assert!(a.text.contains("Le café est fermé depuis lundi"), "{}", a.text);
 }
+
+#[test]
+fn a_fetched_page_is_kept_as_its_archive_copy_and_opened_as_its_story() {
+    use io::web::fetch::{FetchError, Limits, fetch};
+    let base = common::serve_news_site();
+    let dir = tempfile::tempdir().unwrap();
+
+    // Through a redirect: the address asked for and the one answered from are both recorded.
+    let asked = format!("{base}/lama");
+    let (page, ann) = io::web::open_url(
+        &asked,
+        dir.path(),
+        sorot::model::Schema::default_news(),
+        None,
+        TextMode::Article,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(page.file_name().unwrap(), "rusia-korut.html");
+    assert_eq!(std::fs::read(&page).unwrap(), std::fs::read(common::repo().join("tests/data/web/warta.html")).unwrap());
+    let store = io::load_annotations(&ann).unwrap();
+    let fetched = store.meta.origin.as_ref().and_then(|o| o.fetch.clone()).expect("fetch recorded");
+    assert_eq!(fetched.url, asked);
+    assert_eq!(fetched.final_url, format!("{base}/dunia/rusia-korut"));
+    assert!(fetched.retrieved.secs() > 1_700_000_000);
+    assert!(store.text().as_str().contains("Dilansir BBC") && !store.text().as_str().contains("Beranda"));
+
+    // Re-opening the archive copy gives the same text, byte for byte.
+    assert_eq!(io::read_article(&page).unwrap().text, store.text().as_str());
+    // Fetching again never replaces the first copy.
+    let (again, _) = io::web::open_url(
+        &asked,
+        dir.path(),
+        sorot::model::Schema::default_news(),
+        None,
+        TextMode::Article,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(again.file_name().unwrap(), "rusia-korut-2.html");
+
+    // What goes wrong is said in words, and nothing is written.
+    let before = std::fs::read_dir(dir.path()).unwrap().count();
+    let small = Limits { max_bytes: 100_000, ..Limits::default() };
+    let quick = Limits { timeout: std::time::Duration::from_secs(1), ..Limits::default() };
+    assert_eq!(
+        fetch(&format!("{base}/hilang"), small).unwrap_err(),
+        FetchError::Status { status: 404, meaning: "there is no page at this address" }
+    );
+    assert_eq!(fetch(&format!("{base}/besar"), small).unwrap_err(), FetchError::TooLarge { max: 100_000 });
+    assert_eq!(fetch(&format!("{base}/putar"), small).unwrap_err(), FetchError::TooManyRedirects(5));
+    assert_eq!(
+        fetch(&format!("{base}/laporan.pdf"), small).unwrap_err(),
+        FetchError::NotAPage("application/pdf".into())
+    );
+    assert!(matches!(fetch(&format!("{base}/lambat"), quick).unwrap_err(), FetchError::TimedOut { secs: 1, .. }));
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let offline = fetch(&format!("http://{closed}/berita"), small).unwrap_err();
+    assert_eq!(offline, FetchError::Unreachable { host: closed.to_string() });
+    assert!(offline.to_string().contains("check the internet connection"), "{offline}");
+    let e = io::web::open_url(
+        &format!("{base}/hilang"),
+        dir.path(),
+        sorot::model::Schema::default_news(),
+        None,
+        TextMode::Article,
+        small,
+    )
+    .unwrap_err();
+    assert_eq!(
+        format!("{e:#}"),
+        format!("Cannot open {base}/hilang: the site answered 404: there is no page at this address")
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before);
+}
+
+#[test]
+fn sorot_init_url_fetches_into_the_folder_and_says_what_failed() {
+    let base = common::serve_news_site();
+    let dir = tempfile::tempdir().unwrap();
+    let out = sorot(&["init", "--url", &format!("{base}/dunia/rusia-korut"), "--dir", "arsip"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "arsip/rusia-korut.html: fetched from {base}/dunia/rusia-korut\narsip/rusia-korut.sorot.ron: created\n"
+        )
+    );
+    let out = sorot(&["init", "--url", &format!("{base}/tidak-ada")], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("Cannot open {base}/tidak-ada: the site answered 404: there is no page at this address\n")
+    );
+}

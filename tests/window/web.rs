@@ -48,3 +48,39 @@ fn a_saved_page_opens_as_its_story_and_the_whole_page_is_one_key_away() {
     assert_eq!(h.state().doc.store.text().as_str(), text);
     assert!(h.state().doc.history.is_dirty(), "nothing is saved until the analyst saves");
 }
+
+#[test]
+fn open_url_fetches_the_page_keeps_it_and_the_labels_reopen_on_the_archive_copy() {
+    let base = common::serve_news_site();
+    let (dir, article) = common::gui::sample_copy();
+    let mut h = harness(&article, 900.0);
+
+    // File → Open URL: the folder defaults to the open document's.
+    h.key_press_modifiers(CMD_ALT, Key::U);
+    h.run_steps(2);
+    h.get_by_label("Address").type_text(&format!("{base}/lama"));
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    for _ in 0..400 {
+        h.run_steps(1);
+        if h.state().doc.store.meta.origin.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let page = dir.path().join("rusia-korut.html");
+    assert!(page.is_file(), "the archive copy is kept beside the open document");
+    let origin = h.state().doc.store.meta.origin.clone().expect("the fetched page is open");
+    assert_eq!(origin.fetch.map(|f| f.final_url), Some(format!("{base}/dunia/rusia-korut")));
+    h.get_by_label_contains("Web page, the article");
+
+    // Label, save, and open again from the archive copy.
+    find_and_select(&mut h, "BBC");
+    h.key_press(Key::S);
+    h.run_steps(2);
+    common::gui::save(&mut h);
+    let reopened = sorot::gui::Document::open(&page).unwrap();
+    assert_eq!(reopened.notice, None, "the archive copy gives the text the labels were made on");
+    let span = reopened.store.spans().next().expect("the label was saved");
+    assert_eq!(reopened.store.text().slice(span.ranges[0]), "BBC");
+}

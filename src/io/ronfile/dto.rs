@@ -52,6 +52,18 @@ pub(super) struct OriginDto {
     pub(super) site: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) url: Option<String>,
+    /// The page as fetched: the address asked for, the one answered from,
+    /// and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) fetched: Option<FetchDto>,
+}
+
+#[derive(Serialize, Deserialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FetchDto {
+    pub(super) url: String,
+    pub(super) final_url: String,
+    pub(super) retrieved_unix: i64,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq)]
@@ -75,6 +87,11 @@ impl OriginDto {
             published: p.published.clone(),
             site: p.site.clone(),
             url: p.url.clone(),
+            fetched: o.fetch.as_ref().map(|f| FetchDto {
+                url: f.url.clone(),
+                final_url: f.final_url.clone(),
+                retrieved_unix: f.retrieved.secs(),
+            }),
         }
     }
 
@@ -93,6 +110,11 @@ impl OriginDto {
                 site: self.site,
                 url: self.url,
             },
+            fetch: self.fetched.map(|f| Fetch {
+                url: f.url,
+                final_url: f.final_url,
+                retrieved: Timestamp(f.retrieved_unix),
+            }),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! text and an [`Origin`] that records how it was made, so a document
 //! can always say which extractor wrote its offsets.
 
+pub mod fetch;
 pub mod rules;
 mod whole;
 
@@ -47,7 +48,8 @@ pub fn page_text(html: &str, mode: TextMode) -> PageText {
         Err(_) => (None, PageInfo::default(), Some("the article extractor failed on this page".to_owned())),
     };
     let page = PageInfo { title: page.title.or_else(|| whole::title(html)), ..page };
-    let origin = |mode, extractor: String| Origin { format: "html".into(), extractor, mode, page: page.clone() };
+    let origin =
+        |mode, extractor: String| Origin { format: "html".into(), extractor, mode, page: page.clone(), fetch: None };
     if mode == TextMode::Article {
         match article {
             Some(text) if !text.is_empty() => {
@@ -65,6 +67,36 @@ pub fn page_text(html: &str, mode: TextMode) -> PageText {
         }
     }
     PageText { text: whole_page_text(html), origin: origin(TextMode::WholePage, WHOLE_PAGE.into()), note: None }
+}
+
+/// A page fetched from `url` into `dir`: the page is kept there as the
+/// archive copy (`rusia-korut.html`, never replacing a file), and its
+/// annotation file is created beside it, recording where and when the
+/// page was fetched. Nothing is written when the page cannot be fetched
+/// or read. Returns the page's path and its annotation file's.
+pub fn open_url(
+    url: &str,
+    dir: &std::path::Path,
+    schema: crate::model::Schema,
+    annotator: Option<&str>,
+    mode: TextMode,
+    limits: fetch::Limits,
+) -> anyhow::Result<(std::path::PathBuf, std::path::PathBuf)> {
+    use anyhow::Context;
+    let fetched = fetch::fetch(url, limits).with_context(|| format!("Cannot open {}", url.trim()))?;
+    let article = super::article::decode_article_as(&fetched.bytes, super::ArticleFormat::Html, mode)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", fetched.fetch.final_url))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    let page = fetch::archive_path(dir, &fetched.fetch.final_url);
+    super::write_atomic(&page, &fetched.bytes)?;
+    let mut store = super::store_for_article(&page, article, schema);
+    store.meta.annotator = annotator.map(str::to_owned);
+    if let Some(o) = &mut store.meta.origin {
+        o.fetch = Some(fetched.fetch);
+    }
+    let ann = super::default_annotation_path(&page, annotator);
+    super::save_annotations(&ann, &store)?;
+    Ok((page, ann))
 }
 
 /// The article's blocks, one per line, less what the rules remove.
