@@ -98,6 +98,44 @@ pub fn text(s: &str) -> AttrValue {
     AttrValue::Text(s.into())
 }
 
+/// A fetched news page (tests/data/web/warta.html) annotated: the
+/// document the Python checks export to see that a page's address and
+/// retrieval time reach W3C, JSONL and CSV readers.
+pub fn build_web_page() -> Store {
+    let page = repo().join("tests/data/web/warta.html");
+    let a = sorot::io::read_article(&page).expect("the test page");
+    let mut store = sorot::io::store_for_article(Path::new("tests/data/web/warta.html"), a, Schema::default_news());
+    if let Some(o) = &mut store.meta.origin {
+        o.fetch = Some(Fetch {
+            url: "https://warta.example/dunia/rusia-korut?utm_source=wa".into(),
+            final_url: "https://warta.example/dunia/rusia-korut".into(),
+            retrieved: T0,
+        });
+    }
+    store.meta.annotator = Some("dewi".into());
+    let mut b = Builder { store: &mut store, author: "dewi" };
+    let claim = b.span("Claim", b.at("“Itu tidak benar,”"), &[("certainty", text("asserted"))]);
+    let cue = b.span("Cue", b.at("kata"), &[]);
+    let source = b.span("Source", b.at("Peskov kepada"), &[]);
+    let mut s = b.store.span(source).expect("span").clone();
+    s.ranges = [find(b.store, "Peskov", "Peskov kepada", 0)].into_iter().collect();
+    b.store.apply(Edit::ReplaceSpan(s)).expect("narrow");
+    b.relation(
+        "said_by",
+        &[("claim", Target::Span(claim)), ("source", Target::Span(source)), ("cue", Target::Span(cue))],
+        &[],
+        &[],
+    )
+    .expect("said_by");
+    b.span("Source", b.at("BBC"), &[]);
+    let russia = b.entity("Russia", "Country", &["Rusia"], Some("Q159"));
+    let mention = b.span("Country", find(b.store, "Rusia", "Rusia mengirim", 0), &[]);
+    b.link(mention, russia);
+    b.span("Country", b.at("Korea Utara"), &[]);
+    b.span("Person", b.at("Dmitry Peskov"), &[]);
+    store
+}
+
 /// The sample annotations of the bundled article, made through the model.
 pub fn build_sample(article: &Path) -> Store {
     let a = sorot::io::read_article(article).expect("sample article");

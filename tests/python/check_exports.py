@@ -244,8 +244,11 @@ def check_w3c(path, schema_dir, texts):
         targets = a["target"] if isinstance(a["target"], list) else [a["target"]]
         for t in targets:
             sel = {s["type"]: s for s in t["selector"]}
-            doc = t["source"].split(":")[3]
-            text = texts[doc]
+            # Sorot's own document IRI, or a web page's address.
+            src = t["source"]
+            text = texts[src.split(":")[3]] if src.startswith("urn:sorot:doc:") else texts[src]
+            if not src.startswith("urn:") and t.get("state", {}).get("type") != "TimeState":
+                fail(f"w3c: {a['id']}: a fetched page's target has no TimeState (when it was retrieved)")
             pos, q = sel["TextPositionSelector"], sel["TextQuoteSelector"]
             if text[pos["start"]:pos["end"]] != q["exact"]:
                 fail(f"w3c: {a['id']}: position slices {text[pos['start']:pos['end']]!r}, quote is {q['exact']!r}")
@@ -307,6 +310,8 @@ def main():
                 d = json.loads(l)
                 from urllib.parse import quote
                 texts[quote(d["id"], safe="-._~")] = d["text"]
+                if "meta" in d and "url" in d["meta"]:
+                    texts[d["meta"]["url"]] = d["text"]
             check_w3c(tmp / "x.jsonld", schema_dir, texts)
             check_jsonld(tmp / "x.jsonld", schema_dir)
             check_label_studio(tmp / "ls")

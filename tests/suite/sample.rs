@@ -31,6 +31,18 @@ fn multiscript_annotation_file_is_what_the_model_builds() {
     assert_eq!(committed, written, "tests/data/multiscript.sorot.ron is stale: rerun with SOROT_BLESS=1");
 }
 
+/// The annotated web page the Python checks export.
+#[test]
+fn web_page_annotation_file_is_what_the_model_builds() {
+    let written = io::to_ron_string(&common::build_web_page());
+    let path = common::repo().join("tests/data/web/warta.sorot.ron");
+    if std::env::var_os("SOROT_BLESS").is_some() {
+        io::write_atomic(&path, written.as_bytes()).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).expect("tests/data/web/warta.sorot.ron (run with SOROT_BLESS=1)");
+    assert_eq!(committed, written, "tests/data/web/warta.sorot.ron is stale: rerun with SOROT_BLESS=1");
+}
+
 #[test]
 fn sample_loads_validates_and_quotes_match() {
     let store = io::load_annotations(&common::sample_annotations()).unwrap();

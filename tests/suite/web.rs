@@ -208,3 +208,34 @@ fn sorot_init_url_fetches_into_the_folder_and_says_what_failed() {
         format!("Cannot open {base}/tidak-ada: the site answered 404: there is no page at this address\n")
     );
 }
+
+#[test]
+fn exports_cite_the_page_and_when_it_was_fetched() {
+    let store = common::build_web_page();
+    let w3c = io::export::w3c(&[&store]);
+    let coll: serde_json::Value = serde_json::from_str(&w3c.files[0].1).unwrap();
+    let claim = coll["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["body"][0]["value"] == "Claim")
+        .expect("the claim")
+        .clone();
+    assert_eq!(claim["target"]["source"], "https://warta.example/dunia/rusia-korut");
+    assert_eq!(
+        claim["target"]["state"],
+        serde_json::json!({"type": "TimeState", "sourceDate": "2023-11-14T22:13:20Z"})
+    );
+    assert_eq!(claim["target"]["selector"][1]["exact"], "“Itu tidak benar,”");
+
+    let csv = io::export::csv(&[&store], io::export::Offsets::CodePoints);
+    let mut rows = ::csv::Reader::from_reader(csv.files[0].1.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let get = |name: &str| row.get(headers.iter().position(|h| h == name).unwrap()).unwrap().to_owned();
+    assert_eq!(get("text"), "“Itu tidak benar,”");
+    assert_eq!(get("source"), "Peskov");
+    assert_eq!(get("page_url"), "https://warta.example/dunia/rusia-korut");
+    assert_eq!(get("page_title"), "Rusia Kirim Senjata ke Korut? Kremlin Membantah");
+    assert!(get("published").starts_with("2024-05-02"));
+}

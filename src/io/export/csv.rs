@@ -3,7 +3,8 @@
 use super::*;
 
 /// Two tables for spreadsheets: `claims.csv` (document, id, text, offsets,
-/// certainty, source, cue, outlet, review) and `relations.csv` (document,
+/// certainty, source, cue, outlet, review, and for web pages the page's
+/// address, title and date, to cite) and `relations.csv` (document,
 /// id, type, arguments by role, evidence, attributes).
 pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
     let mut claims = ::csv::Writer::from_writer(Vec::new());
@@ -19,6 +20,9 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         "cue",
         "outlet",
         "review",
+        "page_url",
+        "page_title",
+        "published",
     ]);
     let _ = rels.write_record(["document", "id", "type", "arguments", "evidence", "attributes"]);
     for store in stores {
@@ -30,6 +34,15 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         let role_of = |claim: SpanId, rel: &str, role: &str| -> String {
             store.attribution(claim, rel, role).into_iter().map(show).collect::<Vec<_>>().join("; ")
         };
+        let page = store.meta.origin.as_ref().map(|o| &o.page);
+        let url = store
+            .meta
+            .origin
+            .as_ref()
+            .and_then(|o| o.page.url.clone().or_else(|| o.fetch.as_ref().map(|f| f.final_url.clone())))
+            .unwrap_or_default();
+        let title = page.and_then(|p| p.title.clone()).unwrap_or_default();
+        let published = page.and_then(|p| p.published.clone()).unwrap_or_default();
         for s in store.spans().filter(|s| store.label_name(s.label) == "Claim") {
             let e = s.extent();
             let cue = [role_of(s.id, "said_by", "cue"), role_of(s.id, "reported_by", "cue")]
@@ -48,6 +61,9 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
                 cue,
                 role_of(s.id, "reported_by", "outlet"),
                 s.review.status.name().to_string(),
+                url.clone(),
+                title.clone(),
+                published.clone(),
             ]);
         }
         for r in store.relations() {

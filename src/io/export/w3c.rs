@@ -127,6 +127,16 @@ pub fn w3c(stores: &[&Store]) -> Export {
     for store in stores {
         let text = store.text();
         let doc = format!("urn:sorot:doc:{}", iri_segment(&store.meta.id));
+        // A web page is the resource its spans select from: its address
+        // (canonical, else the one it was fetched from), and when it was
+        // fetched, as a TimeState. Other documents are Sorot's own IRI.
+        let origin = store.meta.origin.as_ref();
+        let page_url =
+            origin.and_then(|o| o.page.url.clone().or_else(|| o.fetch.as_ref().map(|f| f.final_url.clone())));
+        let source = page_url.unwrap_or_else(|| doc.clone());
+        let state = origin
+            .and_then(|o| o.fetch.as_ref())
+            .map(|f| json!({"type": "TimeState", "sourceDate": rfc3339(f.retrieved)}));
         let span_iri = |id: SpanId| format!("{doc}:span:{}", id.0);
         let entity_iri = |id: EntityId| format!("{doc}:entity:{}", id.0);
         let iri = |t: Target| match t {
@@ -148,14 +158,18 @@ pub fn w3c(stores: &[&Store]) -> Export {
                 .ranges
                 .iter()
                 .map(|r| {
-                    json!({
+                    let mut t = json!({
                         "type": "SpecificResource",
-                        "source": doc,
+                        "source": source,
                         "selector": [
                             {"type": "TextPositionSelector", "start": text.byte_to_char(r.start()), "end": text.byte_to_char(r.end())},
                             {"type": "TextQuoteSelector", "exact": text.slice(*r), "prefix": text.prefix_before(r.start(), 32), "suffix": text.suffix_after(r.end(), 32)},
                         ],
-                    })
+                    });
+                    if let (Some(state), Some(t)) = (&state, t.as_object_mut()) {
+                        t.insert("state".into(), state.clone());
+                    }
+                    t
                 })
                 .collect();
             let mut a = serde_json::Map::new();
