@@ -140,6 +140,8 @@ impl SorotApp {
             relations::draft_bar(ui, self, &mut actions);
             relations::link_bar(ui, self, &mut actions);
             self.view.marks = session::compare_marks(self);
+            let colour = ui.visuals().warn_fg_color;
+            self.view.marks.extend(self.find.marks(self.view.visible_range(), colour));
             let out = self.view.show(ui, &self.doc.store, &self.selection, self.selected);
             self.hover_byte = out.hover_byte;
             let mut focus: Vec<SpanId> = out.hovered_spans.clone();

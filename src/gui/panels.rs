@@ -201,15 +201,33 @@ pub struct FindState {
     pub current: Option<usize>,
     computed_for: String,
     pub label_all: Option<u16>,
+    /// The current match was chosen while typing (shown, not yet
+    /// selected): Enter selects it instead of moving on.
+    previewed: bool,
 }
 
 impl FindState {
     pub fn current_match(&self) -> Option<ByteRange> {
         self.current.and_then(|i| self.matches.get(i)).copied()
     }
-    fn recompute(&mut self, store: &Store) {
+    /// The outlines of the matches in `visible` (all of them are
+    /// highlighted as you type, the current one strongest).
+    pub fn marks(&self, visible: Option<ByteRange>, colour: egui::Color32) -> Vec<(ByteRange, egui::Color32, bool)> {
+        let Some(v) = visible.filter(|_| self.open) else { return Vec::new() };
+        let from = self.matches.partition_point(|m| m.end() <= v.start());
+        let current = self.current_match();
+        self.matches[from..]
+            .iter()
+            .take_while(|m| m.start() < v.end())
+            .take(2000)
+            .map(|m| (*m, colour, Some(*m) == current))
+            .collect()
+    }
+
+    /// Recomputes the matches when the query changed; returns true then.
+    fn recompute(&mut self, store: &Store) -> bool {
         if self.computed_for == self.query {
-            return;
+            return false;
         }
         self.computed_for = self.query.clone();
         self.matches = if self.query.is_empty() {
@@ -224,6 +242,8 @@ impl FindState {
                 .collect()
         };
         self.current = None;
+        self.previewed = false;
+        true
     }
 }
 
@@ -232,7 +252,15 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
         return;
     }
     let store = &app.doc.store;
-    app.find.recompute(store);
+    // As you type: the nearest match from where you are is shown (the
+    // view scrolls to it); Enter selects it.
+    if app.find.recompute(store) && !app.find.matches.is_empty() {
+        let from = app.selection.first().map(|r| r.start()).or_else(|| app.view.first_visible_byte()).unwrap_or(0);
+        let i = app.find.matches.iter().position(|m| m.start() >= from).unwrap_or(0);
+        app.find.current = Some(i);
+        app.find.previewed = true;
+        app.view.scroll_to(app.find.matches[i].start());
+    }
     let mut go: Option<bool> = None;
     ui.horizontal(|ui| {
         let label = ui.label("Find");
@@ -329,6 +357,7 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
     {
         let n = app.find.matches.len();
         let next = match (app.find.current, forward) {
+            (Some(i), _) if std::mem::take(&mut app.find.previewed) => i,
             (None, true) => {
                 let after = app.selection.first().map_or(0, |r| r.start());
                 app.find.matches.iter().position(|m| m.start() >= after).unwrap_or(0)

@@ -178,6 +178,13 @@ impl TextView {
         })
     }
 
+    /// The bytes of the blocks drawn in the last frame.
+    pub fn visible_range(&self) -> Option<ByteRange> {
+        let first = self.placed.first()?;
+        let last = self.placed.last()?;
+        Some(ByteRange::new(self.blocks[first.0].start(), self.blocks[last.0].end()))
+    }
+
     /// The first byte of the blocks drawn in the last frame.
     pub fn first_visible_byte(&self) -> Option<usize> {
         self.placed.first().map(|(bi, _)| self.blocks[*bi].start())

@@ -548,3 +548,31 @@ fn characters_without_a_font_are_named_with_the_fonts_to_install() {
     assert_eq!(h.state().glyphs.missing, None);
     assert!(h.query_by_label_contains("have no font here").is_none());
 }
+
+/// Find shows matches as you type (issue 19, item 6): all those in view
+/// outlined, the nearest one current and scrolled to; Enter selects it.
+#[test]
+fn find_highlights_matches_while_typing_and_enter_selects_the_shown_one() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 900.0);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find").type_text("Rusia");
+    h.run_steps(3);
+    let text = h.state().doc.store.text().as_str().to_owned();
+    let first = text.find("Rusia").unwrap();
+    let app = h.state();
+    assert_eq!(app.find.current_match().map(|m| m.start()), Some(first), "the nearest match is shown before Enter");
+    assert!(app.selection.is_empty(), "typing does not change the selection");
+    let marks: Vec<_> = app.view.marks.iter().filter(|(r, ..)| text[r.start()..r.end()] == *"Rusia").collect();
+    assert!(marks.len() >= 3, "every visible match is outlined: {}", marks.len());
+    assert_eq!(marks.iter().filter(|(.., current)| *current).count(), 1);
+    assert!(h.query_by_label_contains("1 of ").is_some());
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().selection.first().map(|r| r.start()), Some(first), "Enter selects the match shown");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let second = first + 1 + text[first + 1..].find("Rusia").unwrap();
+    assert_eq!(h.state().selection.first().map(|r| r.start()), Some(second), "then Enter moves on");
+}
