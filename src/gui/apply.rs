@@ -18,7 +18,9 @@ impl SorotApp {
         match io::reanchor_store_as(&self.doc.store, article, mode, &self.prefs.annotator) {
             Ok((store, report)) => {
                 let text = crate::model::reanchor::describe(&store, &report);
+                let nothing_moved = store.spans().len() + store.relations().len() + store.entities().len() == 0;
                 self.doc.store = store;
+                self.hover_byte = None;
                 self.doc.history = History::default();
                 self.doc.history.mark_unsaved();
                 self.doc.changed_article = None;
@@ -33,6 +35,12 @@ impl SorotApp {
                     Some(o) => format!("Re-anchored onto {}", o.mode.describe()),
                     None => "Re-anchored onto the new text".into(),
                 };
+                if nothing_moved {
+                    // No annotations to report on: the status line says it.
+                    let shown = self.doc.store.meta.origin.as_ref().map_or("the new text", |o| o.mode.describe());
+                    self.set_status(format!("Now showing {shown} (no annotations to move); saving keeps it"));
+                    return;
+                }
                 self.dialog = Some(Dialog::Report {
                     title,
                     text: format!(

@@ -111,8 +111,9 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     PathPurpose::OpenForReview => "Open annotations for review (read-only)",
                 });
                 ui.label("Type a path (Tab-free completion below), or use the system dialog.");
-                let field =
-                    ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY).hint_text("path/to/file"));
+                let folder = matches!(purpose, PathPurpose::OpenFolder);
+                let hint = if folder { "path/to/folder" } else { "path/to/file" };
+                let field = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY).hint_text(hint));
                 if ui.memory(|m| m.focused().is_none()) {
                     field.request_focus();
                 }
@@ -120,15 +121,23 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 let enter = (field.lost_focus() || field.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 // Read the folder when the typed path changes, not every frame.
                 let cache = egui::Id::unique("sorot-path-completions");
-                let known: Option<(String, Vec<(PathBuf, bool)>)> = ui.data(|d| d.get_temp(cache));
-                let found = match known {
-                    Some((typed, found)) if typed == *text => found,
+                type Listed = (String, PathBuf, Vec<(PathBuf, bool)>);
+                let known: Option<Listed> = ui.data(|d| d.get_temp(cache));
+                let (listing, found) = match known {
+                    Some((typed, listing, found)) if typed == *text => (listing, found),
                     _ => {
-                        let found = crate::io::document::path_completions(text, 8);
-                        ui.data_mut(|d| d.insert_temp(cache, (text.clone(), found.clone())));
-                        found
+                        let found = crate::io::document::path_completions(text, 8, folder);
+                        let listing = crate::io::document::completion_folder(text);
+                        ui.data_mut(|d| d.insert_temp(cache, (text.clone(), listing.clone(), found.clone())));
+                        (listing, found)
                     }
                 };
+                let what = if folder { "Folders in" } else { "In" };
+                ui.weak(if found.is_empty() {
+                    format!("{what} {}: nothing starts with what is typed", listing.display())
+                } else {
+                    format!("{what} {}:", listing.display())
+                });
                 for (c, is_dir) in found {
                     let shown = c.display().to_string();
                     if ui.small_button(if is_dir { format!("{shown}/") } else { shown.clone() }).clicked() {

@@ -244,7 +244,7 @@ impl SorotApp {
             }
             Poll::Done((_, None)) => {
                 self.native_dialog = None;
-                self.set_status("No file chosen in the system dialog (or none is available): type the path instead");
+                self.set_status("The system dialog closed without a choice; you can type the path instead");
             }
             Poll::Running | Poll::Update(()) => {}
             Poll::Lost => self.native_dialog = None,

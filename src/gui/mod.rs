@@ -256,6 +256,12 @@ impl SorotApp {
 
     /// The annotator whose own files are opened in a folder, if analysts
     /// keep one file each.
+    /// The text byte under the pointer in the last frame (the status bar's
+    /// "byte N"), if any.
+    pub fn hovered_byte(&self) -> Option<usize> {
+        self.hover_byte
+    }
+
     fn own_files(&self) -> Option<String> {
         (self.corpus.is_some() && self.prefs.per_annotator_files)
             .then(|| io::corpus::file_safe_name(&self.prefs.annotator))

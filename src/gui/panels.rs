@@ -142,7 +142,10 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
                 crate::model::plural(store.entities().len(), "entity"),
                 crate::model::plural(store.relations().len(), "relation")
             ));
-            if let Some(b) = app.hover_byte {
+            // The pointer's place from the last frame: the text may have
+            // been replaced since (re-anchored, switched, opened).
+            let text = store.text().as_str();
+            if let Some(b) = app.hover_byte.filter(|&b| text.is_char_boundary(b)) {
                 ui.separator();
                 ui.label(format!("byte {b} · char {}", store.text().byte_to_char(b)));
             }
@@ -157,8 +160,16 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
         });
         if let Some(o) = &store.meta.origin {
             ui.horizontal(|ui| {
+                let fetched = o.fetch.as_ref().map_or(String::new(), |f| {
+                    format!(
+                        "Fetched from {} on {} (asked for {}). ",
+                        f.final_url,
+                        crate::io::export::rfc3339(f.retrieved).replace('T', " ").trim_end_matches('Z'),
+                        f.url
+                    )
+                });
                 ui.label(origin_line(o)).on_hover_text(format!(
-                    "Made by {}. View → {} (Ctrl+Alt+W) re-opens the page as {}; \
+                    "{fetched}Made by {}. View → {} (Ctrl+Alt+W) re-opens the page as {}; \
                      annotations are moved onto the new text, and nothing is saved until you save.",
                     o.extractor,
                     Command::PageText.text(),
@@ -187,7 +198,7 @@ pub fn origin_line(o: &crate::model::Origin) -> String {
     if let Some(d) = &p.published {
         parts.push(d.get(..10).unwrap_or(d).to_owned());
     }
-    parts.extend(p.url.clone());
+    parts.extend(p.url.clone().or_else(|| o.fetch.as_ref().map(|f| f.final_url.clone())));
     parts.join(" · ")
 }
 
@@ -252,15 +263,6 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
         return;
     }
     let store = &app.doc.store;
-    // As you type: the nearest match from where you are is shown (the
-    // view scrolls to it); Enter selects it.
-    if app.find.recompute(store) && !app.find.matches.is_empty() {
-        let from = app.selection.first().map(|r| r.start()).or_else(|| app.view.first_visible_byte()).unwrap_or(0);
-        let i = app.find.matches.iter().position(|m| m.start() >= from).unwrap_or(0);
-        app.find.current = Some(i);
-        app.find.previewed = true;
-        app.view.scroll_to(app.find.matches[i].start());
-    }
     let mut go: Option<bool> = None;
     ui.horizontal(|ui| {
         let label = ui.label("Find");
@@ -296,6 +298,17 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
             }
         });
     });
+    // The matches of what the field holds now (after this frame's typing,
+    // so an Enter typed right after the last letter finds the new text).
+    // As you type, the nearest match from where you are is shown (the
+    // view scrolls to it); Enter selects it.
+    if app.find.recompute(store) && !app.find.matches.is_empty() {
+        let from = app.selection.first().map(|r| r.start()).or_else(|| app.view.first_visible_byte()).unwrap_or(0);
+        let i = app.find.matches.iter().position(|m| m.start() >= from).unwrap_or(0);
+        app.find.current = Some(i);
+        app.find.previewed = true;
+        app.view.scroll_to(app.find.matches[i].start());
+    }
     if let Some(label) = app.find.label_all {
         // Preview: which matches would become new spans.
         let new: Vec<ByteRange> = app

@@ -101,14 +101,17 @@ pub fn open_url_form(ui: &mut egui::Ui, url: &mut String, folder: &mut String, a
         "Sorot fetches this one page (no images, scripts or cookies), keeps it in the folder as the archive \
          copy your annotations refer to, and opens its article.",
     );
-    let field = ui.add(egui::TextEdit::singleline(url).desired_width(f32::INFINITY).hint_text("https://…"));
+    // Each caption above its field, as forms read.
+    let caption = ui.label("Address");
+    let field = ui
+        .add(egui::TextEdit::singleline(url).desired_width(f32::INFINITY).hint_text("https://…"))
+        .labelled_by(caption.id);
     if ui.memory(|m| m.focused().is_none()) {
         field.request_focus();
     }
-    let field = field.labelled_by(ui.label("Address").id);
     let enter = (field.lost_focus() || field.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    let folder_field = ui.add(egui::TextEdit::singleline(folder).desired_width(f32::INFINITY));
-    folder_field.labelled_by(ui.label("Keep the page in folder").id);
+    let caption = ui.label("Keep the page in folder");
+    ui.add(egui::TextEdit::singleline(folder).desired_width(f32::INFINITY)).labelled_by(caption.id);
     ui.horizontal(|ui| {
         if (ui.button("Fetch and open").clicked() || enter) && !url.trim().is_empty() {
             actions.push(Action::CloseDialog);

@@ -262,9 +262,22 @@ impl Document {
     }
 }
 
+/// The folder whose entries complete `typed` (shown as "Listing …"), as
+/// an absolute path where it can be told.
+pub fn completion_folder(typed: &str) -> PathBuf {
+    let typed_path = Path::new(typed);
+    let dir = if typed.is_empty() || typed.ends_with('/') {
+        if typed.is_empty() { Path::new(".") } else { typed_path }
+    } else {
+        typed_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    };
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
 /// Up to `max` paths completing `typed` (entries of its folder starting
-/// with its last part), each with whether it is a folder.
-pub fn path_completions(typed: &str, max: usize) -> Vec<(PathBuf, bool)> {
+/// with its last part), each with whether it is a folder; with
+/// `folders_only`, files are left out (choosing a folder).
+pub fn path_completions(typed: &str, max: usize, folders_only: bool) -> Vec<(PathBuf, bool)> {
     let typed_path = Path::new(typed);
     let (dir, prefix) = if typed.is_empty() || typed.ends_with('/') {
         (if typed.is_empty() { Path::new(".") } else { typed_path }, "")
@@ -280,6 +293,7 @@ pub fn path_completions(typed: &str, max: usize) -> Vec<(PathBuf, bool)> {
         .filter(|e| {
             e.file_name().to_string_lossy().starts_with(prefix) && !e.file_name().to_string_lossy().starts_with('.')
         })
+        .filter(|e| !folders_only || e.file_type().is_ok_and(|t| t.is_dir()) || e.path().is_dir())
         .map(|e| if typed.is_empty() { PathBuf::from(e.file_name()) } else { dir.join(e.file_name()) })
         .collect();
     out.sort();

@@ -576,3 +576,21 @@ fn find_highlights_matches_while_typing_and_enter_selects_the_shown_one() {
     let second = first + 1 + text[first + 1..].find("Rusia").unwrap();
     assert_eq!(h.state().selection.first().map(|r| r.start()), Some(second), "then Enter moves on");
 }
+
+/// Typing and Enter in the same frame (a fast typist, a paste): Enter
+/// selects a match of the new text, not of what the field held before.
+#[test]
+fn enter_right_after_typing_finds_the_new_text() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 900.0);
+    find_and_select(&mut h, "Rusia");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Find").type_text("Korea Utara");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    let store = &h.state().doc.store;
+    let sel = h.state().selection.first().copied().expect("a match is selected");
+    assert_eq!(store.text().slice(sel), "Korea Utara");
+}

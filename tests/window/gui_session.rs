@@ -386,3 +386,20 @@ fn a_damaged_annotation_file_does_not_lock_its_article_away_and_is_never_overwri
         assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), damage);
     }
 }
+
+/// The Open folder dialog (issue 19, item 13) says which folder it lists
+/// and lists folders only; closing the system dialog is not a failure.
+#[test]
+fn the_open_folder_dialog_lists_folders_and_says_where() {
+    let (dir, article) = crate::common::gui::sample_copy();
+    std::fs::create_dir(dir.path().join("batch1")).unwrap();
+    let mut h = crate::common::gui::harness(&article, 900.0);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    let typed = format!("{}/", dir.path().display());
+    h.get_by_label("Path").type_text(&typed);
+    h.run_steps(3);
+    let listed = std::fs::canonicalize(dir.path()).unwrap();
+    h.get_by_label(&format!("Folders in {}:", listed.display()));
+    h.get_by_label(&format!("{typed}batch1/"));
+    assert!(h.query_by_label(&format!("{typed}article.txt")).is_none(), "files are not offered for a folder");
+}

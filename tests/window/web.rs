@@ -84,3 +84,29 @@ fn open_url_fetches_the_page_keeps_it_and_the_labels_reopen_on_the_archive_copy(
     let span = reopened.store.spans().next().expect("the label was saved");
     assert_eq!(reopened.store.text().slice(span.ranges[0]), "BBC");
 }
+
+/// A newcomer's crash: the pointer rests over text far down the whole
+/// page, then the shorter article comes back; the status bar's "byte N"
+/// of the old text must not be looked up in the new one.
+#[test]
+fn switching_back_with_the_pointer_low_in_the_whole_page_does_not_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("rusia-korut.html");
+    std::fs::copy(common::repo().join("tests/data/web/warta.html"), &page).unwrap();
+    let mut h = harness(&page, 900.0);
+    let article_len = h.state().doc.store.text().len();
+    h.key_press_modifiers(CMD_ALT, Key::W);
+    h.run_steps(3);
+    let whole_len = h.state().doc.store.text().len();
+    assert!(whole_len > article_len);
+    // Rest the pointer on text past the article's length.
+    let found = (120..880).rev().step_by(10).any(|y| {
+        h.hover_at(egui::pos2(500.0, y as f32));
+        h.run_steps(2);
+        h.state().hovered_byte().is_some_and(|b| b > article_len)
+    });
+    assert!(found, "the pointer never rested on text past the article's end");
+    h.key_press_modifiers(CMD_ALT, Key::W);
+    h.run_steps(3);
+    assert_eq!(h.state().doc.store.text().len(), article_len, "back on the article, and still running");
+}
