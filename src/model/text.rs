@@ -347,6 +347,32 @@ impl Text {
                 new_end = we;
             }
         }
+        // A drag that ends inside the punctuation closing a word (`terbaik,”`
+        // with the end between `,` and `”`) takes all of it, so a quote is
+        // not cut before its closing mark; the same for a start inside the
+        // marks opening a word (`(“Rusia`).
+        const CLOSING: &[char] = &[',', '.', ';', ':', '!', '?', '”', '’', '"', '\'', ')', ']', '}', '»', '…'];
+        const OPENING: &[char] = &['“', '‘', '"', '\'', '(', '[', '{', '«'];
+        if new_end == end {
+            let before = &self.text[para_start..end];
+            let run_start = end - before.len() + before.trim_end_matches(CLOSING).len();
+            let attached = self.text[para_start..run_start].chars().next_back().is_some_and(char::is_alphanumeric);
+            let after = &self.text[end..para_end];
+            let run_end = end + (after.len() - after.trim_start_matches(CLOSING).len());
+            if attached && run_start < end && end < run_end {
+                new_end = run_end;
+            }
+        }
+        if new_start == start {
+            let after = &self.text[start..para_end];
+            let run_end = start + (after.len() - after.trim_start_matches(OPENING).len());
+            let attached = self.text[run_end..para_end].chars().next().is_some_and(char::is_alphanumeric);
+            let before = &self.text[para_start..start];
+            let run_start = para_start + before.trim_end_matches(OPENING).len();
+            if attached && run_start < start && start < run_end {
+                new_start = run_start;
+            }
+        }
         // Trim whitespace the selection dragged in at either end.
         let sel = &self.text[new_start..new_end];
         let trimmed_start = new_start + (sel.len() - sel.trim_start().len());
@@ -468,6 +494,24 @@ mod tests {
         let sp = t.as_str().find(", ").unwrap();
         assert_eq!(t.slice(t.snap_to_words(sp, sp + 3)), ", Dmitry");
         assert_eq!(t.slice(t.snap_to_words(sp + 1, sp + 3)), "Dmitry");
+    }
+
+    #[test]
+    fn a_drag_ending_inside_closing_punctuation_takes_all_of_it() {
+        let t = Text::new("senapan produksi Rusia “berkualitas terbaik,” kata juru bicara (“Peskov”)");
+        let open = t.as_str().find('“').unwrap();
+        let comma = t.as_str().find(",”").unwrap();
+        // The end between `,` and `”` (the left half of `”`): the quote closes.
+        assert_eq!(t.slice(t.snap_to_words(open, comma + 1)), "“berkualitas terbaik,”");
+        // The end right after the word keeps the word alone.
+        assert_eq!(t.slice(t.snap_to_words(open + 3, comma)), "berkualitas terbaik");
+        // A start between `(` and `“` takes the opening marks.
+        let paren = t.as_str().find("(“").unwrap();
+        let end = t.as_str().find("Peskov").unwrap() + 3;
+        assert_eq!(t.slice(t.snap_to_words(paren + 1, end)), "(“Peskov");
+        // Punctuation after a space is not attached to the word.
+        let t = Text::new("kata , lalu");
+        assert_eq!(t.slice(t.snap_to_words(0, 3)), "kata");
     }
 
     #[test]
