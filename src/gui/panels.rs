@@ -417,17 +417,31 @@ pub struct ListState {
     rows: Vec<SpanId>,
 }
 
+/// The height the annotation list keeps in the side panel, however much
+/// is open above it.
+const MIN_LIST_HEIGHT: f32 = 200.0;
+
 pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     egui::Panel::right("side").default_size(360.0).resizable(true).show(ui, |ui| {
         if app.compare.is_some() {
             super::session::compare_panel(ui, app, actions);
             return;
         }
-        super::session::review_panel(ui, app, actions);
-        details(ui, app, actions);
-        ui.separator();
-        super::relations::relations_panel(ui, app, actions);
-        super::relations::entities_panel(ui, app, actions);
+        // The details, relations and entities scroll in the upper part, so
+        // the annotation list always keeps room below them, and a wide row
+        // is clipped there instead of widening the panel (and re-wrapping
+        // the article).
+        let upper = (ui.available_height() - MIN_LIST_HEIGHT).max(120.0);
+        egui::ScrollArea::vertical().id_salt("side-upper").max_height(upper).auto_shrink([false, true]).show(
+            ui,
+            |ui| {
+                super::session::review_panel(ui, app, actions);
+                details(ui, app, actions);
+                ui.separator();
+                super::relations::relations_panel(ui, app, actions);
+                super::relations::entities_panel(ui, app, actions);
+            },
+        );
         ui.separator();
         annotation_list(ui, app, actions);
     });

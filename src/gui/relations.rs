@@ -331,7 +331,8 @@ pub fn relations_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Acti
                     let Some(rt) = store.relation_type(rel.kind) else { continue };
                     let text = format!("{} {} — {}", rt.name, rel.id, relation_line(store, rel));
                     let selected = app.selected_relation == Some(rel.id);
-                    if ui.selectable_label(selected, text).clicked() {
+                    // Rows are cut to the panel's width; the whole line on hover.
+                    if ui.selectable_label(selected, text.as_str()).on_hover_text(text.as_str()).clicked() {
                         actions.push(Action::SelectRelation(Some(rel.id)));
                     }
                 }

@@ -594,3 +594,35 @@ fn enter_right_after_typing_finds_the_new_text() {
     let sel = h.state().selection.first().copied().expect("a match is selected");
     assert_eq!(store.text().slice(sel), "Korea Utara");
 }
+
+/// The side panel (issue 19, item 3): with relations and entities open and
+/// a relation selected, the annotation list keeps rows in view, and
+/// opening an entity does not widen the panel.
+#[test]
+fn the_annotation_list_keeps_room_and_the_panel_keeps_its_width() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 520.0);
+    let rel = h.state().doc.store.relations().next().map(|r| r.id).expect("the sample has relations");
+    h.state_mut().selected_relation = Some(rel);
+    h.run_steps(2);
+    let entities = format!("Entities ({})", h.state().doc.store.entities().len());
+    crate::common::gui::click(&mut h, &entities);
+    let left_before = h.get_by_label_contains("Relations (").rect().left();
+    let russia = h.query_all_by_label_contains("Russia (Country").next().expect("the Russia entity").rect();
+    h.query_all_by_label_contains("Russia (Country").next().expect("the Russia entity").click();
+    h.run_steps(3);
+    assert!(russia.height() > 0.0);
+    let left_after = h.get_by_label_contains("Relations (").rect().left();
+    assert!((left_before - left_after).abs() < 1.0, "the panel widened: {left_before} → {left_after}");
+    use egui_kittest::kittest::NodeT;
+    // The list's row (a relation's row also names the claim, after "claim: ").
+    let rows: Vec<egui::Rect> = h
+        .query_all_by_label_contains("Claim #4 “")
+        .filter(|n| n.accesskit_node().label().is_some_and(|l| l.starts_with("Claim #4")))
+        .map(|n| n.rect())
+        .collect();
+    assert!(
+        rows.iter().any(|r| r.height() > 0.0 && r.bottom() <= 520.0 && r.top() >= 0.0),
+        "no annotation row in view: {rows:?}"
+    );
+}
