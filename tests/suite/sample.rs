@@ -1,46 +1,41 @@
 //! The bundled sample annotations: built through the model, committed in
 //! assets/, and checked to be exactly what the model produces.
-//! Regenerate with `SOROT_BLESS=1 cargo test --test sample annotation_file`.
+//! Regenerate with `SOROT_BLESS=1 cargo test --test suite annotation_file`.
 
 use crate::common;
 
 use sorot::io;
 use sorot::model::*;
 
+/// `written` equals the committed file at `path` (rewritten first with
+/// `SOROT_BLESS=1`).
+fn assert_committed(path: &std::path::Path, written: &str) {
+    if std::env::var_os("SOROT_BLESS").is_some() {
+        io::write_atomic(path, written.as_bytes()).unwrap();
+    }
+    let shown = path.strip_prefix(common::repo()).unwrap_or(path).display().to_string();
+    let committed = std::fs::read_to_string(path).unwrap_or_else(|_| panic!("{shown} (run with SOROT_BLESS=1)"));
+    assert_eq!(committed, written, "{shown} is stale: rerun with SOROT_BLESS=1");
+}
+
 #[test]
 fn sample_annotation_file_is_what_the_model_builds() {
     let store = common::build_sample(&common::sample_article());
-    let written = io::to_ron_string(&store);
-    let path = common::sample_annotations();
-    if std::env::var_os("SOROT_BLESS").is_some() {
-        io::write_atomic(&path, written.as_bytes()).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).expect("assets sample annotations (run with SOROT_BLESS=1)");
-    assert_eq!(committed, written, "assets/…sorot.ron is stale: rerun with SOROT_BLESS=1");
+    assert_committed(&common::sample_annotations(), &io::to_ron_string(&store));
 }
 
 /// The multi-script test document the Python checks (tests/python) export.
 #[test]
 fn multiscript_annotation_file_is_what_the_model_builds() {
     let written = io::to_ron_string(&common::build_multiscript());
-    let path = common::repo().join("tests/data/multiscript.sorot.ron");
-    if std::env::var_os("SOROT_BLESS").is_some() {
-        io::write_atomic(&path, written.as_bytes()).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).expect("tests/data/multiscript.sorot.ron (run with SOROT_BLESS=1)");
-    assert_eq!(committed, written, "tests/data/multiscript.sorot.ron is stale: rerun with SOROT_BLESS=1");
+    assert_committed(&common::repo().join("tests/data/multiscript.sorot.ron"), &written);
 }
 
 /// The annotated web page the Python checks export.
 #[test]
 fn web_page_annotation_file_is_what_the_model_builds() {
     let written = io::to_ron_string(&common::build_web_page());
-    let path = common::repo().join("tests/data/web/warta.sorot.ron");
-    if std::env::var_os("SOROT_BLESS").is_some() {
-        io::write_atomic(&path, written.as_bytes()).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).expect("tests/data/web/warta.sorot.ron (run with SOROT_BLESS=1)");
-    assert_eq!(committed, written, "tests/data/web/warta.sorot.ron is stale: rerun with SOROT_BLESS=1");
+    assert_committed(&common::repo().join("tests/data/web/warta.sorot.ron"), &written);
 }
 
 #[test]

@@ -117,17 +117,19 @@ fn a_fetched_page_is_kept_as_its_archive_copy_and_opened_as_its_story() {
     let base = common::serve_news_site();
     let dir = tempfile::tempdir().unwrap();
 
+    let open = |url: &str| {
+        io::web::open_url(
+            url,
+            dir.path(),
+            sorot::model::Schema::default_news(),
+            None,
+            TextMode::Article,
+            Limits::default(),
+        )
+    };
     // Through a redirect: the address asked for and the one answered from are both recorded.
     let asked = format!("{base}/lama");
-    let (page, ann) = io::web::open_url(
-        &asked,
-        dir.path(),
-        sorot::model::Schema::default_news(),
-        None,
-        TextMode::Article,
-        Limits::default(),
-    )
-    .unwrap();
+    let (page, ann) = open(&asked).unwrap();
     assert_eq!(page.file_name().unwrap(), "rusia-korut.html");
     assert_eq!(std::fs::read(&page).unwrap(), std::fs::read(common::repo().join("tests/data/web/warta.html")).unwrap());
     let store = io::load_annotations(&ann).unwrap();
@@ -140,15 +142,7 @@ fn a_fetched_page_is_kept_as_its_archive_copy_and_opened_as_its_story() {
     // Re-opening the archive copy gives the same text, byte for byte.
     assert_eq!(io::read_article(&page).unwrap().text, store.text().as_str());
     // Fetching again never replaces the first copy.
-    let (again, _) = io::web::open_url(
-        &asked,
-        dir.path(),
-        sorot::model::Schema::default_news(),
-        None,
-        TextMode::Article,
-        Limits::default(),
-    )
-    .unwrap();
+    let (again, _) = open(&asked).unwrap();
     assert_eq!(again.file_name().unwrap(), "rusia-korut-2.html");
 
     // What goes wrong is said in words, and nothing is written.
