@@ -80,6 +80,29 @@ pub struct TextView {
     pub marks: Vec<(ByteRange, Color32, bool)>,
 }
 
+/// The review status drawn at the end of a span's last rectangle.
+fn review_mark(painter: &egui::Painter, end: Rect, status: crate::model::ReviewStatus) {
+    use crate::model::ReviewStatus;
+    let dot = pos2(end.right(), end.top());
+    match status {
+        ReviewStatus::Unreviewed => {}
+        ReviewStatus::Accepted => {
+            painter.circle_filled(dot, 3.0, Color32::from_rgb(40, 160, 70));
+        }
+        ReviewStatus::Flagged => {
+            painter.circle_filled(dot, 3.0, Color32::from_rgb(230, 140, 20));
+        }
+        ReviewStatus::Rejected => {
+            let y = end.center().y;
+            painter.rect_filled(
+                Rect::from_min_max(pos2(end.left(), y - 0.75), pos2(end.right(), y + 0.75)),
+                0.0,
+                Color32::from_rgb(210, 50, 50),
+            );
+        }
+    }
+}
+
 /// How much the text view did in one frame. Bounded by what is on screen,
 /// whatever the document's size: the regression tests check it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -369,6 +392,13 @@ impl TextView {
                             (0..).find(|lv| !levels.iter().any(|(o, l)| l == lv && o.overlaps(*r))).unwrap_or(0);
                         levels.push((*r, level));
                         let rects = range_rects(laid, block, *r, pos);
+                        // A reviewed span says so in the text, at its end:
+                        // a green dot accepted, a red strike rejected, an
+                        // orange dot flagged (the list says it in words).
+                        let last_range = span.ranges.last() == Some(r);
+                        if let (true, Some(end)) = (last_range, rects.last()) {
+                            review_mark(&painter, *end, span.review.status);
+                        }
                         let alpha = if dark { 70 } else { 55 };
                         let fill = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
                         for rect in &rects {

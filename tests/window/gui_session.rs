@@ -403,3 +403,30 @@ fn the_open_folder_dialog_lists_folders_and_says_where() {
     h.get_by_label(&format!("{typed}batch1/"));
     assert!(h.query_by_label(&format!("{typed}article.txt")).is_none(), "files are not offered for a folder");
 }
+
+/// Review mode starts where the work is (issue 19, item 11): at the first
+/// annotation not yet reviewed, not at whatever was selected.
+#[test]
+fn review_mode_starts_at_the_first_unreviewed_annotation() {
+    let (_dir, article) = crate::common::gui::sample_copy();
+    let mut h = crate::common::gui::harness(&article, 900.0);
+    // Turn review on once to learn the order, then off again.
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    let order = h.state().review_order();
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    assert!(order.len() > 3);
+    // The first two are accepted already; the selection is far down.
+    for item in &order[..2] {
+        let ReviewItem::Span(id) = *item else { panic!("the sample's first items are spans") };
+        let mut span = h.state().doc.store.span(id).unwrap().clone();
+        span.review.status = ReviewStatus::Accepted;
+        h.state_mut().doc.apply(sorot::model::Edit::ReplaceSpan(span), "accept").unwrap();
+    }
+    let ReviewItem::Span(last) = *order.iter().rev().find(|i| matches!(i, ReviewItem::Span(_))).unwrap() else {
+        unreachable!()
+    };
+    h.state_mut().selected = Some(last);
+    h.run_steps(2);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    assert_eq!(h.state().review_current(), Some(order[2]), "review starts at the first unreviewed annotation");
+}

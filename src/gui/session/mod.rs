@@ -113,8 +113,19 @@ impl SorotApp {
         if self.review.take().is_none() {
             self.review = Some(ReviewState::default());
             self.draft = None;
-            if self.selected.is_none() {
-                self.review_move(1);
+            // Start where the work is: the first annotation not yet
+            // reviewed (in review order), else the first one.
+            let store = &self.doc.store;
+            let order = self.review_order();
+            let unreviewed = |item: &ReviewItem| match *item {
+                ReviewItem::Span(id) => store.span(id).is_some_and(|s| s.review.status == ReviewStatus::Unreviewed),
+                ReviewItem::Relation(id) => {
+                    store.relation(id).is_some_and(|r| r.review.status == ReviewStatus::Unreviewed)
+                }
+            };
+            match order.iter().find(|i| unreviewed(i)).or(order.first()).copied() {
+                Some(first) => self.review_go(first),
+                None => self.set_status("No annotation to review"),
             }
             self.set_status("Review mode: A accept, X reject, F flag, N note, E edit, ↑/↓ move");
         } else {
