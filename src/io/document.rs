@@ -262,7 +262,7 @@ impl Document {
     }
 }
 
-/// The folder whose entries complete `typed` (shown as "Listing …"), as
+/// The folder whose entries complete `typed` (the path dialog names it), as
 /// an absolute path where it can be told.
 pub fn completion_folder(typed: &str) -> PathBuf {
     let typed_path = Path::new(typed);
