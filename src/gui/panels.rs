@@ -160,24 +160,24 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
         });
         if let Some(o) = &store.meta.origin {
             ui.horizontal(|ui| {
-                let fetched = o.fetch.as_ref().map_or(String::new(), |f| {
-                    format!(
-                        "Fetched from {} on {} (asked for {}). ",
-                        f.final_url,
-                        crate::io::export::rfc3339(f.retrieved).replace('T', " ").trim_end_matches('Z'),
-                        f.url
-                    )
+                // The tooltip is built only while it shows, not every frame.
+                ui.label(origin_line(o)).on_hover_ui(|ui| {
+                    let fetched = o.fetch.as_ref().map_or(String::new(), |f| {
+                        format!(
+                            "Fetched from {} on {} (asked for {}). ",
+                            f.final_url,
+                            crate::io::export::rfc3339(f.retrieved).replace('T', " ").trim_end_matches('Z'),
+                            f.url
+                        )
+                    });
+                    ui.label(format!(
+                        "{fetched}Made by {}. View → {} (Ctrl+Alt+W) re-opens the page as {}; \
+                         annotations are moved onto the new text, and nothing is saved until you save.",
+                        o.extractor,
+                        Command::PageText.text(),
+                        o.mode.other().describe()
+                    ));
                 });
-                ui.label(origin_line(o)).on_hover_text(format!(
-                    "{fetched}Made by {}. View → {} (Ctrl+Alt+W) re-opens the page as {}; \
-                     annotations are moved onto the new text, and nothing is saved until you save.",
-                    o.extractor,
-                    Command::PageText.text(),
-                    match o.mode {
-                        crate::model::TextMode::Article => crate::model::TextMode::WholePage.describe(),
-                        crate::model::TextMode::WholePage => crate::model::TextMode::Article.describe(),
-                    }
-                ));
             });
         }
         if let Some(m) = &app.glyphs.missing {
@@ -198,7 +198,7 @@ pub fn origin_line(o: &crate::model::Origin) -> String {
     if let Some(d) = &p.published {
         parts.push(d.get(..10).unwrap_or(d).to_owned());
     }
-    parts.extend(p.url.clone().or_else(|| o.fetch.as_ref().map(|f| f.final_url.clone())));
+    parts.extend(o.page_url().map(str::to_owned));
     parts.join(" · ")
 }
 
@@ -304,7 +304,8 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
     // view scrolls to it); Enter selects it.
     if app.find.recompute(store) && !app.find.matches.is_empty() {
         let from = app.selection.first().map(|r| r.start()).or_else(|| app.view.first_visible_byte()).unwrap_or(0);
-        let i = app.find.matches.iter().position(|m| m.start() >= from).unwrap_or(0);
+        // The matches are in text order.
+        let i = app.find.matches.partition_point(|m| m.start() < from) % app.find.matches.len();
         app.find.current = Some(i);
         app.find.previewed = true;
         app.view.scroll_to(app.find.matches[i].start());

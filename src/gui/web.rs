@@ -77,10 +77,7 @@ impl SorotApp {
             self.set_status("Only a web page has an article and a whole-page text; this document is not one.");
             return;
         };
-        let mode = match origin.mode {
-            TextMode::Article => TextMode::WholePage,
-            TextMode::WholePage => TextMode::Article,
-        };
+        let mode = origin.mode.other();
         match meta.original_path.clone().map(PathBuf::from) {
             Some(page) => self.reanchor_as(&page, mode),
             None => {

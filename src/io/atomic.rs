@@ -9,6 +9,16 @@ use anyhow::Context;
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write(path, bytes, true)
+}
+
+/// Writes `bytes` to a new file at `path` atomically; if a file appears
+/// there first, it is left as it is and this fails (never replaces).
+pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write(path, bytes, false)
+}
+
+fn write(path: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -34,7 +44,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     tmp.write_all(bytes).with_context(|| format!("{}: cannot write", path.display()))?;
     tmp.as_file().sync_all().with_context(|| format!("{}: cannot flush to disk", path.display()))?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("{}: cannot replace the file", path.display()))?;
+    if replace {
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("{}: cannot replace the file", path.display()))?;
+    } else {
+        tmp.persist_noclobber(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("{}: cannot create the file (is one there already?)", path.display()))?;
+    }
     // Make the rename itself durable.
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
@@ -66,6 +84,18 @@ fn remove_stale_temporaries(dir: &Path, prefix: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_file_never_replaces_one_that_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        write_new(&path, b"first").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        let e = write_new(&path, b"second").unwrap_err();
+        assert!(format!("{e:#}").contains("cannot create the file"), "{e:#}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
 
     #[test]
     fn replaces_content_and_leaves_no_temporary_files() {

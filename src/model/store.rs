@@ -126,7 +126,23 @@ pub enum TextMode {
     WholePage,
 }
 
+impl Origin {
+    /// The page's address to cite: its canonical URL, else the one it was
+    /// fetched from.
+    pub fn page_url(&self) -> Option<&str> {
+        self.page.url.as_deref().or(self.fetch.as_ref().map(|f| f.final_url.as_str()))
+    }
+}
+
 impl TextMode {
+    /// The other text of a page (what switching gives).
+    pub fn other(self) -> TextMode {
+        match self {
+            TextMode::Article => TextMode::WholePage,
+            TextMode::WholePage => TextMode::Article,
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             TextMode::Article => "the article",

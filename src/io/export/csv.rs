@@ -35,12 +35,7 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
             store.attribution(claim, rel, role).into_iter().map(show).collect::<Vec<_>>().join("; ")
         };
         let page = store.meta.origin.as_ref().map(|o| &o.page);
-        let url = store
-            .meta
-            .origin
-            .as_ref()
-            .and_then(|o| o.page.url.clone().or_else(|| o.fetch.as_ref().map(|f| f.final_url.clone())))
-            .unwrap_or_default();
+        let url = store.meta.origin.as_ref().and_then(|o| o.page_url()).unwrap_or_default().to_owned();
         let title = page.and_then(|p| p.title.clone()).unwrap_or_default();
         let published = page.and_then(|p| p.published.clone()).unwrap_or_default();
         for s in store.spans().filter(|s| store.label_name(s.label) == "Claim") {

@@ -117,7 +117,7 @@ impl<'a> JsonlMeta<'a> {
             byline: p.byline.as_deref(),
             published: p.published.as_deref(),
             site: p.site.as_deref(),
-            url: p.url.as_deref(),
+            url: o.page_url(),
             text_of: match o.mode {
                 crate::model::TextMode::Article => "article",
                 crate::model::TextMode::WholePage => "whole page",

@@ -131,9 +131,7 @@ pub fn w3c(stores: &[&Store]) -> Export {
         // (canonical, else the one it was fetched from), and when it was
         // fetched, as a TimeState. Other documents are Sorot's own IRI.
         let origin = store.meta.origin.as_ref();
-        let page_url =
-            origin.and_then(|o| o.page.url.clone().or_else(|| o.fetch.as_ref().map(|f| f.final_url.clone())));
-        let source = page_url.unwrap_or_else(|| doc.clone());
+        let source = origin.and_then(|o| o.page_url()).map_or_else(|| doc.clone(), str::to_owned);
         let state = origin
             .and_then(|o| o.fetch.as_ref())
             .map(|f| json!({"type": "TimeState", "sourceDate": rfc3339(f.retrieved)}));

@@ -88,14 +88,20 @@ pub fn open_url(
         .map_err(|e| anyhow::anyhow!("{}: {e}", fetched.fetch.final_url))?;
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
     let page = fetch::archive_path(dir, &fetched.fetch.final_url);
-    super::write_atomic(&page, &fetched.bytes)?;
+    // Both files are new: a file that appears under either name meanwhile
+    // is never replaced (and the page is taken back if its annotation
+    // file cannot be created).
+    super::atomic::write_new(&page, &fetched.bytes)?;
     let mut store = super::store_for_article(&page, article, schema);
     store.meta.annotator = annotator.map(str::to_owned);
     if let Some(o) = &mut store.meta.origin {
         o.fetch = Some(fetched.fetch);
     }
     let ann = super::default_annotation_path(&page, annotator);
-    super::save_annotations(&ann, &store)?;
+    if let Err(e) = super::atomic::write_new(&ann, super::to_ron_string(&store).as_bytes()) {
+        let _ = std::fs::remove_file(&page);
+        return Err(e);
+    }
     Ok((page, ann))
 }
 
