@@ -169,3 +169,5 @@ mod tests {
         assert!(crate::io::from_ron_str(&ron).is_ok());
     }
 }
+
+pub mod documents;

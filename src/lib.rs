@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod fixture;
+pub mod guard;
 pub mod gui;
 pub mod io;
 pub mod model;

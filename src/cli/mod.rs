@@ -126,8 +126,10 @@ fn init_one(
     }
     let decoded = io::read_article_as(article, mode)?;
     let mut how = decoded.encoding.to_owned();
-    if let Some(o) = &decoded.origin {
-        how.push_str(&format!("; web page, {}", o.mode.describe()));
+    match &decoded.origin {
+        Some(o) if o.is_web_page() => how.push_str(&format!("; {}", o.describe())),
+        Some(o) => how = o.describe(),
+        None => {}
     }
     if let Some(note) = &decoded.note {
         how.push_str(&format!("; {note}"));

@@ -222,10 +222,10 @@ impl SorotApp {
                 d = d.set_directory(dir);
             }
             let picked = match purpose {
-                PathPurpose::OpenArticle => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
+                PathPurpose::OpenArticle => d.add_filter("Articles", crate::io::corpus::ARTICLE_EXTENSIONS).pick_file(),
                 PathPurpose::OpenAnnotations => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
                 PathPurpose::SaveAs => d.add_filter("Sorot annotations", &["ron"]).save_file(),
-                PathPurpose::Reanchor => d.add_filter("Articles", &["txt", "md", "html", "htm"]).pick_file(),
+                PathPurpose::Reanchor => d.add_filter("Articles", crate::io::corpus::ARTICLE_EXTENSIONS).pick_file(),
                 PathPurpose::OpenFolder => d.pick_folder(),
                 PathPurpose::OpenForReview => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
             };

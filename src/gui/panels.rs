@@ -85,7 +85,7 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
                 menu_item(ui, Command::CheckConsistency, actions);
             });
             ui.menu_button("View", |ui| {
-                let web = app.doc.store.meta.origin.as_ref().filter(|o| o.format == "html");
+                let web = app.doc.store.meta.origin.as_ref().filter(|o| o.is_web_page());
                 ui.add_enabled_ui(web.is_some(), |ui| menu_item(ui, Command::PageText, actions));
                 if let Some(o) = web {
                     ui.weak(format!("Showing {}", o.mode.describe()));
@@ -153,6 +153,10 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
                 ui.separator();
                 ui.label(format!("selected {} fragment(s)", app.selection.len()));
             }
+            if let Some(page) = page_label(app) {
+                ui.separator();
+                ui.label(page);
+            }
             if !app.status.is_empty() {
                 ui.separator();
                 ui.label(&app.status);
@@ -170,13 +174,22 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
                             f.url
                         )
                     });
-                    ui.label(format!(
-                        "{fetched}Made by {}. View → {} (Ctrl+Alt+W) re-opens the page as {}; \
-                         annotations are moved onto the new text, and nothing is saved until you save.",
-                        o.extractor,
-                        Command::PageText.text(),
-                        o.mode.other().describe()
-                    ));
+                    if o.is_web_page() {
+                        ui.label(format!(
+                            "{fetched}Made by {}. View → {} (Ctrl+Alt+W) re-opens the page as {}; \
+                             annotations are moved onto the new text, and nothing is saved until you save.",
+                            o.extractor,
+                            Command::PageText.text(),
+                            o.mode.other().describe()
+                        ));
+                    } else {
+                        ui.label(format!(
+                            "Text made by {}: headings and paragraphs one per line, table rows with their \
+                             cells separated by tabs, notes after the body; running headers and footers \
+                             are left out.",
+                            o.extractor
+                        ));
+                    }
                 });
             });
         }
@@ -186,11 +199,23 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
     });
 }
 
-/// The status line of a web page: which text is shown and what the page
-/// says about itself (what a fact-checker cites).
+/// Which page of a PDF or Word file the pointer (else the selection) is
+/// on: "page 3 of 12"; the number of pages when neither is on the text.
+pub fn page_label(app: &SorotApp) -> Option<String> {
+    let o = app.doc.store.meta.origin.as_ref().filter(|o| !o.pages.is_empty())?;
+    let text = app.doc.store.text().as_str();
+    let at = app.hover_byte.filter(|&b| text.is_char_boundary(b)).or(app.selection.first().map(|r| r.start as usize));
+    Some(match at.and_then(|b| o.page_at(b)) {
+        Some((page, of)) => format!("page {page} of {of}"),
+        None => format!("{} pages", o.pages.len()),
+    })
+}
+
+/// The status line of a web page or document: which text is shown and
+/// what the source says about itself (what a fact-checker cites).
 pub fn origin_line(o: &crate::model::Origin) -> String {
     let p = &o.page;
-    let mut parts = vec![format!("Web page, {}", o.mode.describe())];
+    let mut parts = vec![capitalized(&o.describe())];
     if let Some(t) = &p.title {
         parts.push(format!("“{t}”"));
     }
@@ -200,6 +225,11 @@ pub fn origin_line(o: &crate::model::Origin) -> String {
     }
     parts.extend(o.page_url().map(str::to_owned));
     parts.join(" · ")
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Find bar state: the query, its matches and the current one.

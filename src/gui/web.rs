@@ -73,7 +73,7 @@ impl SorotApp {
     /// page), moving the annotations onto it.
     pub(super) fn switch_page_text(&mut self) {
         let meta = &self.doc.store.meta;
-        let Some(origin) = meta.origin.as_ref().filter(|o| o.format == "html") else {
+        let Some(origin) = meta.origin.as_ref().filter(|o| o.is_web_page()) else {
             self.set_status("Only a web page has an article and a whole-page text; this document is not one.");
             return;
         };

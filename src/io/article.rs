@@ -1,5 +1,9 @@
-//! Reading an article: encoding detection, decoding, line-ending
-//! normalisation and HTML text extraction.
+//! Reading an article: what the file is, encoding detection, decoding,
+//! line-ending normalisation, and text extraction from HTML, PDF and
+//! office documents.
+//!
+//! PDF, Word and OpenDocument files are recognised by their bytes
+//! ([`super::office::sniff`]), never decoded as text.
 //!
 //! Rules (the loaded text is the reference for all offsets):
 //! - a BOM decides (UTF-8, UTF-16LE, UTF-16BE) and is dropped;
@@ -14,6 +18,7 @@ use std::path::Path;
 
 use encoding_rs::Encoding;
 
+use super::office::{Container, OfficeError};
 use crate::model::{Origin, TextMode};
 
 /// The largest article file Sorot opens: 64 MiB.
@@ -24,15 +29,37 @@ pub enum ArticleFormat {
     Text,
     Markdown,
     Html,
+    /// A PDF, a Word or an OpenDocument file: text extracted.
+    Document(Container),
 }
 
 impl ArticleFormat {
     /// From a file name's extension; unknown extensions are read as text.
     pub fn from_path(path: &Path) -> Self {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
             Some("html" | "htm" | "xhtml") => ArticleFormat::Html,
             Some("md" | "markdown") => ArticleFormat::Markdown,
-            _ => ArticleFormat::Text,
+            Some(e) => Container::from_extension(e).map_or(ArticleFormat::Text, ArticleFormat::Document),
+            None => ArticleFormat::Text,
+        }
+    }
+
+    /// What the file at `path` with these bytes is. The bytes decide for
+    /// PDF and office documents: a PDF named `.txt` is a PDF, a text file
+    /// named `.pdf` is text; a file named `.docx` that starts as a zip but
+    /// is not a readable one goes to the Word reader, which says it is
+    /// damaged.
+    pub fn detect(path: &Path, bytes: &[u8]) -> Self {
+        if let Some(kind) = super::office::sniff(bytes) {
+            return ArticleFormat::Document(kind);
+        }
+        match Self::from_path(path) {
+            ArticleFormat::Document(kind @ (Container::Docx | Container::Odt)) if bytes.starts_with(b"PK") => {
+                ArticleFormat::Document(kind)
+            }
+            ArticleFormat::Document(_) => ArticleFormat::Text,
+            other => other,
         }
     }
 }
@@ -64,6 +91,8 @@ pub enum ArticleError {
     NoReadableText,
     #[error("the HTML nests elements {depth} deep; Sorot reads HTML nested up to {max} deep", max = super::web::MAX_HTML_DEPTH)]
     TooDeep { depth: usize },
+    #[error("{0}")]
+    Document(#[from] OfficeError),
 }
 
 /// Decodes an article file's bytes; a web page gives its article.
@@ -76,6 +105,13 @@ pub fn decode_article_as(bytes: &[u8], format: ArticleFormat, mode: TextMode) ->
     if bytes.len() as u64 > MAX_ARTICLE_BYTES {
         return Err(ArticleError::TooLarge { size: bytes.len() as u64 });
     }
+    if let ArticleFormat::Document(kind) = format {
+        if bytes.is_empty() {
+            return Err(ArticleError::Empty);
+        }
+        let doc = super::office::extract(kind, bytes)?;
+        return Ok(Article { text: doc.text, encoding: kind.describe(), format, origin: Some(doc.origin), note: None });
+    }
     let (raw, encoding) = decode_bytes(bytes)?;
     let text = normalize_newlines(&raw);
     let (text, origin, note) = match format {
@@ -87,7 +123,7 @@ pub fn decode_article_as(bytes: &[u8], format: ArticleFormat, mode: TextMode) ->
             let page = super::web::page_text(&text, mode);
             (page.text, Some(page.origin), page.note)
         }
-        ArticleFormat::Text | ArticleFormat::Markdown => (text, None, None),
+        ArticleFormat::Text | ArticleFormat::Markdown | ArticleFormat::Document(_) => (text, None, None),
     };
     if text.trim().is_empty() {
         return Err(if format == ArticleFormat::Html && !bytes.is_empty() {
@@ -191,7 +227,7 @@ pub fn read_article_as(path: &Path, mode: TextMode) -> anyhow::Result<Article> {
         anyhow::bail!("{}: {}", path.display(), ArticleError::TooLarge { size: meta.len() });
     }
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    decode_article_as(&bytes, ArticleFormat::from_path(path), mode)
+    decode_article_as(&bytes, ArticleFormat::detect(path, &bytes), mode)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 

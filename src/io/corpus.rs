@@ -77,7 +77,7 @@ pub fn is_folder(path: &Path) -> bool {
 }
 
 /// Extensions of article files.
-pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm"];
+pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "html", "htm", "pdf", "docx", "odt"];
 
 /// One annotation file of a folder, as read.
 #[derive(Clone, Debug, PartialEq)]
@@ -232,7 +232,11 @@ pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Resul
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if name.ends_with(ANNOTATION_SUFFIX) {
             annotation_files.push((p, name));
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e)) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
             let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             entries.entry(stem.clone()).or_insert_with(|| Entry { stem, article: None, files: Vec::new() }).article =
                 Some(p);

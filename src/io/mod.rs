@@ -6,6 +6,7 @@ pub mod corpus;
 pub mod document;
 pub mod export;
 pub mod import;
+pub mod office;
 pub mod ronfile;
 pub mod search;
 pub mod web;

@@ -94,7 +94,7 @@ pub struct DocMeta {
 /// How a document's text was made from its source file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
-    /// The source file's format: `html`.
+    /// The source file's format: `html`, `pdf`, `docx`, `odt`.
     pub format: String,
     /// What made the text, with versions: `trafilatura 0.6.0 + Sorot web rules 1`.
     pub extractor: String,
@@ -103,6 +103,10 @@ pub struct Origin {
     pub page: PageInfo,
     /// Where and when the page was fetched, when Sorot fetched it.
     pub fetch: Option<Fetch>,
+    /// Where each page of a paged source (PDF, Word) starts in the text,
+    /// as byte offsets: `[0, 1834, …]`, one per page, non-decreasing.
+    /// Empty when the source has no pages.
+    pub pages: Vec<usize>,
 }
 
 /// A page fetched by Sorot (File → Open URL, `sorot init --url`).
@@ -127,6 +131,39 @@ pub enum TextMode {
 }
 
 impl Origin {
+    /// Whether the text was made from a web page (HTML).
+    pub fn is_web_page(&self) -> bool {
+        self.format == "html"
+    }
+
+    /// What the source is, in words: "web page, the article", "PDF, 12
+    /// pages", "Word document".
+    pub fn describe(&self) -> String {
+        let kind = match self.format.as_str() {
+            "html" => return format!("web page, {}", self.mode.describe()),
+            "pdf" => "PDF",
+            "docx" => "Word document",
+            "odt" => "OpenDocument text",
+            other => other,
+        };
+        match self.pages.len() {
+            0 | 1 => kind.to_owned(),
+            n => format!("{kind}, {n} pages"),
+        }
+    }
+
+    /// The page holding the text at `byte`, and the number of pages:
+    /// `(3, 12)` for "page 3 of 12". `None` for a source with no pages.
+    pub fn page_at(&self, byte: usize) -> Option<(usize, usize)> {
+        if self.pages.is_empty() {
+            return None;
+        }
+        // The last page starting at or before `byte` (empty pages share
+        // their offset with the next one and are skipped over).
+        let page = self.pages.partition_point(|&start| start <= byte).max(1);
+        Some((page, self.pages.len()))
+    }
+
     /// The page's address to cite: its canonical URL, else the one it was
     /// fetched from.
     pub fn page_url(&self) -> Option<&str> {

@@ -1,7 +1,7 @@
 //! Hostile and broken input, fuzzed with proptest for a fixed budget (2000
 //! cases per target by default; `PROPTEST_CASES=N` for more): every reader
-//! (article decoding, HTML extraction, the annotation file, the schema, the
-//! brat and doccano importers) gets arbitrary bytes and mutations of valid
+//! (article decoding, HTML extraction, PDF and Word extraction, the
+//! annotation file, the schema, the brat and doccano importers) gets arbitrary bytes and mutations of valid
 //! files (truncated, spliced, bytes replaced), and must return a value or a
 //! clear error, never panic. Crashes found this way are kept below as
 //! regression cases.
@@ -9,9 +9,11 @@
 use crate::common;
 
 use proptest::prelude::*;
+use sorot::fixture::documents::{self as make, PdfLine};
 use sorot::io::article::{ArticleFormat, decode_article};
 use sorot::io::export::Offsets;
 use sorot::io::import;
+use sorot::io::office::Container;
 use sorot::model::Schema;
 
 const BOM: char = '\u{feff}';
@@ -91,6 +93,61 @@ fn assert_located(err: &sorot::io::LoadError) {
         let mut parts = line.splitn(3, ':');
         let (l, c) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         assert!(l.trim().parse::<usize>().is_ok() && c.trim().parse::<usize>().is_ok(), "not located: {line}");
+    }
+}
+
+fn seed_pdf() -> Vec<u8> {
+    let l = PdfLine::new;
+    make::pdf(
+        &[
+            vec![l("Judul “Kremlin”", 72.0, 760.0, 16.0), l("Peskov berkata infor-", 72.0, 730.0, 10.0)],
+            vec![l("masi résumé.", 72.0, 760.0, 10.0), l("Halaman 2", 290.0, 40.0, 8.0)],
+        ],
+        Some("Judul"),
+    )
+}
+
+fn seed_body() -> String {
+    format!(
+        "{}{}<w:p><w:r><w:footnoteReference w:id=\"1\"/><w:lastRenderedPageBreak/><w:t>dua</w:t></w:r></w:p>",
+        make::w_paragraph("Satu “kata” 한국", Some("Heading1")),
+        make::w_table(&[&["a", "b"]])
+    )
+}
+
+/// Extracts a document on a worker; `false` when it takes over ten seconds
+/// (a hang). Whatever it returns is fine, as long as it returns.
+fn extracts_in_time(bytes: Vec<u8>, kind: Container) -> bool {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(decode_article(&bytes, ArticleFormat::Document(kind)).map(|a| a.text));
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(Ok(text)) => !text.contains('\r'),
+        Ok(Err(_)) => true,
+        Err(_) => false,
+    }
+}
+
+proptest! {
+    // Each case parses a whole document: a quarter of the usual budget.
+    #![proptest_config(ProptestConfig { cases: cases() / 4, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn pdf_extraction_takes_mutated_files(ms in prop::collection::vec(mutation(), 1..4)) {
+        prop_assert!(extracts_in_time(mutate(seed_pdf(), &ms), Container::Pdf));
+    }
+
+    #[test]
+    fn word_extraction_takes_mutated_files(ms in prop::collection::vec(mutation(), 1..4), inside in any::<bool>()) {
+        // Mutations of the zip itself, or of the XML inside a sound zip.
+        let bytes = if inside {
+            let xml = mutate(format!("<w:document><w:body>{}</w:body></w:document>", seed_body()).into_bytes(), &ms);
+            make::zip_of(&[("word/document.xml", xml), ("word/footnotes.xml", b"<w:footnotes/>".to_vec())])
+        } else {
+            mutate(make::docx(&seed_body(), &[(1, "Catatan")], Some("Judul")), &ms)
+        };
+        prop_assert!(extracts_in_time(bytes, Container::Docx));
     }
 }
 

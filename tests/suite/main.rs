@@ -9,6 +9,7 @@ mod adjudicate;
 mod agreement;
 mod cli;
 mod corpus;
+mod documents;
 mod export;
 mod fuzz;
 mod import;

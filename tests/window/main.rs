@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod documents;
 mod gui;
 mod gui_relations;
 mod gui_search;

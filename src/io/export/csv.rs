@@ -3,8 +3,9 @@
 use super::*;
 
 /// Two tables for spreadsheets: `claims.csv` (document, id, text, offsets,
-/// certainty, source, cue, outlet, review, and for web pages the page's
-/// address, title and date, to cite) and `relations.csv` (document,
+/// certainty, source, cue, outlet, review, for web pages the page's
+/// address, title and date, to cite, and for PDF and Word files the page
+/// the claim starts on) and `relations.csv` (document,
 /// id, type, arguments by role, evidence, attributes).
 pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
     let mut claims = ::csv::Writer::from_writer(Vec::new());
@@ -23,6 +24,7 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         "page_url",
         "page_title",
         "published",
+        "page",
     ]);
     let _ = rels.write_record(["document", "id", "type", "arguments", "evidence", "attributes"]);
     for store in stores {
@@ -59,6 +61,12 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
                 url.clone(),
                 title.clone(),
                 published.clone(),
+                store
+                    .meta
+                    .origin
+                    .as_ref()
+                    .and_then(|o| o.page_at(e.start()))
+                    .map_or(String::new(), |(p, _)| p.to_string()),
             ]);
         }
         for r in store.relations() {

@@ -107,10 +107,16 @@ struct JsonlMeta<'a> {
     /// `article` or `whole page`.
     text_of: &'static str,
     extractor: &'a str,
+    /// `html`, `pdf`, `docx`, `odt`.
+    format: &'a str,
+    /// Where each page of a PDF or Word file starts, in the export's
+    /// offsets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    page_starts: Vec<usize>,
 }
 
 impl<'a> JsonlMeta<'a> {
-    fn of(o: &'a crate::model::Origin) -> Self {
+    fn of(o: &'a crate::model::Origin, text: &Text, offsets: Offsets) -> Self {
         let p = &o.page;
         JsonlMeta {
             title: p.title.as_deref(),
@@ -123,6 +129,8 @@ impl<'a> JsonlMeta<'a> {
                 crate::model::TextMode::WholePage => "whole page",
             },
             extractor: &o.extractor,
+            format: &o.format,
+            page_starts: o.pages.iter().map(|&b| offsets.of(text, b)).collect(),
         }
     }
 }
@@ -273,7 +281,7 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
         });
     }
     let entities = if stream { JsonlEntities::Streamed(store, offsets) } else { JsonlEntities::Built(entities) };
-    let meta = store.meta.origin.as_ref().map(JsonlMeta::of);
+    let meta = store.meta.origin.as_ref().map(|o| JsonlMeta::of(o, text, offsets));
     let line = JsonlLine { entities, id: &store.meta.id, meta, relations, sorot: extras, text: text.as_str() };
     (line, discontinuous, only_extra)
 }

@@ -56,6 +56,9 @@ pub(super) struct OriginDto {
     /// and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) fetched: Option<FetchDto>,
+    /// Where each page of a PDF or Word file starts (byte offsets).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) page_starts: Vec<u64>,
 }
 
 #[derive(Serialize, Deserialize, Clone, PartialEq)]
@@ -92,6 +95,7 @@ impl OriginDto {
                 final_url: f.final_url.clone(),
                 retrieved_unix: f.retrieved.secs(),
             }),
+            page_starts: o.pages.iter().map(|&p| p as u64).collect(),
         }
     }
 
@@ -115,6 +119,7 @@ impl OriginDto {
                 final_url: f.final_url,
                 retrieved: Timestamp(f.retrieved_unix),
             }),
+            pages: self.page_starts.into_iter().map(|p| usize::try_from(p).unwrap_or(usize::MAX)).collect(),
         }
     }
 }

@@ -234,6 +234,22 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             ),
         });
     }
+    if let Some(o) = &dto.document.origin {
+        let starts = &o.page_starts;
+        let bad = starts.first().is_some_and(|&s| s != 0)
+            || starts.windows(2).any(|w| w[0] > w[1])
+            || starts.iter().any(|&s| usize::try_from(s).map_or(true, |s| !dto.text.is_char_boundary(s)));
+        if bad {
+            let (line, col) = top("document");
+            problems.push(Problem {
+                line,
+                col,
+                message: "document.origin.page_starts must start at 0, never decrease and fall on character \
+                          boundaries of the text"
+                    .into(),
+            });
+        }
+    }
     for p in dto.schema.problems() {
         let (line, col) = locate_schema_item(src, 0, &p.path).unwrap_or_else(|| top("schema"));
         problems.push(Problem { line, col, message: format!("schema {p}") });

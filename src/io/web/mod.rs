@@ -10,8 +10,6 @@ pub mod fetch;
 pub mod rules;
 mod whole;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 pub use whole::{MAX_HTML_DEPTH, nesting_depth, whole_page_text};
 
 use crate::model::{Origin, PageInfo, TextMode};
@@ -37,19 +35,25 @@ pub struct PageText {
 /// article mode, a page where no article is found, or where the extractor
 /// fails, gives the whole page with a note; nothing panics out of here.
 pub fn page_text(html: &str, mode: TextMode) -> PageText {
-    let extracted = catch_unwind(AssertUnwindSafe(|| {
+    let extracted = crate::guard::quietly(|| {
         // The readability and jusText fallbacks when the main pass finds
         // little: measured better on the benchmark (README, Web pages).
         trafilatura::extract(html, &trafilatura::Options::default().with_fallback(true))
-    }));
+    });
     let (article, page, failure) = match extracted {
         Ok(Ok(r)) => (Some(article_lines(&whole::block_text(&r.content_html, false))), page_info(&r.metadata), None),
         Ok(Err(e)) => (None, PageInfo::default(), Some(format!("the article extractor gave up ({e})"))),
         Err(_) => (None, PageInfo::default(), Some("the article extractor failed on this page".to_owned())),
     };
     let page = PageInfo { title: page.title.or_else(|| whole::title(html)), ..page };
-    let origin =
-        |mode, extractor: String| Origin { format: "html".into(), extractor, mode, page: page.clone(), fetch: None };
+    let origin = |mode, extractor: String| Origin {
+        format: "html".into(),
+        extractor,
+        mode,
+        page: page.clone(),
+        fetch: None,
+        pages: Vec::new(),
+    };
     if mode == TextMode::Article {
         match article {
             Some(text) if !text.is_empty() => {
