@@ -368,6 +368,13 @@ mod tests {
     }
 
     #[test]
+    fn words_set_apart_by_positioning_get_their_spaces_and_kerns_do_not() {
+        let pages = vec![vec![PdfLine::positioned("Juru bicara Kremlin, Dmitry Pes|kov, berkata", 72.0, 700.0, 10.0)]];
+        let doc = extract(Container::Pdf, &make::pdf(&pages, None)).unwrap();
+        assert_eq!(doc.text, "Juru bicara Kremlin, Dmitry Peskov, berkata");
+    }
+
+    #[test]
     fn a_typeset_article_keeps_its_paragraphs() {
         let para = "Kementerian Luar Negeri Rusia membantah laporan pengiriman senjata ke Korea Utara. ".repeat(6);
         let blocks = vec![

@@ -3,7 +3,8 @@
 //!
 //! - Glyphs are read in the order the page draws them (what most writers
 //!   use for reading order); a glyph moving to another baseline starts a
-//!   new line, a gap wider than a quarter of the font size is a space, and
+//!   new line, a gap of a tenth of the font size before a new string (a
+//!   third inside one) is a space, and
 //!   a glyph drawn twice on itself (fake bold) counts once.
 //! - A line starts a new paragraph after a larger gap than the page's
 //!   usual line spacing, a change of font size (headings), a first-line
@@ -98,6 +99,8 @@ struct Glyph {
     size: f64,
     advance: f64,
     text: String,
+    /// The first glyph of a text-showing operation (a string of `TJ`).
+    starts_run: bool,
     rotated: bool,
 }
 
@@ -105,6 +108,7 @@ struct Glyph {
 struct Glyphs {
     pages: Vec<Vec<Glyph>>,
     height: f64,
+    starts_run: bool,
 }
 
 impl OutputDev for Glyphs {
@@ -133,6 +137,7 @@ impl OutputDev for Glyphs {
             size: if size.is_finite() && size > 0.0 { size } else { 1.0 },
             advance: width * size,
             text: text.to_owned(),
+            starts_run: std::mem::take(&mut self.starts_run),
             rotated: trm.m12.abs() > trm.m11.abs(),
         };
         if glyph.x.is_finite() && glyph.y.is_finite() {
@@ -144,6 +149,7 @@ impl OutputDev for Glyphs {
         Ok(())
     }
     fn begin_word(&mut self) -> Result<(), OutputError> {
+        self.starts_run = true;
         Ok(())
     }
     fn end_word(&mut self) -> Result<(), OutputError> {
@@ -188,8 +194,13 @@ fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
             if prev.text == g.text && (prev.x - g.x).abs() < 0.1 * g.size && (prev.y - g.y).abs() < 0.1 * g.size {
                 continue;
             }
+            // Writers that set words apart by positioning (TeX, justified
+            // text) start each word as a string of its own: a tenth of an
+            // em there is a space, as pdf-extract reads it; inside a
+            // string only a wider gap is.
             let gap = g.x - (prev.x + prev.advance);
-            if gap > 0.25 * g.size && !line.text.ends_with(' ') && !text.starts_with(' ') {
+            let space = if g.starts_run { 0.1 } else { 0.3 };
+            if gap > space * g.size && !line.text.ends_with(' ') && !text.starts_with(' ') {
                 line.text.push(' ');
             }
         }
