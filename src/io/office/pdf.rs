@@ -45,17 +45,9 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Parts, OfficeError> {
         doc.decrypt("").map_err(|_| OfficeError::Encrypted)?;
     }
     let info = info(&doc);
-    let pages = doc.get_pages();
     let mut glyphs = Glyphs::default();
-    for (&number, &id) in &pages {
-        let page = pdf_extract::output_doc_page(&doc, &mut glyphs, number);
-        if let Err(e) = page {
-            // A page the extractor cannot read: say which, rather than
-            // open a document with a page silently missing.
-            let _ = id;
-            return Err(damaged(&format!("page {number}: {}", describe(&e))));
-        }
-    }
+    // All pages in one pass: fonts are read once, not once per page.
+    pdf_extract::output_doc(&doc, &mut glyphs).map_err(|e| damaged(&describe(&e)))?;
     let (text, pages) = layout(&glyphs.pages);
     Ok(Parts { text, pages, info })
 }
