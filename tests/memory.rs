@@ -48,6 +48,7 @@ fn a_loaded_file_costs_at_most_140_bytes_per_annotation_beyond_its_text() {
             status: ReviewStatus::Accepted,
             reviewer: Some("reviewer".into()),
             reviewed: Some(Timestamp(k as i64)),
+            note: None,
         };
         if k % 10 == 0 {
             s.note = Some(Box::new(format!("checked against the source, {k}")));

@@ -503,6 +503,10 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
         span.review.status.name(),
         span.provenance.author
     ));
+    if let Some(note) = &span.review.note {
+        let by = span.review.reviewer.map_or(String::new(), |r| format!(" ({r})"));
+        ui.label(format!("Review note{by}: {note}"));
+    }
     let mut new = span.clone();
     super::combo(ui, "Label", def.name.as_str(), |ui| {
         for (i, l) in schema.labels.iter().enumerate() {
@@ -668,15 +672,21 @@ fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Acti
                     store.label_name(s.label),
                     s.id,
                     short(&store.quote(s)),
-                    if s.review.status == crate::model::ReviewStatus::Unreviewed {
-                        String::new()
-                    } else {
-                        format!(" [{}]", s.review.status.name())
+                    match (s.review.status, s.review.note.is_some()) {
+                        (crate::model::ReviewStatus::Unreviewed, false) => String::new(),
+                        (crate::model::ReviewStatus::Unreviewed, true) => " [review note]".to_owned(),
+                        (status, false) => format!(" [{}]", status.name()),
+                        (status, true) => format!(" [{}, review note]", status.name()),
                     }
                 );
                 ui.horizontal(|ui| {
                     color_chip(ui, colour);
-                    if ui.selectable_label(app.selected == Some(*id), text).clicked() {
+                    let row = ui.selectable_label(app.selected == Some(*id), text);
+                    let row = match &s.review.note {
+                        Some(note) => row.on_hover_text(format!("Review note: {note}")),
+                        None => row,
+                    };
+                    if row.clicked() {
                         actions.push(Action::SetSelection(Vec::new()));
                         actions.push(Action::Reveal(*id));
                     }

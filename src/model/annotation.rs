@@ -167,6 +167,9 @@ pub struct Review {
     pub status: ReviewStatus,
     pub reviewer: Option<Name>,
     pub reviewed: Option<Timestamp>,
+    /// The reviewer's note for the annotator: part of the review, never
+    /// the annotator's own `note` (boxed: 8 bytes in every annotation).
+    pub note: Option<Box<String>>,
 }
 
 /// Who made an annotation and when.
@@ -459,7 +462,10 @@ mod tests {
         assert_eq!(std::mem::size_of::<Ranges>(), 16);
         assert_eq!(std::mem::size_of::<Attributes>(), 8);
         assert_eq!(std::mem::size_of::<Option<Box<String>>>(), 8);
-        assert!(std::mem::size_of::<Span>() <= 96, "{}", std::mem::size_of::<Span>());
-        assert!(std::mem::size_of::<Relation>() <= 120, "{}", std::mem::size_of::<Relation>());
+        // 8 bytes of each are the review note (issue 22, item 5: a
+        // reviewer's note is the review's, never the annotator's note).
+        assert_eq!(std::mem::size_of::<Review>(), 32);
+        assert!(std::mem::size_of::<Span>() <= 104, "{}", std::mem::size_of::<Span>());
+        assert!(std::mem::size_of::<Relation>() <= 128, "{}", std::mem::size_of::<Relation>());
     }
 }

@@ -288,7 +288,12 @@ pub fn reanchor(old: &Store, new_text: Text, meta: DocMeta, author: &str, now: T
             s.ranges = merged.into_iter().collect();
             let flag = |s: &mut Span, note: String| {
                 let previous = s.review.status;
-                s.review = Review { status: ReviewStatus::Flagged, reviewer: Some(author.into()), reviewed: Some(now) };
+                s.review = Review {
+                    status: ReviewStatus::Flagged,
+                    reviewer: Some(author.into()),
+                    reviewed: Some(now),
+                    note: s.review.note.take(),
+                };
                 let note = if previous == ReviewStatus::Unreviewed {
                     note
                 } else {

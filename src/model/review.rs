@@ -70,22 +70,19 @@ impl ReviewFilter {
     }
 }
 
-/// Whether `edit` only records review decisions or notes (all a read-only
-/// document accepts).
+/// Whether `edit` only records review decisions and review notes (all a
+/// read-only document accepts; the annotator's own note is not the
+/// reviewer's to change).
 pub fn review_only(store: &Store, edit: &Edit) -> bool {
     match edit {
         Edit::ReplaceSpan(new) => store.span(new.id).is_some_and(|old| {
             let mut same = old.clone();
             same.review = new.review.clone();
-            same.note.clone_from(&new.note);
-            same.provenance.modified = new.provenance.modified;
             same == *new
         }),
         Edit::ReplaceRelation(new) => store.relation(new.id).is_some_and(|old| {
             let mut same = old.clone();
             same.review = new.review.clone();
-            same.note.clone_from(&new.note);
-            same.provenance.modified = new.provenance.modified;
             same == *new
         }),
         Edit::SetDocState(_) => true,
@@ -97,8 +94,8 @@ pub fn review_only(store: &Store, edit: &Edit) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Target;
     use crate::model::testkit::{relation, span, store};
-    use crate::model::{Target, Timestamp};
 
     #[test]
     fn review_steps_through_spans_in_text_order_with_relations_where_they_start() {
@@ -133,9 +130,12 @@ mod tests {
         let id = store.spans().next().map(|s| s.id).expect("a span");
         let mut decided = store.span(id).cloned().expect("the span");
         decided.review.status = ReviewStatus::Accepted;
-        decided.note = Some(Box::new("checked".into()));
-        decided.provenance.modified = Timestamp(decided.provenance.modified.0 + 5);
+        decided.review.note = Some(Box::new("checked".into()));
         assert!(review_only(&store, &Edit::ReplaceSpan(decided.clone())));
+        // The annotator's own note is not the reviewer's to change.
+        let mut noted = decided.clone();
+        noted.note = Some(Box::new("mine".into()));
+        assert!(!review_only(&store, &Edit::ReplaceSpan(noted)));
         assert!(review_only(&store, &Edit::Batch(vec![Edit::ReplaceSpan(decided.clone())])));
         let mut moved = decided.clone();
         moved.label = moved.label.wrapping_add(1);

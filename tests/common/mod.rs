@@ -279,6 +279,15 @@ pub fn build_multiscript() -> Store {
     );
     let nk = b.span("Country", find(b.store, "북한", "북한", 0), &[]);
     let korut = b.span("Country", find(b.store, "Korut", "“", 0), &[]);
+    // A reviewer's decision with a note of its own.
+    let mut reviewed = b.store.span(korut).expect("korut").clone();
+    reviewed.review = Review {
+        status: ReviewStatus::Flagged,
+        reviewer: Some("sari".into()),
+        reviewed: Some(Timestamp(1_700_000_200)),
+        note: Some(Box::new("“Korut” = Korea Utara? Cek ejaan".into())),
+    };
+    b.store.apply(Edit::ReplaceSpan(reviewed)).expect("review");
     let nk_entity = b.entity("North Korea", "Country", &["Korut", "북한"], Some("Q423"));
     b.link(nk, nk_entity);
     b.link(korut, nk_entity);

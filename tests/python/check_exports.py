@@ -181,6 +181,11 @@ def check_jsonld(path, schema_dir):
     n = 0
     for a in items:
         back = jsonld.compact(jsonld.expand(a), {"@context": a["@context"]})
+        dropped = [k for k in a if k != "@context" and k not in back]
+        if dropped:
+            fail(f"jsonld: {a['id']}: keys dropped by expand + compact: {dropped}")
+        if a.get("sorot:reviewNote") is not None and back.get("sorot:reviewNote") != a["sorot:reviewNote"]:
+            fail(f"jsonld: {a['id']}: review note came back as {back.get('sorot:reviewNote')}")
         if a["motivation"] != "linking":
             continue
         listed = lambda v: v if isinstance(v, list) else [v]
@@ -191,7 +196,11 @@ def check_jsonld(path, schema_dir):
         if back.get("sorot:attributes", {}) != a["sorot:attributes"]:
             fail(f"jsonld: {a['id']}: attributes {a['sorot:attributes']} came back as {back.get('sorot:attributes')}")
         n += 1
-    print(f"jsonld (pyld): {len(items)} annotations expanded and compacted; {n} relations keep roles and attributes")
+    notes = sum(1 for a in items if "sorot:reviewNote" in a)
+    print(
+        f"jsonld (pyld): {len(items)} annotations expanded and compacted, no key dropped; "
+        f"{n} relations keep roles and attributes; {notes} review notes kept"
+    )
 
 
 def w3c_validator(schema_dir):

@@ -44,6 +44,7 @@ fn multiscript_store() -> Store {
             status: ReviewStatus::Flagged,
             reviewer: Some("budi".into()),
             reviewed: Some(Timestamp(1_700_000_100)),
+            note: Some(Box::new("Fragmen kedua \"menerima\" perlu dicek".into())),
         },
         provenance: Provenance::new("ana", common::T0),
     };

@@ -181,11 +181,13 @@ fn reviewing_a_file_read_only_from_the_keyboard() {
     let flagged = status(&h, order[2]);
     assert_eq!(flagged.reviewer.as_deref(), Some("tester"));
     assert!(flagged.reviewed.is_some_and(|t| t.0 > 1_700_000_000));
-    let note = match order[2] {
+    // The note is the review's; the annotator's own note is untouched.
+    assert_eq!(flagged.note.as_deref().map(String::as_str), Some("Quote cut short?"));
+    let own_note = match order[2] {
         ReviewItem::Span(id) => h.state().doc.store.span(id).unwrap().note.clone(),
         ReviewItem::Relation(id) => h.state().doc.store.relation(id).unwrap().note.clone(),
     };
-    assert_eq!(note.as_deref().map(String::as_str), Some("Quote cut short?"));
+    assert_eq!(own_note, None);
 
     // A relation is accepted like a span.
     let rel = *order.iter().skip(4).find(|i| !is_span(i)).unwrap();
@@ -429,4 +431,47 @@ fn review_mode_starts_at_the_first_unreviewed_annotation() {
     h.run_steps(2);
     keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
     assert_eq!(h.state().review_current(), Some(order[2]), "review starts at the first unreviewed annotation");
+}
+
+/// Issue 22, item 5: A / X / F move on, and a note written right after a
+/// decision belongs to the annotation just decided — kept in its review,
+/// shown in the panel, saved, and never in the annotator's own note.
+#[test]
+fn a_review_note_right_after_a_decision_belongs_to_that_annotation() {
+    let dir = common::build_corpus();
+    let file = dir.path().join("a1.sorot.ron");
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&dir.path().join("a1.txt")).unwrap()));
+    h.state_mut().push(Action::Folder(FolderAction::OpenForReview(file.clone())));
+    settle(&mut h);
+    let order = h.state().review_order();
+    let ReviewItem::Span(first) = order[0] else { panic!("spans come first") };
+    let own_before = h.state().doc.store.span(first).unwrap().note.clone();
+    let label = {
+        let store = &h.state().doc.store;
+        store.label_name(store.span(first).unwrap().label).to_owned()
+    };
+    keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+    keys(&mut h, Modifiers::NONE, Key::F);
+    assert_eq!(h.state().review_current(), Some(order[1]), "F moved on");
+    keys(&mut h, Modifiers::NONE, Key::N);
+    h.get_by_label_contains(&format!("for {label} {first} “"));
+    h.get_by_label("Review note").type_text("Sumber belum jelas");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    let span = h.state().doc.store.span(first).unwrap().clone();
+    assert_eq!(span.review.status, ReviewStatus::Flagged);
+    assert_eq!(span.review.note.as_deref().map(String::as_str), Some("Sumber belum jelas"));
+    assert_eq!(span.note, own_before, "the annotator's own note is untouched");
+    if let ReviewItem::Span(next) = order[1] {
+        assert_eq!(h.state().doc.store.span(next).unwrap().review.note, None, "not on the next one");
+    }
+    // Shown when the reviewer comes back to it, and kept in the file.
+    keys(&mut h, Modifiers::NONE, Key::ArrowUp);
+    h.get_by_label("Review note: Sumber belum jelas");
+    common::gui::save(&mut h);
+    let saved = sorot::io::load_annotations(&file).unwrap();
+    let span = saved.span(first).unwrap();
+    assert_eq!(span.review.note.as_deref().map(String::as_str), Some("Sumber belum jelas"));
+    assert_eq!(span.note, own_before);
 }

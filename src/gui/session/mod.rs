@@ -180,19 +180,24 @@ impl SorotApp {
                 if let Some(r) = &mut self.review {
                     r.note = None;
                 }
+                // The note is the review's: the annotator's own note is
+                // never touched, and the note is the reviewer's.
                 let note = note.trim().to_owned();
                 let note = (!note.is_empty()).then(|| Box::new(note));
+                let me: crate::model::Name = self.prefs.annotator.as_str().into();
+                let with_note = |review: &mut Review| {
+                    review.note = note.clone();
+                    review.reviewer = review.reviewer.or(Some(me));
+                };
                 let store = &self.doc.store;
                 let edit = match item {
                     ReviewItem::Span(id) => store.span(id).cloned().map(|mut s| {
-                        s.note = note;
-                        s.provenance.modified = Timestamp::now();
-                        (Edit::ReplaceSpan(s), format!("Note on span {id}"))
+                        with_note(&mut s.review);
+                        (Edit::ReplaceSpan(s), format!("Review note on span {id}"))
                     }),
                     ReviewItem::Relation(id) => store.relation(id).cloned().map(|mut r| {
-                        r.note = note;
-                        r.provenance.modified = Timestamp::now();
-                        (Edit::ReplaceRelation(r), format!("Note on relation {id}"))
+                        with_note(&mut r.review);
+                        (Edit::ReplaceRelation(r), format!("Review note on relation {id}"))
                     }),
                 };
                 if let Some((edit, summary)) = edit {
@@ -281,7 +286,7 @@ pub fn mode_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>)
             actions.push(Action::Review(ReviewAction::Move(-1)));
         }
         if key(Key::N)
-            && let Some(item) = app.review_current()
+            && let Some(item) = app.review_note_target()
         {
             actions.push(Action::Review(ReviewAction::NoteStart(item, note_of(&app.doc.store, item))));
         }

@@ -14,8 +14,12 @@ pub struct ReviewState {
     pub filter: ReviewFilter,
     /// The relation being reviewed, when it is one.
     relation: Option<RelationId>,
-    /// The note being edited for the current annotation.
+    /// The review note being edited, and the annotation it belongs to.
     pub note: Option<(ReviewItem, String)>,
+    /// The annotation decided last (A / X / F move on to the next one): a
+    /// note written right after a decision belongs to it. Cleared when the
+    /// reviewer moves by hand.
+    last_decided: Option<ReviewItem>,
     note_focus: bool,
     /// The summary lines and the history generation they were counted at
     /// (counting every span each frame would grow with the document).
@@ -64,7 +68,16 @@ impl SorotApp {
         }
     }
 
+    /// The annotation a review note now belongs to: the one just decided,
+    /// else the one under review.
+    pub fn review_note_target(&self) -> Option<ReviewItem> {
+        self.review.as_ref().and_then(|r| r.last_decided).or_else(|| self.review_current())
+    }
+
     pub(in crate::gui) fn review_move(&mut self, d: i32) {
+        if let Some(r) = &mut self.review {
+            r.last_decided = None;
+        }
         let order = self.review_order();
         if order.is_empty() {
             self.set_status("No annotation matches the review filters");
@@ -87,19 +100,20 @@ impl SorotApp {
         // Where to go next, decided before the filters may hide this one.
         let order = self.review_order();
         let after = order.iter().position(|x| *x == item).and_then(|i| order.get(i + 1)).copied();
+        let reviewer = Some(self.prefs.annotator.as_str().into());
         let review =
-            Review { status, reviewer: Some(self.prefs.annotator.as_str().into()), reviewed: Some(Timestamp::now()) };
+            |old: &Review| Review { status, reviewer, reviewed: Some(Timestamp::now()), note: old.note.clone() };
         let store = &self.doc.store;
         let (edit, summary) = match item {
             ReviewItem::Span(id) => {
                 let Some(mut span) = store.span(id).cloned() else { return };
-                span.review = review;
+                span.review = review(&span.review);
                 let what = format!("{} {id} “{}”", store.label_name(span.label), short(&store.quote(&span)));
                 (Edit::ReplaceSpan(span), format!("{} {what}", status_verb(status)))
             }
             ReviewItem::Relation(id) => {
                 let Some(mut rel) = store.relation(id).cloned() else { return };
-                rel.review = review;
+                rel.review = review(&rel.review);
                 let kind = store.relation_type(rel.kind).map_or("relation", |t| t.name.as_str()).to_owned();
                 (Edit::ReplaceRelation(rel), format!("{} {kind} {id}", status_verb(status)))
             }
@@ -107,6 +121,9 @@ impl SorotApp {
         match self.doc.apply(edit, summary.clone()) {
             Ok(()) => {
                 self.set_status(summary.clone());
+                if let Some(r) = &mut self.review {
+                    r.last_decided = Some(item);
+                }
                 match after {
                     Some(next) => self.review_go(next),
                     None => self.set_status(format!("{summary} — that was the last one")),
@@ -117,12 +134,28 @@ impl SorotApp {
     }
 }
 
+/// The review note of an annotation (not the annotator's own note).
 pub(super) fn note_of(store: &Store, item: ReviewItem) -> String {
+    review_of(store, item).and_then(|r| r.note.as_deref().cloned()).unwrap_or_default()
+}
+
+fn review_of(store: &Store, item: ReviewItem) -> Option<&Review> {
     match item {
-        ReviewItem::Span(id) => store.span(id).and_then(|s| s.note.as_deref().cloned()),
-        ReviewItem::Relation(id) => store.relation(id).and_then(|r| r.note.as_deref().cloned()),
+        ReviewItem::Span(id) => store.span(id).map(|s| &s.review),
+        ReviewItem::Relation(id) => store.relation(id).map(|r| &r.review),
     }
-    .unwrap_or_default()
+}
+
+/// What an annotation is, in a few words: `Claim 12 “Rusia …”`.
+fn describe(store: &Store, item: ReviewItem) -> String {
+    match item {
+        ReviewItem::Span(id) => store
+            .span(id)
+            .map_or_else(String::new, |s| format!("{} {id} “{}”", store.label_name(s.label), short(&store.quote(s)))),
+        ReviewItem::Relation(id) => store.relation(id).map_or_else(String::new, |r| {
+            format!("{} {id}", store.relation_type(r.kind).map_or("relation", |t| t.name.as_str()))
+        }),
+    }
 }
 
 pub(super) fn status_verb(s: ReviewStatus) -> &'static str {
@@ -137,6 +170,7 @@ pub(super) fn status_verb(s: ReviewStatus) -> &'static str {
 /// The review panel: the current annotation, the keys, filters, summary.
 pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     let current = app.review_current();
+    let app_note_target = app.review_note_target();
     let store = &app.doc.store;
     let Some(r) = &mut app.review else { return };
     ui.heading(if app.doc.read_only { "Review (annotations read-only)" } else { "Review" });
@@ -209,12 +243,17 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             _ => String::new(),
         };
         ui.label(format!("{}{by} · annotated by {author}", review.status.name()));
+        if let Some(note) = &review.note {
+            ui.label(format!("Review note: {note}"));
+        }
     } else {
         ui.weak("No annotation selected: ↓ moves to the first one.");
     }
     if let Some((item, text)) = &mut r.note {
+        let label = ui.label("Review note");
+        ui.weak(format!("for {}", describe(store, *item)));
         let field = ui.add(egui::TextEdit::multiline(text).desired_rows(2).hint_text("Note for the annotator"));
-        let field = field.labelled_by(ui.label("Review note").id);
+        let field = field.labelled_by(label.id);
         if std::mem::take(&mut r.note_focus) {
             field.request_focus();
         }
@@ -237,7 +276,7 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             }
         }
         if ui.add_enabled(current.is_some(), egui::Button::new("Note (N)")).clicked()
-            && let Some(item) = current
+            && let Some(item) = app_note_target
         {
             actions.push(Action::Review(ReviewAction::NoteStart(item, note_of(store, item))));
         }

@@ -161,6 +161,9 @@ struct JsonlExtras<'a> {
     offsets: &'static str,
     relations: Vec<JsonlFullRelation<'a>>,
     review: BTreeMap<String, &'static str>,
+    /// Reviewers' notes by span (absent when there are none).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    review_notes: BTreeMap<String, &'a str>,
     span_attributes: BTreeMap<String, &'a Attributes>,
 }
 
@@ -210,6 +213,7 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
         },
         relations: Vec::with_capacity(store.relations().len()),
         review: BTreeMap::new(),
+        review_notes: BTreeMap::new(),
         span_attributes: BTreeMap::new(),
     };
     let mut discontinuous = Vec::new();
@@ -240,6 +244,9 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
         }
         if s.review.status != ReviewStatus::Unreviewed {
             extras.review.insert(key(), s.review.status.name());
+        }
+        if let Some(note) = &s.review.note {
+            extras.review_notes.insert(key(), note);
         }
     }
     extras.entities = store

@@ -181,6 +181,9 @@ pub fn w3c(stores: &[&Store]) -> Export {
             if s.review.status != ReviewStatus::Unreviewed {
                 a.insert("sorot:review".into(), json!(s.review.status.name()));
             }
+            if let Some(note) = &s.review.note {
+                a.insert("sorot:reviewNote".into(), json!(note.as_str()));
+            }
             push_item(&mut out, &mut first, &Value::Object(a));
         }
         for e in store.entities() {

@@ -158,6 +158,9 @@ pub(super) struct ReviewDto {
     pub(super) by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) at_unix: Option<i64>,
+    /// The reviewer's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) note: Option<String>,
 }
 
 pub(super) fn is_unreviewed(r: &Option<ReviewDto>) -> bool {

@@ -272,8 +272,9 @@ impl Cursor<'_> {
             };
             let by = self.optional(", by: ", Self::string)?;
             let at_unix = self.optional(", at_unix: ", Self::int)?;
+            let note = self.optional(", note: ", Self::string)?;
             self.lit("))")?;
-            Some(ReviewDto { status, by, at_unix })
+            Some(ReviewDto { status, by, at_unix, note })
         } else {
             None
         };

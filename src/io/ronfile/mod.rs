@@ -107,8 +107,9 @@ mod tests {
                     status: ReviewStatus::Accepted,
                     reviewer: Some("rev".into()),
                     reviewed: Some(Timestamp(5)),
+                    note: Some(Box::new(format!("cek \"{k}\"\nsumber 'kedua'"))),
                 },
-                1 => Review { status: ReviewStatus::Flagged, reviewer: None, reviewed: None },
+                1 => Review { status: ReviewStatus::Flagged, ..Review::default() },
                 _ => Review::default(),
             };
             if store.label_name(s.label) == "Claim" {
@@ -125,6 +126,13 @@ mod tests {
             checked += 1;
         }
         assert_eq!(checked, 400);
+        // And read back through the fast path, review notes included.
+        let written = to_ron_string(&store);
+        assert!(fast::read(&written).is_some(), "the file takes the fast path");
+        let (back, _) = from_ron_str(&written).unwrap();
+        for s in store.spans() {
+            assert_eq!(back.span(s.id).map(|b| &b.review), Some(&s.review));
+        }
     }
 
     #[test]
@@ -137,7 +145,7 @@ mod tests {
             s.note = (k % 4 == 0).then(|| ", review: Some((status: Accepted".to_owned().into());
             s.review.status = [ReviewStatus::Accepted, ReviewStatus::Rejected, ReviewStatus::Flagged][k % 3];
             if k % 5 == 0 {
-                s.review = Review { status: ReviewStatus::Unreviewed, reviewer: Some("x".into()), reviewed: None };
+                s.review = Review { reviewer: Some("x".into()), ..Review::default() };
             }
             store.apply(crate::model::Edit::ReplaceSpan(s)).unwrap();
         }

@@ -455,5 +455,6 @@ pub(super) fn review_from(r: Option<ReviewDto>, author: &mut impl FnMut(String) 
         },
         reviewer: r.by.map(&mut *author),
         reviewed: r.at_unix.map(Timestamp),
+        note: r.note.map(Box::new),
     }
 }

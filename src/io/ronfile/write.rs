@@ -115,7 +115,7 @@ pub(super) fn push_span_line(out: &mut String, store: &Store, s: &Span) {
 }
 
 pub(super) fn review_dto(r: &Review) -> Option<ReviewDto> {
-    if r.status == ReviewStatus::Unreviewed && r.reviewer.is_none() && r.reviewed.is_none() {
+    if r.status == ReviewStatus::Unreviewed && r.reviewer.is_none() && r.reviewed.is_none() && r.note.is_none() {
         return None;
     }
     Some(ReviewDto {
@@ -127,6 +127,7 @@ pub(super) fn review_dto(r: &Review) -> Option<ReviewDto> {
         },
         by: r.reviewer.as_deref().map(str::to_owned),
         at_unix: r.reviewed.map(|t| t.0),
+        note: r.note.as_deref().cloned(),
     })
 }
 
