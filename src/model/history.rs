@@ -109,6 +109,14 @@ impl History {
     pub fn generation(&self) -> u64 {
         self.generation
     }
+
+    /// The generations of the states that led to the current one, the
+    /// current first, back to the start (0): what state-keyed records
+    /// (adjudication decisions) fall back through when an edit of another
+    /// kind (marking done, a relabel) made a state of its own.
+    pub fn lineage(&self) -> impl Iterator<Item = u64> + '_ {
+        self.generations.iter().rev().copied().chain(std::iter::once(0))
+    }
     /// Whether the store differs from what was last saved.
     pub fn is_dirty(&self) -> bool {
         self.generation != self.saved_generation
@@ -120,5 +128,28 @@ impl History {
     /// Records that the state with this generation was saved.
     pub fn mark_saved(&mut self, generation: u64) {
         self.saved_generation = generation;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{DocState, Edit};
+
+    #[test]
+    fn the_lineage_is_the_states_that_led_here() {
+        let mut store = crate::fixture::store(500, 2, 0, 1);
+        let mut h = super::History::default();
+        h.apply(&mut store, Edit::SetDocState(DocState::InProgress), "a").unwrap();
+        let a = h.generation();
+        h.apply(&mut store, Edit::SetDocState(DocState::Done), "b").unwrap();
+        let b = h.generation();
+        assert_eq!(h.lineage().collect::<Vec<_>>(), [b, a, 0]);
+        h.undo(&mut store).unwrap();
+        assert_eq!(h.lineage().collect::<Vec<_>>(), [a, 0]);
+        // A new state after an undo: the undone one is not in its lineage.
+        h.apply(&mut store, Edit::SetDocState(DocState::Reviewed), "c").unwrap();
+        let c = h.generation();
+        assert!(c != b);
+        assert_eq!(h.lineage().collect::<Vec<_>>(), [c, a, 0]);
     }
 }

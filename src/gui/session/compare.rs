@@ -24,11 +24,11 @@ pub struct CompareState {
 }
 
 impl CompareState {
+    /// The decisions that made the current state: those recorded for it,
+    /// else for the latest state it came from (marking the merged file done
+    /// or editing it keeps the decisions that made it).
     pub fn decisions(&self, history: &History) -> Vec<Option<Choice>> {
-        self.decisions
-            .get(&history.generation())
-            .cloned()
-            .unwrap_or_else(|| self.decisions.get(&0).cloned().unwrap_or_default())
+        history.lineage().find_map(|g| self.decisions.get(&g)).cloned().unwrap_or_default()
     }
 
     /// Differences (units that are not agreed), in text order, with the filter.
