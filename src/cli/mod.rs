@@ -503,7 +503,14 @@ pub fn graph(dir: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -
             let _ = writeln!(out, "  {}#{} “{}”{sources}", docs[e.doc].0, e.span, e.quote.replace('\n', " "));
         }
     }
-    let _ = writeln!(out, "{} groups of relations in {} files", groups.len(), docs.len());
+    let attribution = groups.iter().filter(|g| g.attribution).count();
+    let _ = writeln!(
+        out,
+        "{} of relations and {} of attribution in {} files",
+        crate::model::plural(groups.len() - attribution, "group"),
+        crate::model::plural(attribution, "group"),
+        docs.len()
+    );
     i32::from(!errors.is_empty())
 }
 

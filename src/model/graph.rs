@@ -1,6 +1,8 @@
 //! Relationships across documents: relations of all files grouped by type
 //! and by the entities filling their roles, with their evidence and the
-//! sources of that evidence.
+//! sources of that evidence; and attribution (`said_by`, `reported_by`:
+//! relations with a `claim` role) grouped by who said or reported, with
+//! the claims as evidence — who said what across the folder.
 //!
 //! Entities are matched across documents by external id first, then by
 //! name or alias (case and spacing ignored). A span argument linked to an
@@ -43,17 +45,28 @@ pub struct Group {
     pub evidence: Vec<Evidence>,
     /// Every source named by the evidence, sorted.
     pub sources: BTreeSet<String>,
+    /// Attribution: the arguments are who said or reported (the cue left
+    /// out), the evidence the claims attributed to them.
+    pub attribution: bool,
 }
 
 impl Group {
-    /// "arms_transfer: Russia → North Korea — 7 evidence claims in 3 articles, sources: Peskov, BBC"
+    /// "arms_transfer: supplier Russia → recipient North Korea — 7 evidence
+    /// claims in 3 articles, sources: Peskov, BBC"; an n-ary one by role,
+    /// "supplier Iran → recipient Russia, item drone Shahed"; attribution
+    /// "said_by: source Dmitry Peskov — 3 claims in 2 articles".
     pub fn headline(&self) -> String {
-        let args: Vec<&str> = self.args.iter().map(|(_, n)| n.as_str()).collect();
+        let named: Vec<String> = self.args.iter().map(|(role, name)| format!("{role} {name}")).collect();
+        let args = match named.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [a, b, rest @ ..] => rest.iter().fold(format!("{a} → {b}"), |s, r| format!("{s}, {r}")),
+        };
         let mut s = format!(
-            "{}: {} — {} evidence claim{} in {} article{}",
+            "{}: {args} — {} {}claim{} in {} article{}",
             self.kind,
-            args.join(" → "),
             self.evidence.len(),
+            if self.attribution { "" } else { "evidence " },
             if self.evidence.len() == 1 { "" } else { "s" },
             self.articles,
             if self.articles == 1 { "" } else { "s" }
@@ -198,14 +211,31 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
     let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
     for (d, (_, store)) in docs.iter().enumerate() {
         for r in store.relations() {
-            // Attribution (said_by, reported_by: a "claim" role) names the
-            // sources of evidence; it is not a relationship between entities.
-            if r.args.iter().any(|a| a.role == "claim") {
+            // Attribution (said_by, reported_by: a "claim" role) is grouped
+            // by who said or reported; its claims are the evidence.
+            let attribution = r.args.iter().any(|a| a.role == "claim");
+            let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned();
+            let args: Vec<(String, String)> = r
+                .args
+                .iter()
+                .filter(|a| !attribution || !matches!(&*a.role, "claim" | "cue"))
+                .map(|a| (a.role.to_string(), canon.name(d, store, a.target)))
+                .collect();
+            if args.is_empty() {
                 continue;
             }
-            let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str()).to_owned();
-            let args: Vec<(String, String)> =
-                r.args.iter().map(|a| (a.role.to_string(), canon.name(d, store, a.target))).collect();
+            let evidence: Vec<SpanId> = if attribution {
+                r.args
+                    .iter()
+                    .filter(|a| a.role == "claim")
+                    .filter_map(|a| match a.target {
+                        Target::Span(id) => Some(id),
+                        Target::Entity(_) => None,
+                    })
+                    .collect()
+            } else {
+                r.evidence.clone()
+            };
             let key = (kind.clone(), args.clone());
             in_articles.entry(key.clone()).or_default().insert(article[d]);
             let seen = seen.entry(key.clone()).or_default();
@@ -217,17 +247,21 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
                 docs: BTreeSet::new(),
                 evidence: Vec::new(),
                 sources: BTreeSet::new(),
+                attribution,
             });
             g.relations += 1;
             g.docs.insert(d);
-            for e in &r.evidence {
+            for e in &evidence {
                 let Some(span) = store.span(*e) else { continue };
                 let at: Vec<(u32, u32)> = span.ranges.iter().map(|r| (r.start, r.end)).collect();
                 if !seen.insert((article[d], at)) {
                     continue;
                 }
                 let mut sources = Vec::new();
-                for (kind, role) in [("said_by", "source"), ("reported_by", "outlet")] {
+                // An attribution's evidence is attributed by the group itself.
+                for (kind, role) in
+                    [("said_by", "source"), ("reported_by", "outlet")].into_iter().filter(|_| !attribution)
+                {
                     for t in store.attribution(*e, kind, role) {
                         let n = canon.name(d, store, t);
                         if !sources.contains(&n) {
@@ -253,8 +287,11 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
             g
         })
         .collect();
+    // Relationships first, then attribution; the best attested first.
     out.sort_by(|a, b| {
-        (b.evidence.len(), b.articles).cmp(&(a.evidence.len(), a.articles)).then_with(|| a.kind.cmp(&b.kind))
+        (a.attribution, b.evidence.len(), b.articles)
+            .cmp(&(b.attribution, a.evidence.len(), a.articles))
+            .then_with(|| a.kind.cmp(&b.kind))
     });
     out
 }

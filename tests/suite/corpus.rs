@@ -72,15 +72,22 @@ fn sorot_graph_groups_the_arms_transfer_across_articles_with_evidence_and_source
     // a1 (two claims, ids Q159/Q423), a2 (same ids, other names: Peskov's
     // claim), a3 (no ids: "Rusia" and "Korut" are aliases; BBC's claim).
     assert_eq!(
-        first, "arms_transfer: Russia → North Korea — 4 evidence claims in 3 articles, sources: BBC, Dmitry Peskov",
+        first,
+        "arms_transfer: supplier Russia → recipient North Korea — 4 evidence claims in 3 articles, \
+         sources: BBC, Dmitry Peskov",
         "{out}"
     );
     assert!(out.contains("a2.sorot.ron#1 “Moskow tidak mengirim senjata ke Pyongyang” (Dmitry Peskov)"), "{out}");
     assert!(out.contains("a3.rizal.sorot.ron#1 “Korut menerima amunisi dari Rusia” (BBC)"), "{out}");
-    // The other direction is another group; attribution is not a group.
-    assert!(out.contains("arms_transfer: North Korea → Russia — 1 evidence claim in 1 article"), "{out}");
-    assert!(!out.contains("said_by:"), "{out}");
-    assert!(out.ends_with("2 groups of relations in 3 files\n"), "{out}");
+    // The other direction is another group.
+    assert!(out.contains("arms_transfer: supplier North Korea → recipient Russia — 1 evidence claim in 1 article"));
+    // Attribution after the relationships (issue 22, item 6): who said or
+    // reported what, across articles, with the claims; the cue left out.
+    let said = out.find("said_by: source Dmitry Peskov — 2 claims in 2 articles\n").expect("Peskov's claims");
+    assert!(said > out.find("arms_transfer: supplier North Korea").unwrap(), "{out}");
+    assert!(out[said..].contains("a2.sorot.ron#1 “Moskow tidak mengirim senjata ke Pyongyang”\n"), "{out}");
+    assert!(out.contains("reported_by: outlet BBC — 2 claims in 2 articles\n"), "{out}");
+    assert!(out.ends_with("2 groups of relations and 3 groups of attribution in 3 files\n"), "{out}");
 
     let (code, json, _) = sorot(&["graph", "--json", dir.path().to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -138,11 +145,12 @@ fn two_annotators_of_one_article_are_one_article_and_their_shared_evidence_count
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with(
-            "arms_transfer: Russia → North Korea — 4 evidence claims in 3 articles, sources: BBC, Dmitry Peskov\n"
+            "arms_transfer: supplier Russia → recipient North Korea — 4 evidence claims in 3 articles, \
+             sources: BBC, Dmitry Peskov\n"
         ),
         "{out}"
     );
-    assert!(out.ends_with("2 groups of relations in 4 files\n"), "{out}");
+    assert!(out.ends_with("2 groups of relations and 3 groups of attribution in 4 files\n"), "{out}");
 }
 
 #[test]

@@ -98,8 +98,10 @@ fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
 
     // The relationships across the folder; evidence opens its article at the span.
     keys(&mut h, Modifiers::COMMAND, Key::G);
-    h.get_by_label_contains("arms_transfer: Russia → North Korea — 4 evidence claims in 3 articles");
-    h.get_by_label_contains("arms_transfer: Russia → North Korea").click();
+    h.get_by_label_contains("arms_transfer: supplier Russia → recipient North Korea — 4 evidence claims in 3 articles");
+    h.get_by_label_contains("2 groups of relations and 3 groups of attribution (who said what) in ");
+    h.get_by_label_contains("said_by: source Dmitry Peskov — 2 claims in 2 articles");
+    h.get_by_label_contains("arms_transfer: supplier Russia → recipient North Korea").click();
     h.run_steps(2);
     click(&mut h, "a3.rizal.sorot.ron: “Korut menerima amunisi dari Rusia” — BBC");
     settle(&mut h);

@@ -85,9 +85,11 @@ pub fn graph_window(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<A
                 actions.push(Action::Folder(FolderAction::Relationships));
             }
         });
+        let attribution = g.groups.iter().filter(|x| x.attribution).count();
         ui.label(format!(
-            "{} in {}",
-            crate::model::plural(g.groups.len(), "group"),
+            "{} of relations and {} of attribution (who said what) in {}",
+            crate::model::plural(g.groups.len() - attribution, "group"),
+            crate::model::plural(attribution, "group"),
             crate::model::plural(g.files.len(), "file")
         ));
         for e in &g.errors {
