@@ -319,11 +319,11 @@ fn main() -> ExitCode {
             match sorot::io::write_atomic(&out, bytes.as_bytes()) {
                 Ok(()) => {
                     println!(
-                        "{}: {} bytes of text, {} spans, {} relations",
+                        "{}: {} bytes of text, {}, {}",
                         out.display(),
                         store.text().len(),
-                        store.spans().len(),
-                        store.relations().len()
+                        sorot::model::plural(store.spans().len(), "span"),
+                        sorot::model::plural(store.relations().len(), "relation")
                     );
                     0
                 }

@@ -38,11 +38,12 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
         ));
     }
     let store = io::load_annotations(path)?;
+    use crate::model::plural;
     Ok(format!(
-        "{} spans, {} entities, {} relations",
-        store.spans().len(),
-        store.entities().len(),
-        store.relations().len()
+        "{}, {}, {}",
+        plural(store.spans().len(), "span"),
+        plural(store.entities().len(), "entity"),
+        plural(store.relations().len(), "relation")
     ))
 }
 
@@ -292,12 +293,12 @@ pub fn import(opts: &ImportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
             }
             let _ = writeln!(
                 out,
-                "{}: {} documents imported from {} ({} spans, {} relations)",
+                "{}: {} imported from {} ({}, {})",
                 opts.out.display(),
-                report.written.len(),
+                crate::model::plural(report.written.len(), "document"),
                 format.name(),
-                report.spans,
-                report.relations
+                crate::model::plural(report.spans, "span"),
+                crate::model::plural(report.relations, "relation")
             );
             0
         }
@@ -356,9 +357,13 @@ pub fn agree(files: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
         if s.text() != first.text() {
             let _ = writeln!(
                 err,
-                "{}: annotates a different text than {}; re-anchor it first (sorot reanchor)",
-                f.display(),
-                files[0].display()
+                "{}",
+                crate::model::compare::different_text(
+                    &f.display().to_string(),
+                    s,
+                    &files[0].display().to_string(),
+                    first
+                )
             );
             return 1;
         }
@@ -375,9 +380,10 @@ pub fn agreement_report(names: &[String], stores: &[Store], json: bool, out: &mu
     let Some(report) = ag::report(stores) else { return };
     let name = |i: usize| names.get(i).map_or("?", String::as_str);
     if json {
+        // A figure with nothing to judge is null, not a perfect 1.
         let row = |c: &ag::Counts| {
             serde_json::json!({"matched": c.matched, "missed": c.missed, "extra": c.extra,
-                "precision": c.precision(), "recall": c.recall(), "f1": c.f1()})
+                "precision": c.precision_if_any(), "recall": c.recall_if_any(), "f1": c.f1_if_any()})
         };
         let v: Vec<serde_json::Value> = report
             .pairs
@@ -394,6 +400,7 @@ pub fn agreement_report(names: &[String], stores: &[Store], json: bool, out: &mu
                     "spans_exact": per(&p.exact),
                     "spans_overlap": per(&p.overlap),
                     "relations": row(&p.relations),
+                    "relations_overlap": row(&p.relations_overlap),
                     "cohen_kappa_tokens": p.kappa,
                 })
             })
@@ -411,23 +418,36 @@ pub fn agreement_report(names: &[String], stores: &[Store], json: bool, out: &mu
             let label = k.clone().unwrap_or_else(|| "all".into());
             let _ = writeln!(
                 out,
-                "  {label:<14} {:>7.3} {:>7.3} {:>7.3}   {:>7.3} {:>7.3} {:>7.3}",
-                c.precision(),
-                c.recall(),
-                c.f1(),
-                o.precision(),
-                o.recall(),
-                o.f1()
+                "  {label:<14} {:>7} {:>7} {:>7}   {:>7} {:>7} {:>7}",
+                ag::figure(c.precision_if_any()),
+                ag::figure(c.recall_if_any()),
+                ag::figure(c.f1_if_any()),
+                ag::figure(o.precision_if_any()),
+                ag::figure(o.recall_if_any()),
+                ag::figure(o.f1_if_any())
             );
         }
-        let r = &p.relations;
-        let _ = writeln!(out, "  relations      {:>7.3} {:>7.3} {:>7.3}", r.precision(), r.recall(), r.f1());
+        let (r, o) = (&p.relations, &p.relations_overlap);
+        let _ = writeln!(
+            out,
+            "  relations      {:>7} {:>7} {:>7}   {:>7} {:>7} {:>7}",
+            ag::figure(r.precision_if_any()),
+            ag::figure(r.recall_if_any()),
+            ag::figure(r.f1_if_any()),
+            ag::figure(o.precision_if_any()),
+            ag::figure(o.recall_if_any()),
+            ag::figure(o.f1_if_any())
+        );
         let _ = writeln!(out, "  Cohen's kappa on {} tokens: {:.3}", report.tokens, p.kappa);
     }
     if let Some(f) = report.fleiss {
         let _ = writeln!(out, "Fleiss' kappa on {} tokens, {} annotators: {f:.3}", report.tokens, report.annotators);
     }
-    let _ = writeln!(out, "(~: overlapping spans of the same label count as matching)");
+    let _ = writeln!(
+        out,
+        "(~: overlapping spans of the same label count as matching, in relations' arguments too; \
+         —: nothing to judge)"
+    );
 }
 
 /// `sorot status DIR`: each article of a folder with the state, annotator

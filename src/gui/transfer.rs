@@ -149,12 +149,12 @@ pub fn start_import(app: &mut SorotApp, form: &ImportForm) {
         match import::run(&plan, &[input], &report_progress) {
             Ok(r) => {
                 let mut text = format!(
-                    "{}: {} documents imported from {} ({} spans, {} relations).\n",
+                    "{}: {} imported from {} ({}, {}).\n",
                     plan.out.display(),
-                    r.written.len(),
+                    crate::model::plural(r.written.len(), "document"),
                     format.name(),
-                    r.spans,
-                    r.relations
+                    crate::model::plural(r.spans, "span"),
+                    crate::model::plural(r.relations, "relation")
                 );
                 for line in r
                     .added

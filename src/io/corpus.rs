@@ -102,7 +102,8 @@ impl AnnFile {
 
     /// `N spans, N relations, N reviewed`.
     pub fn counts(&self) -> String {
-        format!("{} spans, {} relations, {} reviewed", self.spans, self.relations, self.reviewed)
+        use crate::model::plural;
+        format!("{}, {}, {} reviewed", plural(self.spans, "span"), plural(self.relations, "relation"), self.reviewed)
     }
 
     pub fn of_store(path: &Path, store: &Store, named: Option<&str>) -> Self {

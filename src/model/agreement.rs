@@ -35,6 +35,18 @@ impl Counts {
     pub fn f1(&self) -> f64 {
         ratio(2 * self.matched, 2 * self.matched + self.missed + self.extra)
     }
+    /// Precision, or `None` when the other file has none to judge.
+    pub fn precision_if_any(&self) -> Option<f64> {
+        (self.matched + self.extra > 0).then(|| self.precision())
+    }
+    /// Recall, or `None` when the reference has none to find.
+    pub fn recall_if_any(&self) -> Option<f64> {
+        (self.matched + self.missed > 0).then(|| self.recall())
+    }
+    /// F1, or `None` when neither file has any.
+    pub fn f1_if_any(&self) -> Option<f64> {
+        (self.matched + self.missed + self.extra > 0).then(|| self.f1())
+    }
     fn add(&mut self, o: Counts) {
         self.matched += o.matched;
         self.missed += o.missed;
@@ -52,6 +64,10 @@ pub struct Pair {
     /// The same with overlapping spans of one label counted as matching.
     pub overlap: BTreeMap<Option<String>, Counts>,
     pub relations: Counts,
+    /// The same with span arguments matched when they overlap one of the
+    /// same label (two annotators linking the same claim, source and cue
+    /// whose claim spans differ by a word agree here).
+    pub relations_overlap: Counts,
     /// Cohen's kappa on token labels.
     pub kappa: f64,
 }
@@ -83,11 +99,18 @@ pub fn report(stores: &[Store]) -> Option<Report> {
             exact: span_counts(first, s, false),
             overlap: span_counts(first, s, true),
             relations: relation_counts(first, s),
+            relations_overlap: relation_counts_overlapping(first, s),
             kappa: cohen_kappa(&labels[0], &labels[i]),
         })
         .collect();
     let fleiss = (stores.len() > 2).then(|| fleiss_kappa(&labels));
     Some(Report { tokens: toks.len(), pairs, fleiss, annotators: stores.len() })
+}
+
+/// A figure as the tables print it: `0.667`, or `—` when there is nothing
+/// to judge (a label the reference never uses has no recall).
+pub fn figure(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_owned(), |x| format!("{x:.3}"))
 }
 
 /// `a / b`, and 1 when there is nothing to compare (both empty agree).
@@ -170,6 +193,58 @@ pub fn relation_counts(reference: &Store, other: &Store) -> Counts {
     let mut c = Counts::default();
     for k in &a {
         match b.iter_mut().find(|x| x.as_ref() == Some(k)) {
+            Some(slot) => {
+                *slot = None;
+                c.matched += 1;
+            }
+            None => c.missed += 1,
+        }
+    }
+    c.extra = b.iter().filter(|x| x.is_some()).count();
+    c
+}
+
+/// Relation counts with overlapping arguments: a relation matches one of
+/// the same type whose arguments, role by role, are spans of the same label
+/// that overlap, or entities of the same name.
+pub fn relation_counts_overlapping(reference: &Store, other: &Store) -> Counts {
+    // Each relation as its type and its arguments sorted by role:
+    // (role, label or entity name, extent of a span).
+    type Arg = (String, String, Option<ByteRange>);
+    let key = |s: &Store, r: &Relation| -> (String, Vec<Arg>) {
+        let kind = s.relation_type(r.kind).map_or("?".to_string(), |t| t.name.clone());
+        let mut args: Vec<Arg> = r
+            .args
+            .iter()
+            .map(|a| match a.target {
+                Target::Span(id) => s.span(id).map_or((a.role.to_string(), String::new(), None), |sp| {
+                    (a.role.to_string(), s.label_name(sp.label).to_owned(), Some(sp.extent()))
+                }),
+                Target::Entity(id) => {
+                    (a.role.to_string(), s.entity(id).map_or(String::new(), |e| e.name.clone()), None)
+                }
+            })
+            .collect();
+        args.sort_by(|x, y| (&x.0, &x.1, x.2.map(|e| e.start)).cmp(&(&y.0, &y.1, y.2.map(|e| e.start))));
+        (kind, args)
+    };
+    let same = |x: &Arg, y: &Arg| {
+        x.0 == y.0
+            && x.1 == y.1
+            && match (x.2, y.2) {
+                (Some(a), Some(b)) => a.overlaps(b),
+                (None, None) => true,
+                _ => false,
+            }
+    };
+    let matches = |a: &(String, Vec<Arg>), b: &(String, Vec<Arg>)| {
+        a.0 == b.0 && a.1.len() == b.1.len() && a.1.iter().zip(&b.1).all(|(x, y)| same(x, y))
+    };
+    let a: Vec<_> = reference.relations().map(|r| key(reference, r)).collect();
+    let mut b: Vec<Option<_>> = other.relations().map(|r| Some(key(other, r))).collect();
+    let mut c = Counts::default();
+    for k in &a {
+        match b.iter_mut().find(|x| x.as_ref().is_some_and(|x| matches(k, x))) {
             Some(slot) => {
                 *slot = None;
                 c.matched += 1;

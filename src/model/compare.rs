@@ -32,6 +32,23 @@ use super::graph::{find_root, norm};
 use super::store::{DocMeta, Edit, Store};
 use super::text::ByteRange;
 
+/// Why two files cannot be compared, in words: another version of the same
+/// article (re-anchor it), or another article altogether.
+pub fn different_text(name: &str, store: &Store, reference_name: &str, reference: &Store) -> String {
+    if store.meta.id == reference.meta.id {
+        format!(
+            "{name} was annotated on another version of the article {reference_name} annotates; \
+             re-anchor it onto the same version first (sorot reanchor)"
+        )
+    } else {
+        format!(
+            "{name} and {reference_name} annotate different articles ({} and {}): only files of the same \
+             article can be compared",
+            store.meta.id, reference.meta.id
+        )
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Agreement {
     Agree,
@@ -178,7 +195,7 @@ impl Adjudication {
             return Err(format!("{} annotator names for {} files", names.len(), stores.len()));
         }
         if let Some(i) = stores.iter().position(|s| s.text() != first.text()) {
-            return Err(format!("{} annotated a different text than {}; re-anchor it first", names[i], names[0]));
+            return Err(different_text(&names[i], &stores[i], &names[0], first));
         }
         let meta = DocMeta {
             id: first.meta.id.clone(),

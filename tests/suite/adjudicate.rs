@@ -210,7 +210,13 @@ fn different_texts_are_refused_and_schema_gaps_are_reported() {
     let other = sorot::io::store_for_article(Path::new("t.txt"), article, Schema::default_news());
     let err =
         Adjudication::new(vec![a.clone(), other], vec!["alice".into(), "x".into()], "judge", Timestamp(0)).unwrap_err();
-    assert!(err.contains("different text"), "{err}");
+    // The same article's name: another version of it, to re-anchor.
+    assert!(err.contains("another version of the article") && err.contains("re-anchor"), "{err}");
+    let article = sorot::io::article::decode_article(b"Another text.", sorot::io::ArticleFormat::Text).unwrap();
+    let elsewhere = sorot::io::store_for_article(Path::new("lain.txt"), article, Schema::default_news());
+    let err = Adjudication::new(vec![a.clone(), elsewhere], vec!["alice".into(), "x".into()], "judge", Timestamp(0))
+        .unwrap_err();
+    assert!(err.contains("annotate different articles") && !err.contains("re-anchor"), "{err}");
 
     // bob's file has a label the first file's schema lacks: it is listed,
     // not silently lost.

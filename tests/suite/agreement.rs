@@ -87,6 +87,17 @@ fn relation_f1() {
     assert_eq!((c.matched, c.missed, c.extra), (1, 1, 1));
     assert!(close(c.f1(), 0.5));
     assert!(close(relation_counts(&a, &a).f1(), 1.0));
+    // With overlapping arguments the alliances agree too: "orut" overlaps
+    // "Korut", both Country (issue 22, item 11).
+    let o = relation_counts_overlapping(&a, &b);
+    assert_eq!((o.matched, o.missed, o.extra), (2, 0, 0));
+    // A member of another label is not the same argument.
+    let mut c2 = b.clone();
+    let orut = c2.spans().find(|s| c2.quote(s) == "orut").unwrap().clone();
+    let mut relabelled = orut.clone();
+    relabelled.label = c2.schema().label_index("Source").unwrap() as u16;
+    c2.apply(Edit::ReplaceSpan(relabelled)).unwrap();
+    assert_eq!(relation_counts_overlapping(&a, &c2).matched, 1);
 }
 
 #[test]
@@ -111,15 +122,31 @@ fn cli_agree_prints_the_same_figures() {
     assert!(close(first["spans_exact"]["all"]["f1"].as_f64().unwrap(), 4.0 / 7.0));
     assert!(close(first["spans_overlap"]["all"]["f1"].as_f64().unwrap(), 6.0 / 7.0));
     assert!(close(first["relations"]["f1"].as_f64().unwrap(), 0.5));
+    assert!(close(first["relations_overlap"]["f1"].as_f64().unwrap(), 1.0));
+    // The reference has no Location: no recall to speak of (null, not 1).
+    assert!(first["spans_exact"]["Location"]["recall"].is_null(), "{first}");
+    assert!(close(first["spans_exact"]["Location"]["precision"].as_f64().unwrap(), 0.0));
     assert!(close(first["cohen_kappa_tokens"].as_f64().unwrap(), 0.38 / 0.58));
     let (p_bar, pe) = ((8.0 + 2.0 / 3.0) / 10.0, 386.0 / 900.0);
     assert!(close(v["fleiss_kappa_tokens"].as_f64().unwrap(), (p_bar - pe) / (1.0 - pe)));
     let table = String::from_utf8(run(&[&pa, &pb], false).stdout).unwrap();
     assert!(table.contains("Cohen's kappa on 10 tokens: 0.655"), "{table}");
+    let location = table.lines().find(|l| l.trim_start().starts_with("Location")).expect("a Location row");
+    assert_eq!(
+        location.split_whitespace().collect::<Vec<_>>(),
+        ["Location", "0.000", "—", "0.000", "0.000", "—", "0.000"]
+    );
+    let relations = table.lines().find(|l| l.trim_start().starts_with("relations")).expect("a relations row");
+    assert_eq!(
+        relations.split_whitespace().collect::<Vec<_>>(),
+        ["relations", "0.500", "0.500", "0.500", "1.000", "1.000", "1.000"]
+    );
     // Files of different texts are refused.
     let other = dir.path().join("other.sorot.ron");
     sorot::io::save_annotations(&other, &common::build_multiscript()).unwrap();
     let o = run(&[&pa, &other], false);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("annotates a different text"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("annotate different articles (multi and t)"), "{stderr}");
+    assert!(!stderr.contains("re-anchor"), "a different article is not re-anchored: {stderr}");
 }

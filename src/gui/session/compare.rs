@@ -219,8 +219,8 @@ impl SorotApp {
 /// The agreement figures as tables, one per file against the reference.
 pub(super) fn agreement_table(ui: &mut egui::Ui, report: &crate::model::agreement::Report, names: &[String]) {
     let name = |i: usize| names.get(i).map_or("?", String::as_str);
-    let cell = |ui: &mut egui::Ui, x: f64| {
-        ui.label(RichText::new(format!("{x:.3}")).monospace().size(11.0));
+    let cell = |ui: &mut egui::Ui, x: Option<f64>| {
+        ui.label(RichText::new(crate::model::agreement::figure(x)).monospace().size(11.0));
     };
     for p in &report.pairs {
         ui.label(format!("{} (reference) vs {}", name(0), name(p.other)));
@@ -232,13 +232,28 @@ pub(super) fn agreement_table(ui: &mut egui::Ui, report: &crate::model::agreemen
             for (k, c) in &p.exact {
                 let o = p.overlap.get(k).copied().unwrap_or_default();
                 ui.label(k.as_deref().unwrap_or("all"));
-                for x in [c.precision(), c.recall(), c.f1(), o.precision(), o.recall(), o.f1()] {
+                for x in [
+                    c.precision_if_any(),
+                    c.recall_if_any(),
+                    c.f1_if_any(),
+                    o.precision_if_any(),
+                    o.recall_if_any(),
+                    o.f1_if_any(),
+                ] {
                     cell(ui, x);
                 }
                 ui.end_row();
             }
             ui.label("relations");
-            for x in [p.relations.precision(), p.relations.recall(), p.relations.f1()] {
+            let (r, o) = (&p.relations, &p.relations_overlap);
+            for x in [
+                r.precision_if_any(),
+                r.recall_if_any(),
+                r.f1_if_any(),
+                o.precision_if_any(),
+                o.recall_if_any(),
+                o.f1_if_any(),
+            ] {
                 cell(ui, x);
             }
             ui.end_row();
@@ -248,7 +263,9 @@ pub(super) fn agreement_table(ui: &mut egui::Ui, report: &crate::model::agreemen
     if let Some(f) = report.fleiss {
         ui.label(format!("Fleiss' kappa on {} tokens, {} annotators: {f:.3}", report.tokens, report.annotators));
     }
-    ui.weak("~: overlapping spans of the same label count as matching");
+    ui.weak(
+        "~: overlapping spans of the same label count as matching, in relations' arguments too; —: nothing to judge",
+    );
 }
 
 /// The compare view's panel: figures, the list of differences, decisions.
