@@ -306,6 +306,11 @@ impl SorotApp {
                 Ok(None) => self.set_status("Nothing to redo"),
                 Err(e) => self.set_status(format!("Cannot redo: {e}")),
             },
+            Command::Delete if self.doc.read_only || self.review.is_some() => {
+                // Refused, and the selection stays where the reviewer is.
+                let why = if self.doc.read_only { "Read-only while reviewing" } else { "Reviewing" };
+                self.set_status(format!("{why}: E switches to editing, then Delete deletes"));
+            }
             Command::Delete => {
                 if let Some(id) = self.selected
                     && let Some(span) = self.doc.store.span(id)

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::common::gui::{click, find_and_select, wait_saved};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use sorot::gui::{Action, ReviewItem, SorotApp};
 use sorot::gui::{CompareAction, FolderAction};
 use sorot::model::{DocState, ReviewStatus, SpanId};
@@ -219,7 +219,7 @@ fn reviewing_a_file_read_only_from_the_keyboard() {
     h.state_mut().push(Action::Run(sorot::gui::Command::Delete));
     h.run_steps(2);
     assert!(h.state().doc.store.span(first).is_some());
-    assert!(h.state().status.contains("read-only"), "{}", h.state().status);
+    assert!(h.state().status.contains("Read-only while reviewing"), "{}", h.state().status);
 
     // Filters: only the flagged ones; only one label (no relations then).
     h.state_mut().review.as_mut().unwrap().filter.status = Some(ReviewStatus::Accepted);
@@ -485,4 +485,25 @@ fn a_review_note_right_after_a_decision_belongs_to_that_annotation() {
     let span = saved.span(first).unwrap();
     assert_eq!(span.review.note.as_deref().map(String::as_str), Some("Sumber belum jelas"));
     assert_eq!(span.note, own_before);
+}
+
+/// Issue 22, item 9: review mode does not look editable — the details are
+/// disabled, and Delete is refused without losing the reviewer's place.
+#[test]
+fn review_mode_refuses_delete_and_keeps_the_place() {
+    let dir = common::build_corpus();
+    let file = dir.path().join("a1.sorot.ron");
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&dir.path().join("a1.txt")).unwrap()));
+    h.state_mut().push(Action::Folder(FolderAction::OpenForReview(file.clone())));
+    settle(&mut h);
+    keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+    let current = h.state().review_current();
+    let spans = h.state().doc.store.spans().len();
+    assert!(current.is_some() && h.state().selected.is_some());
+    h.get_by_label("Read-only while reviewing: E switches to editing.");
+    assert!(h.get_by_label("Delete").accesskit_node().is_disabled(), "the Delete button is disabled");
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    assert_eq!(h.state().doc.store.spans().len(), spans, "nothing deleted");
+    assert_eq!(h.state().review_current(), current, "the reviewer's place is kept");
+    h.get_by_label_contains("Read-only while reviewing: E switches to editing, then Delete deletes");
 }

@@ -276,6 +276,10 @@ pub fn mode_keys(ctx: &egui::Context, app: &SorotApp, actions: &mut Vec<Action>)
         if key(Key::F) {
             actions.push(Action::Review(ReviewAction::Mark(ReviewStatus::Flagged)));
         }
+        if key(Key::Delete) {
+            // Says why nothing is deleted (a read-only review refuses it).
+            actions.push(Action::Run(Command::Delete));
+        }
         if key(Key::U) {
             actions.push(Action::Review(ReviewAction::Mark(ReviewStatus::Unreviewed)));
         }
