@@ -127,8 +127,8 @@ enum Command {
         annotator: String,
     },
     /// Agreement of annotation files of the same article with the first:
-    /// span P/R/F1 (exact and overlapping), relation F1, Cohen's and
-    /// Fleiss' kappa on tokens.
+    /// span P/R/F1 (exact and overlapping), relation P/R/F1 (exact and with
+    /// overlapping arguments), Cohen's and Fleiss' kappa on tokens.
     Agree {
         #[arg(required = true, num_args = 2..)]
         files: Vec<PathBuf>,

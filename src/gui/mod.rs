@@ -69,6 +69,35 @@ pub fn label_color(hex: &str) -> Color32 {
     parse_color(hex).map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b))
 }
 
+/// WCAG contrast ratio of two colours (1 to 21).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    fn luminance(c: Color32) -> f32 {
+        let lin = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// A label's colour made legible on `background` as a line: darkened on a
+/// light background, lightened on a dark one, step by step, until it
+/// stands out at 3:1 (WCAG's contrast for graphics). Hue is kept.
+pub fn legible_on(colour: Color32, background: Color32) -> Color32 {
+    let towards = if contrast(background, Color32::BLACK) > contrast(background, Color32::WHITE) {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    };
+    let mix = |t: f32| {
+        let m = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t).round() as u8;
+        Color32::from_rgb(m(colour.r(), towards.r()), m(colour.g(), towards.g()), m(colour.b(), towards.b()))
+    };
+    (0..=20).map(|i| mix(i as f32 / 20.0)).find(|c| contrast(*c, background) >= 3.0).unwrap_or(towards)
+}
+
 /// One line about a span, for tooltips and lists.
 pub fn describe_span(store: &Store, span: &Span) -> String {
     let mut s = format!("{} {}", store.label_name(span.label), span.id);
@@ -292,5 +321,41 @@ impl SorotApp {
 
     fn now() -> Timestamp {
         Timestamp::now()
+    }
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+
+    /// Issue 22, item 12: every label's underline stands out at 3:1 on
+    /// both themes' backgrounds, keeping its hue family.
+    #[test]
+    fn every_label_line_is_legible_in_both_themes() {
+        let schema = crate::model::Schema::default_news();
+        for visuals in [egui::Visuals::dark(), egui::Visuals::light()] {
+            let bg = visuals.panel_fill;
+            for label in &schema.labels {
+                let c = label_color(&label.color);
+                let line = legible_on(c, bg);
+                assert!(contrast(line, bg) >= 3.0, "{} on {bg:?}: {:.2}", label.name, contrast(line, bg));
+                // Darkened or lightened, not another colour: the channels
+                // keep their order.
+                let order = |c: Color32| {
+                    let mut ch = [(c.r(), 0), (c.g(), 1), (c.b(), 2)];
+                    ch.sort();
+                    ch.map(|(_, i)| i)
+                };
+                if line != Color32::BLACK && line != Color32::WHITE {
+                    assert_eq!(order(line)[2], order(c)[2], "{}: the dominant channel changed", label.name);
+                }
+            }
+        }
+        // Already legible colours are left alone.
+        assert_eq!(
+            legible_on(Color32::from_rgb(0x8a, 0x6d, 0x3b), Color32::WHITE),
+            Color32::from_rgb(0x8a, 0x6d, 0x3b)
+        );
+        assert!((contrast(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
     }
 }

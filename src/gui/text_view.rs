@@ -78,6 +78,13 @@ pub struct TextView {
     /// Outlines drawn around ranges (the compare view's differences):
     /// range, colour, and whether it is the current one.
     pub marks: Vec<(ByteRange, Color32, bool)>,
+    /// What the cached layouts were made with: the text colour and the font
+    /// atlas's options, and how full the atlas was. egui clears its atlas
+    /// when these options change (a theme switch changes them) or when it
+    /// fills up; layouts kept past that point into the old atlas and show
+    /// garbled glyphs.
+    atlas: Option<(Color32, egui::epaint::text::TextOptions)>,
+    atlas_fill: f32,
 }
 
 /// The review status drawn at the end of a span's last rectangle.
@@ -138,6 +145,8 @@ impl Default for TextView {
             boundary_drag: None,
             stats: FrameStats::default(),
             marks: Vec::new(),
+            atlas: None,
+            atlas_fill: 0.0,
         }
     }
 }
@@ -311,6 +320,12 @@ impl TextView {
         let mut out = ViewOutput::default();
         let text = store.text().as_str();
         let text_color = ui.visuals().text_color();
+        let (options, fill) = ui.fonts(|f| (*f.options(), f.font_atlas_fill_ratio()));
+        if self.atlas != Some((text_color, options)) || fill < self.atlas_fill {
+            self.cache.clear();
+            self.atlas = Some((text_color, options));
+        }
+        self.atlas_fill = fill;
         let sel_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
         let dark = ui.visuals().dark_mode;
         let mut scroll = egui::ScrollArea::vertical().auto_shrink([false, false]).id_salt("article");
@@ -360,6 +375,11 @@ impl TextView {
             let drag_live = self.live_drag();
             // Label colours, parsed once per frame rather than per span.
             let colours: Vec<Color32> = store.schema().labels.iter().map(|l| label_color(&l.color)).collect();
+            // Underlines and outlines in each colour made to stand out on
+            // this theme's background (a dark brown on a dark panel, an
+            // orange on a white one, did not).
+            let background = ui.visuals().panel_fill;
+            let lines: Vec<Color32> = colours.iter().map(|c| super::legible_on(*c, background)).collect();
             // The spans on screen, found once (not once per block: each
             // search scans a window before its start for spans reaching in).
             let on_screen: Vec<&crate::model::Span> = match (placed.first(), placed.last()) {
@@ -381,16 +401,23 @@ impl TextView {
                     on_screen.iter().filter(|s| s.ranges.iter().any(|r| r.overlaps(q))).map(|s| s.id).collect();
                 self.stats.spans_painted += spans.len();
                 // Stack levels: greedy interval colouring within the block.
-                let mut levels: Vec<(ByteRange, usize)> = Vec::new();
+                let mut levels: Vec<(ByteRange, usize, Color32)> = Vec::new();
                 for id in &spans {
                     let Some(span) = store.span(*id) else { continue };
                     let colour = colours.get(span.label as usize).copied().unwrap_or(Color32::GRAY);
+                    let line = lines.get(span.label as usize).copied().unwrap_or(Color32::GRAY);
                     for r in
                         span.ranges.iter().filter(|r| r.overlaps(block) || (r.start == block.start && block.is_empty()))
                     {
                         let level =
-                            (0..).find(|lv| !levels.iter().any(|(o, l)| l == lv && o.overlaps(*r))).unwrap_or(0);
-                        levels.push((*r, level));
+                            (0..).find(|lv| !levels.iter().any(|(o, l, _)| l == lv && o.overlaps(*r))).unwrap_or(0);
+                        // What a nested span sits on: the fill of the span
+                        // one level out, over the page.
+                        let outer = levels
+                            .iter()
+                            .find(|(o, l, _)| level > 0 && *l == level - 1 && o.overlaps(*r))
+                            .map(|(_, _, c)| *c);
+                        levels.push((*r, level, colour));
                         let rects = range_rects(laid, block, *r, pos);
                         // A reviewed span says so in the text, at its end:
                         // a green dot accepted, a red strike rejected, an
@@ -401,6 +428,16 @@ impl TextView {
                         }
                         let alpha = if dark { 70 } else { 55 };
                         let fill = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
+                        let edge = outer.map(|o| {
+                            let a = f32::from(alpha) / 255.0;
+                            let m = |x: u8, y: u8| (f32::from(x) * (1.0 - a) + f32::from(y) * a).round() as u8;
+                            let under = Color32::from_rgb(
+                                m(background.r(), o.r()),
+                                m(background.g(), o.g()),
+                                m(background.b(), o.b()),
+                            );
+                            super::legible_on(colour, under)
+                        });
                         for rect in &rects {
                             painter.rect_filled(*rect, 0.0, fill);
                             // The underline as a plain rectangle: a line
@@ -409,8 +446,13 @@ impl TextView {
                             painter.rect_filled(
                                 Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + 2.0)),
                                 0.0,
-                                colour,
+                                line,
                             );
+                            // A span inside another has its own edge: its
+                            // fill alone is lost in the outer one's.
+                            if let Some(edge) = edge {
+                                painter.rect_stroke(*rect, 1.0, Stroke::new(1.5, edge), egui::StrokeKind::Inside);
+                            }
                             if Some(*id) == selected {
                                 painter.rect_stroke(
                                     rect.expand(1.0),

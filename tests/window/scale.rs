@@ -7,6 +7,7 @@
 use crate::common;
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use sorot::gui::{Document, FrameStats, MAX_CACHED_BLOCKS, SorotApp};
 
 fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
@@ -98,4 +99,31 @@ fn jumping_back_to_text_already_laid_out_lays_out_nothing() {
     }
     assert!(laid[0] > 0 && laid[1] > 0, "{laid:?}");
     assert_eq!(&laid[2..], [0, 0], "returning to laid-out text laid it out again: {laid:?}");
+}
+
+/// A theme switch changes the text colour and egui's font atlas options
+/// (the atlas is rebuilt): the blocks on screen are laid out again instead
+/// of drawing from layouts into the old atlas, which showed garbled glyphs
+/// and the old theme's text colour.
+#[test]
+fn a_theme_switch_lays_the_text_out_again() {
+    let (_dir, article) = common::gui::sample_copy();
+    let mut h = common::gui::harness(&article, 700.0);
+    h.run_steps(3);
+    assert_eq!(h.state().view.stats().laid_out, 0, "a still frame lays nothing out");
+    let drawn = h.state().view.stats().drawn;
+    let dark = h.state().view.stats();
+    common::gui::click(&mut h, "View");
+    assert_eq!(h.state().view.stats().laid_out, 0, "opening a menu lays nothing out: {dark:?}");
+    h.get_by_label("Light theme").hover();
+    h.run_steps(1);
+    h.get_by_label("Light theme").click();
+    let mut relaid = 0;
+    for _ in 0..4 {
+        h.run_steps(1);
+        relaid += h.state().view.stats().laid_out;
+    }
+    assert!(relaid >= drawn, "{relaid} blocks laid out again for {drawn} on screen");
+    h.run_steps(2);
+    assert_eq!(h.state().view.stats().laid_out, 0, "and then kept");
 }
