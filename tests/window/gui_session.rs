@@ -266,19 +266,22 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
     keys(&mut h, Modifiers::NONE, Key::Num2); // bob's "orut"
     keys(&mut h, Modifiers::NONE, Key::Num1); // alice's Person
     keys(&mut h, Modifiers::NONE, Key::X); // no Moskow
-    h.get_by_label_contains("0 of 3 undecided");
+    h.get_by_label_contains("All 3 decided — Ctrl+S saves t.adjudicated.sorot.ron");
+    // Decided rows are ticked (issue 22, item 10).
+    h.get_by_label_contains("✔ 1. ");
+    h.get_by_label_contains("✔ 3. ");
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     h.get_by_label_contains("1 of 3 undecided");
     keys(&mut h, Modifiers::NONE, Key::B); // Moskow after all
-    h.get_by_label_contains("0 of 3 undecided");
+    h.get_by_label_contains("All 3 decided — Ctrl+S saves t.adjudicated.sorot.ron");
     // Marking the merged file done keeps the decisions that made it (issue
     // 22, item 3: the list used to empty to "3 of 3 undecided").
     keys(&mut h, Modifiers::COMMAND, Key::Enter);
     assert_eq!(h.state().doc.store.meta.state, DocState::Done);
-    h.get_by_label_contains("0 of 3 undecided");
+    h.get_by_label_contains("All 3 decided — Ctrl+S saves t.adjudicated.sorot.ron");
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(h.state().doc.store.meta.state, DocState::InProgress);
-    h.get_by_label_contains("0 of 3 undecided");
+    h.get_by_label_contains("All 3 decided — Ctrl+S saves t.adjudicated.sorot.ron");
     // Leaving the compare view keeps the merged file open, to edit or save.
     click(&mut h, "Leave the compare view");
     assert!(h.state().compare.is_none());

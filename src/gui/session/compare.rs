@@ -306,19 +306,31 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
     });
     let rows = c.rows();
     let open = rows.iter().filter(|u| decisions.get(**u).is_some_and(Option::is_none)).count();
-    ui.label(format!(
-        "{open} of {} undecided. Keys: ↑/↓ move, 1–{} take that version, B both, X neither; Ctrl+Z undoes.",
-        rows.len(),
-        c.adj.names.len()
-    ));
+    if open == 0 && !rows.is_empty() {
+        let name = app
+            .doc
+            .path
+            .as_deref()
+            .and_then(|p| p.file_name())
+            .map_or_else(|| "the merged file".to_owned(), |n| n.to_string_lossy().into_owned());
+        ui.label(RichText::new(format!("All {} decided — Ctrl+S saves {name}", rows.len())).strong());
+    } else {
+        ui.label(format!(
+            "{open} of {} undecided. Keys: ↑/↓ move, 1–{} take that version, B both, X neither; Ctrl+Z undoes.",
+            rows.len(),
+            c.adj.names.len()
+        ));
+    }
     ui.separator();
     let text = app.doc.store.text();
     egui::ScrollArea::vertical().id_salt("differences").show(ui, |ui| {
         for (row, u) in rows.into_iter().enumerate() {
             let unit = &c.adj.units[u];
             let decided = decisions.get(u).copied().flatten();
+            // Decided rows are ticked, not told apart by their ending only.
             let head = format!(
-                "{}. {} · “{}”{}",
+                "{} {}. {} · “{}”{}",
+                if decided.is_some() { "✔" } else { "○" },
                 row + 1,
                 unit.kind.name(),
                 short(text.slice(ByteRange { start: unit.extent.start, end: unit.extent.end })),
@@ -330,7 +342,15 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
                 }
             );
             let current = u == c.current;
-            let label = RichText::new(head).color(agreement_color(unit.kind));
+            // The current row on the selection colour in the theme's own
+            // strong text (the agreement colour on it was hard to read).
+            let label = if current {
+                RichText::new(head).strong()
+            } else if decided.is_some() {
+                RichText::new(head).color(agreement_color(unit.kind)).weak()
+            } else {
+                RichText::new(head).color(agreement_color(unit.kind))
+            };
             if ui.selectable_label(current, label).clicked() {
                 actions.push(Action::Compare(CompareAction::Go(u)));
             }
