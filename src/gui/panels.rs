@@ -161,7 +161,8 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
             }
             if !app.status.is_empty() {
                 ui.separator();
-                ui.label(&app.status);
+                // A long message is cut at the bar's end; all of it on hover.
+                ui.add(egui::Label::new(&app.status).truncate()).on_hover_text(&app.status);
             }
         });
         if let Some(o) = &store.meta.origin {
@@ -296,9 +297,13 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
     }
     let store = &app.doc.store;
     let mut go: Option<bool> = None;
-    ui.horizontal(|ui| {
+    // Wrapped: in a narrow window the bar takes two lines rather than
+    // widening the article's panel (whose line ends then went under the
+    // side panel, issue 22 item 7).
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Find");
-        let field = ui.add(egui::TextEdit::singleline(&mut app.find.query).desired_width(260.0)).labelled_by(label.id);
+        let width = (ui.available_width() * 0.45).clamp(120.0, 260.0);
+        let field = ui.add(egui::TextEdit::singleline(&mut app.find.query).desired_width(width)).labelled_by(label.id);
         if app.find.focus {
             field.request_focus();
             app.find.focus = false;
@@ -632,7 +637,7 @@ fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Acti
     let store = &app.doc.store;
     let list = &mut app.list;
     ui.heading(format!("Annotations ({})", store.spans().len()));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("Filter");
         ui.add(egui::TextEdit::singleline(&mut list.text).desired_width(140.0)).labelled_by(l.id);
         let shown = list.label.map_or("all labels", |l| store.label_name(l));

@@ -276,6 +276,11 @@ impl TextView {
         }
     }
 
+    /// The width the text is wrapped at.
+    pub fn layout_width(&self) -> f32 {
+        self.layout_width
+    }
+
     /// What the last frame did.
     pub fn stats(&self) -> FrameStats {
         self.stats

@@ -127,3 +127,28 @@ fn a_theme_switch_lays_the_text_out_again() {
     h.run_steps(2);
     assert_eq!(h.state().view.stats().laid_out, 0, "and then kept");
 }
+
+/// Issue 22, item 7: with Find open in a narrow window, the find bar wraps
+/// instead of widening the article's panel, so the text still wraps before
+/// the side panel and no line end hides under it.
+#[test]
+fn find_open_in_a_narrow_window_keeps_the_text_left_of_the_side_panel() {
+    let (_dir, article) = common::gui::sample_copy();
+    let mut app = SorotApp::new(Document::open(&article).unwrap());
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(760.0, 560.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    h.run_steps(3);
+    let side = h.get_by_label("No annotation selected").rect().left();
+    let closed = h.state().view.layout_width();
+    assert!(closed < side, "without Find: text {closed} wide, side panel at {side}");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find").type_text("Peskov");
+    h.run_steps(3);
+    let open = h.state().view.layout_width();
+    assert!(open < side, "with Find: text {open} wide, side panel at {side}");
+    assert!((open - closed).abs() < 1.0, "the text keeps its width: {closed} → {open}");
+}
