@@ -134,13 +134,19 @@ fn with_own_files_each_annotator_writes_article_dot_name_dot_sorot_ron() {
     assert_eq!(c.state(&c.entries[0], None), DocState::Done);
 }
 
-#[test]
-fn reviewing_a_file_read_only_from_the_keyboard() {
+/// The corpus with `a1.sorot.ron` opened for review (read-only).
+fn open_for_review() -> (tempfile::TempDir, std::path::PathBuf, Harness<'static, SorotApp>) {
     let dir = common::build_corpus();
     let file = dir.path().join("a1.sorot.ron");
     let mut h = harness(SorotApp::new(sorot::gui::Document::open(&dir.path().join("a1.txt")).unwrap()));
     h.state_mut().push(Action::Folder(FolderAction::OpenForReview(file.clone())));
     settle(&mut h);
+    (dir, file, h)
+}
+
+#[test]
+fn reviewing_a_file_read_only_from_the_keyboard() {
+    let (_dir, file, mut h) = open_for_review();
     assert!(h.state().doc.read_only && h.state().review.is_some());
     h.get_by_label("Review (annotations read-only)");
     let order = h.state().review_order();
@@ -452,11 +458,7 @@ fn review_mode_starts_at_the_first_unreviewed_annotation() {
 /// shown in the panel, saved, and never in the annotator's own note.
 #[test]
 fn a_review_note_right_after_a_decision_belongs_to_that_annotation() {
-    let dir = common::build_corpus();
-    let file = dir.path().join("a1.sorot.ron");
-    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&dir.path().join("a1.txt")).unwrap()));
-    h.state_mut().push(Action::Folder(FolderAction::OpenForReview(file.clone())));
-    settle(&mut h);
+    let (_dir, file, mut h) = open_for_review();
     let order = h.state().review_order();
     let ReviewItem::Span(first) = order[0] else { panic!("spans come first") };
     let own_before = h.state().doc.store.span(first).unwrap().note.clone();
@@ -494,11 +496,7 @@ fn a_review_note_right_after_a_decision_belongs_to_that_annotation() {
 /// disabled, and Delete is refused without losing the reviewer's place.
 #[test]
 fn review_mode_refuses_delete_and_keeps_the_place() {
-    let dir = common::build_corpus();
-    let file = dir.path().join("a1.sorot.ron");
-    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&dir.path().join("a1.txt")).unwrap()));
-    h.state_mut().push(Action::Folder(FolderAction::OpenForReview(file.clone())));
-    settle(&mut h);
+    let (_dir, _file, mut h) = open_for_review();
     keys(&mut h, Modifiers::NONE, Key::ArrowDown);
     let current = h.state().review_current();
     let spans = h.state().doc.store.spans().len();

@@ -46,23 +46,25 @@ impl Flow {
     /// A line break inside a paragraph: a new line in the body, a space in
     /// a table cell (a row stays one line).
     pub(super) fn line_break(&mut self) {
-        if let Some(b) = self.boxes.last_mut() {
-            self.box_lines.push(std::mem::take(b));
-        } else if let Some(t) = self.tables.last_mut() {
-            t.cell.push(' ');
-        } else {
-            self.out.end_line();
-        }
+        self.break_line(false);
     }
 
+    /// The end of a paragraph: as a line break, and in the body the text
+    /// boxes it held follow it.
     pub(super) fn end_paragraph(&mut self) {
+        self.break_line(true);
+    }
+
+    fn break_line(&mut self, paragraph: bool) {
         if let Some(b) = self.boxes.last_mut() {
             self.box_lines.push(std::mem::take(b));
         } else if let Some(t) = self.tables.last_mut() {
             t.cell.push(' ');
         } else {
             self.out.end_line();
-            self.flush_boxes();
+            if paragraph {
+                self.flush_boxes();
+            }
         }
     }
 
