@@ -385,7 +385,15 @@ impl SorotApp {
             }
             Command::ToggleArcs => self.show_all_arcs = !self.show_all_arcs,
             Command::OpenFolder => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenFolder))),
-            Command::OpenForReview => self.apply(ctx, Action::ShowDialog(Dialog::path(PathPurpose::OpenForReview))),
+            Command::OpenForReview => {
+                // Starts in the open folder (or the open document's), not
+                // where Sorot was launched: the files to review are there.
+                let dir = self.corpus.as_ref().map(|c| c.corpus.dir.clone()).or_else(|| {
+                    self.doc.path.as_deref().and_then(std::path::Path::parent).map(std::path::Path::to_owned)
+                });
+                let text = dir.map(|d| format!("{}{}", d.display(), std::path::MAIN_SEPARATOR)).unwrap_or_default();
+                self.apply(ctx, Action::ShowDialog(Dialog::Path { purpose: PathPurpose::OpenForReview, text }))
+            }
             Command::NextDocument => self.step_document(ctx, true),
             Command::PrevDocument => self.step_document(ctx, false),
             Command::MarkDone => self.mark_done(),

@@ -508,3 +508,21 @@ fn review_mode_refuses_delete_and_keeps_the_place() {
     assert_eq!(h.state().review_current(), current, "the reviewer's place is kept");
     h.get_by_label_contains("Read-only while reviewing: E switches to editing, then Delete deletes");
 }
+
+/// Issue 22, item 10: "Open for review" starts in the open document's
+/// folder, where the files to review are, not where Sorot was launched.
+#[test]
+fn open_for_review_starts_in_the_open_folder() {
+    let (dir, article) = common::gui::sample_copy();
+    let mut h = common::gui::harness(&article, 900.0);
+    keys(&mut h, Modifiers { alt: true, ..Modifiers::COMMAND }, Key::O);
+    h.get_by_label("Open annotations for review (read-only)");
+    let want = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
+    assert!(
+        matches!(&h.state().dialog, Some(sorot::gui::Dialog::Path { text, .. }) if *text == want),
+        "the path field starts at {want}"
+    );
+    // The completion lists the folder's annotation file (beside the status
+    // bar's own mention of the open file).
+    assert!(h.query_all_by_label_contains("article.sorot.ron").count() >= 2);
+}
