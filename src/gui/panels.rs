@@ -519,118 +519,122 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     if read_only {
         ui.weak("Read-only while reviewing: E switches to editing.");
     }
-    ui.scope(|ui| {
-        if read_only {
-            ui.disable();
-        }
-        let mut new = span.clone();
-        super::combo(ui, "Label", def.name.as_str(), |ui| {
-            for (i, l) in schema.labels.iter().enumerate() {
-                ui.selectable_value(&mut new.label, i as u16, &l.name);
-            }
-        });
-        if new.label != span.label {
-            new.attributes.clear();
-        }
-        for attr in &def.attributes {
-            let current = span.attributes.get(&attr.name).cloned();
-            match &attr.kind {
-                AttrKind::Choice(values) => {
-                    let shown = current.as_ref().map_or("—".to_string(), ToString::to_string);
-                    super::combo(ui, attr.name.as_str(), shown, |ui| {
-                        if ui.selectable_label(current.is_none(), "—").clicked() {
-                            new.attributes.remove(&attr.name);
-                        }
-                        for v in values {
-                            let val = AttrValue::Text(v.clone());
-                            if ui.selectable_label(current.as_ref() == Some(&val), v).clicked() {
-                                new.attributes.insert(attr.name.clone(), val);
-                            }
-                        }
-                    });
-                }
-                AttrKind::Bool => {
-                    let mut b = matches!(current, Some(AttrValue::Bool(true)));
-                    if ui.checkbox(&mut b, attr.name.as_str()).changed() {
-                        new.attributes.insert(attr.name.clone(), AttrValue::Bool(b));
-                    }
-                }
-                AttrKind::Text => {
-                    let buf = app
-                        .details
-                        .texts
-                        .entry(attr.name.clone())
-                        .or_insert_with(|| current.as_ref().map(ToString::to_string).unwrap_or_default());
-                    ui.horizontal(|ui| {
-                        let l = ui.label(attr.name.as_str());
-                        let r = ui.text_edit_singleline(buf).labelled_by(l.id);
-                        if r.lost_focus() {
-                            if buf.is_empty() {
-                                new.attributes.remove(&attr.name);
-                            } else {
-                                new.attributes.insert(attr.name.clone(), AttrValue::Text(buf.clone()));
-                            }
-                        }
-                    });
-                }
-            }
-        }
-        let note = app.details.note.get_or_insert_with(|| span.note.as_deref().cloned().unwrap_or_default());
-        let l = ui.label("Note");
-        let r = ui.add(egui::TextEdit::multiline(note).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(l.id);
-        if r.lost_focus() {
-            new.note = if note.trim().is_empty() { None } else { Some(Box::new(note.clone())) };
-        }
-        if let Some(entity) = span.entity.and_then(|e| store.entity(e)) {
-            ui.label(format!("Refers to: {} ({})", entity.name, entity.kind));
-        }
-        if def.name == "Claim" {
-            // Attribution at a glance.
-            let role_of = |rel: &str, role: &str| -> String {
-                let targets = store.attribution(span.id, rel, role);
-                targets.into_iter().map(|t| super::relations::target_text(store, t)).collect::<Vec<_>>().join(", ")
-            };
-            let or_dash = |s: String| if s.is_empty() { "—".to_string() } else { s };
-            let cue = [role_of("said_by", "cue"), role_of("reported_by", "cue")]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ");
-            egui::Grid::new("attribution").num_columns(2).show(ui, |ui| {
-                ui.label("Source");
-                ui.label(or_dash(role_of("said_by", "source")));
-                ui.end_row();
-                ui.label("Cue");
-                ui.label(or_dash(cue));
-                ui.end_row();
-                ui.label("Outlet");
-                ui.label(or_dash(role_of("reported_by", "outlet")));
-                ui.end_row();
-                ui.label("Certainty");
-                ui.label(or_dash(span.attributes.get("certainty").map(ToString::to_string).unwrap_or_default()));
-                ui.end_row();
-            });
-        }
-        for rid in store.relations_using_span(span.id) {
-            if let Some(rel) = store.relation(rid) {
-                let kind = store.relation_type(rel.kind).map_or("?", |t| t.name.as_str());
-                let role = rel
-                    .args
-                    .iter()
-                    .find(|a| a.target == crate::model::Target::Span(span.id))
-                    .map_or("evidence", |a| a.role.as_str());
-                ui.weak(format!("{kind} {rid}: as {role}"));
-            }
-        }
-        if ui.button("Delete").clicked() {
-            actions.push(Action::Run(Command::Delete));
-        }
-        if new != span {
-            new.provenance.modified = crate::model::Timestamp::now();
-            let summary = format!("Edited {} {}", store.label_name(new.label), new.id);
-            actions.push(Action::Edit(Edit::ReplaceSpan(new), summary));
+    ui.add_enabled_ui(!read_only, |ui| span_editor(ui, app, &span, actions));
+}
+
+/// The selected span's label, attributes, note and Delete (disabled while
+/// reviewing read-only).
+fn span_editor(ui: &mut egui::Ui, app: &mut SorotApp, span: &crate::model::Span, actions: &mut Vec<Action>) {
+    let store = &app.doc.store;
+    let schema = store.schema();
+    let Some(def) = schema.label(span.label as usize) else { return };
+    let mut new = span.clone();
+    super::combo(ui, "Label", def.name.as_str(), |ui| {
+        for (i, l) in schema.labels.iter().enumerate() {
+            ui.selectable_value(&mut new.label, i as u16, &l.name);
         }
     });
+    if new.label != span.label {
+        new.attributes.clear();
+    }
+    for attr in &def.attributes {
+        let current = span.attributes.get(&attr.name).cloned();
+        match &attr.kind {
+            AttrKind::Choice(values) => {
+                let shown = current.as_ref().map_or("—".to_string(), ToString::to_string);
+                super::combo(ui, attr.name.as_str(), shown, |ui| {
+                    if ui.selectable_label(current.is_none(), "—").clicked() {
+                        new.attributes.remove(&attr.name);
+                    }
+                    for v in values {
+                        let val = AttrValue::Text(v.clone());
+                        if ui.selectable_label(current.as_ref() == Some(&val), v).clicked() {
+                            new.attributes.insert(attr.name.clone(), val);
+                        }
+                    }
+                });
+            }
+            AttrKind::Bool => {
+                let mut b = matches!(current, Some(AttrValue::Bool(true)));
+                if ui.checkbox(&mut b, attr.name.as_str()).changed() {
+                    new.attributes.insert(attr.name.clone(), AttrValue::Bool(b));
+                }
+            }
+            AttrKind::Text => {
+                let buf = app
+                    .details
+                    .texts
+                    .entry(attr.name.clone())
+                    .or_insert_with(|| current.as_ref().map(ToString::to_string).unwrap_or_default());
+                ui.horizontal(|ui| {
+                    let l = ui.label(attr.name.as_str());
+                    let r = ui.text_edit_singleline(buf).labelled_by(l.id);
+                    if r.lost_focus() {
+                        if buf.is_empty() {
+                            new.attributes.remove(&attr.name);
+                        } else {
+                            new.attributes.insert(attr.name.clone(), AttrValue::Text(buf.clone()));
+                        }
+                    }
+                });
+            }
+        }
+    }
+    let note = app.details.note.get_or_insert_with(|| span.note.as_deref().cloned().unwrap_or_default());
+    let l = ui.label("Note");
+    let r = ui.add(egui::TextEdit::multiline(note).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(l.id);
+    if r.lost_focus() {
+        new.note = if note.trim().is_empty() { None } else { Some(Box::new(note.clone())) };
+    }
+    if let Some(entity) = span.entity.and_then(|e| store.entity(e)) {
+        ui.label(format!("Refers to: {} ({})", entity.name, entity.kind));
+    }
+    if def.name == "Claim" {
+        // Attribution at a glance.
+        let role_of = |rel: &str, role: &str| -> String {
+            let targets = store.attribution(span.id, rel, role);
+            targets.into_iter().map(|t| super::relations::target_text(store, t)).collect::<Vec<_>>().join(", ")
+        };
+        let or_dash = |s: String| if s.is_empty() { "—".to_string() } else { s };
+        let cue = [role_of("said_by", "cue"), role_of("reported_by", "cue")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        egui::Grid::new("attribution").num_columns(2).show(ui, |ui| {
+            ui.label("Source");
+            ui.label(or_dash(role_of("said_by", "source")));
+            ui.end_row();
+            ui.label("Cue");
+            ui.label(or_dash(cue));
+            ui.end_row();
+            ui.label("Outlet");
+            ui.label(or_dash(role_of("reported_by", "outlet")));
+            ui.end_row();
+            ui.label("Certainty");
+            ui.label(or_dash(span.attributes.get("certainty").map(ToString::to_string).unwrap_or_default()));
+            ui.end_row();
+        });
+    }
+    for rid in store.relations_using_span(span.id) {
+        if let Some(rel) = store.relation(rid) {
+            let kind = store.relation_type(rel.kind).map_or("?", |t| t.name.as_str());
+            let role = rel
+                .args
+                .iter()
+                .find(|a| a.target == crate::model::Target::Span(span.id))
+                .map_or("evidence", |a| a.role.as_str());
+            ui.weak(format!("{kind} {rid}: as {role}"));
+        }
+    }
+    if ui.button("Delete").clicked() {
+        actions.push(Action::Run(Command::Delete));
+    }
+    if new != *span {
+        new.provenance.modified = crate::model::Timestamp::now();
+        let summary = format!("Edited {} {}", store.label_name(new.label), new.id);
+        actions.push(Action::Edit(Edit::ReplaceSpan(new), summary));
+    }
 }
 
 fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {

@@ -130,6 +130,16 @@ pub enum TextMode {
     WholePage,
 }
 
+/// What the analyst calls a document of `format` (`pdf` → "PDF").
+pub fn document_kind(format: &str) -> Option<&'static str> {
+    match format {
+        "pdf" => Some("PDF"),
+        "docx" => Some("Word document"),
+        "odt" => Some("OpenDocument text"),
+        _ => None,
+    }
+}
+
 impl Origin {
     /// Whether the text was made from a web page (HTML).
     pub fn is_web_page(&self) -> bool {
@@ -139,13 +149,10 @@ impl Origin {
     /// What the source is, in words: "web page, the article", "PDF, 12
     /// pages", "Word document".
     pub fn describe(&self) -> String {
-        let kind = match self.format.as_str() {
-            "html" => return format!("web page, {}", self.mode.describe()),
-            "pdf" => "PDF",
-            "docx" => "Word document",
-            "odt" => "OpenDocument text",
-            other => other,
-        };
+        if self.is_web_page() {
+            return format!("web page, {}", self.mode.describe());
+        }
+        let kind = document_kind(&self.format).unwrap_or(&self.format);
         match self.pages.len() {
             0 | 1 => kind.to_owned(),
             n => format!("{kind}, {n} pages"),

@@ -36,11 +36,7 @@ impl Container {
 
     /// How the analyst calls it.
     pub fn describe(self) -> &'static str {
-        match self {
-            Container::Pdf => "PDF",
-            Container::Docx => "Word document",
-            Container::Odt => "OpenDocument text",
-        }
+        crate::model::store::document_kind(self.format()).unwrap_or("document")
     }
 
     /// From a file name's extension (what the file claims to be).
@@ -154,9 +150,7 @@ impl Writer {
     /// Page `page` (0-based) starts with the next text; pages skipped
     /// before it start there too.
     fn start_page(&mut self, page: usize) {
-        while self.pages.len() + self.waiting <= page {
-            self.waiting += 1;
-        }
+        self.waiting = self.waiting.max((page + 1).saturating_sub(self.pages.len()));
     }
 
     /// Text inside the current line.

@@ -166,7 +166,7 @@ fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
     let mut last: Option<&Glyph> = None;
     for g in glyphs {
-        let text: String = g.text.chars().flat_map(ligature).collect();
+        let text = unfold_ligatures(&g.text);
         let new_line = match (last, lines.last()) {
             (Some(prev), Some(line)) => {
                 if g.rotated && prev.rotated {
@@ -209,16 +209,24 @@ fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
     lines
 }
 
-fn ligature(c: char) -> Vec<char> {
-    match c {
-        '\u{fb00}' => vec!['f', 'f'],
-        '\u{fb01}' => vec!['f', 'i'],
-        '\u{fb02}' => vec!['f', 'l'],
-        '\u{fb03}' => vec!['f', 'f', 'i'],
-        '\u{fb04}' => vec!['f', 'f', 'l'],
-        '\u{fb05}' | '\u{fb06}' => vec!['s', 't'],
-        c => vec![c],
+/// Ligature characters (ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) as their letters.
+fn unfold_ligatures(s: &str) -> std::borrow::Cow<'_, str> {
+    const LIGATURES: [(char, &str); 7] = [
+        ('\u{fb00}', "ff"),
+        ('\u{fb01}', "fi"),
+        ('\u{fb02}', "fl"),
+        ('\u{fb03}', "ffi"),
+        ('\u{fb04}', "ffl"),
+        ('\u{fb05}', "st"),
+        ('\u{fb06}', "st"),
+    ];
+    if !s.chars().any(|c| ('\u{fb00}'..='\u{fb06}').contains(&c)) {
+        return s.into();
     }
+    s.chars()
+        .map(|c| LIGATURES.iter().find(|(l, _)| *l == c).map_or_else(|| c.to_string(), |(_, to)| (*to).to_owned()))
+        .collect::<String>()
+        .into()
 }
 
 /// A line's text with numbers made one sign, for spotting running
@@ -308,7 +316,7 @@ fn layout(glyph_pages: &[Vec<Glyph>]) -> (String, Vec<usize>) {
     }
     let mut out = Writer::default();
     let mut para = String::new();
-    let mut prev: Option<Line> = None;
+    let mut prev: Option<&Line> = None;
     for (number, lines) in pages.iter().enumerate() {
         let leading = mode(lines.windows(2).filter_map(|w| {
             let dy = w[1].y - w[0].y;
@@ -350,7 +358,7 @@ fn layout(glyph_pages: &[Vec<Glyph>]) -> (String, Vec<usize>) {
                 }
                 para.push_str(&piece);
             }
-            prev = Some(line.clone());
+            prev = Some(line);
         }
         if lines.is_empty() {
             out.start_page(number);
