@@ -74,6 +74,9 @@ impl SorotApp {
                 }
                 self.after_open_for_search();
                 self.glyphs.start(self.doc.store.text());
+                if !loading.for_review {
+                    self.resume_compare();
+                }
             }
             // The current work stays open; the error is shown once.
             Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),
@@ -127,6 +130,7 @@ impl SorotApp {
             return;
         }
         self.finish_autosave();
+        self.record_decisions();
         // An unreadable annotation file is never overwritten: it goes aside.
         let mut aside = String::new();
         if let Some(damaged) = self.doc.damaged.clone().filter(|d| *d == path) {

@@ -84,6 +84,7 @@ pub fn store_for_article(path: &Path, article: Article, schema: Schema) -> Store
         state: DocState::New,
         annotator: None,
         origin: article.origin,
+        adjudication: None,
     };
     Store::new(Text::new(article.text), schema, meta)
 }

@@ -149,6 +149,14 @@ pub fn units(stores: &[Store]) -> Vec<Unit> {
     out
 }
 
+fn short_quote(store: &Store, r: ByteRange) -> String {
+    let q = store.text().slice(r);
+    match q.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &q[..i]),
+        None => q.to_owned(),
+    }
+}
+
 /// What the adjudicator takes for a unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Choice {
@@ -157,6 +165,16 @@ pub enum Choice {
     /// Every version (identical spans once).
     All,
     Neither,
+}
+
+/// What made a merged file, kept in it: the files compared (as named
+/// beside the merged file), their annotators, and what the adjudicator
+/// took for each difference settled, by the difference's extent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    pub files: Vec<String>,
+    pub names: Vec<String>,
+    pub decisions: Vec<(ByteRange, Choice)>,
 }
 
 /// What adjudicating `stores` needs to remember; the merged store itself
@@ -204,6 +222,7 @@ impl Adjudication {
             state: DocState::InProgress,
             annotator: Some(adjudicator.to_owned()),
             origin: first.meta.origin.clone(),
+            adjudication: None,
         };
         let mut merged = Store::new(first.text().clone(), first.schema().clone(), meta);
         let mut dropped = Vec::new();
@@ -452,6 +471,63 @@ impl Adjudication {
             }
         }
         by_key.into_values().map(|r| (r.id, r)).collect()
+    }
+
+    /// The record of `decisions` (one per unit) for the merged file; agreed
+    /// units are implied and left out.
+    pub fn record(&self, files: Vec<String>, decisions: &[Option<Choice>]) -> Record {
+        let decisions = self
+            .units
+            .iter()
+            .zip(decisions)
+            .filter(|(u, _)| u.kind != Agreement::Agree)
+            .filter_map(|(u, d)| d.map(|d| (u.extent, d)))
+            .collect();
+        Record { files, names: self.names.clone(), decisions }
+    }
+
+    /// The decisions (one per unit) a merged file's `record` says made
+    /// `merged`, when this adjudication (rebuilt from the same files) still
+    /// describes it: every recorded difference is a unit here, and every
+    /// source span the merged file holds is as this adjudication would put
+    /// it. `Err` says why not, in words (the files changed since, or the
+    /// merged spans were edited by hand).
+    pub fn resume(&self, merged: &Store, record: &Record) -> Result<Vec<Option<Choice>>, String> {
+        let mut decisions = self.initial_decisions();
+        for (extent, choice) in &record.decisions {
+            let Some(u) = self.units.iter().position(|u| u.extent == *extent && u.kind != Agreement::Agree) else {
+                return Err(format!(
+                    "the compared files no longer differ at {}–{}; they changed since the merge",
+                    extent.start, extent.end
+                ));
+            };
+            if let Choice::File(f) = choice
+                && *f >= self.names.len()
+            {
+                return Err(format!("a decision names file {} of {}", f + 1, self.names.len()));
+            }
+            decisions[u] = Some(*choice);
+            for (key, _) in self.chosen(u, *choice) {
+                let Some(want) = self.spans.get(&key) else { continue };
+                if merged.span(want.id).is_none_or(|s| s.ranges != want.ranges || s.label != want.label) {
+                    return Err(format!(
+                        "“{}” is not as the decision left it (edited by hand, or the compared files changed)",
+                        short_quote(merged, *extent)
+                    ));
+                }
+            }
+        }
+        // No span of the merged file may stand where this adjudication
+        // puts a different one: ids would no longer mean the same span.
+        for want in self.spans.values() {
+            if let Some(s) = merged.span(want.id)
+                && (s.ranges != want.ranges || s.label != want.label)
+            {
+                let at = s.ranges.first().map_or(String::new(), |r| short_quote(merged, *r));
+                return Err(format!("“{at}” is not what the compared files have there"));
+            }
+        }
+        Ok(decisions)
     }
 
     /// Unit `u`'s version in file `f`, for lists: `label “quote”` per span.

@@ -89,6 +89,9 @@ pub struct DocMeta {
     /// How the text was made from a file that is not plain text (a web
     /// page); `None` for text and Markdown, which are read as they are.
     pub origin: Option<Origin>,
+    /// For a merged file: the files compared and what the adjudicator took
+    /// for each difference (so the decisions outlive the session).
+    pub adjudication: Option<Box<super::compare::Record>>,
 }
 
 /// How a document's text was made from its source file.

@@ -177,6 +177,55 @@ fn adjudicating_two_files_into_a_merged_one_with_provenance_and_undo() {
     assert!(ron.contains("author: \"alice+bob\""), "{ron}");
 }
 
+/// The decisions are kept in the merged file and found again by an
+/// adjudication rebuilt from the same files (issue 22, item 3); a merged
+/// span edited by hand, or a file whose spans changed, is refused with a
+/// reason, and a damaged record is a clear load error.
+#[test]
+fn the_decisions_are_kept_in_the_merged_file_and_found_again() {
+    let (a, b) = pair();
+    let now = Timestamp(1_700_000_000);
+    let names = vec!["alice".to_owned(), "bob".to_owned()];
+    let (adj, mut merged) = Adjudication::new(vec![a.clone(), b.clone()], names.clone(), "judge", now).unwrap();
+    let mut decisions = adj.initial_decisions();
+    for (u, c) in [(1, Choice::File(1)), (3, Choice::All)] {
+        merged.apply(adj.choose(&merged, u, c, now)).unwrap();
+        decisions[u] = Some(c);
+    }
+    let files = vec!["t.alice.sorot.ron".to_owned(), "t.bob.sorot.ron".to_owned()];
+    merged.meta.adjudication = Some(Box::new(adj.record(files.clone(), &decisions)));
+    let ron = sorot::io::to_ron_string(&merged);
+    assert!(ron.contains("took: Version(1)"), "{ron}");
+    let (back, _) = sorot::io::from_ron_str(&ron).unwrap();
+    let record = back.meta.adjudication.as_deref().unwrap();
+    assert_eq!((record.files.clone(), record.names.clone()), (files, names.clone()));
+    // Rebuilt from the same files, the adjudication finds every decision.
+    let (again, _) = Adjudication::new(vec![a.clone(), b.clone()], names.clone(), "judge", now).unwrap();
+    assert_eq!(again.resume(&back, record).unwrap(), decisions);
+    // A decided span edited by hand: the decisions no longer say what the
+    // file holds.
+    let mut edited = back.clone();
+    let orut = edited.spans().find(|s| edited.quote(s) == "orut").unwrap().clone();
+    let mut moved = orut.clone();
+    moved.ranges = std::iter::once(at("Korut")).collect();
+    edited.apply(Edit::ReplaceSpan(moved)).unwrap();
+    let why = again.resume(&edited, record).unwrap_err();
+    assert!(why.contains("not as the decision left it"), "{why}");
+    // bob's file lost its "orut" since: that difference is gone.
+    let mut b2 = b.clone();
+    let id = b2.spans().find(|s| b2.quote(s) == "orut").unwrap().id;
+    b2.apply(Edit::RemoveSpan(id)).unwrap();
+    let (changed, _) = Adjudication::new(vec![a, b2], names, "judge", now).unwrap();
+    assert!(changed.resume(&back, record).is_err());
+    // A record pointing outside the text, or at a file that was not compared.
+    for (from, to) in [("took: Version(1)", "took: Version(7)"), ("start_byte: 10,", "start_byte: 9999,")] {
+        let bad = ron.replacen(from, to, 1);
+        assert_ne!(bad, ron, "{from} not in the file");
+        let err = format!("{:#}", sorot::io::from_ron_str(&bad).unwrap_err());
+        assert!(err.contains("document.adjudication"), "{err}");
+    }
+}
+
 /// The same rule as the cross-document view: two different external ids
 /// are two entities even with the same name; no id matches by name.
 #[test]

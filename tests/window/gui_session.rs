@@ -311,6 +311,46 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
     assert_eq!(merged.meta.annotator.as_deref(), Some("tester"));
     // Adjudicating is not reviewing: the reviewer starts from unreviewed spans.
     assert!(merged.spans().all(|s| s.review.status == ReviewStatus::Unreviewed && s.review.reviewer.is_none()));
+
+    // The file keeps what made it (issue 22, item 3): reopened, the merged
+    // file shows its decisions again, and they can still be changed.
+    let record = merged.meta.adjudication.as_deref().expect("the decisions are in the file");
+    assert_eq!(record.files, ["t.alice.sorot.ron", "t.bob.sorot.ron"]);
+    assert_eq!(record.names, ["alice", "bob"]);
+    assert_eq!(record.decisions.len(), 3);
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&d.join("t.alice.sorot.ron")).unwrap()));
+    h.state_mut().push(Action::Open(d.join("t.adjudicated.sorot.ron")));
+    settle(&mut h);
+    h.get_by_label("Compare and adjudicate");
+    h.get_by_label_contains("All 3 decided — Ctrl+S saves t.adjudicated.sorot.ron");
+    h.get_by_label_contains("“Korut” → bob");
+    h.get_by_label_contains("“Moskow” → both");
+    h.get_by_label_contains("“Dmitry Peskov” → alice");
+    keys(&mut h, Modifiers::NONE, Key::X); // the current one (orut): neither after all
+    h.get_by_label_contains("“Korut” → neither");
+    assert_eq!(h.state().doc.store.spans().len(), 3);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    h.get_by_label_contains("“Korut” → bob");
+
+    // A compared file that changed since shows what changed as a new
+    // difference to settle; one that is gone leaves the merged file to open
+    // as any other, with the reason in the status.
+    let bob = d.join("t.bob.sorot.ron");
+    let mut s = sorot::io::load_annotations(&bob).unwrap();
+    let mut b = common::Builder { store: &mut s, author: "bob" };
+    b.span("Person", b.at("Rusia"), &[]);
+    sorot::io::save_annotations(&bob, &s).unwrap();
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&d.join("t.alice.sorot.ron")).unwrap()));
+    h.state_mut().push(Action::Open(d.join("t.adjudicated.sorot.ron")));
+    settle(&mut h);
+    h.get_by_label_contains("1 of 4 undecided");
+    h.get_by_label_contains("○ 1. same span, other label · “Rusia”");
+    std::fs::remove_file(&bob).unwrap();
+    h.state_mut().push(Action::Open(d.join("t.adjudicated.sorot.ron")));
+    settle(&mut h);
+    assert!(h.state().compare.is_none());
+    assert!(h.state().status.contains("decisions cannot be shown again"), "{}", h.state().status);
+    assert_eq!(h.state().doc.store.spans().len(), 4);
 }
 
 #[test]

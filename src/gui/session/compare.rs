@@ -67,6 +67,9 @@ pub(super) fn annotator_of(path: &Path, store: &Store) -> String {
 /// Files being read for a compare.
 pub struct CompareLoading {
     files: Vec<PathBuf>,
+    /// Set when the files are read to show again the decisions recorded in
+    /// this merged file (opened from disk), not to start a new merge.
+    resume: Option<PathBuf>,
     job: Job<Result<Prepared, String>>,
 }
 
@@ -75,31 +78,45 @@ pub(super) struct Prepared {
     adj: Adjudication,
     merged: Store,
     figures: Option<crate::model::agreement::Report>,
-    path: PathBuf,
 }
 
-/// Reads `files`, names their annotators and prepares the merge (on a
-/// worker thread).
-fn prepare(files: &[PathBuf], adjudicator: &str, progress: &dyn Fn(usize, usize)) -> Result<Prepared, String> {
+/// Reads `files`, names their annotators (`names`, else from the files)
+/// and prepares the merge (on a worker thread).
+fn prepare(
+    files: &[PathBuf],
+    names: Option<Vec<String>>,
+    adjudicator: &str,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Prepared, String> {
     let mut stores = Vec::new();
     for (i, f) in files.iter().enumerate() {
         progress(i, files.len());
         stores.push(crate::io::load_annotations(f).map_err(|e| format!("{e:#}"))?);
     }
     progress(files.len(), files.len());
-    let mut names: Vec<String> = files.iter().zip(&stores).map(|(f, s)| annotator_of(f, s)).collect();
-    // Two files of one annotator are told apart by their file names.
-    for i in 0..names.len() {
-        if names.iter().filter(|n| **n == names[i]).count() > 1 {
-            names[i] = files[i].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let names = names.unwrap_or_else(|| {
+        let mut names: Vec<String> = files.iter().zip(&stores).map(|(f, s)| annotator_of(f, s)).collect();
+        // Two files of one annotator are told apart by their file names.
+        for i in 0..names.len() {
+            if names.iter().filter(|n| **n == names[i]).count() > 1 {
+                names[i] = files[i].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            }
         }
-    }
+        names
+    });
     let figures = crate::model::agreement::report(&stores);
     let (adj, merged) =
         Adjudication::new(stores, names, adjudicator, Timestamp::now()).map_err(|e| format!("Cannot compare: {e}"))?;
-    let path = crate::io::corpus::adjudicated_path(files)
-        .ok_or_else(|| "No free name for the merged file beside the first file.".to_owned())?;
-    Ok(Prepared { adj, merged, figures, path })
+    Ok(Prepared { adj, merged, figures })
+}
+
+/// How the merged file at `merged` names a compared file: by its file name
+/// when it is beside it, else by its path.
+fn recorded_name(merged: Option<&Path>, file: &Path) -> String {
+    match (merged.and_then(Path::parent), file.parent(), file.file_name()) {
+        (Some(a), Some(b), Some(name)) if a == b => name.to_string_lossy().into_owned(),
+        _ => file.display().to_string(),
+    }
 }
 
 impl SorotApp {
@@ -126,9 +143,77 @@ impl SorotApp {
         }
         let adjudicator = self.prefs.annotator.clone();
         let inputs = files.clone();
-        let job = Job::spawn(move |r| prepare(&inputs, &adjudicator, &|i, n| r.progress(i, n)));
+        let job = Job::spawn(move |r| prepare(&inputs, None, &adjudicator, &|i, n| r.progress(i, n)));
         self.set_status(format!("Reading {} files to compare…", files.len()));
-        self.compare_loading = Some(CompareLoading { files, job });
+        self.compare_loading = Some(CompareLoading { files, resume: None, job });
+    }
+
+    /// Keeps the compare's decisions in the merged file's metadata, so a
+    /// save writes them (called before saving and on leaving the view).
+    pub(in crate::gui) fn record_decisions(&mut self) {
+        let Some(c) = &self.compare else { return };
+        let merged = self.doc.path.as_deref();
+        let files = c.files.iter().map(|f| recorded_name(merged, f)).collect();
+        let record = c.adj.record(files, &c.decisions(&self.doc.history));
+        self.doc.store.meta.adjudication = Some(Box::new(record));
+    }
+
+    /// After a merged file is opened: reads the files it records having
+    /// compared, to show its decisions again in the compare view.
+    pub(in crate::gui) fn resume_compare(&mut self) {
+        let (Some(record), Some(path)) = (self.doc.store.meta.adjudication.as_deref(), self.doc.path.clone()) else {
+            return;
+        };
+        let dir = path.parent().map(Path::to_owned).unwrap_or_default();
+        let files: Vec<PathBuf> = record.files.iter().map(|f| dir.join(f)).collect();
+        if let Some(missing) = files.iter().find(|f| !f.exists()) {
+            self.set_status(format!(
+                "This merged file's decisions cannot be shown again: {} is gone. It is open for editing as any file.",
+                missing.display()
+            ));
+            return;
+        }
+        let names = record.names.clone();
+        let adjudicator = self.doc.store.meta.annotator.clone().unwrap_or_else(|| self.prefs.annotator.clone());
+        let inputs = files.clone();
+        let job = Job::spawn(move |r| prepare(&inputs, Some(names), &adjudicator, &|i, n| r.progress(i, n)));
+        self.compare_loading = Some(CompareLoading { files, resume: Some(path), job });
+    }
+
+    /// Shows the recorded decisions of the open merged file in the compare
+    /// view, when the files it compared still describe it.
+    fn finish_resume(&mut self, files: Vec<PathBuf>, merged_path: &Path, prepared: Result<Prepared, String>) {
+        if self.doc.path.as_deref() != Some(merged_path) || self.compare.is_some() {
+            return;
+        }
+        let Some(record) = self.doc.store.meta.adjudication.clone() else { return };
+        let resumed = prepared.and_then(|p| {
+            let decisions = p.adj.resume(&self.doc.store, &record)?;
+            Ok((p, decisions))
+        });
+        match resumed {
+            Ok((Prepared { adj, figures, .. }, initial)) => {
+                let mut decisions = HashMap::new();
+                decisions.insert(self.doc.history.generation(), initial);
+                let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
+                let rows = state.rows();
+                let open = rows.iter().filter(|&&u| state.decisions(&self.doc.history)[u].is_none()).count();
+                let first = rows.first().copied();
+                self.compare = Some(state);
+                if let Some(u) = first {
+                    self.pending.push(Action::Compare(CompareAction::Go(u)));
+                }
+                self.set_status(format!(
+                    "The compare of this merged file, as saved: {} of {} differences decided{}",
+                    rows.len() - open,
+                    rows.len(),
+                    if open == 0 { "" } else { " (1–9, B or X decide the rest)" }
+                ));
+            }
+            Err(why) => self.set_status(format!(
+                "This merged file's decisions cannot be shown again: {why}. It is open for editing as any file."
+            )),
+        }
     }
 
     /// Opens the compare view once its files are read.
@@ -139,18 +224,28 @@ impl SorotApp {
             Poll::Done(p) => p,
             Poll::Lost => Err("reading the files stopped unexpectedly".into()),
         };
-        let Some(CompareLoading { files, .. }) = self.compare_loading.take() else { return };
+        let Some(CompareLoading { files, resume, .. }) = self.compare_loading.take() else { return };
+        if let Some(merged_path) = resume {
+            self.finish_resume(files, &merged_path, prepared);
+            return;
+        }
         // Edits made while the files were read are saved first, as when
         // the compare started; if they cannot be, the compare is dropped.
         if !self.leave_document() {
             return;
         }
-        let Prepared { adj, merged, figures, path } = match prepared {
+        let Prepared { adj, merged, figures } = match prepared {
             Ok(p) => p,
             Err(e) => {
                 self.dialog = Some(Dialog::Error(e));
                 return;
             }
+        };
+        // Never the name of a file that exists (or of an input): a merge
+        // does not replace an earlier, perhaps reviewed, adjudication.
+        let Some(path) = crate::io::corpus::adjudicated_path(&files) else {
+            self.dialog = Some(Dialog::Error("No free name for the merged file beside the first file.".into()));
+            return;
         };
         // A new file: it was never read from disk, so a save asks before
         // replacing anything that appears under its name.

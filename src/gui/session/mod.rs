@@ -220,6 +220,7 @@ impl SorotApp {
                 }
             }
             CompareAction::End => {
+                self.record_decisions();
                 self.compare = None;
                 self.set_status("The merged file is open for editing; Ctrl+S saves it");
             }

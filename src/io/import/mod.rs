@@ -585,6 +585,7 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
         state: DocState::InProgress,
         annotator: None,
         origin: None,
+        adjudication: None,
     };
     let mut byte_ranges = Vec::with_capacity(doc.spans.len());
     for s in &doc.spans {

@@ -1,6 +1,7 @@
 //! The file's data as serde reads and writes it.
 
 use super::*;
+use crate::model::compare::{Choice, Record};
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +35,98 @@ pub(super) struct DocumentDto {
     /// How the text was made from a web page (absent for text files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) origin: Option<OriginDto>,
+    /// For a merged file: what was compared and what the adjudicator took.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) adjudication: Option<AdjudicationDto>,
+}
+
+/// `adjudication: (files: ["a.budi.sorot.ron", …], annotators: ["budi", …],
+/// decisions: [(start_byte: 10, end_byte: 24, took: Version(1)), …])`.
+#[derive(Serialize, Deserialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AdjudicationDto {
+    pub(super) files: Vec<String>,
+    pub(super) annotators: Vec<String>,
+    #[serde(default)]
+    pub(super) decisions: Vec<DecisionDto>,
+}
+
+#[derive(Serialize, Deserialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DecisionDto {
+    pub(super) start_byte: u64,
+    pub(super) end_byte: u64,
+    pub(super) took: TookDto,
+}
+
+/// What was taken: the version of file N (counted from 0), every version, or none.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq)]
+pub(super) enum TookDto {
+    Version(u32),
+    All,
+    Neither,
+}
+
+impl AdjudicationDto {
+    pub(super) fn from_model(r: &Record) -> Self {
+        AdjudicationDto {
+            files: r.files.clone(),
+            annotators: r.names.clone(),
+            decisions: r
+                .decisions
+                .iter()
+                .map(|(at, c)| DecisionDto {
+                    start_byte: u64::from(at.start),
+                    end_byte: u64::from(at.end),
+                    took: match c {
+                        Choice::File(f) => TookDto::Version(u32::try_from(*f).unwrap_or(u32::MAX)),
+                        Choice::All => TookDto::All,
+                        Choice::Neither => TookDto::Neither,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    /// The record, or what is wrong with it (positions outside `text` or off
+    /// its character boundaries, a version no file has).
+    pub(super) fn into_model(self, text: &str) -> Result<Record, String> {
+        if self.files.len() != self.annotators.len() || self.files.len() < 2 {
+            return Err(format!(
+                "document.adjudication needs two or more files and one annotator per file ({} files, {} annotators)",
+                self.files.len(),
+                self.annotators.len()
+            ));
+        }
+        let mut decisions = Vec::with_capacity(self.decisions.len());
+        for (i, d) in self.decisions.into_iter().enumerate() {
+            let ok = |b: u64| usize::try_from(b).is_ok_and(|b| text.is_char_boundary(b));
+            if d.start_byte > d.end_byte || !ok(d.start_byte) || !ok(d.end_byte) {
+                return Err(format!(
+                    "document.adjudication decision {} ({}..{}) is not a stretch of the text",
+                    i + 1,
+                    d.start_byte,
+                    d.end_byte
+                ));
+            }
+            let choice = match d.took {
+                TookDto::Version(f) if (f as usize) < self.files.len() => Choice::File(f as usize),
+                TookDto::Version(f) => {
+                    return Err(format!(
+                        "document.adjudication decision {} takes version {f}, but only {} files were compared",
+                        i + 1,
+                        self.files.len()
+                    ));
+                }
+                TookDto::All => Choice::All,
+                TookDto::Neither => Choice::Neither,
+            };
+            // Checked above: both fit the text, which is below 4 GiB.
+            let at = ByteRange { start: d.start_byte as u32, end: d.end_byte as u32 };
+            decisions.push((at, choice));
+        }
+        Ok(Record { files: self.files, names: self.annotators, decisions })
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, PartialEq)]

@@ -254,6 +254,15 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
         let (line, col) = locate_schema_item(src, 0, &p.path).unwrap_or_else(|| top("schema"));
         problems.push(Problem { line, col, message: format!("schema {p}") });
     }
+    let adjudication = match dto.document.adjudication.map(|a| a.into_model(&dto.text)) {
+        None => None,
+        Some(Ok(r)) => Some(Box::new(r)),
+        Some(Err(message)) => {
+            let (line, col) = top("document");
+            problems.push(Problem { line, col, message });
+            None
+        }
+    };
     let meta = DocMeta {
         id: dto.document.id,
         original_path: dto.document.original_path,
@@ -266,6 +275,7 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
         },
         annotator: dto.document.annotator,
         origin: dto.document.origin.map(super::dto::OriginDto::into_model),
+        adjudication,
     };
     let schema = dto.schema;
     let mut store = Store::new(Text::new(dto.text), schema.clone(), meta);

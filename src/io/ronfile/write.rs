@@ -146,6 +146,7 @@ pub(super) fn document_dto(store: &Store) -> DocumentDto {
         },
         annotator: meta.annotator.clone(),
         origin: meta.origin.as_ref().map(super::dto::OriginDto::from_model),
+        adjudication: meta.adjudication.as_deref().map(super::dto::AdjudicationDto::from_model),
     }
 }
 
