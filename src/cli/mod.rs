@@ -474,23 +474,28 @@ pub fn status(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     let _ = writeln!(err, "{msg}");
                 }
                 None => {
-                    let who = f.annotator.as_deref().unwrap_or("no annotator");
-                    let _ = writeln!(out, "{:<12} {name} ({who}): {}", f.state.name(), f.counts());
+                    // An adjudicated file is a result: its annotator is
+                    // the adjudicator, not one more annotator.
+                    let who = match (io::corpus::is_adjudicated(&f.path), f.annotator.as_deref()) {
+                        (true, Some(a)) => format!("adjudicated by {a}"),
+                        (true, None) => "adjudicated".to_owned(),
+                        (false, a) => a.unwrap_or("no annotator").to_owned(),
+                    };
+                    let by =
+                        if f.reviewers.is_empty() { String::new() } else { format!(" by {}", f.reviewers.join(", ")) };
+                    let _ = writeln!(out, "{:<12} {name} ({who}): {}{by}", f.state.name(), f.counts());
                 }
             }
         }
+        if e.files.len() > 1 {
+            let _ = writeln!(out, "{:<12} {}: {}", "", e.stem, e.standing().describe());
+        }
     }
-    let done = corpus
-        .entries
-        .iter()
-        .filter(|e| {
-            !e.files.is_empty()
-                && e.files
-                    .iter()
-                    .all(|f| matches!(f.state, crate::model::DocState::Done | crate::model::DocState::Reviewed))
-        })
-        .count();
-    let _ = writeln!(out, "{done} of {} articles done or reviewed", corpus.entries.len());
+    // The same figures as the window's folder panel.
+    let p = corpus.progress();
+    let later = p.later_stages();
+    let later = if later.is_empty() { String::new() } else { format!(" · {later}") };
+    let _ = writeln!(out, "{} of {} articles done{later}", p.done, p.articles);
     i32::from(bad > 0)
 }
 

@@ -22,6 +22,12 @@ pub enum Action {
     Open(PathBuf),
     SaveTo(PathBuf),
     ShowDialog(Dialog),
+    /// The preferences were closed: what changed applies to the open
+    /// article too (its own file per annotator, or the shared one).
+    PreferencesClosed,
+    /// The system's file dialog, keeping the open dialog (the pick comes
+    /// back as the purpose's action).
+    BrowseFor(super::dialogs::PathPurpose),
     CloseDialog,
     /// Close the window, discarding unsaved changes.
     ForceQuit,
@@ -143,4 +149,6 @@ pub enum CompareAction {
     Go(usize),
     /// Leave the compare view; the merged file stays open.
     End,
+    /// Add a file (chosen with Browse…) to the compare dialog, ticked.
+    AddFile(PathBuf),
 }

@@ -111,6 +111,21 @@ impl SorotApp {
                 }
                 self.dialog = Some(d);
             }
+            Action::BrowseFor(purpose) => self.start_native_dialog(purpose),
+            Action::PreferencesClosed => {
+                // "Keep my own file per article" (or another name) applies
+                // to the article open now: it is saved where it was and
+                // opened again from the file the preferences now give.
+                let before = self.prefs_file_before.take();
+                if let Some((i, now)) = self.own_file_here()
+                    && before.is_some_and(|b| b != now)
+                    && self.doc.path.as_ref() != Some(&now)
+                    && self.compare.is_none()
+                    && self.review.is_none()
+                {
+                    self.apply(ctx, Action::Folder(FolderAction::OpenEntry(i)));
+                }
+            }
             Action::CloseDialog => self.dialog = None,
             Action::ForceQuit => {
                 // Saves in flight finish first: nothing half-written is left.
@@ -398,11 +413,16 @@ impl SorotApp {
             Command::PrevDocument => self.step_document(ctx, false),
             Command::MarkDone => self.mark_done(),
             Command::ToggleReview => self.toggle_review(),
-            Command::Compare => self.dialog = Some(Dialog::Compare { text: self.compare_suggestion() }),
+            Command::Compare => {
+                self.dialog = Some(Dialog::Compare { files: self.compare_candidates(), more: String::new() });
+            }
             Command::Graph => self.apply(ctx, Action::Folder(FolderAction::Relationships)),
             Command::Search => self.apply(ctx, Action::Search(SearchAction::Show)),
             Command::CheckConsistency => self.apply(ctx, Action::Search(SearchAction::Check)),
-            Command::Preferences => self.dialog = Some(Dialog::Preferences),
+            Command::Preferences => {
+                self.prefs_file_before = self.own_file_here().map(|(_, p)| p);
+                self.dialog = Some(Dialog::Preferences);
+            }
             Command::FontBigger | Command::FontSmaller => {
                 let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };
                 self.prefs.font_size = (self.prefs.font_size + d).clamp(9.0, 40.0);

@@ -17,6 +17,8 @@ pub enum PathPurpose {
     OpenFolder,
     /// An annotation file to review with its annotations read-only.
     OpenForReview,
+    /// One more annotation file for the compare dialog.
+    CompareFile,
 }
 
 impl PathPurpose {
@@ -28,6 +30,7 @@ impl PathPurpose {
             PathPurpose::OpenFolder => Action::Folder(FolderAction::Open(path)),
             PathPurpose::OpenForReview => Action::Folder(FolderAction::OpenForReview(path)),
             PathPurpose::OpenArticle | PathPurpose::OpenAnnotations => Action::Open(path),
+            PathPurpose::CompareFile => Action::Compare(CompareAction::AddFile(path)),
         }
     }
 }
@@ -76,9 +79,11 @@ pub enum Dialog {
         existing: Vec<PathBuf>,
         form: super::transfer::ExportForm,
     },
-    /// Annotation files to compare, one path per line.
+    /// Annotation files to compare: the article's files, ticked or not,
+    /// and others typed one path per line.
     Compare {
-        text: String,
+        files: Vec<(PathBuf, bool)>,
+        more: String,
     },
     Preferences,
     /// File → Open URL: the address and the folder to keep the page in.
@@ -109,6 +114,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     PathPurpose::Reanchor => "Re-anchor onto a new version of the article",
                     PathPurpose::OpenFolder => "Open a folder of articles",
                     PathPurpose::OpenForReview => "Open annotations for review (read-only)",
+                    PathPurpose::CompareFile => "Add an annotation file to compare",
                 });
                 ui.label("Type a path (Tab-free completion below), or use the system dialog.");
                 let folder = matches!(purpose, PathPurpose::OpenFolder);
@@ -152,6 +158,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         | PathPurpose::OpenAnnotations
                         | PathPurpose::OpenFolder
                         | PathPurpose::OpenForReview => "Open",
+                        PathPurpose::CompareFile => "Add",
                     };
                     if (ui.button(ok_text).clicked() || enter) && !text.trim().is_empty() {
                         let path = PathBuf::from(text.trim());
@@ -233,7 +240,9 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 });
             }
             Dialog::Conflict { path, conflict } => {
-                ui.heading(if conflict.another_file {
+                ui.heading(if conflict.reviewed {
+                    "This file was reviewed"
+                } else if conflict.another_file {
                     "Another file has this name"
                 } else {
                     "The file changed on disk"
@@ -244,11 +253,15 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Run(super::Command::SaveAs));
                     }
-                    if ui.button(if conflict.another_file { "Replace it" } else { "Overwrite" }).clicked() {
+                    let replace = if conflict.another_file || conflict.reviewed { "Replace it" } else { "Overwrite" };
+                    if ui.button(replace).clicked() {
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Overwrite(path.clone()));
                     }
-                    if !conflict.another_file && ui.button("Reload from disk (drop my changes)").clicked() {
+                    if !conflict.another_file
+                        && !conflict.reviewed
+                        && ui.button("Reload from disk (drop my changes)").clicked()
+                    {
                         actions.push(Action::CloseDialog);
                         actions.push(Action::ReloadFromDisk(path.clone()));
                     }
@@ -319,20 +332,45 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 });
             }
-            Dialog::Compare { text } => {
+            Dialog::Compare { files, more } => {
                 ui.heading("Compare and adjudicate");
                 ui.label(
-                    "Annotation files of the same article, one per line (the first is the reference for \
+                    "Tick the annotation files of this article to compare (the first is the reference for \
                      precision and recall, and its schema is the merged file's).",
                 );
-                let field = ui.add(egui::TextEdit::multiline(text).desired_rows(4).desired_width(f32::INFINITY));
-                let _ = field.labelled_by(ui.label("Files").id);
+                if files.is_empty() {
+                    ui.weak("No annotation files of this article were found beside it.");
+                }
+                for (path, ticked) in files.iter_mut() {
+                    let name = path
+                        .file_name()
+                        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    let role = if crate::io::corpus::is_adjudicated(path) {
+                        " — adjudicated: a result, not an annotator".to_owned()
+                    } else {
+                        crate::io::corpus::name_parts(path).1.map(|who| format!(" — {who}")).unwrap_or_default()
+                    };
+                    ui.checkbox(ticked, format!("{name}{role}")).on_hover_text(path.display().to_string());
+                }
+                let label = ui.label("Other files, one path per line");
+                let field = ui.add(egui::TextEdit::multiline(more).desired_rows(2).desired_width(f32::INFINITY));
+                let _ = field.labelled_by(label.id);
+                let chosen: Vec<PathBuf> = files
+                    .iter()
+                    .filter(|(_, t)| *t)
+                    .map(|(p, _)| p.clone())
+                    .chain(more.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from))
+                    .collect();
                 ui.horizontal(|ui| {
-                    if ui.button("Compare").clicked() {
-                        let files: Vec<PathBuf> =
-                            text.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from).collect();
+                    let go = ui
+                        .add_enabled(chosen.len() >= 2, egui::Button::new(format!("Compare {}", chosen.len())))
+                        .on_disabled_hover_text("Tick or add two or more files");
+                    if go.clicked() {
                         actions.push(Action::CloseDialog);
-                        actions.push(Action::Compare(CompareAction::Start(files)));
+                        actions.push(Action::Compare(CompareAction::Start(chosen)));
+                    }
+                    if ui.button("Browse…").on_hover_text("Add a file with the system's file dialog").clicked() {
+                        actions.push(Action::BrowseFor(PathPurpose::CompareFile));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                         actions.push(Action::CloseDialog);
@@ -354,6 +392,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     let name: String = app.prefs.annotator.trim().chars().filter(|c| !c.is_control()).collect();
                     app.prefs.annotator = if name.is_empty() { "analyst".into() } else { name };
                     actions.push(Action::CloseDialog);
+                    actions.push(Action::PreferencesClosed);
                 }
             }
             Dialog::Error(msg) => {

@@ -183,6 +183,11 @@ impl SorotApp {
         match job.job.wait() {
             Some(Ok(())) => {
                 self.doc.disk = DiskStamp::of(&job.path);
+                // Saved outside review mode, the file is this analyst's
+                // version now (they were asked before replacing a reviewed
+                // one); a review's own save keeps the guard.
+                self.doc.reviewed_on_disk =
+                    self.doc.read_only && self.doc.store.meta.state == crate::model::DocState::Reviewed;
                 self.doc.history.mark_saved(job.generation);
                 // Edits made while it was written stay in the recovery file.
                 if !self.doc.history.is_dirty() {
@@ -231,7 +236,9 @@ impl SorotApp {
                 PathPurpose::SaveAs => d.add_filter("Sorot annotations", &["ron"]).save_file(),
                 PathPurpose::Reanchor => d.add_filter("Articles", crate::io::corpus::ARTICLE_EXTENSIONS).pick_file(),
                 PathPurpose::OpenFolder => d.pick_folder(),
-                PathPurpose::OpenForReview => d.add_filter("Sorot annotations", &["ron"]).pick_file(),
+                PathPurpose::OpenForReview | PathPurpose::CompareFile => {
+                    d.add_filter("Sorot annotations", &["ron"]).pick_file()
+                }
             };
             (purpose, picked)
         }));
@@ -242,7 +249,11 @@ impl SorotApp {
         match job.poll() {
             Poll::Done((purpose, Some(path))) => {
                 self.native_dialog = None;
-                self.dialog = None;
+                // A file for the compare dialog goes into it; any other
+                // pick replaces the dialog it was asked from.
+                if purpose != PathPurpose::CompareFile {
+                    self.dialog = None;
+                }
                 let action = purpose.action(path);
                 self.pending.push(action);
             }

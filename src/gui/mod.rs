@@ -172,6 +172,9 @@ pub struct SorotApp {
     open_first_after_scan: bool,
     /// The file saved on leaving it, said with the next "Opened …".
     saved_on_leave: Option<String>,
+    /// The annotation file the open article would use, as the preferences
+    /// were when their dialog opened.
+    prefs_file_before: Option<PathBuf>,
 }
 
 struct SaveJob {
@@ -206,6 +209,7 @@ impl SorotApp {
             find: Default::default(),
             search: Default::default(),
             saved_on_leave: None,
+            prefs_file_before: None,
             consistency: Default::default(),
             glyphs: Default::default(),
             list: Default::default(),
@@ -289,6 +293,14 @@ impl SorotApp {
     /// "byte N"), if any.
     pub fn hovered_byte(&self) -> Option<usize> {
         self.hover_byte
+    }
+
+    /// The file the open article of the folder is annotated in under the
+    /// current preferences, with its entry.
+    fn own_file_here(&self) -> Option<(usize, PathBuf)> {
+        let c = &self.corpus.as_ref()?.corpus;
+        let i = c.position(self.doc.path.as_deref()?)?;
+        Some((i, c.entries.get(i)?.path_for(&c.dir, self.own_files().as_deref())))
     }
 
     fn own_files(&self) -> Option<String> {

@@ -71,6 +71,11 @@ pub fn adjudicated_path(inputs: &[PathBuf]) -> Option<PathBuf> {
     (2..10_000).map(|k| first.with_file_name(format!("{stem}.{ADJUDICATED}-{k}{ANNOTATION_SUFFIX}"))).find(free)
 }
 
+/// 0 for `article.adjudicated.sorot.ron`, N for `….adjudicated-N.sorot.ron`.
+fn adjudication_number(path: &Path) -> u64 {
+    name_parts(path).1.and_then(|who| who.strip_prefix(ADJUDICATED)?.strip_prefix('-')?.parse().ok()).unwrap_or(0)
+}
+
 /// Whether `path` is a folder that can be opened as a session.
 pub fn is_folder(path: &Path) -> bool {
     path.is_dir()
@@ -90,6 +95,8 @@ pub struct AnnFile {
     pub relations: usize,
     /// Spans reviewed (accepted, rejected or flagged).
     pub reviewed: usize,
+    /// Who reviewed them.
+    pub reviewers: Vec<String>,
     /// Why the file could not be read, if it could not.
     pub error: Option<String>,
 }
@@ -114,8 +121,68 @@ impl AnnFile {
             spans: store.spans().len(),
             relations: store.relations().len(),
             reviewed: store.spans().filter(|s| s.review.status != ReviewStatus::Unreviewed).count(),
+            reviewers: reviewers(store),
             error: None,
         }
+    }
+
+    fn finished(&self) -> bool {
+        self.error.is_none() && matches!(self.state, DocState::Done | DocState::Reviewed)
+    }
+}
+
+/// Who reviewed spans of `store`, each once, in order of appearance.
+pub fn reviewers(store: &Store) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in store.spans() {
+        if s.review.status != ReviewStatus::Unreviewed
+            && let Some(r) = s.review.reviewer.as_deref()
+            && !out.iter().any(|o| o == r)
+        {
+            out.push(r.to_owned());
+        }
+    }
+    out
+}
+
+/// Where an article stands, the same in the folder list, the window's
+/// progress and `sorot status`: its annotators' files, the adjudication (if
+/// any) and the review.
+///
+/// - *done*: every annotator's file is done or reviewed (an article with
+///   only an adjudicated file counts by that file). An adjudication in
+///   progress does not undo the annotators' work.
+/// - *adjudicated*: an adjudicated file of it is done or reviewed.
+/// - *reviewed*: the file that stands for it (its adjudicated file furthest
+///   along, else every annotator's file) is marked reviewed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Each annotator's file: who, and its state.
+    pub annotators: Vec<(String, DocState)>,
+    /// The state and adjudicator of the adjudicated file furthest along.
+    pub adjudicated: Option<(DocState, Option<String>)>,
+    /// Who reviewed spans of the files that stand for the article.
+    pub reviewers: Vec<String>,
+    pub done: bool,
+    pub reviewed: bool,
+}
+
+impl Standing {
+    pub fn is_adjudicated(&self) -> bool {
+        self.adjudicated.as_ref().is_some_and(|(s, _)| matches!(s, DocState::Done | DocState::Reviewed))
+    }
+
+    /// `dewi: done · budi: done · adjudicated (by ana): in progress · reviewed by sari`.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.annotators.iter().map(|(who, s)| format!("{who}: {}", s.name())).collect();
+        if let Some((state, by)) = &self.adjudicated {
+            let by = by.as_deref().map(|b| format!(" (by {b})")).unwrap_or_default();
+            parts.push(format!("adjudicated{by}: {}", state.name()));
+        }
+        if !self.reviewers.is_empty() {
+            parts.push(format!("reviewed by {}", self.reviewers.join(", ")));
+        }
+        if parts.is_empty() { "not annotated yet".into() } else { parts.join(" · ") }
     }
 }
 
@@ -154,10 +221,102 @@ impl Entry {
         self.files.iter().find(|f| f.path == path)
     }
 
+    /// The adjudicated file that stands for the article: the furthest
+    /// along (reviewed, then done), the latest among equals (`-N` numbers
+    /// after the plain name). A new merge in progress does not undo a
+    /// finished or reviewed one.
+    fn latest_adjudication(&self) -> Option<&AnnFile> {
+        let rank = |f: &AnnFile| match (&f.error, f.state) {
+            (Some(_), _) => 0,
+            (None, DocState::New | DocState::InProgress) => 1,
+            (None, DocState::Done) => 2,
+            (None, DocState::Reviewed) => 3,
+        };
+        self.files.iter().filter(|f| is_adjudicated(&f.path)).max_by(|a, b| {
+            (rank(a), adjudication_number(&a.path), &a.path).cmp(&(rank(b), adjudication_number(&b.path), &b.path))
+        })
+    }
+
+    /// Done, adjudicated, reviewed (see [`Standing`]), without allocating:
+    /// the window counts them for every article of a large folder.
+    pub fn stages(&self) -> (bool, bool, bool) {
+        let adjudicated = self.latest_adjudication();
+        let mut annotators = self.annotator_files().peekable();
+        let done = if annotators.peek().is_none() {
+            adjudicated.is_some_and(AnnFile::finished)
+        } else {
+            annotators.all(AnnFile::finished)
+        };
+        let reviewed_file = |f: &AnnFile| f.error.is_none() && f.state == DocState::Reviewed;
+        let reviewed = match adjudicated {
+            Some(a) => reviewed_file(a),
+            None => !self.files.is_empty() && self.files.iter().all(reviewed_file),
+        };
+        (done, adjudicated.is_some_and(AnnFile::finished), reviewed)
+    }
+
+    /// Where the article stands (see [`Standing`]).
+    pub fn standing(&self) -> Standing {
+        let adjudicated = self.latest_adjudication();
+        let stands_for: Vec<&AnnFile> = match adjudicated {
+            Some(a) => vec![a],
+            None => self.annotator_files().collect(),
+        };
+        let mut reviewers: Vec<String> = Vec::new();
+        for r in stands_for.iter().flat_map(|f| &f.reviewers) {
+            if !reviewers.contains(r) {
+                reviewers.push(r.clone());
+            }
+        }
+        let (done, _, reviewed) = self.stages();
+        Standing {
+            annotators: self
+                .annotator_files()
+                .map(|f| {
+                    let who = f.annotator.clone().unwrap_or_else(|| f.name());
+                    (who, if f.error.is_some() { DocState::New } else { f.state })
+                })
+                .collect(),
+            adjudicated: adjudicated.map(|f| (f.state, f.annotator.clone())),
+            reviewers,
+            done,
+            reviewed,
+        }
+    }
+
     /// The annotators' files: every file but adjudicated ones (what
     /// comparing offers).
     pub fn annotator_files(&self) -> impl Iterator<Item = &AnnFile> {
         self.files.iter().filter(|f| !is_adjudicated(&f.path))
+    }
+}
+
+/// How far a folder is: articles done, adjudicated and reviewed (see
+/// [`Standing`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub articles: usize,
+    pub done: usize,
+    pub adjudicated: usize,
+    pub reviewed: usize,
+}
+
+impl Progress {
+    /// `2 of 4 done`.
+    pub fn headline(&self) -> String {
+        format!("{} of {} done", self.done, self.articles)
+    }
+
+    /// `1 adjudicated · 1 reviewed`, or "" when neither happened yet.
+    pub fn later_stages(&self) -> String {
+        let mut parts = Vec::new();
+        if self.adjudicated > 0 {
+            parts.push(format!("{} adjudicated", self.adjudicated));
+        }
+        if self.reviewed > 0 {
+            parts.push(format!("{} reviewed", self.reviewed));
+        }
+        parts.join(" · ")
     }
 }
 
@@ -176,6 +335,18 @@ impl Corpus {
     /// How many entries are done or reviewed, for `annotator`'s files.
     pub fn finished(&self, annotator: Option<&str>) -> usize {
         self.entries.iter().filter(|e| matches!(self.state(e, annotator), DocState::Done | DocState::Reviewed)).count()
+    }
+
+    /// The folder's progress, the same in the window and `sorot status`.
+    pub fn progress(&self) -> Progress {
+        let mut p = Progress { articles: self.entries.len(), ..Progress::default() };
+        for e in &self.entries {
+            let (done, adjudicated, reviewed) = e.stages();
+            p.done += usize::from(done);
+            p.adjudicated += usize::from(adjudicated);
+            p.reviewed += usize::from(reviewed);
+        }
+        p
     }
 
     /// The entry a path belongs to (the article or one of its files).
@@ -291,6 +462,7 @@ pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Resul
                 spans: s.spans,
                 relations: s.relations,
                 reviewed: s.reviewed,
+                reviewers: s.reviewers,
                 error: None,
             },
             Err(e) => AnnFile {
@@ -300,6 +472,7 @@ pub fn scan(dir: &Path, mut progress: impl FnMut(usize, usize)) -> anyhow::Resul
                 spans: 0,
                 relations: 0,
                 reviewed: 0,
+                reviewers: Vec::new(),
                 error: Some(format!("{e:#}")),
             },
         };
@@ -327,6 +500,7 @@ fn summary(path: &Path) -> anyhow::Result<super::ronfile::Summary> {
         spans: store.spans().len(),
         relations: store.relations().len(),
         reviewed: store.spans().filter(|s| s.review.status != ReviewStatus::Unreviewed).count(),
+        reviewers: reviewers(&store),
     })
 }
 

@@ -62,6 +62,10 @@ pub struct Document {
     /// open with no annotations, and saving first sets the damaged file
     /// aside (see [`set_aside`]), so it is never overwritten.
     pub damaged: Option<PathBuf>,
+    /// The file at `path` is a reviewed file: saving edits over it (outside
+    /// review mode) asks first, so a reviewer's decisions are never
+    /// replaced unnoticed.
+    pub reviewed_on_disk: bool,
 }
 
 /// Why a save must ask first.
@@ -71,6 +75,8 @@ pub struct SaveConflict {
     /// The file on disk is another file than the one open here (not a
     /// newer version of it): reloading it would not bring this work back.
     pub another_file: bool,
+    /// The file is the one open here, and it was reviewed.
+    pub reviewed: bool,
 }
 
 /// What identifies one version of a file on disk without reading it.
@@ -92,7 +98,9 @@ impl Document {
     /// A document on a store (no notice, nothing to undo).
     pub fn new(store: Store, path: Option<PathBuf>) -> Self {
         let disk = path.as_deref().and_then(DiskStamp::of);
+        let reviewed_on_disk = disk.is_some() && store.meta.state == crate::model::DocState::Reviewed;
         Self {
+            reviewed_on_disk,
             store,
             history: History::default(),
             path,
@@ -109,6 +117,7 @@ impl Document {
     pub fn unsaved(store: Store, path: PathBuf) -> Self {
         let mut doc = Self::new(store, Some(path));
         doc.disk = None;
+        doc.reviewed_on_disk = false;
         doc
     }
 
@@ -229,25 +238,42 @@ impl Document {
     }
 
     /// Why saving to `path` now could overwrite someone else's work: the
-    /// file changed on disk since it was read or saved here, or it exists
-    /// and is not the file that was opened.
+    /// file changed on disk since it was read or saved here, it exists
+    /// and is not the file that was opened, or it is a reviewed file and
+    /// this is not the review.
     pub fn save_conflict(&self, path: &Path) -> Option<SaveConflict> {
         let now = DiskStamp::of(path)?;
         match &self.disk {
-            Some(then) if then.path == path => (*then != now).then(|| SaveConflict {
+            Some(then) if then.path == path && *then != now => Some(SaveConflict {
                 message: format!(
                     "{} changed on disk since it was opened here (another annotator, a sync or a git pull?). \
                      Saving now would overwrite those changes.",
                     path.display()
                 ),
                 another_file: false,
+                reviewed: false,
             }),
+            Some(then) if then.path == path && self.reviewed_on_disk && !self.read_only => {
+                let by = crate::io::corpus::reviewers(&self.store);
+                let by = if by.is_empty() { String::new() } else { format!(" by {}", by.join(", ")) };
+                Some(SaveConflict {
+                    message: format!(
+                        "{} was reviewed{by}. Saving replaces the reviewed version with your changes; \
+                         Save as… keeps it and writes yours to a new file.",
+                        path.display()
+                    ),
+                    another_file: false,
+                    reviewed: true,
+                })
+            }
+            Some(then) if then.path == path => None,
             _ => Some(SaveConflict {
                 message: format!(
                     "{} already exists and is not the file open here. Saving now would replace it.",
                     path.display()
                 ),
                 another_file: true,
+                reviewed: false,
             }),
         }
     }

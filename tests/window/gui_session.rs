@@ -566,3 +566,232 @@ fn open_for_review_starts_in_the_open_folder() {
     // bar's own mention of the open file).
     assert!(h.query_all_by_label_contains("article.sorot.ron").count() >= 2);
 }
+
+/// The folder's progress line of `sorot status`.
+fn status_of(dir: &Path) -> String {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    sorot::cli::status(dir, &mut out, &mut err);
+    String::from_utf8(out).unwrap()
+}
+
+/// Issue 22, "Done when": a small team in the window. Two annotators'
+/// files; the adjudicator compares, decides and marks the merge done; the
+/// reviewer reviews it with a note; "Compare" is offered again and its
+/// merge goes to a new file; the reviewed file is never overwritten,
+/// review and adjudication stay apart in it, its decisions show again when
+/// it is reopened, and the window and `sorot status` agree on progress.
+#[test]
+fn a_small_team_annotates_adjudicates_and_reviews_without_losing_a_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "Juru bicara Kremlin, Dmitry Peskov, mengatakan Moskow tidak mengirim senjata ke Pyongyang.\n";
+    std::fs::write(d.join("t.txt"), text).unwrap();
+    for (who, claim, moskow) in [
+        ("dewi", "Moskow tidak mengirim senjata ke Pyongyang", false),
+        ("budi", "tidak mengirim senjata ke Pyongyang", true),
+    ] {
+        let mut s = common::store_of(text, "t");
+        s.meta.annotator = Some(who.into());
+        s.meta.state = DocState::Done;
+        let mut b = common::Builder { store: &mut s, author: who };
+        let c = b.span("Claim", b.at(claim), &[]);
+        let p = b.span("Person", b.at("Dmitry Peskov"), &[]);
+        b.relation(
+            "said_by",
+            &[("claim", sorot::model::Target::Span(c)), ("source", sorot::model::Target::Span(p))],
+            &[],
+            &[],
+        )
+        .unwrap();
+        if moskow {
+            b.span("Country", b.at("Moskow"), &[]);
+        }
+        sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
+    }
+    let mut app = SorotApp::opening_folder(d.to_owned());
+    app.prefs.per_annotator_files = true;
+    let mut h = harness(app);
+    h.state_mut().prefs.annotator = "ana".into();
+    h.run_steps(2);
+    h.get_by_label("1 of 1 done");
+    h.get_by_label_contains("budi: done · dewi: done");
+    assert!(status_of(d).ends_with("1 of 1 articles done\n"), "{}", status_of(d));
+
+    // The adjudicator: dewi's claim (with her said_by), budi's Moskow.
+    click(&mut h, "Compare 2");
+    settle(&mut h);
+    assert_eq!(h.state().compare.as_ref().unwrap().adj.names, ["budi", "dewi"]);
+    // The differences in text order: Moskow (only budi), then the claim.
+    keys(&mut h, Modifiers::NONE, Key::Num1);
+    keys(&mut h, Modifiers::NONE, Key::Num2);
+    h.get_by_label_contains("All 2 decided");
+    h.get_by_label_contains("“Moskow” → budi");
+    h.get_by_label_contains("“Moskow tidak mengirim senjata ke Pyongya…” → dewi");
+    keys(&mut h, Modifiers::COMMAND, Key::Enter);
+    wait_saved(&mut h);
+    let adjudicated = d.join("t.adjudicated.sorot.ron");
+    assert_eq!(state_on_disk(&adjudicated), DocState::Done);
+    // The adjudication in progress or done never lowers the annotators' progress.
+    h.get_by_label("1 of 1 done");
+    h.get_by_label_contains("1 adjudicated");
+    h.get_by_label_contains("adjudicated (by ana): done");
+    let status = status_of(d);
+    assert!(
+        status.contains("t.adjudicated.sorot.ron (adjudicated by ana): 3 spans, 1 relation, 0 reviewed"),
+        "{status}"
+    );
+    assert!(status.ends_with("1 of 1 articles done · 1 adjudicated\n"), "{status}");
+
+    // The reviewer: accepts the first, rejects the second with a note, and
+    // marks the file reviewed.
+    h.state_mut().prefs.annotator = "sari".into();
+    h.state_mut().push(Action::Folder(FolderAction::OpenForReview(adjudicated.clone())));
+    settle(&mut h);
+    assert!(h.state().compare.is_none(), "review is not adjudication");
+    h.get_by_label_contains("spans: 0 accepted · 0 rejected · 0 flagged · 3 to review");
+    keys(&mut h, Modifiers::NONE, Key::ArrowDown);
+    keys(&mut h, Modifiers::NONE, Key::A);
+    keys(&mut h, Modifiers::NONE, Key::X);
+    keys(&mut h, Modifiers::NONE, Key::N);
+    h.get_by_label("Review note").type_text("Bukan kutipan langsung");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    keys(&mut h, Modifiers::COMMAND, Key::Enter);
+    wait_saved(&mut h);
+    let reviewed = std::fs::read(&adjudicated).unwrap();
+    let file = sorot::io::load_annotations(&adjudicated).unwrap();
+    assert_eq!(file.meta.state, DocState::Reviewed);
+    assert_eq!(file.meta.annotator.as_deref(), Some("ana"), "the adjudicator's file");
+    // Adjudication (whose version, when) and review (who decided what)
+    // are apart: the authors are the annotators, the reviews sari's.
+    let mut authors: Vec<String> = file.spans().map(|s| s.provenance.author.to_string()).collect();
+    authors.sort();
+    assert_eq!(authors, ["budi", "budi+dewi", "dewi"]);
+    // The review steps through each span and then the relations it is in:
+    // Peskov accepted, his said_by rejected with the note.
+    let reviews = |s: &sorot::model::Review| (s.status, s.reviewer.map(|r| r.to_string()), s.note.as_deref().cloned());
+    let spans: Vec<_> = file.spans().map(|s| (file.quote(s), reviews(&s.review))).collect();
+    let unreviewed = (ReviewStatus::Unreviewed, None, None);
+    assert_eq!(
+        spans,
+        [
+            ("Dmitry Peskov".to_owned(), (ReviewStatus::Accepted, Some("sari".to_owned()), None)),
+            ("Moskow".to_owned(), unreviewed.clone()),
+            ("Moskow tidak mengirim senjata ke Pyongyang".to_owned(), unreviewed),
+        ]
+    );
+    let relation = file.relations().next().unwrap();
+    assert_eq!(
+        reviews(&relation.review),
+        (ReviewStatus::Rejected, Some("sari".to_owned()), Some("Bukan kutipan langsung".to_owned()))
+    );
+    assert_eq!(file.meta.adjudication.as_deref().map(|r| r.decisions.len()), Some(2));
+    h.get_by_label("1 of 1 done");
+    h.get_by_label_contains("1 adjudicated · 1 reviewed");
+    h.get_by_label_contains("reviewed by sari");
+    let status = status_of(d);
+    assert!(status.contains("(adjudicated by ana): 3 spans, 1 relation, 1 reviewed by sari"), "{status}");
+    assert!(status.ends_with("1 of 1 articles done · 1 adjudicated · 1 reviewed\n"), "{status}");
+
+    // "Compare" is offered again: for the two annotators, and the merge
+    // goes to a new name.
+    h.state_mut().prefs.annotator = "ana".into();
+    h.state_mut().push(Action::Folder(FolderAction::Rescan));
+    settle(&mut h);
+    assert!(h.query_by_label("Compare 3").is_none(), "the adjudicated file offered as an annotator");
+    click(&mut h, "Compare 2");
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("t.adjudicated-2.sorot.ron").as_path()));
+    keys(&mut h, Modifiers::NONE, Key::Num1);
+    keys(&mut h, Modifiers::COMMAND, Key::S);
+    wait_saved(&mut h);
+    assert_eq!(std::fs::read(&adjudicated).unwrap(), reviewed, "the reviewed file was replaced");
+    // A new merge in progress does not undo the reviewed one.
+    h.get_by_label_contains("1 adjudicated · 1 reviewed");
+    assert!(status_of(d).ends_with("1 of 1 articles done · 1 adjudicated · 1 reviewed\n"), "{}", status_of(d));
+
+    // Reopened, the reviewed merge shows its decisions; changing one and
+    // saving asks before replacing the reviewed version.
+    h.state_mut().push(Action::Open(adjudicated.clone()));
+    settle(&mut h);
+    h.get_by_label_contains("→ dewi");
+    h.get_by_label_contains("→ budi");
+    keys(&mut h, Modifiers::NONE, Key::X);
+    keys(&mut h, Modifiers::COMMAND, Key::S);
+    h.get_by_label("This file was reviewed");
+    h.get_by_label_contains("was reviewed by sari");
+    click(&mut h, "Cancel");
+    assert_eq!(std::fs::read(&adjudicated).unwrap(), reviewed, "replaced without asking");
+
+    // The relationships view lists the attribution, which has no entity links.
+    keys(&mut h, Modifiers::COMMAND, Key::G);
+    settle(&mut h);
+    h.get_by_label_contains("said_by: source Dmitry Peskov");
+}
+
+/// Issue 22, item 10: ticking "keep my own file per article" applies to
+/// the article open now, not from the next one on; the shared file is
+/// saved first and left as it was.
+#[test]
+fn keeping_my_own_file_applies_to_the_open_article_at_once() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a2.sorot.ron").as_path()));
+    let shared = std::fs::read(d.join("a2.sorot.ron")).unwrap();
+    keys(&mut h, Modifiers::COMMAND, Key::Comma);
+    h.get_by_label("In a folder, keep my own file per article (article.<name>.sorot.ron)").click();
+    h.run_steps(2);
+    click(&mut h, "Close");
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a2.tester.sorot.ron").as_path()));
+    assert_eq!(h.state().doc.store.spans().len(), 0, "tester's own file starts empty");
+    assert_eq!(std::fs::read(d.join("a2.sorot.ron")).unwrap(), shared);
+    // And back: the shared file again.
+    keys(&mut h, Modifiers::COMMAND, Key::Comma);
+    h.get_by_label("In a folder, keep my own file per article (article.<name>.sorot.ron)").click();
+    h.run_steps(2);
+    click(&mut h, "Close");
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a2.sorot.ron").as_path()));
+}
+
+/// Issue 22, item 10: Ctrl+Shift+C offers the article's files as
+/// checkboxes — annotators ticked, adjudicated results not — and a file
+/// chosen with Browse… is added ticked.
+#[test]
+fn the_compare_dialog_offers_the_articles_files_to_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "Rusia dan Korut bertemu.\n";
+    for who in ["alice", "bob", "adjudicated"] {
+        let mut s = common::store_of(text, "t");
+        let mut b = common::Builder { store: &mut s, author: who };
+        b.span("Country", b.at(if who == "bob" { "Korut" } else { "Rusia" }), &[]);
+        sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let carol = elsewhere.path().join("t.carol.sorot.ron");
+    std::fs::copy(d.join("t.alice.sorot.ron"), &carol).unwrap();
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&d.join("t.alice.sorot.ron")).unwrap()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::C);
+    let ticked = |h: &Harness<'static, SorotApp>, label: &str| {
+        h.get_by_label(label).accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+    };
+    assert!(!ticked(&h, "t.adjudicated.sorot.ron — adjudicated: a result, not an annotator"));
+    assert!(ticked(&h, "t.alice.sorot.ron — alice"));
+    assert!(ticked(&h, "t.bob.sorot.ron — bob"));
+    h.get_by_label("t.bob.sorot.ron — bob").click();
+    h.run_steps(2);
+    assert!(h.get_by_label("Compare 1").accesskit_node().is_disabled(), "one file cannot be compared");
+    // What Browse… brings back.
+    h.state_mut().push(Action::Compare(CompareAction::AddFile(carol.clone())));
+    h.run_steps(2);
+    assert!(ticked(&h, "t.carol.sorot.ron — carol"));
+    click(&mut h, "Compare 2");
+    settle(&mut h);
+    let c = h.state().compare.as_ref().expect("comparing");
+    assert_eq!(c.files, [d.join("t.alice.sorot.ron"), carol]);
+    assert_eq!(c.adj.names, ["alice", "carol"]);
+}

@@ -120,15 +120,40 @@ fn recorded_name(merged: Option<&Path>, file: &Path) -> String {
 }
 
 impl SorotApp {
-    /// The other annotators' files of the current article, for the compare dialog.
-    pub(in crate::gui) fn compare_suggestion(&self) -> String {
-        let Some(c) = &self.corpus else {
-            return self.doc.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    /// The current article's annotation files for the compare dialog, the
+    /// annotators' ticked and adjudicated ones (results) not: from the
+    /// folder's list, else from the files beside the open one.
+    pub(in crate::gui) fn compare_candidates(&self) -> Vec<(PathBuf, bool)> {
+        let tick = |p: PathBuf| {
+            let annotator = !crate::io::corpus::is_adjudicated(&p);
+            (p, annotator)
         };
-        let here = self.doc.path.as_deref().and_then(|p| c.corpus.position(p));
-        here.and_then(|i| c.corpus.entries.get(i))
-            .map(|e| e.annotator_files().map(|f| f.path.display().to_string()).collect::<Vec<_>>().join("\n"))
-            .unwrap_or_default()
+        if let Some(c) = &self.corpus
+            && let Some(e) =
+                self.doc.path.as_deref().and_then(|p| c.corpus.position(p)).and_then(|i| c.corpus.entries.get(i))
+        {
+            return e.files.iter().map(|f| tick(f.path.clone())).collect();
+        }
+        let Some(path) = self.doc.path.as_deref() else { return Vec::new() };
+        let stem = match self.doc.store.meta.original_path.as_deref() {
+            Some(article) => Path::new(article).file_stem().map(|s| s.to_string_lossy().into_owned()),
+            None => Some(crate::io::corpus::name_parts(path).0),
+        };
+        let (Some(stem), Some(dir)) = (stem, path.parent()) else { return Vec::new() };
+        let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut found: Vec<PathBuf> = read
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                // `stem.sorot.ron` or `stem.<someone>.sorot.ron`.
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                name.strip_suffix(crate::io::ANNOTATION_SUFFIX)
+                    .and_then(|base| base.strip_prefix(stem.as_str()))
+                    .is_some_and(|rest| rest.is_empty() || rest.strip_prefix('.').is_some_and(|who| !who.contains('.')))
+            })
+            .collect();
+        found.sort();
+        found.into_iter().map(tick).collect()
     }
 
     /// Reads the files on a worker and prepares the merge; the window stays

@@ -92,10 +92,23 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                 ui.label(format!("Reading {done} of {total} files…"));
             });
         }
-        let n = c.corpus.entries.len();
-        let finished = c.corpus.finished(own.as_deref());
-        let frac = if n == 0 { 0.0 } else { finished as f32 / n as f32 };
-        ui.add(egui::ProgressBar::new(frac).text(format!("{finished} of {n} done")));
+        // The folder's progress, as `sorot status` prints it; one's own
+        // files beside it when each annotator has their own.
+        let p = c.corpus.progress();
+        let frac = if p.articles == 0 { 0.0 } else { p.done as f32 / p.articles as f32 };
+        ui.add(egui::ProgressBar::new(frac).text(p.headline()))
+            .on_hover_text("Articles whose annotators' files are all done (as `sorot status` counts)");
+        let mut more = Vec::new();
+        if app.prefs.per_annotator_files {
+            more.push(format!("yours: {} of {} done", c.corpus.finished(own.as_deref()), p.articles));
+        }
+        let later = p.later_stages();
+        if !later.is_empty() {
+            more.push(later);
+        }
+        if !more.is_empty() {
+            ui.label(more.join(" · "));
+        }
         ui.label(format!(
             "Annotating as {}{}",
             app.prefs.annotator,
@@ -133,7 +146,6 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                 for i in range {
                     let Some(e) = c.corpus.entries.get(i) else { continue };
                     let state = c.corpus.state(e, own.as_deref());
-                    let counts: usize = e.files.iter().map(|f| f.spans).sum();
                     let text = RichText::new(format!("{}  [{}]", e.stem, state.name()));
                     let text = if Some(i) == here { text.strong() } else { text };
                     let row = ui.selectable_label(Some(i) == here, text);
@@ -142,12 +154,21 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                         let name = f.name();
                         match &f.error {
                             Some(err) => tip.push_str(&format!("{name}: cannot be read: {err}\n")),
-                            None => tip.push_str(&format!(
-                                "{name}: {} by {}, {}\n",
-                                f.state.name(),
-                                f.annotator.as_deref().unwrap_or("?"),
-                                f.counts()
-                            )),
+                            None => {
+                                let role =
+                                    if crate::io::corpus::is_adjudicated(&f.path) { "adjudicated by" } else { "by" };
+                                let by = if f.reviewers.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" by {}", f.reviewers.join(", "))
+                                };
+                                tip.push_str(&format!(
+                                    "{name}: {} {role} {}, {}{by}\n",
+                                    f.state.name(),
+                                    f.annotator.as_deref().unwrap_or("?"),
+                                    f.counts()
+                                ));
+                            }
                         }
                     }
                     if tip.is_empty() {
@@ -156,11 +177,7 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                     if row.on_hover_text(tip).clicked() {
                         actions.push(Action::Folder(FolderAction::OpenEntry(i)));
                     }
-                    let who: Vec<String> = e
-                        .files
-                        .iter()
-                        .map(|f| format!("{}: {}", f.annotator.as_deref().unwrap_or("?"), f.state.name()))
-                        .collect();
+                    let standing = e.standing().describe();
                     ui.horizontal(|ui| {
                         ui.set_height(line_h);
                         let annotators: Vec<PathBuf> = e.annotator_files().map(|f| f.path.clone()).collect();
@@ -174,11 +191,7 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                         {
                             actions.push(Action::Compare(CompareAction::Start(annotators)));
                         }
-                        let weak = format!(
-                            "{counts} spans · {}",
-                            if who.is_empty() { "no annotations".into() } else { who.join(" · ") }
-                        );
-                        ui.add(egui::Label::new(RichText::new(weak).weak()).truncate());
+                        ui.add(egui::Label::new(RichText::new(standing).weak()).truncate());
                     });
                 }
             },

@@ -219,6 +219,14 @@ impl SorotApp {
                     }
                 }
             }
+            CompareAction::AddFile(path) => {
+                if let Some(Dialog::Compare { files, .. }) = &mut self.dialog {
+                    match files.iter_mut().find(|(p, _)| *p == path) {
+                        Some((_, ticked)) => *ticked = true,
+                        None => files.push((path, true)),
+                    }
+                }
+            }
             CompareAction::End => {
                 self.record_decisions();
                 self.compare = None;

@@ -144,6 +144,8 @@ mod tests {
             // A note that looks like a review, and reviews of every kind.
             s.note = (k % 4 == 0).then(|| ", review: Some((status: Accepted".to_owned().into());
             s.review.status = [ReviewStatus::Accepted, ReviewStatus::Rejected, ReviewStatus::Flagged][k % 3];
+            // Reviewers with quotes, backslashes and accents in their names.
+            s.review.reviewer = Some(["sari", "bu\"di\\", "Dewi Ás"][k % 7 % 3].into());
             if k % 5 == 0 {
                 s.review = Review { reviewer: Some("x".into()), ..Review::default() };
             }
@@ -159,7 +161,9 @@ mod tests {
             spans: 120,
             relations: store.relations().len(),
             reviewed,
+            reviewers: crate::io::corpus::reviewers(&store),
         };
+        assert_eq!(want.reviewers.len(), 3, "{:?}", want.reviewers);
         assert_eq!(peek_summary(&written), Some(want));
         // The bundled sample, as a full read counts it.
         let sample = include_str!("../../../assets/000_f1c0a0fef9fd3cfc.sorot.ron");

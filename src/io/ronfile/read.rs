@@ -26,6 +26,8 @@ pub struct Summary {
     pub relations: usize,
     /// Spans accepted, rejected or flagged.
     pub reviewed: usize,
+    /// Who reviewed them, each once, in order of first appearance.
+    pub reviewers: Vec<String>,
 }
 
 /// The body of a list written one item per line (`    spans: [` … `    ],`),
@@ -65,23 +67,53 @@ pub fn peek_summary(src: &str) -> Option<Summary> {
         return None;
     }
     let lines = |body: &str| body.bytes().filter(|&b| b == b'\n').count();
-    // The review is the last field of a span line.
-    let reviewed = spans
-        .lines()
-        .filter(|l| {
-            l.rfind(", review: Some((status: ").is_some_and(|i| {
-                let s = &l[i + ", review: Some((status: ".len()..];
-                s.starts_with("Accepted") || s.starts_with("Rejected") || s.starts_with("Flagged")
-            })
-        })
-        .count();
+    // The review is the last field of a span line; its reviewer is the
+    // first string after it.
+    let mut reviewed = 0;
+    let mut reviewers: Vec<String> = Vec::new();
+    for l in spans.lines() {
+        const REVIEW: &str = ", review: Some((status: ";
+        let Some(i) = l.rfind(REVIEW) else { continue };
+        let s = &l[i + REVIEW.len()..];
+        if !(s.starts_with("Accepted") || s.starts_with("Rejected") || s.starts_with("Flagged")) {
+            continue;
+        }
+        reviewed += 1;
+        if let Some(j) = s.find("by: Some(\"") {
+            let name: String = ron::from_str(ron_string_at(&s[j + "by: Some(".len()..])?).ok()?;
+            if !reviewers.contains(&name) {
+                reviewers.push(name);
+            }
+        }
+    }
     let state = match doc.state {
         DocStateDto::New => DocState::New,
         DocStateDto::InProgress => DocState::InProgress,
         DocStateDto::Done => DocState::Done,
         DocStateDto::Reviewed => DocState::Reviewed,
     };
-    Some(Summary { state, annotator: doc.annotator, spans: lines(spans), relations: lines(relations), reviewed })
+    Some(Summary {
+        state,
+        annotator: doc.annotator,
+        spans: lines(spans),
+        relations: lines(relations),
+        reviewed,
+        reviewers,
+    })
+}
+
+/// The RON string literal `s` starts with (quotes included), if it ends on
+/// this line.
+fn ron_string_at(s: &str) -> Option<&str> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices().skip(1) {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return Some(&s[..=i]),
+            _ => escaped = false,
+        }
+    }
+    None
 }
 
 /// For tests: `None` when the fast path declines `src`; else whether it
