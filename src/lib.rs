@@ -8,3 +8,4 @@ pub mod guard;
 pub mod gui;
 pub mod io;
 pub mod model;
+pub mod suggest;

@@ -84,9 +84,10 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
-    /// Turn a brat collection or doccano JSONL into Sorot annotation files.
+    /// Turn a brat collection, doccano JSONL or CoNLL IOB2 into Sorot annotation files.
     Import {
-        /// brat (.ann + .txt) or jsonl (doccano: `label` or `entities`/`relations`).
+        /// brat (.ann + .txt), jsonl (doccano: `label` or `entities`/`relations`)
+        /// or conll (`word TAG` per line, IOB2; a document per -DOCSTART-).
         #[arg(long)]
         format: String,
         /// Folder for the .sorot.ron files.
@@ -211,6 +212,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Suggestions learnt from annotations: measure them on held-out files,
+    /// or pre-annotate files with them.
+    Suggest {
+        #[command(subcommand)]
+        command: SuggestCommand,
+    },
     /// Write a generated annotation file for performance checks (fixed seed).
     Fixture {
         /// Output .sorot.ron file.
@@ -230,6 +237,45 @@ enum Command {
         /// the window autosaves.
         #[arg(long)]
         recovery: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SuggestCommand {
+    /// Train on the annotations under --train, suggest on the texts of
+    /// --test (their annotations unseen) and compare with them: exact span
+    /// and label, per label and overall, with the training time. Inputs are
+    /// annotation files (.sorot.ron), CoNLL files (.conll) or folders.
+    Evaluate {
+        #[arg(long, required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        #[arg(long, required = true, num_args = 1..)]
+        test: Vec<PathBuf>,
+        /// Print one JSON object: {"overall": {precision, recall, f1}, "labels": {…}, "train_seconds", …}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pre-annotate: train on --train, and write each input to --out with
+    /// the suggested spans added as unreviewed annotations that record
+    /// where they came from (review mode accepts or rejects them).
+    Apply {
+        #[arg(long, required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
+        /// The folder the annotated files go to.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace files that exist there.
+        #[arg(long)]
+        force: bool,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// A map step for batch engines: doccano JSONL on stdin ({"text": …}
+    /// per line), the same lines on stdout with "suggestions": [[start, end,
+    /// label, score], …] in code points; trained once on --train.
+    Stream {
+        #[arg(long, required = true, num_args = 1..)]
+        train: Vec<PathBuf>,
     },
 }
 
@@ -309,6 +355,18 @@ fn main() -> ExitCode {
             sorot::cli::search(&opts, &paths, &mut out, &mut err)
         }
         Some(Command::Check { paths, json }) => sorot::cli::check(&paths, json, &mut out, &mut err),
+        Some(Command::Suggest { command }) => match command {
+            SuggestCommand::Evaluate { train, test, json } => {
+                sorot::cli::suggest::evaluate(&train, &test, json, &mut out, &mut err)
+            }
+            SuggestCommand::Apply { train, out: dest, force, inputs } => {
+                sorot::cli::suggest::apply(&train, &inputs, &dest, force, &mut out, &mut err)
+            }
+            SuggestCommand::Stream { train } => {
+                let stdin = std::io::stdin();
+                sorot::cli::suggest::stream(&train, &mut stdin.lock(), &mut out, &mut err)
+            }
+        },
         Some(Command::Fixture { out, mb, spans, relations, seed, recovery }) => {
             let store = sorot::fixture::store((mb.max(0.0) * 1e6) as usize, spans, relations, seed);
             let out = if recovery { sorot::io::recovery_path(&out) } else { out };

@@ -30,14 +30,16 @@ fn loaded_bytes_per_annotation(store: &Store) -> f64 {
 
 /// One test, so that no other test allocates while this one counts.
 #[test]
-fn a_loaded_file_costs_at_most_140_bytes_per_annotation_beyond_its_text() {
+fn a_loaded_file_costs_at_most_148_bytes_per_annotation_beyond_its_text() {
     let fresh = sorot::fixture::store(1_000_000, 10_000, 2_000, 42);
     let per = loaded_bytes_per_annotation(&fresh);
     // 128 here: 374 before loading compacted the tables, 223 before spans
     // and relations were made small (interned names, one inline range,
     // attributes and notes out of line, a B-tree of relation uses instead
     // of a map of vectors). Issue #7's target of 64 needs a columnar store.
-    assert!(per <= 140.0, "{per:.0} bytes per annotation");
+    // 143 since spans say where one accepted from a suggestion came from
+    // (8 bytes each, issue #17).
+    assert!(per <= 148.0, "{per:.0} bytes per annotation");
 
     // Worked on and reviewed: every span reviewed, one in ten with a note.
     // Reviews are held inline; a note costs what it holds.
@@ -56,6 +58,6 @@ fn a_loaded_file_costs_at_most_140_bytes_per_annotation_beyond_its_text() {
         worked.apply(Edit::ReplaceSpan(s)).unwrap();
     }
     let per = loaded_bytes_per_annotation(&worked);
-    // 133 here.
-    assert!(per <= 145.0, "{per:.0} bytes per annotation");
+    // 148 here.
+    assert!(per <= 153.0, "{per:.0} bytes per annotation");
 }

@@ -541,5 +541,6 @@ pub fn graph(dir: &Path, json: bool, out: &mut dyn Write, err: &mut dyn Write) -
 
 mod search;
 mod stats;
+pub mod suggest;
 pub use search::{SearchOptions, check, search};
 pub use stats::{StatsOptions, stats, stats_text};

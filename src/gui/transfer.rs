@@ -276,7 +276,10 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, form: &mut ExportForm, act
 /// The Import form.
 pub fn import_form(ui: &mut egui::Ui, form: &mut ImportForm, actions: &mut Vec<Action>) {
     ui.heading("Import a dataset");
-    ui.label("brat: a folder of .ann + .txt files (or one .ann). jsonl: doccano JSONL, either shape.");
+    ui.label(
+        "brat: a folder of .ann + .txt files (or one .ann). jsonl: doccano JSONL, either shape. \
+         conll: word and IOB2 tag per line (CoNLL-2003, NERGrit).",
+    );
     ui.horizontal(|ui| {
         ui.label("Format");
         for (i, f) in crate::io::import::ImportFormat::ALL.iter().enumerate() {

@@ -272,6 +272,25 @@ impl<'a> IntoIterator for &'a Ranges {
     }
 }
 
+/// Where an annotation accepted from a suggestion came from; hand-made
+/// annotations have none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggested {
+    /// `model`, `dictionary` or `attribution`.
+    pub source: String,
+    /// The model or rule set that suggested it (`perceptron 1`).
+    pub version: String,
+    /// How sure the source was, in thousandths (0–1000).
+    pub score: u16,
+}
+
+impl Suggested {
+    /// `model (perceptron 1), score 0.93`.
+    pub fn describe(&self) -> String {
+        format!("{} ({}), score {:.2}", self.source, self.version, f64::from(self.score) / 1000.0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Span {
     pub id: SpanId,
@@ -286,6 +305,9 @@ pub struct Span {
     pub note: Option<Box<String>>,
     pub review: Review,
     pub provenance: Provenance,
+    /// Set when the span was accepted from a suggestion (boxed: 8 bytes in
+    /// every span, the rest only in those).
+    pub suggested: Option<Box<Suggested>>,
 }
 
 impl Span {
@@ -300,6 +322,7 @@ impl Span {
             note: None,
             review: Review::default(),
             provenance,
+            suggested: None,
         }
     }
 
@@ -465,7 +488,9 @@ mod tests {
         // 8 bytes of each are the review note (issue 22, item 5: a
         // reviewer's note is the review's, never the annotator's note).
         assert_eq!(std::mem::size_of::<Review>(), 32);
-        assert!(std::mem::size_of::<Span>() <= 104, "{}", std::mem::size_of::<Span>());
+        // 8 bytes are where a span accepted from a suggestion came from
+        // (issue 17).
+        assert!(std::mem::size_of::<Span>() <= 112, "{}", std::mem::size_of::<Span>());
         assert!(std::mem::size_of::<Relation>() <= 128, "{}", std::mem::size_of::<Relation>());
     }
 }

@@ -97,6 +97,15 @@ fn every_edit_applied_then_inverted_restores_the_store_exactly() {
         ("RemoveRelation", Edit::RemoveRelation(transfer)),
         ("ReplaceRelation", Edit::ReplaceRelation(changed_rel)),
         ("SetDocState", Edit::SetDocState(DocState::Done)),
+        ("RejectSuggestion", Edit::RejectSuggestion(ByteRange { start: 47, end: 50 }, 0)),
+        (
+            "Reject, unreject, reject another",
+            Edit::Batch(vec![
+                Edit::RejectSuggestion(ByteRange { start: 47, end: 50 }, 0),
+                Edit::UnrejectSuggestion(ByteRange { start: 47, end: 50 }, 0),
+                Edit::RejectSuggestion(ByteRange { start: 47, end: 50 }, 1),
+            ]),
+        ),
         ("Batch", Edit::Batch(vec![Edit::AddSpan(new_span), Edit::AddEntity(new_entity), Edit::RemoveSpan(nk)])),
     ];
     // Every variant is covered (the match fails to compile when one is added).
@@ -112,6 +121,8 @@ fn every_edit_applied_then_inverted_restores_the_store_exactly() {
             | Edit::RemoveRelation(_)
             | Edit::ReplaceRelation(_)
             | Edit::SetDocState(_)
+            | Edit::RejectSuggestion(..)
+            | Edit::UnrejectSuggestion(..)
             | Edit::Batch(_) => {}
         }
     }

@@ -15,11 +15,12 @@ pub mod schema;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod tokens;
 
 #[cfg(test)]
 mod contract_tests;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 pub use annotation::*;
 pub use history::History;

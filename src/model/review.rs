@@ -86,6 +86,8 @@ pub fn review_only(store: &Store, edit: &Edit) -> bool {
             same == *new
         }),
         Edit::SetDocState(_) => true,
+        // Rejecting a suggestion is a review decision on what is not there.
+        Edit::RejectSuggestion(..) | Edit::UnrejectSuggestion(..) => true,
         Edit::Batch(all) => all.iter().all(|e| review_only(store, e)),
         _ => false,
     }

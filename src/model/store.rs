@@ -40,6 +40,11 @@ pub enum Edit {
     RemoveRelation(RelationId),
     ReplaceRelation(Relation),
     SetDocState(DocState),
+    /// Remembers that a suggestion of this label over this range was
+    /// rejected, so it is not suggested again (and the model learns from it).
+    RejectSuggestion(ByteRange, u16),
+    /// Forgets such a rejection.
+    UnrejectSuggestion(ByteRange, u16),
     /// Applied in order, all or nothing.
     Batch(Vec<Edit>),
 }
@@ -248,6 +253,8 @@ struct Tables {
     refs: BTreeSet<(Target, RelationId)>,
     /// For each entity, the spans that mention it.
     mentions: BTreeSet<(EntityId, SpanId)>,
+    /// Suggestions rejected: (start, end, label).
+    rejected: BTreeSet<(u32, u32, u16)>,
 }
 
 impl PartialEq for Store {
@@ -258,11 +265,22 @@ impl PartialEq for Store {
             && self.t.spans == other.t.spans
             && self.t.entities == other.t.entities
             && self.t.relations == other.t.relations
+            && self.t.rejected == other.t.rejected
             && self.next_id == other.next_id
     }
 }
 
 impl Store {
+    /// Whether a suggestion of `label` over `range` was rejected.
+    pub fn is_rejected(&self, range: ByteRange, label: u16) -> bool {
+        self.t.rejected.contains(&(range.start, range.end, label))
+    }
+
+    /// The rejected suggestions, in text order.
+    pub fn rejected(&self) -> impl Iterator<Item = (ByteRange, u16)> + '_ {
+        self.t.rejected.iter().map(|&(start, end, label)| (ByteRange { start, end }, label))
+    }
+
     /// Rebuilds the tables from their sorted contents, so their nodes are
     /// full: a map filled in key order (as loading does) leaves about half
     /// of every node empty. Called once after loading a file.
@@ -826,6 +844,18 @@ impl Store {
             Edit::SetDocState(state) => {
                 let old = std::mem::replace(&mut self.meta.state, state);
                 Ok(Edit::SetDocState(old))
+            }
+            Edit::RejectSuggestion(range, label) => {
+                if self.schema.labels.get(usize::from(label)).is_none() {
+                    return Err(EditError::NoLabel(label));
+                }
+                self.text.check_range(range)?;
+                let new = self.tm().rejected.insert((range.start, range.end, label));
+                Ok(if new { Edit::UnrejectSuggestion(range, label) } else { Edit::Batch(Vec::new()) })
+            }
+            Edit::UnrejectSuggestion(range, label) => {
+                let had = self.tm().rejected.remove(&(range.start, range.end, label));
+                Ok(if had { Edit::RejectSuggestion(range, label) } else { Edit::Batch(Vec::new()) })
             }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());

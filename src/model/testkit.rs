@@ -21,6 +21,15 @@ pub(crate) fn span(store: &mut Store, label: &str, needle: &str) -> SpanId {
     id
 }
 
+/// Adds a span labelled `label` over bytes `start..end`.
+pub(crate) fn span_at(store: &mut Store, label: &str, start: usize, end: usize) -> SpanId {
+    let id = SpanId(store.alloc_id());
+    let label = store.schema().label_index(label).expect("label") as u16;
+    let s = Span::new(id, label, [ByteRange::new(start, end)].into_iter().collect(), Provenance::new("t", T0));
+    store.apply(Edit::AddSpan(s)).expect("add span");
+    id
+}
+
 pub(crate) fn entity(store: &mut Store, name: &str, kind: &str) -> EntityId {
     let id = EntityId(store.alloc_id());
     let e = Entity {

@@ -302,6 +302,11 @@ pub fn build_multiscript() -> Store {
     let ru = b.span("Country", find(b.store, "Rusia", "북한", 0), &[]);
     let src = b.span("Source", find(b.store, "Peskov", "“", 0), &[]);
     let cue = b.span("Cue", find(b.store, "kata", "“", 0), &[]);
+    // Accepted from a suggestion: it records where it came from (issue 17).
+    let mut suggested = b.store.span(cue).expect("cue").clone();
+    suggested.suggested =
+        Some(Box::new(sorot::model::Suggested { source: "model".into(), version: "perceptron 1".into(), score: 912 }));
+    b.store.apply(Edit::ReplaceSpan(suggested)).expect("suggested");
     b.relation(
         "said_by",
         &[("claim", Target::Span(claim)), ("source", Target::Span(src)), ("cue", Target::Span(cue))],

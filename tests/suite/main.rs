@@ -18,4 +18,5 @@ mod reanchor;
 mod ron_format;
 mod sample;
 mod search;
+mod suggest;
 mod web;

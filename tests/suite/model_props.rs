@@ -112,6 +112,7 @@ fn run_op(store: &mut Store, history: &mut History, op: &Op) {
                 note: None,
                 review: Review::default(),
                 provenance: Provenance::new("prop", common::T0),
+                suggested: None,
             })
         }
         Op::RemoveSpan(i) => match pick(&spans, *i) {
@@ -301,6 +302,7 @@ fn bad_spans_are_refused() {
         note: None,
         review: Review::default(),
         provenance: Provenance::new("t", common::T0),
+        suggested: None,
     };
     let inside_quote = mk(&mut store, vec![ByteRange::new(1, 5)], vec![]);
     assert_eq!(

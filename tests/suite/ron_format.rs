@@ -47,6 +47,8 @@ fn multiscript_store() -> Store {
             note: Some(Box::new("Fragmen kedua \"menerima\" perlu dicek".into())),
         },
         provenance: Provenance::new("ana", common::T0),
+        // Accepted from a suggestion (issue 17).
+        suggested: Some(Box::new(Suggested { source: "model".into(), version: "perceptron 1".into(), score: 874 })),
     };
     span.provenance.modified = Timestamp(1_700_000_050);
     store.apply(Edit::AddSpan(span)).unwrap();

@@ -165,6 +165,16 @@ struct JsonlExtras<'a> {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     review_notes: BTreeMap<String, &'a str>,
     span_attributes: BTreeMap<String, &'a Attributes>,
+    /// Where spans accepted from suggestions came from (absent when none were).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    suggested: BTreeMap<String, JsonlSuggested<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonlSuggested<'a> {
+    score: f64,
+    source: &'a str,
+    version: &'a str,
 }
 
 #[derive(serde::Serialize)]
@@ -215,6 +225,7 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
         review: BTreeMap::new(),
         review_notes: BTreeMap::new(),
         span_attributes: BTreeMap::new(),
+        suggested: BTreeMap::new(),
     };
     let mut discontinuous = Vec::new();
     for s in store.spans() {
@@ -247,6 +258,10 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
         }
         if let Some(note) = &s.review.note {
             extras.review_notes.insert(key(), note);
+        }
+        if let Some(g) = &s.suggested {
+            let score = f64::from(g.score) / 1000.0;
+            extras.suggested.insert(key(), JsonlSuggested { score, source: &g.source, version: &g.version });
         }
     }
     extras.entities = store

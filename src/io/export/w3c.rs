@@ -57,7 +57,11 @@ pub fn rfc3339(t: Timestamp) -> String {
 /// key. Role arguments are objects of `sorot:role` (a compact IRI) and
 /// `target` (anno.jsonld's `oa:hasTarget`, an IRI).
 fn context() -> Value {
-    json!([CONTEXT, {"sorot": VOCAB, "sorot:attributes": {"@id": "sorot:attributes", "@type": "@json"}}])
+    json!([CONTEXT, {
+        "sorot": VOCAB,
+        "sorot:attributes": {"@id": "sorot:attributes", "@type": "@json"},
+        "sorot:suggested": {"@id": "sorot:suggested", "@type": "@json"}
+    }])
 }
 
 fn provenance(p: &Provenance) -> serde_json::Map<String, Value> {
@@ -183,6 +187,10 @@ pub fn w3c(stores: &[&Store]) -> Export {
             }
             if let Some(note) = &s.review.note {
                 a.insert("sorot:reviewNote".into(), json!(note.as_str()));
+            }
+            if let Some(g) = &s.suggested {
+                let score = f64::from(g.score) / 1000.0;
+                a.insert("sorot:suggested".into(), json!({"source": g.source, "version": g.version, "score": score}));
             }
             push_item(&mut out, &mut first, &Value::Object(a));
         }

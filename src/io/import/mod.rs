@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::export::Offsets;
 use crate::model::*;
 
+pub mod conll;
 mod from_data;
 mod run;
 pub use run::{ImportFailure, ImportFormat, ImportPlan, ImportReport, run};
@@ -123,6 +124,21 @@ pub fn brat_inputs_named(inputs: &[PathBuf]) -> Vec<(PathBuf, String)> {
 /// The `.jsonl` files given or found in folders.
 pub fn jsonl_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     find_files(inputs, "jsonl")
+}
+
+/// The CoNLL files among `inputs` (files as given, `.conll` in folders).
+pub fn conll_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = inputs.iter().filter(|p| p.is_file()).cloned().collect();
+    let dirs: Vec<PathBuf> = inputs.iter().filter(|p| p.is_dir()).cloned().collect();
+    out.extend(find_files(&dirs, "conll"));
+    out
+}
+
+/// Reads a CoNLL file (see [`conll`]).
+pub fn read_conll(path: &Path) -> Result<Vec<RawDoc>, ImportError> {
+    let src = read_utf8(path)?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    conll::parse_docs(&stem, &path.display().to_string(), &src)
 }
 
 fn find_files(inputs: &[PathBuf], ext: &str) -> Vec<PathBuf> {

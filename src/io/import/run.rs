@@ -14,15 +14,18 @@ pub enum ImportFormat {
     Brat,
     /// doccano JSONL, either shape.
     Jsonl,
+    /// CoNLL-style IOB2 (`word TAG` per line).
+    Conll,
 }
 
 impl ImportFormat {
-    pub const ALL: [ImportFormat; 2] = [ImportFormat::Brat, ImportFormat::Jsonl];
+    pub const ALL: [ImportFormat; 3] = [ImportFormat::Brat, ImportFormat::Jsonl, ImportFormat::Conll];
 
     pub fn name(self) -> &'static str {
         match self {
             ImportFormat::Brat => "brat",
             ImportFormat::Jsonl => "jsonl",
+            ImportFormat::Conll => "conll",
         }
     }
 
@@ -100,18 +103,24 @@ pub fn run(
     let files: Vec<(PathBuf, Option<String>)> = match plan.format {
         ImportFormat::Brat => super::brat_inputs_named(inputs).into_iter().map(|(p, n)| (p, Some(n))).collect(),
         ImportFormat::Jsonl => super::jsonl_inputs(inputs).into_iter().map(|p| (p, None)).collect(),
+        ImportFormat::Conll => super::conll_inputs(inputs).into_iter().map(|p| (p, None)).collect(),
     };
     if files.is_empty() {
-        let ext = if plan.format == ImportFormat::Brat { ".ann" } else { ".jsonl" };
+        let ext = match plan.format {
+            ImportFormat::Brat => ".ann",
+            ImportFormat::Jsonl => ".jsonl",
+            ImportFormat::Conll => ".conll",
+        };
         return Err(ImportFailure::new(Vec::new(), format!("no {ext} files in the inputs")));
     }
     let mut docs = Vec::new();
     let mut problems = Vec::new();
     for (i, (path, name)) in files.iter().enumerate() {
         progress(i + 1, files.len());
-        let read = match name {
-            Some(name) => super::read_brat_named(path, name).map(|d| vec![d]),
-            None => super::read_jsonl(path),
+        let read = match (name, plan.format) {
+            (Some(name), _) => super::read_brat_named(path, name).map(|d| vec![d]),
+            (None, ImportFormat::Conll) => super::read_conll(path),
+            (None, _) => super::read_jsonl(path),
         };
         match read {
             Ok(d) => docs.extend(d),
@@ -146,7 +155,9 @@ pub fn run(
     let mut taken = UniqueNames::default();
     let mut renamed = Vec::new();
     for d in &docs {
-        match super::build_store(d, &schema, plan.offsets, "import") {
+        // CoNLL texts are made here, counted in code points.
+        let offsets = if plan.format == ImportFormat::Conll { Offsets::CodePoints } else { plan.offsets };
+        match super::build_store(d, &schema, offsets, "import") {
             Ok(mut s) => {
                 let stem = document_file_stem(&d.name, plan.format);
                 let unique = taken.claim(&stem);
@@ -217,7 +228,7 @@ fn write_one(path: &Path, store: &crate::model::Store) -> Result<(), String> {
 fn document_file_stem(name: &str, format: ImportFormat) -> String {
     match format {
         ImportFormat::Brat => safe_relative_stem(name),
-        ImportFormat::Jsonl => safe_file_stem(name),
+        ImportFormat::Jsonl | ImportFormat::Conll => safe_file_stem(name),
     }
 }
 

@@ -16,6 +16,9 @@ pub(super) struct FileDto {
     pub(super) spans: Vec<SpanDto>,
     #[serde(default)]
     pub(super) relations: Vec<RelationDto>,
+    /// Suggestions the analyst rejected (not suggested again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) rejected: Vec<RejectedDto>,
     pub(super) schema: Schema,
     pub(super) text: String,
 }
@@ -260,6 +263,25 @@ pub(super) fn is_unreviewed(r: &Option<ReviewDto>) -> bool {
     r.is_none()
 }
 
+/// A rejected suggestion: `(start_byte: 4, end_byte: 10, label: "Person", quote: "Peskov")`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RejectedDto {
+    pub(super) start_byte: u64,
+    pub(super) end_byte: u64,
+    pub(super) label: String,
+    pub(super) quote: String,
+}
+
+/// Where a span accepted from a suggestion came from.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SuggestedDto {
+    pub(super) source: String,
+    pub(super) version: String,
+    pub(super) score_per_mille: u16,
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SpanDto {
@@ -274,6 +296,8 @@ pub(super) struct SpanDto {
     pub(super) note: Option<String>,
     #[serde(default, skip_serializing_if = "is_unreviewed")]
     pub(super) review: Option<ReviewDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) suggested: Option<SuggestedDto>,
     pub(super) author: String,
     pub(super) created_unix: i64,
     pub(super) modified_unix: i64,

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{FileDto, RangeDto, ReviewDto, ReviewStatusDto, SpanDto};
+use super::{FileDto, RangeDto, ReviewDto, ReviewStatusDto, SpanDto, SuggestedDto};
 use crate::model::AttrValue;
 
 const SPANS_OPEN: &str = "\n    spans: [\n";
@@ -278,6 +278,17 @@ impl Cursor<'_> {
         } else {
             None
         };
+        let suggested = if self.eat(", suggested: Some((source: ") {
+            let source = self.string()?;
+            self.lit(", version: ")?;
+            let version = self.string()?;
+            self.lit(", score_per_mille: ")?;
+            let score_per_mille = self.int()?;
+            self.lit("))")?;
+            Some(SuggestedDto { source, version, score_per_mille })
+        } else {
+            None
+        };
         self.lit(", author: ")?;
         let author = self.string()?;
         self.lit(", created_unix: ")?;
@@ -288,7 +299,19 @@ impl Cursor<'_> {
         if self.peek(" ") {
             return None;
         }
-        Some(SpanDto { id, label, ranges, entity, attributes, note, review, author, created_unix, modified_unix })
+        Some(SpanDto {
+            id,
+            label,
+            ranges,
+            entity,
+            attributes,
+            note,
+            review,
+            suggested,
+            author,
+            created_unix,
+            modified_unix,
+        })
     }
 }
 

@@ -16,6 +16,7 @@ pub mod floor {
             entities: store.entities().map(entity_dto).collect(),
             spans: store.spans().map(|s| span_dto(store, s)).collect(),
             relations: store.relations().map(|r| relation_dto(store, r)).collect(),
+            rejected: Vec::new(),
             schema: store.schema().clone(),
             text: store.text().as_str().to_owned(),
         };

@@ -428,6 +428,9 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
                 created: Timestamp(s.created_unix),
                 modified: Timestamp(s.modified_unix),
             },
+            suggested: s.suggested.map(|g| {
+                Box::new(Suggested { source: g.source, version: g.version, score: g.score_per_mille.min(1000) })
+            }),
         };
         if let Err(err) = store.apply(Edit::AddSpan(span)) {
             push(err.to_string());
@@ -473,6 +476,34 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             },
         };
         if let Err(err) = store.apply(Edit::AddRelation(rel)) {
+            push(err.to_string());
+        }
+    }
+
+    for (i, r) in dto.rejected.into_iter().enumerate() {
+        let (line, col) = loc.item("rejected", i);
+        let mut push =
+            |message: String| problems.push(Problem { line, col, message: format!("rejected #{}: {message}", i + 1) });
+        let Some(label) = schema.label_index(&r.label) else {
+            push(format!("label {:?} is not in the schema", r.label));
+            continue;
+        };
+        let (Ok(start), Ok(end)) = (usize::try_from(r.start_byte), usize::try_from(r.end_byte)) else {
+            push(format!("range {}..{} is outside the text", r.start_byte, r.end_byte));
+            continue;
+        };
+        let range = match store.text().check_range(ByteRange { start: start as u32, end: end as u32 }) {
+            Ok(()) if start <= end && end <= u32::MAX as usize => ByteRange { start: start as u32, end: end as u32 },
+            _ => {
+                push(format!("range {start}..{end} is not a stretch of the text"));
+                continue;
+            }
+        };
+        if store.text().slice(range) != r.quote {
+            push(format!("quote {:?} does not match the text at {start}..{end}", r.quote));
+            continue;
+        }
+        if let Err(err) = store.apply(Edit::RejectSuggestion(range, label as u16)) {
             push(err.to_string());
         }
     }

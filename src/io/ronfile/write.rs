@@ -104,6 +104,13 @@ pub(super) fn push_span_line(out: &mut String, store: &Store, s: &Span) {
     if let Some(r) = review_dto(&s.review) {
         let _ = write!(out, ", review: Some({})", one_line(&r));
     }
+    if let Some(g) = &s.suggested {
+        out.push_str(", suggested: Some((source: ");
+        push_ron_str(out, &g.source);
+        out.push_str(", version: ");
+        push_ron_str(out, &g.version);
+        let _ = write!(out, ", score_per_mille: {}))", g.score);
+    }
     out.push_str(", author: ");
     push_ron_str(out, &s.provenance.author);
     let _ = write!(
@@ -181,6 +188,11 @@ pub(super) fn span_dto(store: &Store, s: &Span) -> SpanDto {
         attributes: s.attributes.clone().into(),
         note: s.note.as_deref().cloned(),
         review: review_dto(&s.review),
+        suggested: s.suggested.as_deref().map(|g| SuggestedDto {
+            source: g.source.clone(),
+            version: g.version.clone(),
+            score_per_mille: g.score,
+        }),
         author: s.provenance.author.to_string(),
         created_unix: s.provenance.created.0,
         modified_unix: s.provenance.modified.0,
@@ -246,6 +258,20 @@ pub fn to_ron_string(store: &Store) -> String {
         }),
     );
     list(&mut out, "relations", &mut store.relations().map(|r| one_line(&relation_dto(store, r))));
+    if store.rejected().next().is_some() {
+        list(
+            &mut out,
+            "rejected",
+            &mut store.rejected().map(|(r, label)| {
+                one_line(&RejectedDto {
+                    start_byte: r.start.into(),
+                    end_byte: r.end.into(),
+                    label: store.label_name(label).to_owned(),
+                    quote: store.text().slice(r).to_owned(),
+                })
+            }),
+        );
+    }
     // The schema: one label / entity type / relation type per line.
     out.push_str("    schema: (\n");
     out.push_str(&format!("        name: {},\n", one_line(&schema.name)));

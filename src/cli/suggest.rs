@@ -1,0 +1,217 @@
+//! `sorot suggest`: measure the suggestion model on held-out files, and
+//! pre-annotate files with it (in batch, or as a stream of doccano JSONL).
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use crate::io;
+use crate::model::{Schema, Store};
+use crate::suggest::{self, Perceptron, evaluate};
+
+/// Annotation files (`.sorot.ron`) and CoNLL files (`.conll`, or any file
+/// given directly that is not an annotation file) under `inputs`, read.
+/// CoNLL documents get a schema with their labels.
+pub fn read_documents(inputs: &[PathBuf], err: &mut dyn Write) -> Option<Vec<(PathBuf, Store)>> {
+    let files = io::files_under(inputs, |p| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.ends_with(io::ANNOTATION_SUFFIX) || name.ends_with(".conll")
+    });
+    let mut out = Vec::new();
+    let mut failed = false;
+    for f in files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(io::ANNOTATION_SUFFIX) {
+            match io::load_annotations(&f) {
+                Ok(s) => out.push((f, s)),
+                Err(e) => {
+                    failed = true;
+                    let _ = writeln!(err, "{e:#}");
+                }
+            }
+            continue;
+        }
+        let docs = match io::import::read_conll(&f) {
+            Ok(d) => d,
+            Err(e) => {
+                failed = true;
+                let _ = writeln!(err, "{e}");
+                continue;
+            }
+        };
+        let mut schema = Schema::default_news();
+        io::import::add_to_schema(&mut schema, &docs);
+        for d in &docs {
+            match io::import::build_store(d, &schema, io::export::Offsets::CodePoints, "conll") {
+                Ok(s) => out.push((f.with_file_name(format!("{}{}", d.name, io::ANNOTATION_SUFFIX)), s)),
+                Err(e) => {
+                    failed = true;
+                    let _ = writeln!(err, "{e}");
+                }
+            }
+        }
+    }
+    (!failed).then_some(out)
+}
+
+/// `sorot suggest evaluate --train PATH… --test PATH… [--json]`.
+pub fn evaluate(train: &[PathBuf], test: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (Some(train), Some(test)) = (read_documents(train, err), read_documents(test, err)) else {
+        let _ = writeln!(err, "nothing was evaluated: the files above cannot be read");
+        return 2;
+    };
+    if train.is_empty() || test.is_empty() {
+        let _ = writeln!(err, "no annotation files (.sorot.ron) or CoNLL files (.conll) to train on and to test");
+        return 2;
+    }
+    let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
+    let test: Vec<&Store> = test.iter().map(|(_, s)| s).collect();
+    let report = evaluate::evaluate(&Perceptron::default(), &train, &test, &|_, _| {});
+    let _ = if json {
+        writeln!(out, "{}", evaluate::to_json(&report))
+    } else {
+        write!(out, "{}", evaluate::to_text(&report))
+    };
+    0
+}
+
+/// The spans `suggestions` add to `store` as unreviewed annotations that
+/// record where they came from; those already there (same extent and
+/// label) or rejected before are left out. Returns how many were added.
+pub fn add_suggestions(store: &mut Store, suggestions: &[suggest::Suggestion], author: &str) -> usize {
+    let edit = suggest::accept_edit(store, suggestions, author, crate::model::Timestamp::now());
+    let n = match &edit {
+        crate::model::Edit::Batch(e) => e.len(),
+        _ => 1,
+    };
+    match store.apply(edit) {
+        Ok(_) => n,
+        Err(_) => 0,
+    }
+}
+
+/// `sorot suggest apply --train PATH… --out DIR INPUT…`: trains on the
+/// annotations under `--train` and writes each input, with what the model
+/// suggests added as unreviewed annotations, to `--out` (never over an
+/// existing file unless `force`).
+pub fn apply(
+    train: &[PathBuf],
+    inputs: &[PathBuf],
+    dest: &Path,
+    force: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let (Some(train), Some(inputs)) = (read_documents(train, err), read_documents(inputs, err)) else {
+        let _ = writeln!(err, "nothing was written: the files above cannot be read");
+        return 2;
+    };
+    let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
+    let labels = suggest::labels_in(&train, None);
+    if labels.is_empty() {
+        let _ = writeln!(err, "nothing was written: the training files have no spans to learn from");
+        return 2;
+    }
+    let model = suggest::train(&Perceptron::default(), &train, &labels, &|_, _| {});
+    let targets: Vec<PathBuf> = inputs.iter().map(|(p, _)| dest.join(p.file_name().unwrap_or(p.as_os_str()))).collect();
+    let existing: Vec<&PathBuf> = targets.iter().filter(|t| t.exists()).collect();
+    if !force && !existing.is_empty() {
+        for e in existing {
+            let _ = writeln!(err, "{} exists", e.display());
+        }
+        let _ = writeln!(err, "nothing was written; --force replaces them");
+        return 2;
+    }
+    if let Err(e) = std::fs::create_dir_all(dest) {
+        let _ = writeln!(err, "{}: cannot create the folder: {e}", dest.display());
+        return 2;
+    }
+    let author = format!("sorot-suggest ({})", model.version());
+    let mut total = 0;
+    for ((_, mut store), target) in inputs.into_iter().zip(targets) {
+        let suggestions = suggest::suggest(model.as_ref(), store.text().as_str());
+        // A label the file's schema does not have cannot be added to it.
+        let foreign: Vec<&str> =
+            labels.iter().filter(|l| store.schema().label_index(l).is_none()).map(String::as_str).collect();
+        let left_out = suggestions.iter().filter(|s| foreign.contains(&s.label.as_str())).count();
+        let n = add_suggestions(&mut store, &suggestions, &author);
+        total += n;
+        if let Err(e) = io::save_annotations(&target, &store) {
+            let _ = writeln!(err, "{e:#}");
+            return 1;
+        }
+        let more = if left_out > 0 {
+            format!(" ({left_out} left out: {} not in its schema)", foreign.join(", "))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "{}: {}{more}", target.display(), crate::model::plural(n, "suggested span"));
+    }
+    let _ = writeln!(
+        out,
+        "{} in all, from {} trained on {}",
+        crate::model::plural(total, "suggested span"),
+        model.version(),
+        crate::model::plural(train.len(), "document")
+    );
+    0
+}
+
+/// `sorot suggest stream --train PATH…`: doccano JSONL on stdin (one
+/// `{"text": …}` object per line, other keys kept), the same objects on
+/// stdout with the model's suggestions under `"suggestions"`:
+/// `[[start, end, label, score], …]` in code points. The model is trained
+/// once; a line that is not such an object is answered with
+/// `{"error": …}` and the stream goes on.
+pub fn stream(train: &[PathBuf], input: &mut dyn BufRead, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let Some(train) = read_documents(train, err) else {
+        let _ = writeln!(err, "nothing was suggested: the files above cannot be read");
+        return 2;
+    };
+    let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
+    let labels = suggest::labels_in(&train, None);
+    let model = suggest::train(&Perceptron::default(), &train, &labels, &|_, _| {});
+    let mut line = String::new();
+    let mut n = 0usize;
+    loop {
+        line.clear();
+        match input.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = writeln!(err, "stdin: {e}");
+                return 1;
+            }
+        }
+        n += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let answer = match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(serde_json::Value::Object(mut obj)) => match obj.get("text").and_then(|t| t.as_str()) {
+                Some(text) => {
+                    let text = text.to_owned();
+                    let index = crate::model::TextIndex::new(&text);
+                    let found: Vec<serde_json::Value> = suggest::suggest(model.as_ref(), &text)
+                        .into_iter()
+                        .map(|s| {
+                            let char_at = |b: usize| index.byte_to_char(&text, b);
+                            let (a, b) = (char_at(s.range.start()), char_at(s.range.end()));
+                            serde_json::json!([a, b, s.label, (f64::from(s.score) * 1000.0).round() / 1000.0])
+                        })
+                        .collect();
+                    obj.insert("suggestions".into(), serde_json::Value::Array(found));
+                    obj.insert("suggested_by".into(), serde_json::Value::String(model.version().to_owned()));
+                    serde_json::Value::Object(obj)
+                }
+                None => serde_json::json!({"error": format!("line {n}: no \"text\" string")}),
+            },
+            Ok(_) => serde_json::json!({"error": format!("line {n}: not a JSON object")}),
+            Err(e) => serde_json::json!({"error": format!("line {n}: {e}")}),
+        };
+        if writeln!(out, "{answer}").is_err() {
+            // The reader went away (a closed pipe): stop quietly.
+            return 0;
+        }
+    }
+    0
+}

@@ -1,0 +1,251 @@
+//! Suggestions: spans the analyst has not made yet, each labelled with the
+//! source that suggests it and a score.
+//!
+//! The sequence model ([`tagger`]) learns from the analyst's own labels in
+//! a folder; [`evaluate`] measures it the way `sorot suggest evaluate`
+//! reports (exact span and label, per label and overall).
+
+pub mod evaluate;
+pub mod tagger;
+
+use crate::model::tokens::Tokens;
+use crate::model::{ByteRange, Edit, Provenance, Span, SpanId, Store, Suggested, Timestamp};
+
+pub use tagger::{Learner, Model, Perceptron, Sequence};
+
+/// The longest stretch of words the model tags at once (lines are cut at
+/// sentence ends beyond it).
+pub const PASSAGE_TOKENS: usize = 400;
+
+/// Where a suggestion comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// The sequence model, by its learner and version.
+    Model(String),
+}
+
+impl Source {
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Model(v) => format!("model ({v})"),
+        }
+    }
+
+    /// The source's kind and version, as an accepted span records them.
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            Source::Model(v) => ("model", v),
+        }
+    }
+}
+
+impl Suggestion {
+    /// What an accepted span records of it.
+    pub fn origin(&self) -> Suggested {
+        let (source, version) = self.source.parts();
+        Suggested {
+            source: source.to_owned(),
+            version: version.to_owned(),
+            score: (self.score.clamp(0.0, 1.0) * 1000.0).round() as u16,
+        }
+    }
+}
+
+/// The suggestions that are news for `store`: not a span it has (same
+/// extent and label), not rejected before, with a label of its schema.
+pub fn new_for(store: &Store, suggestions: Vec<Suggestion>) -> Vec<Suggestion> {
+    suggestions
+        .into_iter()
+        .filter(|s| {
+            let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { return false };
+            if store.is_rejected(s.range, label) {
+                return false;
+            }
+            !store
+                .spans_overlapping(s.range)
+                .into_iter()
+                .filter_map(|id| store.span(id))
+                .any(|sp| sp.label == label && sp.ranges.len() == 1 && sp.ranges[0] == s.range)
+        })
+        .collect()
+}
+
+/// One edit adding `suggestions` (those new for `store`, see [`new_for`])
+/// as unreviewed spans by `author` that record where they came from.
+/// Suggestions that overlap each other are taken first come, first kept.
+pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, now: Timestamp) -> Edit {
+    let fresh = new_for(store, suggestions.to_vec());
+    let mut edits = Vec::with_capacity(fresh.len());
+    let mut taken: Vec<(ByteRange, u16)> = Vec::new();
+    for s in fresh {
+        let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { continue };
+        if taken.contains(&(s.range, label)) {
+            continue;
+        }
+        let mut span = Span::new(
+            SpanId(store.alloc_id()),
+            label,
+            std::iter::once(s.range).collect(),
+            Provenance::new(author, now),
+        );
+        span.suggested = Some(Box::new(s.origin()));
+        if store.check_span(&span).is_ok() {
+            taken.push((s.range, label));
+            edits.push(Edit::AddSpan(span));
+        }
+    }
+    Edit::Batch(edits)
+}
+
+/// A span the analyst may want.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggestion {
+    pub range: ByteRange,
+    pub label: String,
+    /// 0..1; for the model, how far its tagging is ahead of the best
+    /// alternative at the span's least sure word (0.5: a tie).
+    pub score: f32,
+    pub source: Source,
+}
+
+/// The labels a model learns from `stores`: those their spans use, each
+/// once, in the order first met (or only `only`, when given).
+pub fn labels_in(stores: &[&Store], only: Option<&[String]>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in stores {
+        for sp in s.spans() {
+            let name = s.label_name(sp.label);
+            if only.is_some_and(|o| !o.iter().any(|x| x == name)) {
+                continue;
+            }
+            if !out.iter().any(|x| x == name) {
+                out.push(name.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The spans of `store` with `labels`, as IOB2 tags over its tokens, one
+/// sequence per sentence. Where spans overlap, the earlier (then longer)
+/// one is kept; a span that cuts a word tags the whole word; discontinuous
+/// spans tag their extent.
+pub fn sequences(store: &Store, labels: &[String]) -> Vec<Sequence> {
+    let text = store.text().as_str();
+    let tokens = Tokens::of(text);
+    let mut spans: Vec<(usize, usize, usize)> = store
+        .spans()
+        .filter_map(|s| {
+            let k = labels.iter().position(|l| l == store.label_name(s.label))?;
+            let e = s.extent();
+            Some((e.start(), e.end(), k))
+        })
+        .collect();
+    spans.sort_by_key(|&(s, e, k)| (s, std::cmp::Reverse(e), k));
+    let mut tags = vec![0u16; tokens.spans.len()];
+    let mut ti = 0;
+    let mut taken_to = 0;
+    for (start, end, k) in spans {
+        if start < taken_to {
+            continue;
+        }
+        while ti < tokens.spans.len() && tokens.spans[ti].1 <= start {
+            ti += 1;
+        }
+        let mut j = ti;
+        let mut first = true;
+        while j < tokens.spans.len() && tokens.spans[j].0 < end {
+            tags[j] = tagger::tag_of(k, first);
+            first = false;
+            j += 1;
+        }
+        taken_to = end.max(tokens.spans.get(j.saturating_sub(1)).map_or(end, |t| t.1));
+    }
+    tokens
+        .passages(PASSAGE_TOKENS)
+        .into_iter()
+        .map(|r| Sequence {
+            words: tokens.spans[r.clone()].iter().map(|&(s, e)| text[s..e].to_owned()).collect(),
+            tags: tags[r].to_vec(),
+        })
+        .collect()
+}
+
+/// What `model` suggests over `text`: one suggestion per tagged stretch of
+/// words, scored by its least sure word.
+pub fn suggest(model: &dyn Model, text: &str) -> Vec<Suggestion> {
+    let tokens = Tokens::of(text);
+    let labels = model.labels();
+    let source = Source::Model(model.version().to_owned());
+    let mut out = Vec::new();
+    for r in tokens.passages(PASSAGE_TOKENS) {
+        let spans = &tokens.spans[r];
+        let words: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
+        let tagged = model.tag(&words);
+        let mut open: Option<(usize, usize, usize, f32)> = None;
+        let close = |open: &mut Option<(usize, usize, usize, f32)>, out: &mut Vec<Suggestion>| {
+            if let Some((s, e, k, p)) = open.take()
+                && let Some(label) = labels.get(k)
+            {
+                out.push(Suggestion {
+                    range: ByteRange::new(s, e),
+                    label: label.clone(),
+                    score: p,
+                    source: source.clone(),
+                });
+            }
+        };
+        for (i, &(tag, p)) in tagged.iter().enumerate() {
+            let (s, e) = spans[i];
+            match tagger::label_of(tag) {
+                Some((k, false)) if open.is_some_and(|o| o.2 == k) => {
+                    if let Some(o) = open.as_mut() {
+                        o.1 = e;
+                        o.3 = o.3.min(p);
+                    }
+                }
+                Some((k, _)) => {
+                    close(&mut open, &mut out);
+                    open = Some((s, e, k, p));
+                }
+                None => close(&mut open, &mut out),
+            }
+        }
+        close(&mut open, &mut out);
+    }
+    out
+}
+
+/// Trains `learner` on the spans of `stores` with `labels`.
+pub fn train(
+    learner: &dyn Learner,
+    stores: &[&Store],
+    labels: &[String],
+    progress: &dyn Fn(usize, usize),
+) -> Box<dyn Model> {
+    let data: Vec<Sequence> = stores.iter().flat_map(|s| sequences(s, labels)).collect();
+    learner.train(&data, labels, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testkit;
+
+    #[test]
+    fn spans_become_iob2_tags_on_whole_words_and_back() {
+        let text = "Kata Dmitry Peskov di Moskow.\nBaris dua: Korut!";
+        let mut store = testkit::store(text);
+        testkit::span_at(&mut store, "Person", text.find("Dmitry").unwrap(), text.find(" di").unwrap());
+        // Cuts a word: tags the whole word.
+        testkit::span_at(&mut store, "Location", text.find("oskow").unwrap(), text.find('.').unwrap());
+        testkit::span_at(&mut store, "Country", text.find("Korut").unwrap(), text.len() - 1);
+        let labels = labels_in(&[&store], None);
+        assert_eq!(labels, ["Person", "Location", "Country"]);
+        let seqs = sequences(&store, &labels);
+        assert_eq!(seqs.len(), 2, "one per line");
+        assert_eq!(seqs[0].words, ["Kata", "Dmitry", "Peskov", "di", "Moskow", "."]);
+        assert_eq!(seqs[0].tags, [0, 1, 2, 0, 3, 0]);
+        assert_eq!(seqs[1].tags, [0, 0, 0, 5, 0]);
+    }
+}
