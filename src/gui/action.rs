@@ -59,6 +59,8 @@ pub enum Action {
     Compare(CompareAction),
     /// The search panel.
     Search(SearchAction),
+    /// The Suggestions panel.
+    Suggest(super::session::SuggestAction),
 }
 
 #[derive(Clone, Debug)]

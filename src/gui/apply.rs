@@ -163,6 +163,7 @@ impl SorotApp {
             Action::Entity(a) => self.apply_entity(a),
             Action::Folder(a) => self.apply_folder(ctx, a),
             Action::Search(a) => self.apply_search(a),
+            Action::Suggest(a) => self.apply_suggest(a),
             Action::Review(a) => self.apply_review(a),
             Action::Compare(a) => self.apply_compare(a),
             Action::Restore(rec) => match io::load_annotations(&rec) {
@@ -419,6 +420,11 @@ impl SorotApp {
             Command::Graph => self.apply(ctx, Action::Folder(FolderAction::Relationships)),
             Command::Search => self.apply(ctx, Action::Search(SearchAction::Show)),
             Command::CheckConsistency => self.apply(ctx, Action::Search(SearchAction::Check)),
+            Command::ToggleSuggestions => self.toggle_suggestions(),
+            Command::NextSuggestion => self.step_suggestion(true),
+            Command::PrevSuggestion => self.step_suggestion(false),
+            Command::AcceptSuggestion => self.accept_suggestion(),
+            Command::RejectSuggestion => self.reject_suggestion(),
             Command::Preferences => {
                 self.prefs_file_before = self.own_file_here().map(|(_, p)| p);
                 self.dialog = Some(Dialog::Preferences);

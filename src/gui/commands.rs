@@ -46,6 +46,11 @@ pub enum Command {
     CheckConsistency,
     PageText,
     Preferences,
+    ToggleSuggestions,
+    NextSuggestion,
+    PrevSuggestion,
+    AcceptSuggestion,
+    RejectSuggestion,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -59,6 +64,7 @@ const CMD_ALT: Modifiers = Modifiers { alt: true, ..Modifiers::COMMAND };
 impl Command {
     /// In the order shortcuts are checked (more modifiers first).
     pub const ALL: &'static [Command] = &[
+        Command::ToggleSuggestions,
         Command::OpenForReview,
         Command::Search,
         Command::CheckConsistency,
@@ -89,6 +95,10 @@ impl Command {
         Command::Graph,
         Command::Preferences,
         Command::AddFragment,
+        // Alt and Shift variants before the plain keys they share.
+        Command::AcceptSuggestion,
+        Command::RejectSuggestion,
+        Command::PrevSuggestion,
         Command::MoveEndLeft,
         Command::MoveEndRight,
         Command::MoveStartLeft,
@@ -100,6 +110,7 @@ impl Command {
         Command::NextAnnotation,
         Command::ClearSelection,
         Command::NewRelation,
+        Command::NextSuggestion,
     ];
 
     pub fn text(self) -> &'static str {
@@ -145,6 +156,11 @@ impl Command {
             Command::CheckConsistency => "Check consistency of labels across the folder",
             Command::PageText => "Web page: switch between the article and the whole page text",
             Command::Preferences => "Preferences (annotator name)…",
+            Command::ToggleSuggestions => "Suggestions (learnt from the folder's labels)",
+            Command::NextSuggestion => "Next suggestion",
+            Command::PrevSuggestion => "Previous suggestion",
+            Command::AcceptSuggestion => "Accept the suggestion",
+            Command::RejectSuggestion => "Reject the suggestion",
         }
     }
 
@@ -191,6 +207,11 @@ impl Command {
             Command::CheckConsistency => sc(CMD_ALT, Key::C),
             Command::PageText => sc(CMD_ALT, Key::W),
             Command::Preferences => sc(Modifiers::COMMAND, Key::Comma),
+            Command::ToggleSuggestions => sc(CMD_ALT, Key::S),
+            Command::NextSuggestion => sc(Modifiers::NONE, Key::F8),
+            Command::PrevSuggestion => sc(Modifiers::SHIFT, Key::F8),
+            Command::AcceptSuggestion => sc(Modifiers::ALT, Key::Enter),
+            Command::RejectSuggestion => sc(Modifiers::ALT, Key::Delete),
         }
     }
 
@@ -267,6 +288,11 @@ impl Command {
             Command::Graph,
             Command::Search,
             Command::CheckConsistency,
+            Command::ToggleSuggestions,
+            Command::NextSuggestion,
+            Command::PrevSuggestion,
+            Command::AcceptSuggestion,
+            Command::RejectSuggestion,
             Command::PageText,
             Command::FontBigger,
             Command::FontSmaller,

@@ -134,6 +134,7 @@ impl SorotApp {
             panels::palette(ui, self, &mut actions);
         }
         session::corpus_panel(ui, self, &mut actions);
+        session::suggestions_panel(ui, self, &mut actions);
         panels::side_panel(ui, self, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {
             panels::find_bar(ui, self, &mut actions);
@@ -142,6 +143,7 @@ impl SorotApp {
             self.view.marks = session::compare_marks(self);
             let colour = ui.visuals().warn_fg_color;
             self.view.marks.extend(self.find.marks(self.view.visible_range(), colour));
+            self.view.ghosts = session::suggestion_ghosts(self);
             let out = self.view.show(ui, &self.doc.store, &self.selection, self.selected);
             self.hover_byte = out.hover_byte;
             let mut focus: Vec<SpanId> = out.hovered_spans.clone();

@@ -158,6 +158,8 @@ pub struct SorotApp {
     pub review: Option<session::ReviewState>,
     /// Comparing annotators' files; the document is the merged file.
     pub compare: Option<session::CompareState>,
+    /// The Suggestions panel, when on.
+    pub suggest: Option<session::SuggestState>,
     /// Files being read for a compare.
     compare_loading: Option<session::CompareLoading>,
     /// The cross-document relationships window.
@@ -234,6 +236,7 @@ impl SorotApp {
             corpus: None,
             review: None,
             compare: None,
+            suggest: None,
             compare_loading: None,
             graph: None,
             open_first_after_scan: false,

@@ -85,6 +85,8 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
                 menu_item(ui, Command::Graph, actions);
                 menu_item(ui, Command::Search, actions);
                 menu_item(ui, Command::CheckConsistency, actions);
+                ui.separator();
+                menu_item(ui, Command::ToggleSuggestions, actions);
             });
             ui.menu_button("View", |ui| {
                 let web = app.doc.store.meta.origin.as_ref().filter(|o| o.is_web_page());

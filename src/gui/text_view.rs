@@ -78,6 +78,9 @@ pub struct TextView {
     /// Outlines drawn around ranges (the compare view's differences):
     /// range, colour, and whether it is the current one.
     pub marks: Vec<(ByteRange, Color32, bool)>,
+    /// Suggestions: dashed outlines in their label's colour (the current
+    /// one thicker), distinct from annotations.
+    pub ghosts: Vec<(ByteRange, Color32, bool)>,
     /// What the cached layouts were made with: the text colour and the font
     /// atlas's options, and how full the atlas was. egui clears its atlas
     /// when these options change (a theme switch changes them) or when it
@@ -145,6 +148,7 @@ impl Default for TextView {
             boundary_drag: None,
             stats: FrameStats::default(),
             marks: Vec::new(),
+            ghosts: Vec::new(),
             atlas: None,
             atlas_fill: 0.0,
         }
@@ -479,6 +483,20 @@ impl TextView {
                             Stroke::new(width, *colour),
                             egui::StrokeKind::Outside,
                         );
+                    }
+                }
+                for (r, colour, current) in self.ghosts.iter().filter(|(r, ..)| r.overlaps(block)) {
+                    let width = if *current { 2.5 } else { 1.2 };
+                    for rect in range_rects(laid, block, *r, pos) {
+                        let rect = rect.expand(1.5);
+                        let corners = [
+                            rect.left_top(),
+                            rect.right_top(),
+                            rect.right_bottom(),
+                            rect.left_bottom(),
+                            rect.left_top(),
+                        ];
+                        painter.extend(egui::Shape::dashed_line(&corners, Stroke::new(width, *colour), 4.0, 3.0));
                     }
                 }
                 let mut sel: Vec<ByteRange> = selection.to_vec();

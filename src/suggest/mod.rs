@@ -5,6 +5,7 @@
 //! a folder; [`evaluate`] measures it the way `sorot suggest evaluate`
 //! reports (exact span and label, per label and overall).
 
+pub mod dictionary;
 pub mod evaluate;
 pub mod tagger;
 
@@ -22,12 +23,15 @@ pub const PASSAGE_TOKENS: usize = 400;
 pub enum Source {
     /// The sequence model, by its learner and version.
     Model(String),
+    /// The folder's labelled texts and entity names, by rule version.
+    Dictionary(String),
 }
 
 impl Source {
     pub fn describe(&self) -> String {
         match self {
             Source::Model(v) => format!("model ({v})"),
+            Source::Dictionary(v) => format!("dictionary ({v})"),
         }
     }
 
@@ -35,6 +39,7 @@ impl Source {
     pub fn parts(&self) -> (&'static str, &str) {
         match self {
             Source::Model(v) => ("model", v),
+            Source::Dictionary(v) => ("dictionary", v),
         }
     }
 }
@@ -89,6 +94,10 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
             Provenance::new(author, now),
         );
         span.suggested = Some(Box::new(s.origin()));
+        // The entity it names, when the document has one of that name or alias.
+        span.entity = s.entity.as_deref().and_then(|name| {
+            store.entities().find(|e| e.name == name || e.aliases.iter().any(|a| a == name)).map(|e| e.id)
+        });
         if store.check_span(&span).is_ok() {
             taken.push((s.range, label));
             edits.push(Edit::AddSpan(span));
@@ -106,6 +115,9 @@ pub struct Suggestion {
     /// alternative at the span's least sure word (0.5: a tie).
     pub score: f32,
     pub source: Source,
+    /// The entity a mention would be linked to (by name), if the source
+    /// knows it.
+    pub entity: Option<String>,
 }
 
 /// The labels a model learns from `stores`: those their spans use, each
@@ -192,6 +204,7 @@ pub fn suggest(model: &dyn Model, text: &str) -> Vec<Suggestion> {
                     label: label.clone(),
                     score: p,
                     source: source.clone(),
+                    entity: None,
                 });
             }
         };
@@ -213,6 +226,21 @@ pub fn suggest(model: &dyn Model, text: &str) -> Vec<Suggestion> {
         }
         close(&mut open, &mut out);
     }
+    out
+}
+
+/// Both sources together: the dictionary's suggestions, then the model's
+/// where the dictionary has none over the same words (a suggestion of the
+/// same extent and label from both is the dictionary's, which knows the
+/// entity).
+pub fn combine(dictionary: Vec<Suggestion>, model: Vec<Suggestion>) -> Vec<Suggestion> {
+    let mut out = dictionary;
+    for m in model {
+        if !out.iter().any(|d| d.range.overlaps(m.range)) {
+            out.push(m);
+        }
+    }
+    out.sort_by_key(|s| (s.range.start(), s.range.end()));
     out
 }
 

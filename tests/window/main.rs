@@ -11,4 +11,5 @@ mod gui_search;
 mod gui_session;
 mod gui_transfer;
 mod scale;
+mod suggest;
 mod web;

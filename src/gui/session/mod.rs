@@ -12,6 +12,7 @@ mod corpus;
 mod graph;
 mod review;
 mod search;
+mod suggest;
 
 pub use compare::*;
 pub use consistency::*;
@@ -19,6 +20,7 @@ pub use corpus::*;
 pub use graph::*;
 pub use review::*;
 pub use search::*;
+pub use suggest::*;
 
 use super::{Action, Command, Dialog, Document, Job, Poll, SorotApp, short};
 use crate::gui::{CompareAction, FolderAction, ReviewAction};
@@ -35,6 +37,7 @@ impl SorotApp {
         self.poll_compare();
         self.poll_search();
         self.poll_check();
+        self.poll_suggestions();
     }
 
     /// Saves the current document before leaving it; false (with the

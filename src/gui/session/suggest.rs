@@ -1,0 +1,541 @@
+//! Suggestions in the window: the model learnt from the folder's labels (on
+//! a worker, never blocking the window), its suggestions for the open
+//! document drawn as dashed outlines, stepped through, accepted or rejected
+//! by keyboard, accepted in bulk with a preview, and how good they have been.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use egui::RichText;
+
+use super::*;
+use crate::model::agreement::figure;
+use crate::model::{Store, Text};
+use crate::suggest::{self, Model, Perceptron, Suggestion, evaluate};
+
+/// What training made.
+pub struct Trained {
+    pub model: Arc<dyn Model>,
+    pub dictionary: Arc<suggest::dictionary::Dictionary>,
+    pub documents: usize,
+    pub sentences: usize,
+    pub seconds: f64,
+    /// Held out by document (k-fold over the folder's files), when there
+    /// are two or more; and F1 against the number of training documents.
+    pub quality: Option<evaluate::Report>,
+    pub curve: Vec<(usize, f64)>,
+}
+
+/// The Suggestions panel's state.
+#[derive(Default)]
+pub struct SuggestState {
+    pub trained: Option<Trained>,
+    training: Option<Job<Result<Trained, String>>>,
+    /// Why there is no model (nothing labelled yet, a file unreadable).
+    pub problem: Option<String>,
+    /// The model's suggestions for the open text, and which text.
+    raw: Vec<Suggestion>,
+    raw_for: Option<(usize, usize)>,
+    tagging: Option<Job<Vec<Suggestion>>>,
+    /// Those still new for the document (not annotated, not rejected).
+    pub items: Vec<Suggestion>,
+    items_for: Option<(u64, (usize, usize))>,
+    pub current: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    /// Accept all of `label` scoring at least `min_score` (with a preview).
+    pub bulk_label: Option<String>,
+    pub min_score: f32,
+    pub preview: bool,
+}
+
+/// The identity of a text: its bytes' address and length (texts are
+/// shared, never changed in place).
+fn text_key(t: &Text) -> (usize, usize) {
+    (t.as_str().as_ptr() as usize, t.len())
+}
+
+/// Trains on `stores` (the folder's files, the open document in its
+/// current state instead of its file), measures the model by holding out
+/// documents, and draws the learning curve.
+fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Result<Trained, String> {
+    let refs: Vec<&Store> = stores.iter().collect();
+    let dictionary = Arc::new(suggest::dictionary::Dictionary::build(&refs, false));
+    let labels = suggest::labels_in(&refs, None);
+    if labels.is_empty() {
+        return Err("Nothing to learn from yet: label a few names in this folder's articles, then Train again.".into());
+    }
+    let learner = Perceptron::default();
+    let started = std::time::Instant::now();
+    let sentences: usize = refs.iter().map(|s| suggest::sequences(s, &labels).len()).sum();
+    let model = suggest::train(&learner, &refs, &labels, progress);
+    let seconds = started.elapsed().as_secs_f64();
+    // Quality: k-fold over documents that have spans (at most 5 folds).
+    let labelled: Vec<&Store> = refs.iter().copied().filter(|s| s.spans().len() > 0).collect();
+    let (mut quality, mut curve) = (None, Vec::new());
+    if labelled.len() >= 2 {
+        let k = labelled.len().min(5);
+        let mut report = evaluate::Report::default();
+        for fold in 0..k {
+            let train: Vec<&Store> =
+                labelled.iter().enumerate().filter(|(i, _)| i % k != fold).map(|(_, s)| *s).collect();
+            let test: Vec<&Store> =
+                labelled.iter().enumerate().filter(|(i, _)| i % k == fold).map(|(_, s)| *s).collect();
+            let r = evaluate::evaluate(&learner, &train, &test, &|_, _| {});
+            report.overall.matched += r.overall.matched;
+            report.overall.missed += r.overall.missed;
+            report.overall.extra += r.overall.extra;
+            for (l, c) in r.labels {
+                let e = report.labels.entry(l).or_default();
+                e.matched += c.matched;
+                e.missed += c.missed;
+                e.extra += c.extra;
+            }
+        }
+        report.train_documents = labelled.len();
+        quality = Some(report);
+        // The curve: train on the first n documents, test on the last one
+        // (or the last fifth), for n doubling.
+        let held = (labelled.len() / 5).max(1);
+        let (train_all, test) = labelled.split_at(labelled.len() - held);
+        let mut n = 1;
+        while n <= train_all.len() {
+            let r = evaluate::evaluate(&learner, &train_all[..n], test, &|_, _| {});
+            curve.push((n, r.overall.f1()));
+            if n == train_all.len() {
+                break;
+            }
+            n = (n * 2).min(train_all.len());
+        }
+    }
+    Ok(Trained { model: Arc::from(model), dictionary, documents: refs.len(), sentences, seconds, quality, curve })
+}
+
+impl SorotApp {
+    /// Ctrl+Alt+S: the panel on (training starts) or off.
+    pub(in crate::gui) fn toggle_suggestions(&mut self) {
+        if self.suggest.take().is_some() {
+            self.set_status("Suggestions off");
+            return;
+        }
+        self.suggest = Some(SuggestState { min_score: 0.9, ..SuggestState::default() });
+        self.train_suggestions();
+    }
+
+    /// Trains again on the folder's files (and the open document as it is
+    /// now), on a worker.
+    pub(in crate::gui) fn train_suggestions(&mut self) {
+        let Some(state) = &mut self.suggest else { return };
+        let open = self.doc.store.clone();
+        let open_path = self.doc.path.clone();
+        let files: Vec<PathBuf> = self
+            .corpus
+            .as_ref()
+            .map(|c| c.corpus.entries.iter().flat_map(|e| e.files.iter().map(|f| f.path.clone())).collect())
+            .unwrap_or_default();
+        state.training = Some(Job::spawn(move |r| {
+            let mut stores = vec![open];
+            for (i, f) in files.iter().enumerate() {
+                r.progress(i, files.len());
+                if Some(f) == open_path.as_ref() {
+                    continue;
+                }
+                // An unreadable file is left out (the folder list shows why).
+                if let Ok(s) = crate::io::load_annotations(f) {
+                    stores.push(s);
+                }
+            }
+            train_job(stores, &|_, _| {})
+        }));
+        state.problem = None;
+    }
+
+    /// Follows training and tagging, and keeps the list of suggestions
+    /// fresh for the open document (called every frame; cheap when nothing
+    /// changed).
+    pub(in crate::gui) fn poll_suggestions(&mut self) {
+        let Some(state) = &mut self.suggest else { return };
+        if let Some(job) = &mut state.training {
+            match job.poll() {
+                Poll::Running | Poll::Update(()) => {}
+                Poll::Done(Ok(t)) => {
+                    state.trained = Some(t);
+                    state.training = None;
+                    state.raw_for = None;
+                }
+                Poll::Done(Err(e)) => {
+                    state.problem = Some(e);
+                    state.training = None;
+                }
+                Poll::Lost => {
+                    state.problem = Some("Training stopped unexpectedly.".into());
+                    state.training = None;
+                }
+            }
+        }
+        let key = text_key(self.doc.store.text());
+        if let Some(t) = &state.trained
+            && state.raw_for != Some(key)
+            && state.tagging.is_none()
+        {
+            let (model, dictionary) = (t.model.clone(), t.dictionary.clone());
+            let text = self.doc.store.text().clone();
+            state.tagging = Some(Job::spawn(move |_| {
+                suggest::combine(dictionary.suggest(text.as_str()), suggest::suggest(model.as_ref(), text.as_str()))
+            }));
+            state.raw_for = Some(key);
+            state.raw.clear();
+        }
+        if let Some(job) = &mut state.tagging {
+            match job.poll() {
+                Poll::Done(found) => {
+                    state.raw = found;
+                    state.tagging = None;
+                    state.items_for = None;
+                }
+                Poll::Lost => state.tagging = None,
+                Poll::Running | Poll::Update(()) => {}
+            }
+        }
+        let now = (self.doc.history.generation(), key);
+        if state.items_for != Some(now) && state.tagging.is_none() {
+            state.items = suggest::new_for(&self.doc.store, state.raw.clone());
+            state.items_for = Some(now);
+            state.current = state.current.min(state.items.len().saturating_sub(1));
+        }
+    }
+
+    /// Whether the model is being trained or is tagging.
+    pub fn is_suggesting(&self) -> bool {
+        self.suggest.as_ref().is_some_and(|s| s.training.is_some() || s.tagging.is_some())
+    }
+
+    /// F8 / Shift+F8.
+    pub(in crate::gui) fn step_suggestion(&mut self, forward: bool) {
+        let Some(state) = &mut self.suggest else {
+            self.set_status("Suggestions are off: Ctrl+Alt+S turns them on");
+            return;
+        };
+        let n = state.items.len();
+        if n == 0 {
+            self.set_status("No suggestions in this document");
+            return;
+        }
+        state.current = if forward { (state.current + 1) % n } else { (state.current + n - 1) % n };
+        let at = state.items[state.current].range;
+        self.view.scroll_to(at.start());
+    }
+
+    /// The current suggestion, if the panel is on and there is one.
+    fn current_suggestion(&self) -> Option<Suggestion> {
+        let s = self.suggest.as_ref()?;
+        s.items.get(s.current).cloned()
+    }
+
+    /// Alt+Enter: the current suggestion becomes an annotation that records
+    /// where it came from (one undo step).
+    pub(in crate::gui) fn accept_suggestion(&mut self) {
+        let Some(found) = self.current_suggestion() else {
+            self.set_status("No suggestion to accept (F8 steps to the next one)");
+            return;
+        };
+        self.accept_suggestions(&[found]);
+    }
+
+    pub(in crate::gui) fn accept_suggestions(&mut self, found: &[Suggestion]) {
+        let author = self.prefs.annotator.clone();
+        let edit = suggest::accept_edit(&mut self.doc.store, found, &author, Timestamp::now());
+        let n = match &edit {
+            Edit::Batch(e) => e.len(),
+            _ => 1,
+        };
+        let summary = match found {
+            [one] => format!(
+                "Accepted {} “{}” ({})",
+                one.label,
+                short(self.doc.store.text().slice(one.range)),
+                one.origin().describe()
+            ),
+            _ => format!("Accepted {}", crate::model::plural(n, "suggestion")),
+        };
+        match self.doc.apply(edit, summary.clone()) {
+            Ok(()) => {
+                if let Some(s) = &mut self.suggest {
+                    s.accepted += n;
+                }
+                self.set_status(summary);
+            }
+            Err(e) => self.set_status(format!("Not accepted: {e}")),
+        }
+    }
+
+    /// Alt+Delete: the current suggestion is remembered as rejected (in the
+    /// file; one undo step) and not suggested again.
+    pub(in crate::gui) fn reject_suggestion(&mut self) {
+        let Some(found) = self.current_suggestion() else {
+            self.set_status("No suggestion to reject (F8 steps to the next one)");
+            return;
+        };
+        let Some(label) = self.doc.store.schema().label_index(&found.label) else { return };
+        let quote = short(self.doc.store.text().slice(found.range));
+        let summary = format!("Rejected {} “{quote}”: it will not be suggested again", found.label);
+        match self.doc.apply(Edit::RejectSuggestion(found.range, label as u16), summary.clone()) {
+            Ok(()) => {
+                if let Some(s) = &mut self.suggest {
+                    s.rejected += 1;
+                }
+                self.set_status(summary);
+            }
+            Err(e) => self.set_status(format!("Not rejected: {e}")),
+        }
+    }
+}
+
+/// The dashed outlines of the suggestions near the visible text, in their
+/// label's colour; the current one thicker.
+pub fn suggestion_ghosts(app: &SorotApp) -> Vec<(ByteRange, egui::Color32, bool)> {
+    let Some(s) = &app.suggest else { return Vec::new() };
+    let visible = app.view.visible_range();
+    let schema = app.doc.store.schema();
+    s.items
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| visible.is_none_or(|v| f.range.overlaps(v)))
+        .map(|(i, f)| {
+            let colour = schema
+                .label_index(&f.label)
+                .and_then(|l| schema.labels.get(l))
+                .map_or(egui::Color32::GRAY, |l| crate::gui::label_color(&l.color));
+            (f.range, colour, i == s.current)
+        })
+        .collect()
+}
+
+/// The Suggestions panel (right).
+pub fn suggestions_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    if app.suggest.is_none() {
+        return;
+    }
+    egui::Panel::right("suggestions").default_size(300.0).resizable(true).show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
+    });
+}
+
+fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
+    let text = app.doc.store.text().clone();
+    let Some(s) = &mut app.suggest else { return };
+    ui.heading("Suggestions");
+    if ui.button("Turn off").on_hover_text("Ctrl+Alt+S").clicked() {
+        actions.push(Action::Run(Command::ToggleSuggestions));
+    }
+    if s.training.is_some() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Learning from this folder's labels…");
+        });
+    } else if let Some(p) = &s.problem {
+        ui.label(p);
+    }
+    let Some(t) = &s.trained else { return };
+    ui.label(format!(
+        "Learnt from {} ({} sentences) in {:.2} s — {}; dictionary of {}",
+        crate::model::plural(t.documents, "document"),
+        t.sentences,
+        t.seconds,
+        t.model.version(),
+        crate::model::plural(t.dictionary.len(), "labelled text")
+    ))
+    .on_hover_text(format!("Labels: {}", t.model.labels().join(", ")));
+    if ui.button("Train again").on_hover_text("After labelling more: learn from the folder as it is now").clicked() {
+        actions.push(Action::Suggest(SuggestAction::Train));
+    }
+    ui.separator();
+    if s.tagging.is_some() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Reading this document…");
+        });
+    }
+    let n = s.items.len();
+    ui.label(format!(
+        "{} in this document. F8 next · Alt+Enter accept · Alt+Delete reject",
+        crate::model::plural(n, "suggestion")
+    ));
+    let decided = s.accepted + s.rejected;
+    if decided > 0 {
+        ui.label(format!(
+            "So far: {} accepted, {} rejected ({:.0}% accepted)",
+            s.accepted,
+            s.rejected,
+            100.0 * s.accepted as f64 / decided as f64
+        ));
+    }
+    if let Some(cur) = s.items.get(s.current) {
+        ui.group(|ui| {
+            ui.strong(format!("{} “{}”", cur.label, short(text.slice(cur.range))));
+            ui.label(format!("{}, score {:.2}", cur.source.describe(), cur.score));
+            if let Some(e) = &cur.entity {
+                ui.label(format!("links to {e}"));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Accept").on_hover_text("Alt+Enter").clicked() {
+                    actions.push(Action::Run(Command::AcceptSuggestion));
+                }
+                if ui.button("Reject").on_hover_text("Alt+Delete").clicked() {
+                    actions.push(Action::Run(Command::RejectSuggestion));
+                }
+                if ui.button("Next").on_hover_text("F8").clicked() {
+                    actions.push(Action::Run(Command::NextSuggestion));
+                }
+            });
+        });
+    }
+    // Accept all of one label above a score, after a preview.
+    let labels: Vec<String> = {
+        let mut l: Vec<String> = s.items.iter().map(|i| i.label.clone()).collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    if !labels.is_empty() {
+        ui.separator();
+        ui.label("Accept all suggestions of a label scoring at least:");
+        let chosen = s.bulk_label.get_or_insert_with(|| labels[0].clone());
+        if !labels.contains(chosen) {
+            *chosen = labels[0].clone();
+        }
+        egui::ComboBox::from_id_salt("bulk-label").selected_text(chosen.clone()).show_ui(ui, |ui| {
+            for l in &labels {
+                ui.selectable_value(chosen, l.clone(), l);
+            }
+        });
+        ui.add(egui::Slider::new(&mut s.min_score, 0.5..=1.0).text("score"));
+        let chosen = chosen.clone();
+        let picked: Vec<Suggestion> =
+            s.items.iter().filter(|i| i.label == chosen && i.score >= s.min_score).cloned().collect();
+        if ui.button(format!("Preview {}", crate::model::plural(picked.len(), "suggestion"))).clicked() {
+            s.preview = !s.preview;
+        }
+        if s.preview {
+            for p in picked.iter().take(50) {
+                ui.weak(format!("“{}” {:.2}", short(text.slice(p.range)), p.score));
+            }
+            if picked.len() > 50 {
+                ui.weak(format!("… and {} more", picked.len() - 50));
+            }
+            if ui
+                .add_enabled(
+                    !picked.is_empty(),
+                    egui::Button::new(format!("Accept these {} (one undo step)", picked.len())),
+                )
+                .clicked()
+            {
+                s.preview = false;
+                actions.push(Action::Suggest(SuggestAction::AcceptAll(picked)));
+            }
+        }
+    }
+    // Quality measured on the folder's own files.
+    ui.separator();
+    match &t.quality {
+        Some(q) => {
+            ui.label(format!(
+                "How good, on this folder (each document held out in turn, {}):",
+                crate::model::plural(q.train_documents, "document")
+            ));
+            egui::Grid::new("suggest-quality").striped(true).show(ui, |ui| {
+                for h in ["label", "P", "R", "F1"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for (l, c) in q.labels.iter().map(|(l, c)| (l.as_str(), c)).chain([("all", &q.overall)]) {
+                    ui.label(l);
+                    for x in [c.precision_if_any(), c.recall_if_any(), c.f1_if_any()] {
+                        ui.label(RichText::new(figure(x)).monospace());
+                    }
+                    ui.end_row();
+                }
+            });
+            if !t.curve.is_empty() {
+                ui.label("F1 against the number of labelled documents:");
+                curve_plot(ui, &t.curve);
+            }
+        }
+        None => {
+            ui.weak("Label two or more documents of the folder to see how good the suggestions are.");
+        }
+    }
+    ui.separator();
+    let list: Vec<(usize, String)> = s
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i, format!("{} “{}” {:.2}", f.label, short(text.slice(f.range)), f.score)))
+        .collect();
+    for (i, line) in list {
+        if ui.selectable_label(i == s.current, line).clicked() {
+            actions.push(Action::Suggest(SuggestAction::Go(i)));
+        }
+    }
+}
+
+/// The learning curve, drawn as a line with its points.
+fn curve_plot(ui: &mut egui::Ui, curve: &[(usize, f64)]) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width().min(260.0), 90.0), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let stroke = ui.visuals().widgets.noninteractive.fg_stroke;
+    painter.rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Inside);
+    let max_n = curve.iter().map(|c| c.0).max().unwrap_or(1).max(1) as f32;
+    let at = |(n, f): (usize, f64)| {
+        egui::pos2(
+            rect.left() + 8.0 + (rect.width() - 16.0) * (n as f32 / max_n),
+            rect.bottom() - 8.0 - (rect.height() - 16.0) * f as f32,
+        )
+    };
+    let points: Vec<egui::Pos2> = curve.iter().map(|c| at(*c)).collect();
+    let colour = ui.visuals().hyperlink_color;
+    painter.add(egui::Shape::line(points.clone(), egui::Stroke::new(2.0, colour)));
+    for (p, (n, f)) in points.iter().zip(curve) {
+        painter.circle_filled(*p, 3.0, colour);
+        painter.text(
+            *p + egui::vec2(0.0, -10.0),
+            egui::Align2::CENTER_BOTTOM,
+            format!("{f:.2}"),
+            egui::FontId::proportional(10.0),
+            stroke.color,
+        );
+        painter.text(
+            egui::pos2(p.x, rect.bottom() - 1.0),
+            egui::Align2::CENTER_BOTTOM,
+            n.to_string(),
+            egui::FontId::proportional(9.0),
+            stroke.color,
+        );
+    }
+}
+
+impl SorotApp {
+    pub(in crate::gui) fn apply_suggest(&mut self, action: SuggestAction) {
+        match action {
+            SuggestAction::Train => self.train_suggestions(),
+            SuggestAction::Go(i) => {
+                if let Some(s) = &mut self.suggest
+                    && let Some(f) = s.items.get(i)
+                {
+                    s.current = i;
+                    let at = f.range.start();
+                    self.view.scroll_to(at);
+                }
+            }
+            SuggestAction::AcceptAll(found) => self.accept_suggestions(&found),
+        }
+    }
+}
+
+/// What the Suggestions panel asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SuggestAction {
+    Train,
+    Go(usize),
+    AcceptAll(Vec<Suggestion>),
+}

@@ -1,0 +1,165 @@
+//! Suggestions in the window (issue 17): learnt from the folder's labels,
+//! drawn as dashed outlines, accepted and rejected by keyboard, accepted in
+//! bulk with a preview and one undo step, remembered across save and reload.
+
+use crate::common;
+
+use crate::common::gui::{click, wait_saved};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sorot::gui::SorotApp;
+use sorot::model::DocState;
+
+fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
+    let mut app = app;
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 850.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Steps until nothing is being read, opened, saved, trained or tagged.
+fn settle(h: &mut Harness<'static, SorotApp>) {
+    for _ in 0..2000 {
+        h.run_steps(1);
+        let app = h.state();
+        let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
+        if !app.is_loading() && !scanning && !app.is_saving() && !app.is_suggesting() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    h.run_steps(3);
+}
+
+fn keys(h: &mut Harness<'static, SorotApp>, m: Modifiers, k: Key) {
+    h.key_press_modifiers(m, k);
+    h.run_steps(1);
+    settle(h);
+}
+
+/// Three labelled articles where Moskow, Rusia and Pyongyang are countries
+/// and Peskov a person; the fourth, unlabelled, mentions them again.
+fn folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let texts = [
+        "Juru bicara Kremlin Dmitry Peskov mengatakan Moskow tidak mengirim senjata ke Pyongyang .\n",
+        "Menurut Dmitry Peskov , Rusia dan Pyongyang tidak membahas senjata .\n",
+        "Pejabat di Moskow menyebut Rusia siap membantu Pyongyang , kata Peskov .\n",
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        let name = format!("a{}", i + 1);
+        std::fs::write(d.join(format!("{name}.txt")), t).unwrap();
+        let mut s = common::store_of(t, &name);
+        s.meta.state = DocState::Done;
+        let mut b = common::Builder { store: &mut s, author: "dewi" };
+        for (word, label) in [
+            ("Dmitry Peskov", "Person"),
+            ("Peskov", "Person"),
+            ("Moskow", "Country"),
+            ("Rusia", "Country"),
+            ("Pyongyang", "Country"),
+        ] {
+            let mut from = 0;
+            while let Some(at) = t[from..].find(word) {
+                let start = from + at;
+                let end = start + word.len();
+                // "Peskov" inside "Dmitry Peskov" is taken already.
+                let taken = b.store.spans().any(|sp| sp.extent().start() <= start && end <= sp.extent().end());
+                if !taken {
+                    b.span(label, sorot::model::ByteRange::new(start, end), &[]);
+                }
+                from = end;
+            }
+        }
+        sorot::io::save_annotations(&d.join(format!("{name}.sorot.ron")), &s).unwrap();
+    }
+    std::fs::write(d.join("a4.txt"), "Kata Peskov , Moskow dan Pyongyang sepakat . Rusia membantah .\n").unwrap();
+    dir
+}
+
+fn quotes(h: &Harness<'static, SorotApp>) -> Vec<(String, String)> {
+    let store = &h.state().doc.store;
+    let mut v: Vec<(String, String)> =
+        store.spans().map(|s| (store.quote(s), store.label_name(s.label).to_owned())).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
+    let dir = folder();
+    let d = dir.path();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a4.sorot.ron").as_path()), "the first not done");
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    h.get_by_label("Suggestions");
+    h.get_by_label_contains("Learnt from 4 documents");
+    let found: Vec<(String, String)> = {
+        let app = h.state();
+        let s = app.suggest.as_ref().unwrap();
+        s.items.iter().map(|f| (app.doc.store.text().slice(f.range).to_owned(), f.label.clone())).collect()
+    };
+    for want in [("Peskov", "Person"), ("Moskow", "Country"), ("Pyongyang", "Country"), ("Rusia", "Country")] {
+        assert!(found.contains(&(want.0.into(), want.1.into())), "{want:?} not in {found:?}");
+    }
+    h.get_by_label_contains(&format!("{} suggestions in this document", found.len()));
+    // Each suggestion is drawn as a ghost, and none is an annotation yet.
+    assert_eq!(h.state().view.ghosts.len(), found.len());
+    assert!(h.state().doc.store.spans().next().is_none());
+
+    // The first (Peskov) accepted with one key: an annotation that says
+    // where it came from.
+    keys(&mut h, Modifiers::ALT, Key::Enter);
+    let store = &h.state().doc.store;
+    let span = store.spans().next().expect("accepted");
+    assert_eq!(store.quote(span), "Peskov");
+    let origin = span.suggested.as_deref().expect("origin");
+    // Labelled so every time in the folder: the dictionary is sure.
+    assert_eq!(
+        (origin.source.as_str(), origin.version.as_str(), origin.score),
+        ("dictionary", "folder dictionary 1", 1000)
+    );
+    assert_eq!(span.provenance.author.as_str(), "tester");
+    assert_eq!(h.state().suggest.as_ref().unwrap().items.len(), found.len() - 1, "not suggested again");
+    // The next one (Moskow) rejected: gone from the list, kept in the file.
+    let next = h.state().suggest.as_ref().unwrap().items[0].clone();
+    keys(&mut h, Modifiers::ALT, Key::Delete);
+    h.get_by_label_contains("So far: 1 accepted, 1 rejected (50% accepted)");
+    assert!(!h.state().suggest.as_ref().unwrap().items.contains(&next));
+    keys(&mut h, Modifiers::COMMAND, Key::S);
+    wait_saved(&mut h);
+    let file = sorot::io::load_annotations(&d.join("a4.sorot.ron")).unwrap();
+    let label = file.schema().label_index(&next.label).unwrap() as u16;
+    assert!(file.is_rejected(next.range, label), "the rejection is in the file");
+
+    // Reopened, the rejected suggestion does not come back.
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let again = &h.state().suggest.as_ref().unwrap().items;
+    assert!(!again.contains(&next), "a rejected suggestion came back");
+    assert!(!again.is_empty());
+
+    // Accept all countries above a score, after a preview: one undo step.
+    let before = quotes(&h);
+    h.state_mut().suggest.as_mut().unwrap().bulk_label = Some("Country".into());
+    h.state_mut().suggest.as_mut().unwrap().min_score = 0.5;
+    h.run_steps(2);
+    let n = h.state().suggest.as_ref().unwrap().items.iter().filter(|f| f.label == "Country").count();
+    assert!(n >= 2, "{n}");
+    click(&mut h, &format!("Preview {n} suggestions"));
+    click(&mut h, &format!("Accept these {n} (one undo step)"));
+    settle(&mut h);
+    assert_eq!(quotes(&h).len(), before.len() + n);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(quotes(&h), before, "one undo takes them all back");
+
+    // The panel's figures: measured on the folder's own labelled files.
+    h.get_by_label_contains("How good, on this folder (each document held out in turn, 4 documents)");
+    h.get_by_label("F1 against the number of labelled documents:");
+}
