@@ -8,13 +8,32 @@ use crate::io;
 use crate::model::{Schema, Store};
 use crate::suggest::{self, Perceptron, evaluate};
 
-/// Annotation files (`.sorot.ron`) and CoNLL files (`.conll`, or any file
-/// given directly that is not an annotation file) under `inputs`, read.
-/// CoNLL documents get a schema with their labels.
+/// Whether `src` reads as CoNLL: every non-blank line `word … TAG` with an
+/// IOB2 tag (and at least one such line).
+fn looks_like_conll(src: &str) -> bool {
+    let mut any = false;
+    for line in src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("-DOCSTART-")) {
+        let tag = line.rsplit([' ', '\t']).next().unwrap_or("");
+        let ok = line.contains([' ', '\t'])
+            && (tag == "O" || tag.split_once('-').is_some_and(|(p, l)| (p == "B" || p == "I") && !l.is_empty()));
+        if !ok {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// The documents under `inputs`: annotation files (`.sorot.ron`), CoNLL
+/// files (`.conll`, or a `.txt` whose every line is `word TAG`; each
+/// document gets a schema with its labels) and articles (text, Markdown,
+/// web pages, PDF, Word, OpenDocument: their text, with the annotations of
+/// their annotation file when it exists beside them, else none).
 pub fn read_documents(inputs: &[PathBuf], err: &mut dyn Write) -> Option<Vec<(PathBuf, Store)>> {
     let files = io::files_under(inputs, |p| {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        name.ends_with(io::ANNOTATION_SUFFIX) || name.ends_with(".conll")
+        let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+        name.ends_with(io::ANNOTATION_SUFFIX) || ext == "conll"
     });
     let mut out = Vec::new();
     let mut failed = false;
@@ -30,11 +49,30 @@ pub fn read_documents(inputs: &[PathBuf], err: &mut dyn Write) -> Option<Vec<(Pa
             }
             continue;
         }
+        let is_conll = f.extension().is_some_and(|e| e.eq_ignore_ascii_case("conll"))
+            || std::fs::read_to_string(&f).is_ok_and(|src| looks_like_conll(&src));
+        if !is_conll {
+            // An article: its annotations if it has some, else its text alone.
+            let ann = io::default_annotation_path(&f, None);
+            let read = if ann.exists() {
+                io::load_annotations(&ann)
+            } else {
+                io::read_article(&f).map(|a| io::store_for_article(&f, a, Schema::default_news()))
+            };
+            match read {
+                Ok(s) => out.push((ann, s)),
+                Err(e) => {
+                    failed = true;
+                    let _ = writeln!(err, "{e:#}");
+                }
+            }
+            continue;
+        }
         let docs = match io::import::read_conll(&f) {
             Ok(d) => d,
             Err(e) => {
                 failed = true;
-                let _ = writeln!(err, "{e}");
+                let _ = writeln!(err, "{e} (read as CoNLL: `word TAG` per line)");
                 continue;
             }
         };
@@ -59,13 +97,34 @@ pub fn evaluate(train: &[PathBuf], test: &[PathBuf], json: bool, out: &mut dyn W
         let _ = writeln!(err, "nothing was evaluated: the files above cannot be read");
         return 2;
     };
-    if train.is_empty() || test.is_empty() {
-        let _ = writeln!(err, "no annotation files (.sorot.ron) or CoNLL files (.conll) to train on and to test");
-        return 2;
+    for (what, docs) in [("--train", &train), ("--test", &test)] {
+        if docs.iter().all(|(_, s)| s.spans().len() == 0) {
+            let _ = writeln!(
+                err,
+                "{what}: no annotated spans in these files (annotation files, CoNLL files or annotated articles)"
+            );
+            return 2;
+        }
     }
     let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
     let test: Vec<&Store> = test.iter().map(|(_, s)| s).collect();
     let report = evaluate::evaluate(&Perceptron::default(), &train, &test, &|_, _| {});
+    // Labels of the test files the training files never use are not
+    // suggested, so not scored: said, not hidden.
+    let trained = suggest::labels_in(&train, None);
+    let mut unscored: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for s in &test {
+        for sp in s.spans() {
+            let l = s.label_name(sp.label);
+            if !trained.iter().any(|t| t == l) {
+                *unscored.entry(l.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    if !unscored.is_empty() {
+        let list: Vec<String> = unscored.iter().map(|(l, n)| format!("{l} ({n})")).collect();
+        let _ = writeln!(err, "not scored (the training files have no spans of these labels): {}", list.join(", "));
+    }
     let _ = if json {
         writeln!(out, "{}", evaluate::to_json(&report))
     } else {
@@ -169,6 +228,10 @@ pub fn stream(train: &[PathBuf], input: &mut dyn BufRead, out: &mut dyn Write, e
     };
     let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
     let labels = suggest::labels_in(&train, None);
+    if labels.is_empty() {
+        let _ = writeln!(err, "nothing was suggested: the training files have no spans to learn from");
+        return 2;
+    }
     let model = suggest::train(&Perceptron::default(), &train, &labels, &|_, _| {});
     let mut line = String::new();
     let mut n = 0usize;
@@ -206,7 +269,11 @@ pub fn stream(train: &[PathBuf], input: &mut dyn BufRead, out: &mut dyn Write, e
                 None => serde_json::json!({"error": format!("line {n}: no \"text\" string")}),
             },
             Ok(_) => serde_json::json!({"error": format!("line {n}: not a JSON object")}),
-            Err(e) => serde_json::json!({"error": format!("line {n}: {e}")}),
+            Err(e) => {
+                let what = e.to_string();
+                let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
+                serde_json::json!({"error": format!("line {n}: not JSON ({what}, column {})", e.column())})
+            }
         };
         if writeln!(out, "{answer}").is_err() {
             // The reader went away (a closed pipe): stop quietly.

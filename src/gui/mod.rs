@@ -45,7 +45,7 @@ pub use frame::run;
 pub use jobs::{Job, Poll, Reporter};
 pub use prefs::{Prefs, ThemePref};
 pub use relations::Draft;
-pub use session::ReviewItem;
+pub use session::{ReviewItem, SuggestAction};
 pub use text_view::{FrameStats, MAX_CACHED_BLOCKS, TextView, split_blocks};
 
 /// A combo box with its caption before it, as forms have it (egui's

@@ -24,7 +24,7 @@ pub(crate) mod testkit;
 
 pub use annotation::*;
 pub use history::History;
-pub use schema::{AttrDef, AttrKind, AttrValue, LabelDef, RelationTypeDef, RoleDef, Schema};
+pub use schema::{AttrDef, AttrKind, AttrValue, AttributionRules, LabelDef, RelationTypeDef, RoleDef, Schema};
 pub use store::{DocMeta, Edit, EditError, Fetch, Origin, PageInfo, Store, TextMode, relation_rule};
 pub use text::{ByteRange, RangeError, Text, TextIndex};
 

@@ -16,6 +16,37 @@ pub struct Schema {
     pub entity_types: Vec<EntityTypeDef>,
     #[serde(default)]
     pub relation_types: Vec<RelationTypeDef>,
+    /// The words that suggest attribution frames (a claim, its cue and its
+    /// source or outlet); absent: no frames are suggested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<AttributionRules>,
+}
+
+/// The words of a language's attribution, for suggesting frames: who said
+/// what, with which cue (issue 17). Matched as whole words, case-insensitively.
+/// The frame's labels are those the attribution relation types' roles
+/// accept first (`claim`, `source`, `outlet`, `cue`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionRules {
+    /// After a quotation, before its speaker: “…,” kata Peskov.
+    #[serde(default)]
+    pub after_quote: Vec<String>,
+    /// Between a speaker and what was said: Putin mengatakan ….
+    #[serde(default)]
+    pub reporting: Vec<String>,
+    /// Before a source, then a comma and the claim: Menurut Peskov, ….
+    #[serde(default)]
+    pub according_to: Vec<String>,
+    /// Before an outlet, then a comma and the claim: Dilansir BBC, ….
+    #[serde(default)]
+    pub outlet: Vec<String>,
+    /// Words that end a speaker's name after a quotation (kepada wartawan).
+    #[serde(default)]
+    pub source_stops: Vec<String>,
+    /// Words between a reporting verb and the claim, in neither (bahwa).
+    #[serde(default)]
+    pub complementizers: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -241,6 +272,36 @@ impl Schema {
                 push(path.clone(), format!("evidence label {name:?} is not defined"));
             }
             check_attrs(&rel.attributes, &path, &mut push);
+        }
+        if let Some(a) = &self.attribution {
+            let lists = [
+                ("after_quote", &a.after_quote),
+                ("reporting", &a.reporting),
+                ("according_to", &a.according_to),
+                ("outlet", &a.outlet),
+                ("source_stops", &a.source_stops),
+                ("complementizers", &a.complementizers),
+            ];
+            for (name, words) in lists {
+                for (j, w) in words.iter().enumerate() {
+                    if w.trim().is_empty() || w.trim() != w {
+                        push(format!("attribution.{name}[{j}]"), format!("{w:?} is empty or has spaces around it"));
+                    }
+                }
+            }
+            let has = |role: &str| self.relation_types.iter().any(|r| r.roles.iter().any(|x| x.name == role));
+            if !(has("claim") && has("source")) {
+                push(
+                    "attribution".into(),
+                    "needs a relation type with `claim` and `source` roles (like said_by)".into(),
+                );
+            }
+            if !a.outlet.is_empty() && !has("outlet") {
+                push(
+                    "attribution.outlet".into(),
+                    "needs a relation type with an `outlet` role (like reported_by)".into(),
+                );
+            }
         }
         out
     }

@@ -14,7 +14,7 @@ use super::{Source, Suggestion};
 use crate::model::{ByteRange, Store};
 
 /// Rule set version, recorded with each suggestion.
-pub const VERSION: &str = "folder dictionary 1";
+pub const VERSION: &str = "labelled texts of the folder, rules 1";
 
 /// What the dictionary knows of one text.
 #[derive(Clone, Debug, Default)]
@@ -115,6 +115,7 @@ impl Dictionary {
                 score: *n as f32 / total.max(1) as f32,
                 source: Source::Dictionary(VERSION.into()),
                 entity: entry.entity.clone(),
+                frame: None,
             });
         }
         out

@@ -55,7 +55,21 @@ pub fn score(report: &mut Report, gold: &Store, suggested: &[Suggestion], labels
 /// unseen) and scores against them; only the labels the training files use
 /// are suggested and scored.
 pub fn evaluate(learner: &dyn Learner, train: &[&Store], test: &[&Store], progress: &dyn Fn(usize, usize)) -> Report {
-    let labels = super::labels_in(train, None);
+    evaluate_labels(learner, train, test, None, progress)
+}
+
+/// [`evaluate`], scoring `labels` when given (a label the training files
+/// never use is then missed wherever the test files have it, not left out).
+pub fn evaluate_labels(
+    learner: &dyn Learner,
+    train: &[&Store],
+    test: &[&Store],
+    labels: Option<&[String]>,
+    progress: &dyn Fn(usize, usize),
+) -> Report {
+    let trained = super::labels_in(train, None);
+    let scored: Vec<String> = labels.map_or_else(|| trained.clone(), <[String]>::to_vec);
+    let labels = trained;
     let started = Instant::now();
     let model = super::train(learner, train, &labels, progress);
     let train_seconds = started.elapsed().as_secs_f64();
@@ -71,18 +85,19 @@ pub fn evaluate(learner: &dyn Learner, train: &[&Store], test: &[&Store], progre
         ..Report::default()
     };
     for (gold, s) in test.iter().zip(&suggested) {
-        score(&mut report, gold, s, &labels);
+        score(&mut report, gold, s, &scored);
     }
     report
 }
 
 /// The report as `--json` prints it.
 pub fn to_json(r: &Report) -> serde_json::Value {
+    // null where there is nothing to judge (as the table's "—").
     let figures = |c: &Counts| {
         serde_json::json!({
-            "precision": c.precision(),
-            "recall": c.recall(),
-            "f1": c.f1(),
+            "precision": c.precision_if_any(),
+            "recall": c.recall_if_any(),
+            "f1": c.f1_if_any(),
             "matched": c.matched,
             "missed": c.missed,
             "extra": c.extra,

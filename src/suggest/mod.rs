@@ -7,10 +7,13 @@
 
 pub mod dictionary;
 pub mod evaluate;
+pub mod frames;
 pub mod tagger;
 
 use crate::model::tokens::Tokens;
-use crate::model::{ByteRange, Edit, Provenance, Span, SpanId, Store, Suggested, Timestamp};
+use crate::model::{
+    ByteRange, Edit, Provenance, Relation, RelationId, RoleArg, Span, SpanId, Store, Suggested, Target, Timestamp,
+};
 
 pub use tagger::{Learner, Model, Perceptron, Sequence};
 
@@ -25,6 +28,8 @@ pub enum Source {
     Model(String),
     /// The folder's labelled texts and entity names, by rule version.
     Dictionary(String),
+    /// The schema's attribution words, by rule version.
+    Attribution(String),
 }
 
 impl Source {
@@ -32,6 +37,7 @@ impl Source {
         match self {
             Source::Model(v) => format!("model ({v})"),
             Source::Dictionary(v) => format!("dictionary ({v})"),
+            Source::Attribution(v) => format!("attribution ({v})"),
         }
     }
 
@@ -40,6 +46,7 @@ impl Source {
         match self {
             Source::Model(v) => ("model", v),
             Source::Dictionary(v) => ("dictionary", v),
+            Source::Attribution(v) => ("attribution", v),
         }
     }
 }
@@ -76,15 +83,18 @@ pub fn new_for(store: &Store, suggestions: Vec<Suggestion>) -> Vec<Suggestion> {
 }
 
 /// One edit adding `suggestions` (those new for `store`, see [`new_for`])
-/// as unreviewed spans by `author` that record where they came from.
-/// Suggestions that overlap each other are taken first come, first kept.
+/// as unreviewed spans by `author` that record where they came from; an
+/// attribution frame adds its cue and source (an identical span already
+/// there is used instead) and the relation between them.
 pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, now: Timestamp) -> Edit {
     let fresh = new_for(store, suggestions.to_vec());
     let mut edits = Vec::with_capacity(fresh.len());
-    let mut taken: Vec<(ByteRange, u16)> = Vec::new();
+    // Spans this edit adds, by (range, label), so two frames sharing a
+    // source share its span.
+    let mut added: Vec<(ByteRange, u16, SpanId)> = Vec::new();
     for s in fresh {
         let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { continue };
-        if taken.contains(&(s.range, label)) {
+        if added.iter().any(|a| a.0 == s.range && a.1 == label) {
             continue;
         }
         let mut span = Span::new(
@@ -98,12 +108,74 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
         span.entity = s.entity.as_deref().and_then(|name| {
             store.entities().find(|e| e.name == name || e.aliases.iter().any(|a| a == name)).map(|e| e.id)
         });
-        if store.check_span(&span).is_ok() {
-            taken.push((s.range, label));
-            edits.push(Edit::AddSpan(span));
+        if store.check_span(&span).is_err() {
+            continue;
+        }
+        let claim = span.id;
+        added.push((s.range, label, claim));
+        edits.push(Edit::AddSpan(span));
+        if let Some(frame) = &s.frame {
+            edits.extend(frame_edits(store, frame, claim, &s, &mut added, author, now));
         }
     }
     Edit::Batch(edits)
+}
+
+/// The spans and relation of an attribution frame whose claim is `claim`.
+fn frame_edits(
+    store: &mut Store,
+    frame: &Frame,
+    claim: SpanId,
+    s: &Suggestion,
+    added: &mut Vec<(ByteRange, u16, SpanId)>,
+    author: &str,
+    now: Timestamp,
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let Some(kind) = store.schema().relation_index(&frame.relation) else { return edits };
+    let Some(rt) = store.schema().relation_types.get(kind).cloned() else { return edits };
+    let accepts =
+        |role: &str, label: &str| rt.roles.iter().any(|r| r.name == role && r.accepts.iter().any(|a| a == label));
+    let mut args = vec![RoleArg { role: "claim".into(), target: Target::Span(claim) }];
+    for (role, range, label_name) in &frame.parts {
+        let Some(label) = store.schema().label_index(label_name).map(|l| l as u16) else { continue };
+        if !accepts(role, label_name) {
+            continue;
+        }
+        let existing = store
+            .spans_overlapping(*range)
+            .into_iter()
+            .filter_map(|id| store.span(id))
+            .find(|sp| sp.label == label && sp.ranges.len() == 1 && sp.ranges[0] == *range)
+            .map(|sp| sp.id)
+            .or_else(|| added.iter().find(|a| a.0 == *range && a.1 == label).map(|a| a.2));
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let mut span = Span::new(
+                    SpanId(store.alloc_id()),
+                    label,
+                    std::iter::once(*range).collect(),
+                    Provenance::new(author, now),
+                );
+                span.suggested = Some(Box::new(s.origin()));
+                if store.check_span(&span).is_err() {
+                    continue;
+                }
+                added.push((*range, label, span.id));
+                let id = span.id;
+                edits.push(Edit::AddSpan(span));
+                id
+            }
+        };
+        args.push(RoleArg { role: role.as_str().into(), target: Target::Span(id) });
+    }
+    // Only a whole frame: the claim and someone who said it.
+    if args.iter().any(|a| a.role.as_str() != "claim" && a.role.as_str() != "cue") {
+        let rel = Relation::new(RelationId(store.alloc_id()), kind as u16, args, Provenance::new(author, now));
+        edits.push(Edit::AddRelation(rel));
+    }
+    edits
 }
 
 /// A span the analyst may want.
@@ -118,6 +190,17 @@ pub struct Suggestion {
     /// The entity a mention would be linked to (by name), if the source
     /// knows it.
     pub entity: Option<String>,
+    /// For an attribution frame (this is its claim): its other spans and
+    /// the relation that ties them.
+    pub frame: Option<Box<Frame>>,
+}
+
+/// The rest of an attribution frame: `(role, range, label)` of its source
+/// (or outlet) and cue, and the relation type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    pub relation: String,
+    pub parts: Vec<(String, ByteRange, String)>,
 }
 
 /// The labels a model learns from `stores`: those their spans use, each
@@ -205,6 +288,7 @@ pub fn suggest(model: &dyn Model, text: &str) -> Vec<Suggestion> {
                     score: p,
                     source: source.clone(),
                     entity: None,
+                    frame: None,
                 });
             }
         };

@@ -233,6 +233,7 @@ fn origins_and_rejections_are_kept_in_the_file() {
         score: 0.876,
         source: suggest::Source::Model("perceptron 1".into()),
         entity: None,
+        frame: None,
     }];
     let edit = suggest::accept_edit(&mut store, &found, "dewi", sorot::model::Timestamp(1));
     store.apply(edit).unwrap();

@@ -41,8 +41,6 @@ pub struct SuggestState {
     pub items: Vec<Suggestion>,
     items_for: Option<(u64, (usize, usize))>,
     pub current: usize,
-    pub accepted: usize,
-    pub rejected: usize,
     /// Accept all of `label` scoring at least `min_score` (with a preview).
     pub bulk_label: Option<String>,
     pub min_score: f32,
@@ -55,23 +53,28 @@ fn text_key(t: &Text) -> (usize, usize) {
     (t.as_str().as_ptr() as usize, t.len())
 }
 
-/// Trains on `stores` (the folder's files, the open document in its
+/// Trains on `stores` (the folder's files, the open document first, in its
 /// current state instead of its file), measures the model by holding out
-/// documents, and draws the learning curve.
+/// documents, and draws the learning curve. The dictionary takes every
+/// labelled text, the open document's too; the model learns only from the
+/// other documents with spans (a document's unlabelled words would teach it
+/// that its names are nothing).
 fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Result<Trained, String> {
-    let refs: Vec<&Store> = stores.iter().collect();
-    let dictionary = Arc::new(suggest::dictionary::Dictionary::build(&refs, false));
+    let all: Vec<&Store> = stores.iter().collect();
+    let dictionary = Arc::new(suggest::dictionary::Dictionary::build(&all, false));
+    let refs: Vec<&Store> = stores.iter().skip(1).filter(|s| s.spans().len() > 0).collect();
+    // With nothing labelled yet the model knows no label and suggests
+    // nothing; attribution frames come from the schema's words regardless.
     let labels = suggest::labels_in(&refs, None);
-    if labels.is_empty() {
-        return Err("Nothing to learn from yet: label a few names in this folder's articles, then Train again.".into());
-    }
     let learner = Perceptron::default();
     let started = std::time::Instant::now();
     let sentences: usize = refs.iter().map(|s| suggest::sequences(s, &labels).len()).sum();
     let model = suggest::train(&learner, &refs, &labels, progress);
     let seconds = started.elapsed().as_secs_f64();
-    // Quality: k-fold over documents that have spans (at most 5 folds).
-    let labelled: Vec<&Store> = refs.iter().copied().filter(|s| s.spans().len() > 0).collect();
+    // Quality: k-fold over documents that have spans (at most 5 folds),
+    // scoring every label the folder uses.
+    let labelled: Vec<&Store> = refs.clone();
+    let every = suggest::labels_in(&labelled, None);
     let (mut quality, mut curve) = (None, Vec::new());
     if labelled.len() >= 2 {
         let k = labelled.len().min(5);
@@ -81,7 +84,7 @@ fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Result<Trai
                 labelled.iter().enumerate().filter(|(i, _)| i % k != fold).map(|(_, s)| *s).collect();
             let test: Vec<&Store> =
                 labelled.iter().enumerate().filter(|(i, _)| i % k == fold).map(|(_, s)| *s).collect();
-            let r = evaluate::evaluate(&learner, &train, &test, &|_, _| {});
+            let r = evaluate::evaluate_labels(&learner, &train, &test, Some(&every), &|_, _| {});
             report.overall.matched += r.overall.matched;
             report.overall.missed += r.overall.missed;
             report.overall.extra += r.overall.extra;
@@ -100,7 +103,7 @@ fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Result<Trai
         let (train_all, test) = labelled.split_at(labelled.len() - held);
         let mut n = 1;
         while n <= train_all.len() {
-            let r = evaluate::evaluate(&learner, &train_all[..n], test, &|_, _| {});
+            let r = evaluate::evaluate_labels(&learner, &train_all[..n], test, Some(&every), &|_, _| {});
             curve.push((n, r.overall.f1()));
             if n == train_all.len() {
                 break;
@@ -120,6 +123,7 @@ impl SorotApp {
         }
         self.suggest = Some(SuggestState { min_score: 0.9, ..SuggestState::default() });
         self.train_suggestions();
+        self.set_status("Suggestions on: learning from this folder's labels…");
     }
 
     /// Trains again on the folder's files (and the open document as it is
@@ -180,8 +184,18 @@ impl SorotApp {
         {
             let (model, dictionary) = (t.model.clone(), t.dictionary.clone());
             let text = self.doc.store.text().clone();
+            let schema = self.doc.store.schema().clone();
             state.tagging = Some(Job::spawn(move |_| {
-                suggest::combine(dictionary.suggest(text.as_str()), suggest::suggest(model.as_ref(), text.as_str()))
+                let names = suggest::combine(
+                    dictionary.suggest(text.as_str()),
+                    suggest::suggest(model.as_ref(), text.as_str()),
+                );
+                // Attribution frames (claims) beside the names they contain.
+                let frames =
+                    suggest::frames::Frames::new(&schema).map(|f| f.suggest(text.as_str())).unwrap_or_default();
+                let mut all: Vec<Suggestion> = names.into_iter().chain(frames).collect();
+                all.sort_by_key(|s| (s.range.start(), s.range.end()));
+                all
             }));
             state.raw_for = Some(key);
             state.raw.clear();
@@ -259,12 +273,7 @@ impl SorotApp {
             _ => format!("Accepted {}", crate::model::plural(n, "suggestion")),
         };
         match self.doc.apply(edit, summary.clone()) {
-            Ok(()) => {
-                if let Some(s) = &mut self.suggest {
-                    s.accepted += n;
-                }
-                self.set_status(summary);
-            }
+            Ok(()) => self.set_status(summary),
             Err(e) => self.set_status(format!("Not accepted: {e}")),
         }
     }
@@ -280,12 +289,7 @@ impl SorotApp {
         let quote = short(self.doc.store.text().slice(found.range));
         let summary = format!("Rejected {} “{quote}”: it will not be suggested again", found.label);
         match self.doc.apply(Edit::RejectSuggestion(found.range, label as u16), summary.clone()) {
-            Ok(()) => {
-                if let Some(s) = &mut self.suggest {
-                    s.rejected += 1;
-                }
-                self.set_status(summary);
-            }
+            Ok(()) => self.set_status(summary),
             Err(e) => self.set_status(format!("Not rejected: {e}")),
         }
     }
@@ -297,18 +301,21 @@ pub fn suggestion_ghosts(app: &SorotApp) -> Vec<(ByteRange, egui::Color32, bool)
     let Some(s) = &app.suggest else { return Vec::new() };
     let visible = app.view.visible_range();
     let schema = app.doc.store.schema();
-    s.items
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| visible.is_none_or(|v| f.range.overlaps(v)))
-        .map(|(i, f)| {
-            let colour = schema
-                .label_index(&f.label)
-                .and_then(|l| schema.labels.get(l))
-                .map_or(egui::Color32::GRAY, |l| crate::gui::label_color(&l.color));
-            (f.range, colour, i == s.current)
-        })
-        .collect()
+    let colour = |label: &str| {
+        schema
+            .label_index(label)
+            .and_then(|l| schema.labels.get(l))
+            .map_or(egui::Color32::GRAY, |l| crate::gui::label_color(&l.color))
+    };
+    let mut out = Vec::new();
+    for (i, f) in s.items.iter().enumerate().filter(|(_, f)| visible.is_none_or(|v| f.range.overlaps(v))) {
+        out.push((f.range, colour(&f.label), i == s.current));
+        // A frame's source and cue with it.
+        for (_, r, label) in f.frame.iter().flat_map(|fr| &fr.parts) {
+            out.push((*r, colour(label), i == s.current));
+        }
+    }
+    out
 }
 
 /// The Suggestions panel (right).
@@ -316,7 +323,10 @@ pub fn suggestions_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Ve
     if app.suggest.is_none() {
         return;
     }
-    egui::Panel::right("suggestions").default_size(300.0).resizable(true).show(ui, |ui| {
+    // At most a third of the window: the article stays readable when narrow.
+    let widest = (ui.available_width() / 3.0).max(160.0);
+    let panel = egui::Panel::right("suggestions").default_size(260.0_f32.min(widest)).max_size(widest);
+    panel.resizable(true).show(ui, |ui| {
         egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
     });
 }
@@ -337,6 +347,12 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         ui.label(p);
     }
     let Some(t) = &s.trained else { return };
+    if t.model.labels().is_empty() && t.dictionary.is_empty() {
+        ui.label(
+            "Nothing learnt yet: label a few names in this folder's articles, then Train again. \
+             Attribution frames (quotes with their cue and speaker) are suggested meanwhile.",
+        );
+    }
     ui.label(format!(
         "Learnt from {} ({} sentences) in {:.2} s — {}; dictionary of {}",
         crate::model::plural(t.documents, "document"),
@@ -361,13 +377,16 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         "{} in this document. F8 next · Alt+Enter accept · Alt+Delete reject",
         crate::model::plural(n, "suggestion")
     ));
-    let decided = s.accepted + s.rejected;
-    if decided > 0 {
+    // What the document holds (so undo counts too): spans accepted from
+    // suggestions, suggestions rejected.
+    let (accepted, rejected) =
+        (app.doc.store.spans().filter(|sp| sp.suggested.is_some()).count(), app.doc.store.rejected().count());
+    let Some(s) = &mut app.suggest else { return };
+    let Some(t) = &s.trained else { return };
+    if accepted + rejected > 0 {
         ui.label(format!(
-            "So far: {} accepted, {} rejected ({:.0}% accepted)",
-            s.accepted,
-            s.rejected,
-            100.0 * s.accepted as f64 / decided as f64
+            "In this document: {accepted} accepted, {rejected} rejected ({:.0}% accepted)",
+            100.0 * accepted as f64 / (accepted + rejected) as f64
         ));
     }
     if let Some(cur) = s.items.get(s.current) {
@@ -376,6 +395,11 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
             ui.label(format!("{}, score {:.2}", cur.source.describe(), cur.score));
             if let Some(e) = &cur.entity {
                 ui.label(format!("links to {e}"));
+            }
+            if let Some(fr) = &cur.frame {
+                let parts: Vec<String> =
+                    fr.parts.iter().map(|(role, r, _)| format!("{role} “{}”", short(text.slice(*r)))).collect();
+                ui.label(format!("{}: {}", fr.relation, parts.join(", ")));
             }
             ui.horizontal(|ui| {
                 if ui.button("Accept").on_hover_text("Alt+Enter").clicked() {
@@ -426,7 +450,11 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
             if ui
                 .add_enabled(
                     !picked.is_empty(),
-                    egui::Button::new(format!("Accept these {} (one undo step)", picked.len())),
+                    egui::Button::new(if picked.len() == 1 {
+                        "Accept it (one undo step)".to_owned()
+                    } else {
+                        format!("Accept these {} (one undo step)", picked.len())
+                    }),
                 )
                 .clicked()
             {
@@ -481,15 +509,18 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
 
 /// The learning curve, drawn as a line with its points.
 fn curve_plot(ui: &mut egui::Ui, curve: &[(usize, f64)]) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width().min(260.0), 90.0), egui::Sense::hover());
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width().min(260.0), 100.0), egui::Sense::hover());
     let painter = ui.painter_at(rect);
     let stroke = ui.visuals().widgets.noninteractive.fg_stroke;
     painter.rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Inside);
     let max_n = curve.iter().map(|c| c.0).max().unwrap_or(1).max(1) as f32;
+    // Room inside the frame for each value above its point (16 px), the
+    // counts below (14 px) and half a label at either side (24 px): no
+    // figure is cut.
     let at = |(n, f): (usize, f64)| {
         egui::pos2(
-            rect.left() + 8.0 + (rect.width() - 16.0) * (n as f32 / max_n),
-            rect.bottom() - 8.0 - (rect.height() - 16.0) * f as f32,
+            rect.left() + 24.0 + (rect.width() - 48.0) * (n as f32 / max_n),
+            rect.bottom() - 14.0 - (rect.height() - 30.0) * f as f32,
         )
     };
     let points: Vec<egui::Pos2> = curve.iter().map(|c| at(*c)).collect();

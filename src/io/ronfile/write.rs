@@ -285,6 +285,9 @@ pub fn to_ron_string(store: &Store) -> String {
     sub(&mut out, "labels", schema.labels.iter().map(one_line).collect());
     sub(&mut out, "entity_types", schema.entity_types.iter().map(one_line).collect());
     sub(&mut out, "relation_types", schema.relation_types.iter().map(one_line).collect());
+    if let Some(a) = &schema.attribution {
+        out.push_str(&format!("        attribution: Some({}),\n", one_line(a)));
+    }
     out.push_str("    ),\n");
     out.push_str("    text: ");
     push_ron_str(&mut out, text.as_str());
