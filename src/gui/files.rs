@@ -195,6 +195,10 @@ impl SorotApp {
                 }
                 self.set_status(format!("Saved {}", job.path.display()));
                 self.saved_in_corpus(&job.path);
+                // What was just saved is something more to learn from.
+                if self.suggest.is_some() {
+                    self.train_suggestions();
+                }
             }
             Some(Err(e)) => self.dialog = Some(Dialog::Error(format!("Not saved: {e:#}"))),
             None => self.dialog = Some(Dialog::Error("Not saved: the save stopped unexpectedly".into())),

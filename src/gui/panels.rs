@@ -516,6 +516,9 @@ fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
         let by = span.review.reviewer.map_or(String::new(), |r| format!(" ({r})"));
         ui.label(format!("Review note{by}: {note}"));
     }
+    if let Some(g) = &span.suggested {
+        ui.label(format!("Accepted from a suggestion: {}", g.describe()));
+    }
     // Review mode shows the annotation as it is: nothing here edits it.
     let read_only = app.doc.read_only;
     if read_only {

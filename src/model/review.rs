@@ -20,11 +20,13 @@ pub struct ReviewFilter {
     pub label: Option<u16>,
     /// Step through relations too (each where its first span is).
     pub relations: bool,
+    /// Only spans accepted from suggestions (relations: those that use one).
+    pub suggested: bool,
 }
 
 impl Default for ReviewFilter {
     fn default() -> Self {
-        Self { by_label: false, status: None, label: None, relations: true }
+        Self { by_label: false, status: None, label: None, relations: true, suggested: false }
     }
 }
 
@@ -40,10 +42,21 @@ impl ReviewFilter {
             .into_iter()
             .filter_map(|id| store.span(id))
             .filter(|s| status_ok(s.review.status) && self.label.is_none_or(|l| s.label == l))
+            .filter(|s| !self.suggested || s.suggested.is_some())
             .map(|s| (if self.by_label { u32::from(s.label) } else { 0 }, s.start(), 0, ReviewItem::Span(s.id)))
             .collect();
         if self.relations && self.label.is_none() {
-            for rel in store.relations().filter(|rel| status_ok(rel.review.status)) {
+            let uses_suggested = |rel: &&crate::model::Relation| {
+                rel.args.iter().any(|a| match a.target {
+                    crate::model::Target::Span(id) => store.span(id).is_some_and(|s| s.suggested.is_some()),
+                    crate::model::Target::Entity(_) => false,
+                })
+            };
+            for rel in store
+                .relations()
+                .filter(|rel| status_ok(rel.review.status))
+                .filter(|rel| !self.suggested || uses_suggested(rel))
+            {
                 let at = rel
                     .args
                     .iter()
@@ -123,7 +136,18 @@ mod tests {
         let todo = ReviewFilter { status: Some(ReviewStatus::Unreviewed), ..all.clone() };
         assert_eq!(todo.order(&s), [S(korut), R(transfer), S(peskov)]);
         // By label, in the schema's label order (Person before Country), relations last.
-        assert_eq!(ReviewFilter { by_label: true, ..all }.order(&s), [S(peskov), S(korut), S(rusia), R(transfer)]);
+        assert_eq!(ReviewFilter { by_label: true, ..all.clone() }.order(&s), [S(peskov), S(korut), S(rusia), R(transfer)]);
+        // What was accepted from suggestions, and the relations using it.
+        let from_suggestions = ReviewFilter { suggested: true, ..all.clone() };
+        assert!(from_suggestions.order(&s).is_empty());
+        let mut suggested = s.span(korut).cloned().expect("span");
+        suggested.suggested = Some(Box::new(crate::model::Suggested {
+            source: "dictionary".into(),
+            version: "v".into(),
+            score: 1000,
+        }));
+        s.apply(Edit::ReplaceSpan(suggested)).expect("apply");
+        assert_eq!(from_suggestions.order(&s), [S(korut), R(transfer)]);
     }
 
     #[test]

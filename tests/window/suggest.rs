@@ -144,6 +144,17 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     let label = file.schema().label_index(&next.label).unwrap() as u16;
     assert!(file.is_rejected(next.range, label), "the rejection is in the file");
 
+    // A reviewer reviews what was accepted from suggestions, and sees where
+    // each came from.
+    let peskov = file.spans().find(|s| s.suggested.is_some()).unwrap().id;
+    h.state_mut().push(sorot::gui::Action::Folder(sorot::gui::FolderAction::OpenForReview(d.join("a4.sorot.ron"))));
+    settle(&mut h);
+    click(&mut h, "accepted from suggestions");
+    assert_eq!(h.state().review_order(), [sorot::gui::ReviewItem::Span(peskov)]);
+    h.state_mut().push(sorot::gui::Action::Select(Some(peskov)));
+    h.run_steps(2);
+    h.get_by_label("Accepted from a suggestion: dictionary (labelled texts of the folder, rules 1), score 1.00");
+
     // Reopened, the rejected suggestion does not come back.
     let mut h = harness(SorotApp::opening_folder(d.to_owned()));
     keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);

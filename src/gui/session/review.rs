@@ -212,6 +212,8 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             });
         ui.checkbox(&mut r.filter.by_label, "by label");
         ui.checkbox(&mut r.filter.relations, "relations");
+        ui.checkbox(&mut r.filter.suggested, "accepted from suggestions")
+            .on_hover_text("Review what was accepted from suggestions (and the relations that use it)");
     });
     let (title, quote, review, author) = match current {
         Some(ReviewItem::Span(id)) => match store.span(id) {
