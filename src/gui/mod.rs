@@ -65,6 +65,20 @@ pub fn combo(
     .inner
 }
 
+/// The widest a side panel may be, from the width the panels added before
+/// it left (`ui.available_width()`): at most `share` of it and never so wide
+/// that less than [`ARTICLE_MIN_WIDTH`] is left for the article; never less
+/// than 140 points. In a wide window the panels keep their own sizes; in a
+/// narrow one with the folder list, the suggestions and the annotations all
+/// open, the article keeps room to be read.
+pub fn side_panel_max(ui: &egui::Ui, share: f32) -> f32 {
+    let room = ui.available_width();
+    (room * share).min(room - ARTICLE_MIN_WIDTH).max(140.0)
+}
+
+/// What the side panels leave the article at least, room permitting.
+pub const ARTICLE_MIN_WIDTH: f32 = 240.0;
+
 pub fn label_color(hex: &str) -> Color32 {
     parse_color(hex).map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b))
 }

@@ -462,7 +462,8 @@ pub struct ListState {
 const MIN_LIST_HEIGHT: f32 = 200.0;
 
 pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
-    egui::Panel::right("side").default_size(360.0).resizable(true).show(ui, |ui| {
+    let widest = super::side_panel_max(ui, 0.6);
+    egui::Panel::right("side").default_size(360.0_f32.min(widest)).max_size(widest).resizable(true).show(ui, |ui| {
         if app.compare.is_some() {
             super::session::compare_panel(ui, app, actions);
             return;

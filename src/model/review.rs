@@ -136,16 +136,16 @@ mod tests {
         let todo = ReviewFilter { status: Some(ReviewStatus::Unreviewed), ..all.clone() };
         assert_eq!(todo.order(&s), [S(korut), R(transfer), S(peskov)]);
         // By label, in the schema's label order (Person before Country), relations last.
-        assert_eq!(ReviewFilter { by_label: true, ..all.clone() }.order(&s), [S(peskov), S(korut), S(rusia), R(transfer)]);
+        assert_eq!(
+            ReviewFilter { by_label: true, ..all.clone() }.order(&s),
+            [S(peskov), S(korut), S(rusia), R(transfer)]
+        );
         // What was accepted from suggestions, and the relations using it.
         let from_suggestions = ReviewFilter { suggested: true, ..all.clone() };
         assert!(from_suggestions.order(&s).is_empty());
         let mut suggested = s.span(korut).cloned().expect("span");
-        suggested.suggested = Some(Box::new(crate::model::Suggested {
-            source: "dictionary".into(),
-            version: "v".into(),
-            score: 1000,
-        }));
+        suggested.suggested =
+            Some(Box::new(crate::model::Suggested { source: "dictionary".into(), version: "v".into(), score: 1000 }));
         s.apply(Edit::ReplaceSpan(suggested)).expect("apply");
         assert_eq!(from_suggestions.order(&s), [S(korut), R(transfer)]);
     }

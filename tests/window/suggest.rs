@@ -250,3 +250,21 @@ fn the_peskov_quotation_is_suggested_as_a_frame_and_moskow_with_its_entity() {
     let span = store.spans().find(|s| s.ranges[0] == range).expect("accepted");
     assert_eq!(span.entity, Some(russia));
 }
+
+/// A narrow window with the folder list, the suggestions and the
+/// annotations open keeps the article readable (it used to get no width).
+#[test]
+fn a_narrow_window_with_every_panel_open_keeps_the_article_readable() {
+    let dir = folder();
+    let mut app = SorotApp::opening_folder(dir.path().to_owned());
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(760.0, 560.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    settle(&mut h);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    h.run_steps(3);
+    let width = h.state().view.layout_width();
+    assert!(width >= 200.0, "the article is {width} points wide");
+}

@@ -78,7 +78,8 @@ impl SorotApp {
 pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     let Some(c) = &app.corpus else { return };
     let own = app.own_files();
-    egui::Panel::left("corpus").default_size(280.0).resizable(true).show(ui, |ui| {
+    let widest = crate::gui::side_panel_max(ui, 0.3);
+    egui::Panel::left("corpus").default_size(280.0_f32.min(widest)).max_size(widest).resizable(true).show(ui, |ui| {
         let dir = c
             .corpus
             .dir

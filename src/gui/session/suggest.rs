@@ -323,8 +323,7 @@ pub fn suggestions_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Ve
     if app.suggest.is_none() {
         return;
     }
-    // At most a third of the window: the article stays readable when narrow.
-    let widest = (ui.available_width() / 3.0).max(160.0);
+    let widest = crate::gui::side_panel_max(ui, 0.25);
     let panel = egui::Panel::right("suggestions").default_size(260.0_f32.min(widest)).max_size(widest);
     panel.resizable(true).show(ui, |ui| {
         egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
