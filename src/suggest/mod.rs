@@ -12,7 +12,8 @@ pub mod tagger;
 
 use crate::model::tokens::Tokens;
 use crate::model::{
-    ByteRange, Edit, Provenance, Relation, RelationId, RoleArg, Span, SpanId, Store, Suggested, Target, Timestamp,
+    ByteRange, Edit, Entity, EntityId, Provenance, Relation, RelationId, RoleArg, Span, SpanId, Store, Suggested,
+    Target, Timestamp,
 };
 
 pub use tagger::{Learner, Model, Perceptron, Sequence};
@@ -92,6 +93,7 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
     // Spans this edit adds, by (range, label), so two frames sharing a
     // source share its span.
     let mut added: Vec<(ByteRange, u16, SpanId)> = Vec::new();
+    let mut entities: Vec<(String, EntityId)> = Vec::new();
     for s in fresh {
         let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { continue };
         if added.iter().any(|a| a.0 == s.range && a.1 == label) {
@@ -104,12 +106,43 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
             Provenance::new(author, now),
         );
         span.suggested = Some(Box::new(s.origin()));
-        // The entity it names, when the document has one of that name or alias.
-        span.entity = s.entity.as_deref().and_then(|name| {
-            store.entities().find(|e| e.name == name || e.aliases.iter().any(|a| a == name)).map(|e| e.id)
-        });
-        if store.check_span(&span).is_err() {
+        // The entity it names: the document's of that name or alias, else a
+        // new one of the label's entity type (once per edit).
+        let mut new_entity = None;
+        if let Some(name) = s.entity.as_deref() {
+            let known = store.entities().find(|e| e.name == name || e.aliases.iter().any(|a| a == name)).map(|e| e.id);
+            let kind = store.schema().labels.get(usize::from(label)).and_then(|l| l.entity_type.clone());
+            span.entity = known.or_else(|| {
+                let id = entities.iter().find(|(n, _)| n == name).map(|(_, id)| *id);
+                id.or_else(|| {
+                    let kind = kind?;
+                    let id = EntityId(store.alloc_id());
+                    let e = Entity {
+                        id,
+                        name: name.to_owned(),
+                        kind,
+                        aliases: Vec::new(),
+                        external_id: None,
+                        note: None,
+                        provenance: Provenance::new(author, now),
+                    };
+                    store.check_entity(&e).ok()?;
+                    new_entity = Some(e);
+                    Some(id)
+                })
+            });
+        }
+        let mut check = span.clone();
+        if new_entity.is_some() {
+            // Checked with the entity it will have (added in the same edit).
+            check.entity = None;
+        }
+        if store.check_span(&check).is_err() {
             continue;
+        }
+        if let Some(e) = new_entity {
+            entities.push((e.name.clone(), e.id));
+            edits.push(Edit::AddEntity(e));
         }
         let claim = span.id;
         added.push((s.range, label, claim));
@@ -343,6 +376,37 @@ pub fn train(
 mod tests {
     use super::*;
     use crate::model::testkit;
+
+    #[test]
+    fn an_accepted_mention_links_to_its_entity_made_once_when_missing() {
+        let text = "Rusia dan Moskow.";
+        let mut store = testkit::store(text);
+        let found = |start: usize, end: usize| Suggestion {
+            range: ByteRange::new(start, end),
+            label: "Country".into(),
+            score: 1.0,
+            source: Source::Dictionary("d".into()),
+            entity: Some("Russia".into()),
+            frame: None,
+        };
+        let all = [found(0, 5), found(10, 16)];
+        let edit = accept_edit(&mut store, &all, "t", crate::model::testkit::T0);
+        store.apply(edit).unwrap();
+        let russia: Vec<_> = store.entities().collect();
+        assert_eq!(russia.len(), 1, "one entity for both");
+        assert_eq!((russia[0].name.as_str(), russia[0].kind.as_str()), ("Russia", "Country"));
+        assert!(store.spans().all(|s| s.entity == Some(russia[0].id)));
+        // Already there (by alias): linked, nothing added.
+        let mut again = testkit::store(text);
+        let id = testkit::entity(&mut again, "Rusia Raya", "Country");
+        let mut e = again.entity(id).unwrap().clone();
+        e.aliases.push("Russia".into());
+        again.apply(Edit::ReplaceEntity(e)).unwrap();
+        let edit = accept_edit(&mut again, &all[..1], "t", crate::model::testkit::T0);
+        again.apply(edit).unwrap();
+        assert_eq!(again.entities().count(), 1);
+        assert_eq!(again.spans().next().unwrap().entity, Some(id));
+    }
 
     #[test]
     fn spans_become_iob2_tags_on_whole_words_and_back() {

@@ -41,6 +41,8 @@ pub struct SuggestState {
     pub items: Vec<Suggestion>,
     items_for: Option<(u64, (usize, usize))>,
     pub current: usize,
+    /// A status line to show once (training finished).
+    said: Option<String>,
     /// Accept all of `label` scoring at least `min_score` (with a preview).
     pub bulk_label: Option<String>,
     pub min_score: f32,
@@ -163,9 +165,15 @@ impl SorotApp {
             match job.poll() {
                 Poll::Running | Poll::Update(()) => {}
                 Poll::Done(Ok(t)) => {
+                    let said = format!(
+                        "Suggestions learnt from {} in {:.2} s",
+                        crate::model::plural(t.documents, "labelled document"),
+                        t.seconds
+                    );
                     state.trained = Some(t);
                     state.training = None;
                     state.raw_for = None;
+                    state.said = Some(said);
                 }
                 Poll::Done(Err(e)) => {
                     state.problem = Some(e);
@@ -177,6 +185,10 @@ impl SorotApp {
                 }
             }
         }
+        if let Some(said) = state.said.take() {
+            self.set_status(said);
+        }
+        let Some(state) = &mut self.suggest else { return };
         let key = text_key(self.doc.store.text());
         if let Some(t) = &state.trained
             && state.raw_for != Some(key)
