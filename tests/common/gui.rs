@@ -69,3 +69,40 @@ pub fn wait_saved(h: &mut Harness<'static, SorotApp>) {
     }
     h.run_steps(2);
 }
+
+/// The window on `app`, `size` points, with annotator "tester", once
+/// nothing is being read.
+pub fn window(app: SorotApp, size: egui::Vec2) -> Harness<'static, SorotApp> {
+    let mut app = app;
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(size)
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Steps until nothing is being read, opened, saved, searched, drawn as a
+/// graph, trained or tagged.
+pub fn settle(h: &mut Harness<'static, SorotApp>) {
+    for _ in 0..2000 {
+        h.run_steps(1);
+        let app = h.state();
+        let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
+        let graph = app.graph.as_ref().is_some_and(|g| g.is_loading());
+        let busy = app.is_loading() || app.is_saving() || app.search.is_running() || app.is_suggesting();
+        if !busy && !scanning && !graph {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    h.run_steps(3);
+}
+
+/// A key with modifiers, then [`settle`].
+pub fn keys(h: &mut Harness<'static, SorotApp>, m: Modifiers, k: Key) {
+    h.key_press_modifiers(m, k);
+    h.run_steps(1);
+    settle(h);
+}

@@ -3,18 +3,11 @@
 
 use crate::common;
 
-use std::process::Command;
-
 use sorot::io::corpus;
 use sorot::model::DocState;
 
 fn sorot(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sorot")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::sorot_run(args)
 }
 
 #[test]

@@ -17,12 +17,7 @@ fn data(name: &str) -> PathBuf {
 }
 
 fn sorot(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sorot")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::sorot_run(args)
 }
 
 /// `suggest evaluate` on the vendored NERGrit slice gives the figures this

@@ -2,6 +2,7 @@
 //! open a result, label all results with a preview, undo in one document.
 
 use crate::common;
+use crate::common::gui::settle;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -11,28 +12,7 @@ use sorot::gui::SorotApp;
 const CMD_ALT: Modifiers = Modifiers { alt: true, ..Modifiers::COMMAND };
 
 fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
-    let mut app = app;
-    app.prefs.annotator = "tester".into();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
-    settle(&mut h);
-    h
-}
-
-/// Steps until nothing is being read, searched, labelled or saved.
-fn settle(h: &mut Harness<'static, SorotApp>) {
-    for _ in 0..2000 {
-        h.run_steps(1);
-        let app = h.state();
-        let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
-        if !app.is_loading() && !scanning && !app.is_saving() && !app.search.is_running() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    h.run_steps(3);
+    common::gui::window(app, egui::vec2(1400.0, 900.0))
 }
 
 fn click(h: &mut Harness<'static, SorotApp>, label: &str) {

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::path::Path;
 
-use crate::common::gui::{click, find_and_select, wait_saved};
+use crate::common::gui::{click, find_and_select, keys, settle, wait_saved, window};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -14,35 +14,7 @@ use sorot::gui::{CompareAction, FolderAction};
 use sorot::model::{DocState, ReviewStatus, SpanId};
 
 fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
-    let mut app = app;
-    app.prefs.annotator = "tester".into();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 800.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
-    settle(&mut h);
-    h
-}
-
-/// Steps until nothing is being read, opened or saved.
-fn settle(h: &mut Harness<'static, SorotApp>) {
-    for _ in 0..1000 {
-        h.run_steps(1);
-        let app = h.state();
-        let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
-        let graph = app.graph.as_ref().is_some_and(|g| g.is_loading());
-        if !app.is_loading() && !scanning && !app.is_saving() && !graph {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    h.run_steps(3);
-}
-
-fn keys(h: &mut Harness<'static, SorotApp>, m: Modifiers, k: Key) {
-    h.key_press_modifiers(m, k);
-    h.run_steps(1);
-    settle(h);
+    window(app, egui::vec2(1400.0, 800.0))
 }
 
 fn state_on_disk(path: &Path) -> DocState {

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use crate::common::gui::{click, wait_saved};
+use crate::common::gui::{click, keys, settle, wait_saved, window};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -12,34 +12,7 @@ use sorot::gui::SorotApp;
 use sorot::model::DocState;
 
 fn harness(app: SorotApp) -> Harness<'static, SorotApp> {
-    let mut app = app;
-    app.prefs.annotator = "tester".into();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1500.0, 850.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
-    settle(&mut h);
-    h
-}
-
-/// Steps until nothing is being read, opened, saved, trained or tagged.
-fn settle(h: &mut Harness<'static, SorotApp>) {
-    for _ in 0..2000 {
-        h.run_steps(1);
-        let app = h.state();
-        let scanning = app.corpus.as_ref().is_some_and(|c| c.is_scanning());
-        if !app.is_loading() && !scanning && !app.is_saving() && !app.is_suggesting() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    h.run_steps(3);
-}
-
-fn keys(h: &mut Harness<'static, SorotApp>, m: Modifiers, k: Key) {
-    h.key_press_modifiers(m, k);
-    h.run_steps(1);
-    settle(h);
+    window(app, egui::vec2(1500.0, 850.0))
 }
 
 /// Three labelled articles where Moskow, Rusia and Pyongyang are countries
@@ -256,13 +229,7 @@ fn the_peskov_quotation_is_suggested_as_a_frame_and_moskow_with_its_entity() {
 #[test]
 fn a_narrow_window_with_every_panel_open_keeps_the_article_readable() {
     let dir = folder();
-    let mut app = SorotApp::opening_folder(dir.path().to_owned());
-    app.prefs.annotator = "tester".into();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(760.0, 560.0))
-        .allow_missing_glyphs()
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
-    settle(&mut h);
+    let mut h = window(SorotApp::opening_folder(dir.path().to_owned()), egui::vec2(760.0, 560.0));
     keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
     h.run_steps(3);
     let width = h.state().view.layout_width();
