@@ -148,6 +148,23 @@ pub fn add_suggestions(store: &mut Store, suggestions: &[suggest::Suggestion], a
     }
 }
 
+/// The model trained on the documents under `train`, and how many there
+/// were; `None` (with the reason after `nothing`) when they cannot be read
+/// or have no spans.
+fn trained(train: &[PathBuf], nothing: &str, err: &mut dyn Write) -> Option<(Box<dyn suggest::Model>, usize)> {
+    let Some(train) = read_documents(train, err) else {
+        let _ = writeln!(err, "{nothing}: the files above cannot be read");
+        return None;
+    };
+    let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
+    let labels = suggest::labels_in(&train, None);
+    if labels.is_empty() {
+        let _ = writeln!(err, "{nothing}: the training files have no spans to learn from");
+        return None;
+    }
+    Some((suggest::train(&Perceptron::default(), &train, &labels, &|_, _| {}), train.len()))
+}
+
 /// `sorot suggest apply --train PATH… --out DIR INPUT…`: trains on the
 /// annotations under `--train` and writes each input, with what the model
 /// suggests added as unreviewed annotations, to `--out` (never over an
@@ -160,17 +177,12 @@ pub fn apply(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let (Some(train), Some(inputs)) = (read_documents(train, err), read_documents(inputs, err)) else {
+    let Some((model, documents)) = trained(train, "nothing was written", err) else { return 2 };
+    let Some(inputs) = read_documents(inputs, err) else {
         let _ = writeln!(err, "nothing was written: the files above cannot be read");
         return 2;
     };
-    let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
-    let labels = suggest::labels_in(&train, None);
-    if labels.is_empty() {
-        let _ = writeln!(err, "nothing was written: the training files have no spans to learn from");
-        return 2;
-    }
-    let model = suggest::train(&Perceptron::default(), &train, &labels, &|_, _| {});
+    let labels = model.labels().to_vec();
     let targets: Vec<PathBuf> = inputs.iter().map(|(p, _)| dest.join(p.file_name().unwrap_or(p.as_os_str()))).collect();
     let existing: Vec<&PathBuf> = targets.iter().filter(|t| t.exists()).collect();
     if !force && !existing.is_empty() {
@@ -210,7 +222,7 @@ pub fn apply(
         "{} in all, from {} trained on {}",
         crate::model::plural(total, "suggested span"),
         model.version(),
-        crate::model::plural(train.len(), "document")
+        crate::model::plural(documents, "document")
     );
     0
 }
@@ -222,17 +234,7 @@ pub fn apply(
 /// once; a line that is not such an object is answered with
 /// `{"error": …}` and the stream goes on.
 pub fn stream(train: &[PathBuf], input: &mut dyn BufRead, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let Some(train) = read_documents(train, err) else {
-        let _ = writeln!(err, "nothing was suggested: the files above cannot be read");
-        return 2;
-    };
-    let train: Vec<&Store> = train.iter().map(|(_, s)| s).collect();
-    let labels = suggest::labels_in(&train, None);
-    if labels.is_empty() {
-        let _ = writeln!(err, "nothing was suggested: the training files have no spans to learn from");
-        return 2;
-    }
-    let model = suggest::train(&Perceptron::default(), &train, &labels, &|_, _| {});
+    let Some((model, _)) = trained(train, "nothing was suggested", err) else { return 2 };
     let mut line = String::new();
     let mut n = 0usize;
     loop {
