@@ -43,6 +43,9 @@ pub struct SuggestState {
     pub current: usize,
     /// A status line to show once (training finished).
     said: Option<String>,
+    /// Asked to learn again while learning: done once this training ends
+    /// (never two trainings at once).
+    again: bool,
     /// Accept all of `label` scoring at least `min_score` (with a preview).
     pub bulk_label: Option<String>,
     pub min_score: f32,
@@ -132,6 +135,10 @@ impl SorotApp {
     /// now), on a worker.
     pub(in crate::gui) fn train_suggestions(&mut self) {
         let Some(state) = &mut self.suggest else { return };
+        if state.training.is_some() {
+            state.again = true;
+            return;
+        }
         let open = self.doc.store.clone();
         let open_path = self.doc.path.clone();
         let files: Vec<PathBuf> = self
@@ -187,6 +194,12 @@ impl SorotApp {
         }
         if let Some(said) = state.said.take() {
             self.set_status(said);
+        }
+        if self.suggest.as_ref().is_some_and(|s| s.again && s.training.is_none()) {
+            if let Some(s) = &mut self.suggest {
+                s.again = false;
+            }
+            self.train_suggestions();
         }
         let Some(state) = &mut self.suggest else { return };
         let key = text_key(self.doc.store.text());
