@@ -76,6 +76,13 @@ pub fn side_panel_max(ui: &egui::Ui, share: f32) -> f32 {
     (room * share).min(room - ARTICLE_MIN_WIDTH).max(140.0)
 }
 
+/// Keeps what a side panel draws inside it: a row wider than the panel is
+/// cut at its edge instead of covering the panel beside it.
+pub fn clip_to_panel(ui: &mut egui::Ui) {
+    let clip = ui.clip_rect().intersect(ui.max_rect().expand(2.0));
+    ui.set_clip_rect(clip);
+}
+
 /// What the side panels leave the article at least, room permitting.
 pub const ARTICLE_MIN_WIDTH: f32 = 240.0;
 

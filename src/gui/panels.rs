@@ -462,8 +462,11 @@ pub struct ListState {
 const MIN_LIST_HEIGHT: f32 = 200.0;
 
 pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
-    let widest = super::side_panel_max(ui, 0.6);
+    // The annotations panel keeps 200 points (its rows and buttons need
+    // them); the folder list and the suggestions give way first.
+    let widest = super::side_panel_max(ui, 0.6).max(200.0);
     egui::Panel::right("side").default_size(360.0_f32.min(widest)).max_size(widest).resizable(true).show(ui, |ui| {
+        super::clip_to_panel(ui);
         if app.compare.is_some() {
             super::session::compare_panel(ui, app, actions);
             return;

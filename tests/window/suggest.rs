@@ -234,4 +234,10 @@ fn a_narrow_window_with_every_panel_open_keeps_the_article_readable() {
     h.run_steps(3);
     let width = h.state().view.layout_width();
     assert!(width >= 200.0, "the article is {width} points wide");
+    // And the panels do not cover each other: the annotations panel ends
+    // where the suggestions begin, both inside the window.
+    let side = h.get_by_label("No annotation selected").rect();
+    let suggestions = h.get_by_label("Suggestions").rect();
+    assert!(side.right() <= suggestions.left(), "side {side:?} runs into suggestions {suggestions:?}");
+    assert!(suggestions.right() <= 760.0, "{suggestions:?}");
 }

@@ -78,8 +78,9 @@ impl SorotApp {
 pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     let Some(c) = &app.corpus else { return };
     let own = app.own_files();
-    let widest = crate::gui::side_panel_max(ui, 0.3);
+    let widest = crate::gui::side_panel_max(ui, 0.22);
     egui::Panel::left("corpus").default_size(280.0_f32.min(widest)).max_size(widest).resizable(true).show(ui, |ui| {
+        crate::gui::clip_to_panel(ui);
         let dir = c
             .corpus
             .dir

@@ -348,9 +348,10 @@ pub fn suggestions_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Ve
     if app.suggest.is_none() {
         return;
     }
-    let widest = crate::gui::side_panel_max(ui, 0.25);
+    let widest = crate::gui::side_panel_max(ui, 0.22);
     let panel = egui::Panel::right("suggestions").default_size(260.0_f32.min(widest)).max_size(widest);
     panel.resizable(true).show(ui, |ui| {
+        crate::gui::clip_to_panel(ui);
         egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
     });
 }
