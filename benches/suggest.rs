@@ -10,11 +10,12 @@
 
 use std::time::Instant;
 
-use sorot::suggest::tagger::{self, Learner, Perceptron, Sequence, chunks, read_conll};
+use sorot::suggest::tagger::{self, Learner, Perceptron, Sequence, chunks, sequences_of};
 
 fn read(path: &str) -> (Vec<Sequence>, Vec<String>) {
     let src = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    read_conll(&src).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let docs = sorot::io::import::conll::parse(path, &src).unwrap_or_else(|e| panic!("{e}"));
+    sequences_of(docs.iter().flatten().map(Vec::as_slice))
 }
 
 /// Exact-span P/R/F1 of `model` on `test` (whose labels are renumbered to

@@ -183,7 +183,17 @@ pub fn apply(
         return 2;
     };
     let labels = model.labels().to_vec();
-    let targets: Vec<PathBuf> = inputs.iter().map(|(p, _)| dest.join(p.file_name().unwrap_or(p.as_os_str()))).collect();
+    // One file per input, never two under one name (`x.sorot.ron` from two
+    // folders: the second is `x-2.sorot.ron`), so no input replaces another.
+    let mut taken = io::export::UniqueNames::default();
+    let targets: Vec<PathBuf> = inputs
+        .iter()
+        .map(|(p, _)| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = name.strip_suffix(io::ANNOTATION_SUFFIX).unwrap_or(&name);
+            dest.join(format!("{}{}", taken.claim(stem), io::ANNOTATION_SUFFIX))
+        })
+        .collect();
     let existing: Vec<&PathBuf> = targets.iter().filter(|t| t.exists()).collect();
     if !force && !existing.is_empty() {
         for e in existing {

@@ -310,38 +310,20 @@ pub fn suggest(model: &dyn Model, text: &str) -> Vec<Suggestion> {
         let spans = &tokens.spans[r];
         let words: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
         let tagged = model.tag(&words);
-        let mut open: Option<(usize, usize, usize, f32)> = None;
-        let close = |open: &mut Option<(usize, usize, usize, f32)>, out: &mut Vec<Suggestion>| {
-            if let Some((s, e, k, p)) = open.take()
-                && let Some(label) = labels.get(k)
-            {
-                out.push(Suggestion {
-                    range: ByteRange::new(s, e),
-                    label: label.clone(),
-                    score: p,
-                    source: source.clone(),
-                    entity: None,
-                    frame: None,
-                });
-            }
-        };
-        for (i, &(tag, p)) in tagged.iter().enumerate() {
-            let (s, e) = spans[i];
-            match tagger::label_of(tag) {
-                Some((k, false)) if open.is_some_and(|o| o.2 == k) => {
-                    if let Some(o) = open.as_mut() {
-                        o.1 = e;
-                        o.3 = o.3.min(p);
-                    }
-                }
-                Some((k, _)) => {
-                    close(&mut open, &mut out);
-                    open = Some((s, e, k, p));
-                }
-                None => close(&mut open, &mut out),
-            }
+        let tags: Vec<u16> = tagged.iter().map(|(t, _)| *t).collect();
+        for (a, b, k) in tagger::chunks(&tags) {
+            let Some(label) = labels.get(k) else { continue };
+            // Scored by its least sure word.
+            let score = tagged[a..b].iter().map(|(_, p)| *p).fold(1.0, f32::min);
+            out.push(Suggestion {
+                range: ByteRange::new(spans[a].0, spans[b - 1].1),
+                label: label.clone(),
+                score,
+                source: source.clone(),
+                entity: None,
+                frame: None,
+            });
         }
-        close(&mut open, &mut out);
     }
     out
 }

@@ -56,51 +56,31 @@ pub fn chunks(tags: &[u16]) -> Vec<(usize, usize, usize)> {
     out
 }
 
-/// Reads CoNLL-style IOB2 (`word TAG` or `word<TAB>TAG` per line, a blank
-/// line between sentences, `-DOCSTART-` lines skipped): the sentences and
-/// the labels in the order first met. `Err` names the first line that is
-/// not `word tag` or whose tag is not `O`, `B-…` or `I-…`.
-pub fn read_conll(src: &str) -> Result<(Vec<Sequence>, Vec<String>), String> {
+/// Sentences of `(word, tag)` pairs with IOB2 tag names (`O`, `B-PER`,
+/// `I-PER`; what `io::import::conll::parse` reads) as sequences, and the
+/// labels in the order first met. A tag that is neither `B-` nor `I-` is
+/// outside.
+pub fn sequences_of<'a>(sentences: impl IntoIterator<Item = &'a [(String, String)]>) -> (Vec<Sequence>, Vec<String>) {
     let mut labels: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    let mut cur = Sequence::default();
-    for (n, line) in src.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with("-DOCSTART-") {
-            if !cur.words.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        let Some((word, tag)) = line.rsplit_once(['\t', ' ']) else {
-            return Err(format!("line {}: expected a word and its tag", n + 1));
-        };
-        let word = word.split(['\t', ' ']).next().unwrap_or(word);
-        let t = match tag {
-            "O" => 0,
-            _ => {
-                let (begin, label) = match tag.split_once('-') {
-                    Some(("B", l)) if !l.is_empty() => (true, l),
-                    Some(("I", l)) if !l.is_empty() => (false, l),
-                    _ => return Err(format!("line {}: tag {tag:?} is not O, B-label or I-label", n + 1)),
-                };
-                let k = match labels.iter().position(|x| x == label) {
-                    Some(k) => k,
-                    None => {
-                        labels.push(label.to_owned());
+    for sentence in sentences {
+        let mut s = Sequence::default();
+        for (word, tag) in sentence {
+            s.words.push(word.clone());
+            s.tags.push(match tag.split_once('-') {
+                Some((p @ ("B" | "I"), l)) if !l.is_empty() => {
+                    let k = labels.iter().position(|x| x == l).unwrap_or_else(|| {
+                        labels.push(l.to_owned());
                         labels.len() - 1
-                    }
-                };
-                tag_of(k, begin)
-            }
-        };
-        cur.words.push(word.to_owned());
-        cur.tags.push(t);
+                    });
+                    tag_of(k, p == "B")
+                }
+                _ => 0,
+            });
+        }
+        out.push(s);
     }
-    if !cur.words.is_empty() {
-        out.push(cur);
-    }
-    Ok((out, labels))
+    (out, labels)
 }
 
 /// What trains a [`Model`].

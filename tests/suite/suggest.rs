@@ -136,26 +136,7 @@ fn stream_answers_each_jsonl_line_in_code_points() {
 fn tiny_model() -> Box<dyn suggest::Model> {
     let src = std::fs::read_to_string(data("train.txt")).unwrap();
     let docs = sorot::io::import::conll::parse("t", &src).unwrap();
-    // Tags to numbers, labels in the order met.
-    let mut labels: Vec<String> = Vec::new();
-    let mut seqs = Vec::new();
-    for sentence in docs.iter().flatten().take(150) {
-        let mut s = suggest::Sequence::default();
-        for (w, t) in sentence {
-            s.words.push(w.clone());
-            s.tags.push(match t.split_once('-') {
-                Some((p, l)) => {
-                    let k = labels.iter().position(|x| x == l).unwrap_or_else(|| {
-                        labels.push(l.to_owned());
-                        labels.len() - 1
-                    });
-                    suggest::tagger::tag_of(k, p == "B")
-                }
-                None => 0,
-            });
-        }
-        seqs.push(s);
-    }
+    let (seqs, labels) = suggest::tagger::sequences_of(docs.iter().flatten().take(150).map(Vec::as_slice));
     Perceptron::default().train(&seqs, &labels, &|_, _| {})
 }
 
@@ -251,4 +232,36 @@ fn origins_and_rejections_are_kept_in_the_file() {
     let bad = ron.replace("quote: \"Jakarta\")", "quote: \"Bandung\")");
     let e = format!("{:#}", sorot::io::from_ron_str(&bad).unwrap_err());
     assert!(e.contains("rejected #1") && e.contains("Bandung"), "{e}");
+}
+
+/// Two inputs of one name (from two folders) are both written: the second
+/// under another name, never over the first.
+#[test]
+fn apply_writes_two_inputs_of_one_name_to_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for (folder, text) in [("a", "Kata Joko Widodo di Jakarta .\n"), ("b", "Menurut Joko Widodo , Bandung ramai .\n")] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+        let p = dir.path().join(folder).join("x.sorot.ron");
+        let store = Store::new(Text::new(text), sorot::model::Schema::default_news(), DocMeta::default());
+        sorot::io::save_annotations(&p, &store).unwrap();
+        inputs.push(p);
+    }
+    let out = dir.path().join("out");
+    let train = data("train.txt");
+    let (code, stdout, err) = sorot(&[
+        "suggest",
+        "apply",
+        "--train",
+        train.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        inputs[0].to_str().unwrap(),
+        inputs[1].to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let a = sorot::io::load_annotations(&out.join("x.sorot.ron")).unwrap();
+    let b = sorot::io::load_annotations(&out.join("x-2.sorot.ron")).unwrap();
+    assert!(a.text().as_str().starts_with("Kata"), "{stdout}");
+    assert!(b.text().as_str().starts_with("Menurut"), "{stdout}");
 }

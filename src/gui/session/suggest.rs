@@ -30,8 +30,8 @@ pub struct Trained {
 #[derive(Default)]
 pub struct SuggestState {
     pub trained: Option<Trained>,
-    training: Option<Job<Result<Trained, String>>>,
-    /// Why there is no model (nothing labelled yet, a file unreadable).
+    training: Option<Job<Trained>>,
+    /// Why there is no model (training stopped).
     pub problem: Option<String>,
     /// The model's suggestions for the open text, and which text.
     raw: Vec<Suggestion>,
@@ -41,8 +41,6 @@ pub struct SuggestState {
     pub items: Vec<Suggestion>,
     items_for: Option<(u64, (usize, usize))>,
     pub current: usize,
-    /// A status line to show once (training finished).
-    said: Option<String>,
     /// Asked to learn again while learning: done once this training ends
     /// (never two trainings at once).
     again: bool,
@@ -64,7 +62,7 @@ fn text_key(t: &Text) -> (usize, usize) {
 /// labelled text, the open document's too; the model learns only from the
 /// other documents with spans (a document's unlabelled words would teach it
 /// that its names are nothing).
-fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Result<Trained, String> {
+fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Trained {
     let all: Vec<&Store> = stores.iter().collect();
     let dictionary = Arc::new(suggest::dictionary::Dictionary::build(&all, false));
     let refs: Vec<&Store> = stores.iter().skip(1).filter(|s| s.spans().len() > 0).collect();
@@ -116,7 +114,7 @@ fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Result<Trai
             n = (n * 2).min(train_all.len());
         }
     }
-    Ok(Trained { model: Arc::from(model), dictionary, documents: refs.len(), sentences, seconds, quality, curve })
+    Trained { model: Arc::from(model), dictionary, documents: refs.len(), sentences, seconds, quality, curve }
 }
 
 impl SorotApp {
@@ -168,23 +166,19 @@ impl SorotApp {
     /// changed).
     pub(in crate::gui) fn poll_suggestions(&mut self) {
         let Some(state) = &mut self.suggest else { return };
+        let mut said = None;
         if let Some(job) = &mut state.training {
             match job.poll() {
                 Poll::Running | Poll::Update(()) => {}
-                Poll::Done(Ok(t)) => {
-                    let said = format!(
+                Poll::Done(t) => {
+                    said = Some(format!(
                         "Suggestions learnt from {} in {:.2} s",
                         crate::model::plural(t.documents, "labelled document"),
                         t.seconds
-                    );
+                    ));
                     state.trained = Some(t);
                     state.training = None;
                     state.raw_for = None;
-                    state.said = Some(said);
-                }
-                Poll::Done(Err(e)) => {
-                    state.problem = Some(e);
-                    state.training = None;
                 }
                 Poll::Lost => {
                     state.problem = Some("Training stopped unexpectedly.".into());
@@ -192,7 +186,7 @@ impl SorotApp {
                 }
             }
         }
-        if let Some(said) = state.said.take() {
+        if let Some(said) = said {
             self.set_status(said);
         }
         if self.suggest.as_ref().is_some_and(|s| s.again && s.training.is_none()) {
@@ -440,12 +434,14 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         });
     }
     // Accept all of one label above a score, after a preview.
-    let labels: Vec<String> = {
-        let mut l: Vec<String> = s.items.iter().map(|i| i.label.clone()).collect();
-        l.sort();
-        l.dedup();
-        l
-    };
+    let labels: Vec<String> = s
+        .items
+        .iter()
+        .map(|i| i.label.as_str())
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     if !labels.is_empty() {
         ui.separator();
         ui.label("Accept all suggestions of a label scoring at least:");
@@ -460,31 +456,29 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         });
         ui.add(egui::Slider::new(&mut s.min_score, 0.5..=1.0).text("score"));
         let chosen = chosen.clone();
-        let picked: Vec<Suggestion> =
-            s.items.iter().filter(|i| i.label == chosen && i.score >= s.min_score).cloned().collect();
-        if ui.button(format!("Preview {}", crate::model::plural(picked.len(), "suggestion"))).clicked() {
+        // Counted every frame; copied only when accepted.
+        let (min_score, items) = (s.min_score, &s.items);
+        let chosen = chosen.as_str();
+        let picked = || items.iter().filter(move |i| i.label == chosen && i.score >= min_score);
+        let n = picked().count();
+        if ui.button(format!("Preview {}", crate::model::plural(n, "suggestion"))).clicked() {
             s.preview = !s.preview;
         }
         if s.preview {
-            for p in picked.iter().take(50) {
+            for p in picked().take(50) {
                 ui.weak(format!("“{}” {:.2}", short(text.slice(p.range)), p.score));
             }
-            if picked.len() > 50 {
-                ui.weak(format!("… and {} more", picked.len() - 50));
+            if n > 50 {
+                ui.weak(format!("… and {} more", n - 50));
             }
-            if ui
-                .add_enabled(
-                    !picked.is_empty(),
-                    egui::Button::new(if picked.len() == 1 {
-                        "Accept it (one undo step)".to_owned()
-                    } else {
-                        format!("Accept these {} (one undo step)", picked.len())
-                    }),
-                )
-                .clicked()
-            {
+            let accept = if n == 1 {
+                "Accept it (one undo step)".to_owned()
+            } else {
+                format!("Accept these {n} (one undo step)")
+            };
+            if ui.add_enabled(n > 0, egui::Button::new(accept)).clicked() {
+                actions.push(Action::Suggest(SuggestAction::AcceptAll(picked().cloned().collect())));
                 s.preview = false;
-                actions.push(Action::Suggest(SuggestAction::AcceptAll(picked)));
             }
         }
     }
@@ -519,17 +513,22 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         }
     }
     ui.separator();
-    let list: Vec<(usize, String)> = s
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (i, format!("{} “{}” {:.2}", f.label, short(text.slice(f.range)), f.score)))
-        .collect();
-    for (i, line) in list {
-        if ui.selectable_label(i == s.current, line).clicked() {
-            actions.push(Action::Suggest(SuggestAction::Go(i)));
-        }
-    }
+    // Only the rows on screen are laid out (a long article has thousands).
+    let row = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical().id_salt("suggestion-list").max_height(300.0).show_rows(
+        ui,
+        row,
+        s.items.len(),
+        |ui, rows| {
+            for i in rows {
+                let Some(f) = s.items.get(i) else { continue };
+                let line = format!("{} “{}” {:.2}", f.label, short(text.slice(f.range)), f.score);
+                if ui.selectable_label(i == s.current, line).clicked() {
+                    actions.push(Action::Suggest(SuggestAction::Go(i)));
+                }
+            }
+        },
+    );
 }
 
 /// The learning curve, drawn as a line with its points.
