@@ -395,6 +395,17 @@ impl Store {
         hits.into_iter().map(|(_, id)| id).collect()
     }
 
+    /// The span of `label` that covers exactly `range` (one range, no
+    /// more), if any: a lookup of that extent, not a scan of what overlaps.
+    pub fn span_exactly(&self, range: ByteRange, label: u16) -> Option<SpanId> {
+        let (s, e) = (range.start, range.end);
+        let set = if e - s > LONG_SPAN_BYTES { &self.t.long_ranges } else { &self.t.short_ranges };
+        set.range((s, e, SpanId(0))..=(s, e, SpanId(u32::MAX)))
+            .filter_map(|&(_, _, id)| self.t.spans.get(&id))
+            .find(|sp| sp.label == label && sp.ranges.len() == 1)
+            .map(|sp| sp.id)
+    }
+
     /// Spans covering the byte at `byte_idx`, innermost (shortest) first.
     pub fn spans_at(&self, byte_idx: usize) -> Vec<SpanId> {
         let b = byte_idx as u32;

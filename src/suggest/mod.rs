@@ -10,6 +10,8 @@ pub mod evaluate;
 pub mod frames;
 pub mod tagger;
 
+use std::collections::HashMap;
+
 use crate::model::tokens::Tokens;
 use crate::model::{
     ByteRange, Edit, Entity, EntityId, Provenance, Relation, RelationId, RoleArg, Span, SpanId, Store, Suggested,
@@ -71,14 +73,7 @@ pub fn new_for(store: &Store, suggestions: Vec<Suggestion>) -> Vec<Suggestion> {
         .into_iter()
         .filter(|s| {
             let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { return false };
-            if store.is_rejected(s.range, label) {
-                return false;
-            }
-            !store
-                .spans_overlapping(s.range)
-                .into_iter()
-                .filter_map(|id| store.span(id))
-                .any(|sp| sp.label == label && sp.ranges.len() == 1 && sp.ranges[0] == s.range)
+            !store.is_rejected(s.range, label) && store.span_exactly(s.range, label).is_none()
         })
         .collect()
 }
@@ -92,11 +87,21 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
     let mut edits = Vec::with_capacity(fresh.len());
     // Spans this edit adds, by (range, label), so two frames sharing a
     // source share its span.
-    let mut added: Vec<(ByteRange, u16, SpanId)> = Vec::new();
-    let mut entities: Vec<(String, EntityId)> = Vec::new();
+    let mut added: HashMap<(ByteRange, u16), SpanId> = HashMap::new();
+    let mut entities: HashMap<String, EntityId> = HashMap::new();
+    // The document's entities by name and alias (looked up once per edit,
+    // not once per suggestion).
+    let mut known: HashMap<String, EntityId> = HashMap::new();
+    if fresh.iter().any(|s| s.entity.is_some()) {
+        for e in store.entities() {
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                known.entry(n.clone()).or_insert(e.id);
+            }
+        }
+    }
     for s in fresh {
         let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { continue };
-        if added.iter().any(|a| a.0 == s.range && a.1 == label) {
+        if added.contains_key(&(s.range, label)) {
             continue;
         }
         let mut span = Span::new(
@@ -110,10 +115,9 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
         // new one of the label's entity type (once per edit).
         let mut new_entity = None;
         if let Some(name) = s.entity.as_deref() {
-            let known = store.entities().find(|e| e.name == name || e.aliases.iter().any(|a| a == name)).map(|e| e.id);
             let kind = store.schema().labels.get(usize::from(label)).and_then(|l| l.entity_type.clone());
-            span.entity = known.or_else(|| {
-                let id = entities.iter().find(|(n, _)| n == name).map(|(_, id)| *id);
+            span.entity = known.get(name).copied().or_else(|| {
+                let id = entities.get(name).copied();
                 id.or_else(|| {
                     let kind = kind?;
                     let id = EntityId(store.alloc_id());
@@ -141,11 +145,11 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
             continue;
         }
         if let Some(e) = new_entity {
-            entities.push((e.name.clone(), e.id));
+            entities.insert(e.name.clone(), e.id);
             edits.push(Edit::AddEntity(e));
         }
         let claim = span.id;
-        added.push((s.range, label, claim));
+        added.insert((s.range, label), claim);
         edits.push(Edit::AddSpan(span));
         if let Some(frame) = &s.frame {
             edits.extend(frame_edits(store, frame, claim, &s, &mut added, author, now));
@@ -160,7 +164,7 @@ fn frame_edits(
     frame: &Frame,
     claim: SpanId,
     s: &Suggestion,
-    added: &mut Vec<(ByteRange, u16, SpanId)>,
+    added: &mut HashMap<(ByteRange, u16), SpanId>,
     author: &str,
     now: Timestamp,
 ) -> Vec<Edit> {
@@ -175,13 +179,7 @@ fn frame_edits(
         if !accepts(role, label_name) {
             continue;
         }
-        let existing = store
-            .spans_overlapping(*range)
-            .into_iter()
-            .filter_map(|id| store.span(id))
-            .find(|sp| sp.label == label && sp.ranges.len() == 1 && sp.ranges[0] == *range)
-            .map(|sp| sp.id)
-            .or_else(|| added.iter().find(|a| a.0 == *range && a.1 == label).map(|a| a.2));
+        let existing = store.span_exactly(*range, label).or_else(|| added.get(&(*range, label)).copied());
         let id = match existing {
             Some(id) => id,
             None => {
@@ -195,7 +193,7 @@ fn frame_edits(
                 if store.check_span(&span).is_err() {
                     continue;
                 }
-                added.push((*range, label, span.id));
+                added.insert((*range, label), span.id);
                 let id = span.id;
                 edits.push(Edit::AddSpan(span));
                 id
@@ -299,6 +297,24 @@ pub fn sequences(store: &Store, labels: &[String]) -> Vec<Sequence> {
         .collect()
 }
 
+/// What `find` suggests over the whole lines of `text` that hold `range`
+/// (words and sentences read as in the whole text), placed in `text`: a
+/// long article's visible part first, before the rest is read.
+pub fn in_lines(text: &str, range: ByteRange, find: impl Fn(&str) -> Vec<Suggestion>) -> Vec<Suggestion> {
+    let (from, to) = (range.start().min(text.len()), range.end().min(text.len()));
+    let start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[to..].find('\n').map_or(text.len(), |i| to + i);
+    let at = |r: ByteRange| ByteRange::new(r.start() + start, r.end() + start);
+    let mut found = find(&text[start..end]);
+    for f in &mut found {
+        f.range = at(f.range);
+        for part in f.frame.iter_mut().flat_map(|fr| fr.parts.iter_mut()) {
+            part.1 = at(part.1);
+        }
+    }
+    found
+}
+
 /// What `model` suggests over `text`: one suggestion per tagged stretch of
 /// words, scored by its least sure word.
 pub fn suggest(model: &dyn Model, text: &str) -> Vec<Suggestion> {
@@ -334,8 +350,22 @@ pub fn suggest(model: &dyn Model, text: &str) -> Vec<Suggestion> {
 /// entity).
 pub fn combine(dictionary: Vec<Suggestion>, model: Vec<Suggestion>) -> Vec<Suggestion> {
     let mut out = dictionary;
+    out.sort_by_key(|s| (s.range.start(), s.range.end()));
+    // The furthest end of the dictionary's suggestions up to each one (in
+    // order of start): a model suggestion overlaps one of them exactly when
+    // the furthest end among those starting before its end is past its
+    // start. A binary search each, not a scan.
+    let reach: Vec<u32> = out
+        .iter()
+        .scan(0, |far, d| {
+            *far = d.range.end.max(*far);
+            Some(*far)
+        })
+        .collect();
+    let starts: Vec<u32> = out.iter().map(|d| d.range.start).collect();
     for m in model {
-        if !out.iter().any(|d| d.range.overlaps(m.range)) {
+        let before = starts.partition_point(|&s| s < m.range.end);
+        if before == 0 || reach[before - 1] <= m.range.start {
             out.push(m);
         }
     }

@@ -191,6 +191,79 @@ proptest! {
     }
 }
 
+fn suggestion(range: (usize, usize), label: &str, source: suggest::Source) -> suggest::Suggestion {
+    suggest::Suggestion {
+        range: ByteRange::new(range.0, range.1),
+        label: label.into(),
+        score: 0.9,
+        source,
+        entity: None,
+        frame: None,
+    }
+}
+
+proptest! {
+    /// Combining the dictionary's suggestions with the model's keeps every
+    /// one of the dictionary's and exactly the model's that overlap none of
+    /// them (checked against each pair), in order.
+    #[test]
+    fn combining_keeps_the_models_suggestions_that_overlap_no_dictionary_one(
+        dict in proptest::collection::vec((0usize..200, 1usize..20), 0..30),
+        model in proptest::collection::vec((0usize..200, 1usize..20), 0..30),
+    ) {
+        let d: Vec<_> = dict.iter().map(|&(s, n)| suggestion((s, s + n), "A", suggest::Source::Dictionary("d".into()))).collect();
+        let m: Vec<_> = model.iter().map(|&(s, n)| suggestion((s, s + n), "B", suggest::Source::Model("m".into()))).collect();
+        let got = suggest::combine(d.clone(), m.clone());
+        let mut want: Vec<_> = d.clone();
+        want.extend(m.iter().filter(|m| !d.iter().any(|d| d.range.overlaps(m.range))).cloned());
+        want.sort_by_key(|s| (s.range.start(), s.range.end()));
+        let key = |v: &[suggest::Suggestion]| v.iter().map(|s| (s.range, s.label.clone())).collect::<Vec<_>>();
+        // Sorting is stable only up to equal extents: compare as sets too.
+        let (mut a, mut b) = (key(&got), key(&want));
+        a.sort();
+        b.sort();
+        prop_assert_eq!(a, b);
+        prop_assert!(got.windows(2).all(|w| w[0].range.start <= w[1].range.start));
+    }
+
+    /// What a source finds in the lines around a range is what it finds in
+    /// the whole text there, at the same places (curly quotes, emoji,
+    /// combining marks, Hangul, CRLF, a BOM).
+    #[test]
+    fn the_visible_part_is_suggested_as_in_the_whole_text(
+        lines in proptest::collection::vec(
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("Joko"), Just("Widodo"), Just("Jakarta"), Just("di"), Just("“Kata”"), Just("👍🏽"),
+                    Just("e\u{301}"), Just("한국어"), Just("\r"), Just("\u{feff}"), Just("Presiden"), Just("."),
+                ],
+                0..12,
+            ),
+            1..8,
+        ),
+        at in 0usize..1000,
+        len in 0usize..200,
+    ) {
+        let text = lines.iter().map(|l| l.join(" ")).collect::<Vec<_>>().join("\n");
+        let model = tiny_model_cached();
+        let whole = suggest::suggest(model, &text);
+        let mut from = at.min(text.len());
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (from + len).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let part = suggest::in_lines(&text, ByteRange::new(from, to), |t| suggest::suggest(model, t));
+        let first = text[..from].rfind('\n').map_or(0, |i| i + 1);
+        let last = text[to..].find('\n').map_or(text.len(), |i| to + i);
+        let expected: Vec<_> =
+            whole.iter().filter(|s| s.range.start() >= first && s.range.end() <= last).cloned().collect();
+        prop_assert_eq!(part, expected);
+    }
+}
+
 fn tiny_model_cached() -> &'static dyn suggest::Model {
     static MODEL: std::sync::OnceLock<Box<dyn suggest::Model>> = std::sync::OnceLock::new();
     MODEL.get_or_init(tiny_model).as_ref()
