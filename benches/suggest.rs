@@ -6,7 +6,11 @@
 //! for each training size, precision / recall / F1 (exact span and label)
 //! and the training time beside its floor measured in the same run (reading
 //! the features of every sentence once: what any learner must do), then the
-//! time to tag a 2 KB article and the model's size.
+//! time to tag a 2 KB article and the model's size; then the real window
+//! (headless frames, no GPU) on a 10 MB article with suggestions on: how
+//! soon the visible part's suggestions come, how long the frames take while
+//! the model learns and reads, and while suggestions are accepted one key at
+//! a time — beside the same frames with suggestions off.
 
 use std::time::Instant;
 
@@ -120,4 +124,150 @@ fn main() {
         found / runs
     );
     std::hint::black_box(sink);
+    window(&train_path, &test);
+}
+
+/// The window on a 10 MB article of the test sentences, in a folder with
+/// the training sentences labelled.
+fn window(train_path: &str, test: &[Sequence]) {
+    use egui::{Event, Key, Modifiers, Pos2, RawInput, Rect, vec2};
+    use sorot::gui::{Action, Command, SorotApp};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let mut sink = Vec::new();
+    let docs = sorot::cli::suggest::read_documents(&[train_path.into()], &mut sink).expect("training file");
+    let schema = docs[0].1.schema().clone();
+    for (i, (_, store)) in docs.iter().enumerate() {
+        let mut store = store.clone();
+        store.meta.state = sorot::model::DocState::Done;
+        std::fs::write(d.join(format!("labelled-{i}.txt")), store.text().as_str()).expect("write");
+        sorot::io::save_annotations(&d.join(format!("labelled-{i}.sorot.ron")), &store).expect("save");
+    }
+    let mut big = String::new();
+    for s in test.iter().cycle() {
+        if big.len() >= 10_000_000 {
+            break;
+        }
+        big.push_str(&s.words.join(" "));
+        big.push('\n');
+    }
+    std::fs::write(d.join("big.txt"), &big).expect("write");
+    let store = sorot::model::Store::new(sorot::model::Text::new(big.as_str()), schema, Default::default());
+    sorot::io::save_annotations(&d.join("big.sorot.ron"), &store).expect("save");
+
+    let ctx = egui::Context::default();
+    let input = |events: Vec<Event>| RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
+        events,
+        ..Default::default()
+    };
+    let frame = |app: &mut SorotApp, events: Vec<Event>| {
+        let t = Instant::now();
+        let out = ctx.run_ui(input(events), |ui| app.frame_ui(ui));
+        std::hint::black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
+        t.elapsed().as_secs_f64() * 1000.0
+    };
+    let wheel = || {
+        vec![
+            Event::PointerMoved(Pos2::new(400.0, 400.0)),
+            Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: vec2(0.0, -40.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers: Default::default(),
+            },
+        ]
+    };
+    let key = |key: Key, modifiers: Modifiers| {
+        vec![
+            Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers },
+            Event::Key { key, physical_key: None, pressed: false, repeat: false, modifiers },
+        ]
+    };
+    let stats = |mut t: Vec<f64>| {
+        t.sort_by(f64::total_cmp);
+        let n = t.len();
+        format!("{n} frames: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms", t[n / 2], t[n * 95 / 100], t[n - 1])
+    };
+
+    let mut app = SorotApp::opening_folder(d.to_owned());
+    let opened = Instant::now();
+    while app.doc.path.as_deref() != Some(d.join("big.sorot.ron").as_path())
+        || app.is_loading()
+        || app.corpus.as_ref().is_some_and(|c| c.is_scanning())
+    {
+        frame(&mut app, vec![]);
+        assert!(opened.elapsed().as_secs() < 120, "the 10 MB article did not open");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    for _ in 0..5 {
+        frame(&mut app, vec![]);
+    }
+    // The floor: the same frames with suggestions off.
+    let off: Vec<f64> = (0..200).map(|_| frame(&mut app, wheel())).collect();
+
+    app.push(Action::Run(Command::ToggleSuggestions));
+    let on = Instant::now();
+    let (mut busy, mut first, mut all) = (Vec::new(), None, None);
+    while app.is_suggesting() || all.is_none() {
+        busy.push(frame(&mut app, wheel()));
+        let s = app.suggest.as_ref().expect("suggestions on");
+        if first.is_none() && !s.items.is_empty() {
+            first = Some((on.elapsed().as_secs_f64(), s.items.len()));
+        }
+        if !app.is_suggesting() && !s.items.is_empty() {
+            all = Some((on.elapsed().as_secs_f64(), s.items.len()));
+        }
+        assert!(on.elapsed().as_secs() < 300, "suggestions did not come");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let (first, all) = (first.unwrap_or_default(), all.unwrap_or_default());
+    // Half of them accepted at once (the bulk accept, one undo step): the
+    // document then has tens of thousands of spans, as a worked one does.
+    let half: Vec<_> = app.suggest.as_ref().map_or(Vec::new(), |s| s.items.iter().step_by(2).cloned().collect());
+    let t = Instant::now();
+    app.push(Action::Suggest(sorot::gui::SuggestAction::AcceptAll(half)));
+    let bulk_frame = frame(&mut app, vec![]);
+    let bulk = (app.doc.store.spans().len(), t.elapsed().as_secs_f64());
+    while app.is_suggesting() {
+        frame(&mut app, vec![]);
+    }
+    // Then accepting one at a time (Alt+Enter), each followed by a frame.
+    let mut accept = Vec::new();
+    let before = app.doc.store.spans().len();
+    for _ in 0..100 {
+        accept.push(frame(&mut app, key(Key::Enter, Modifiers::ALT)));
+        accept.push(frame(&mut app, vec![]));
+    }
+    let accepted = app.doc.store.spans().len() - before;
+    while app.is_suggesting() {
+        frame(&mut app, vec![]);
+    }
+    let with_on: Vec<f64> = (0..100).map(|_| frame(&mut app, wheel())).collect();
+    app.push(Action::Run(Command::ToggleSuggestions));
+    frame(&mut app, vec![]);
+    let with_off: Vec<f64> = (0..100).map(|_| frame(&mut app, wheel())).collect();
+    // The floor of an edit in this document: undoing the accepts one by
+    // one with suggestions off, each followed by a frame.
+    let mut undo = Vec::new();
+    for _ in 0..100 {
+        undo.push(frame(&mut app, key(Key::Z, Modifiers::COMMAND)));
+        undo.push(frame(&mut app, vec![]));
+    }
+    println!(
+        "the window on a {} MB article of the test sentences (1280×800, run_ui + tessellate):",
+        big.len() / 1_000_000
+    );
+    println!(
+        "  suggestions on: the visible part's {} after {:.2} s, all {} after {:.2} s",
+        first.1, first.0, all.1, all.0
+    );
+    println!("  frames, suggestions off (floor):        {}", stats(off));
+    println!("  frames while learning and reading:      {}", stats(busy));
+    println!("  accepting half of them at once: {} spans in {:.2} s (that frame {:.0} ms)", bulk.0, bulk.1, bulk_frame);
+    println!("  then frames accepting one by one ({accepted} accepted): {}", stats(accept));
+    println!("  then, scrolling: suggestions on {}; off {}", stats(with_on), stats(with_off));
+    println!("  then undoing them one by one with suggestions off (the floor of an edit): {}", stats(undo));
 }

@@ -228,7 +228,7 @@ impl SorotApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
         }
-        if self.save_job.is_some() || self.is_fetching() {
+        if self.save_job.is_some() || self.is_fetching() || self.is_suggesting() {
             ctx.request_repaint_after(Duration::from_millis(20));
         } else if self.native_dialog.is_some() || self.doc.history.is_dirty() {
             ctx.request_repaint_after(Duration::from_millis(500));

@@ -672,10 +672,15 @@ fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Acti
     let key = (app.doc.history.generation(), list.text.clone(), list.label, list.sort, store.spans().len());
     if list.cache_key.as_ref() != Some(&key) {
         let needle = list.text.to_lowercase();
+        let everything = needle.is_empty() && list.label.is_none();
         let mut rows: Vec<SpanId> = store
             .spans_in_text_order()
             .into_iter()
             .filter(|id| {
+                // (No filter: no lookup of each span.)
+                if everything {
+                    return true;
+                }
                 let Some(s) = store.span(*id) else { return false };
                 list.label.is_none_or(|l| l == s.label)
                     && (needle.is_empty() || store.quote(s).to_lowercase().contains(&needle))

@@ -153,6 +153,12 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     // Held out in turn: the labelled documents other than the open one.
     h.get_by_label_contains("How good, on this folder (each document held out in turn, 3 documents)");
     h.get_by_label("F1 against the number of labelled documents:");
+    // Trained on the first one, then both, of the two not held out; the
+    // plot's figures are also written under it.
+    let curve = h.state().suggest.as_ref().unwrap().trained.as_ref().unwrap().curve.clone();
+    assert_eq!(curve.iter().map(|c| c.0).collect::<Vec<_>>(), [1, 2]);
+    assert!(curve.iter().all(|c| (0.0..=1.0).contains(&c.1)), "{curve:?}");
+    h.get_by_label(&format!("documents: F1 — 1: {:.2} · 2: {:.2}", curve[0].1, curve[1].1));
 }
 
 /// The sample's Peskov quotation, in an article nobody has labelled,
@@ -240,4 +246,48 @@ fn a_narrow_window_with_every_panel_open_keeps_the_article_readable() {
     let suggestions = h.get_by_label("Suggestions").rect();
     assert!(side.right() <= suggestions.left(), "side {side:?} runs into suggestions {suggestions:?}");
     assert!(suggestions.right() <= 760.0, "{suggestions:?}");
+}
+
+/// A long article, with more suggestions than the frame checks against the
+/// document itself: the list is checked on a worker once the document has
+/// rested; what is accepted leaves the list, the count and the outlines at
+/// once (before that check), and an undo brings it back.
+#[test]
+fn a_long_articles_suggestions_are_checked_on_a_worker_and_leave_at_once() {
+    let dir = folder();
+    let d = dir.path();
+    let line = "Kata Peskov , Moskow dan Pyongyang sepakat . Rusia membantah .\n";
+    std::fs::write(d.join("a4.txt"), line.repeat(600)).unwrap();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let all = h.state().suggest.as_ref().unwrap().items.clone();
+    let n = all.len();
+    assert!(n > 2000, "{n}");
+    assert_eq!(sorot::suggest::new_for(&h.state().doc.store, all.clone()), all);
+    let first = all[0].clone();
+    assert!(h.state().view.ghosts.iter().any(|g| g.0 == first.range));
+
+    h.key_press_modifiers(Modifiers::ALT, Key::Enter);
+    h.run_steps(2);
+    // At once: the worker has not checked the document yet.
+    assert!(h.state().is_suggesting(), "the check waits for the document to rest");
+    assert_eq!(h.state().suggest.as_ref().unwrap().items.len(), n, "the list is the one checked before");
+    assert_eq!(h.state().suggest.as_ref().unwrap().count(), n - 1);
+    h.get_by_label_contains(&format!("{n_1} suggestions in this document", n_1 = n - 1));
+    assert!(!h.state().view.ghosts.iter().any(|g| g.0 == first.range), "no outline over the accepted span");
+    // The next key takes the next one, not the accepted one again.
+    h.key_press_modifiers(Modifiers::ALT, Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.store.spans().count(), 2);
+    assert_eq!(h.state().suggest.as_ref().unwrap().count(), n - 2);
+
+    settle(&mut h);
+    let items = h.state().suggest.as_ref().unwrap().items.clone();
+    assert_eq!(items.len(), n - 2);
+    assert!(!items.contains(&first));
+    // Two undos: both back once the document has rested and been checked.
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(h.state().doc.store.spans().next().is_none());
+    assert_eq!(h.state().suggest.as_ref().unwrap().items, all);
 }

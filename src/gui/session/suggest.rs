@@ -3,6 +3,7 @@
 //! document drawn as dashed outlines, stepped through, accepted or rejected
 //! by keyboard, accepted in bulk with a preview, and how good they have been.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,6 +13,17 @@ use super::*;
 use crate::model::agreement::figure;
 use crate::model::{Store, Text};
 use crate::suggest::{self, Model, Perceptron, Suggestion, evaluate};
+
+/// Above this size the visible part of an article is read first.
+const FIRST_PART_BYTES: usize = 256 * 1024;
+
+/// Up to this many suggestions (in a document of up to 20 times as many
+/// spans) are checked against the document in the frame; more, on a worker.
+const CHECKED_IN_FRAME: usize = 1000;
+
+/// How long a long article's document rests after an edit before its
+/// suggestions are checked against it again.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// What training made.
 pub struct Trained {
@@ -33,13 +45,35 @@ pub struct SuggestState {
     training: Option<Job<Trained>>,
     /// Why there is no model (training stopped).
     pub problem: Option<String>,
-    /// The model's suggestions for the open text, and which text.
-    raw: Vec<Suggestion>,
+    /// The model's suggestions for the open text (its visible part until
+    /// the whole is read), which text, and a count of their changes.
+    raw: Arc<Vec<Suggestion>>,
     raw_for: Option<(usize, usize)>,
-    tagging: Option<Job<Vec<Suggestion>>>,
-    /// Those still new for the document (not annotated, not rejected).
+    raw_version: u64,
+    /// Reading the text: the visible part comes as an update, then all.
+    tagging: Option<(Tagging, (usize, usize))>,
+    /// Those still new for the document (not annotated, not rejected),
+    /// found on a worker (a long article has many) for the state `items_for`
+    /// names: (edit generation, text, version of `raw`).
     pub items: Vec<Suggestion>,
-    items_for: Option<(u64, (usize, usize))>,
+    items_for: Option<ItemsFor>,
+    filtering: Option<(Job<Found>, ItemsFor)>,
+    /// Per label, the scores of `items`, highest first (what the bulk
+    /// accept counts), and the longest item's length in bytes (how far
+    /// above the screen one may start and still show on it).
+    scores: BTreeMap<String, Vec<f32>>,
+    longest: usize,
+    /// Accepted or rejected since `items` was made: left out until the
+    /// worker's next check of the document (which no longer finds them).
+    /// (By extent and label, with its score.)
+    gone: Taken,
+    /// Spans accepted from suggestions and suggestions rejected in the
+    /// document, counted with the list (a long article's a moment after
+    /// an edit: counting its spans takes milliseconds).
+    tally: (usize, usize),
+    /// The edit generation waiting for the document to rest before the
+    /// list is checked again, and since when.
+    settling: Option<(u64, std::time::Instant)>,
     pub current: usize,
     /// Asked to learn again while learning: done once this training ends
     /// (never two trainings at once).
@@ -48,6 +82,134 @@ pub struct SuggestState {
     pub bulk_label: Option<String>,
     pub min_score: f32,
     pub preview: bool,
+}
+
+type ItemsFor = (u64, (usize, usize), u64);
+
+/// Reading a text: its visible part as an update, then the whole.
+type Tagging = Job<Vec<Suggestion>, Vec<Suggestion>>;
+
+/// What the check of the suggestions against the document found.
+struct Found {
+    items: Vec<Suggestion>,
+    scores: BTreeMap<String, Vec<f32>>,
+    longest: usize,
+    /// Spans accepted from suggestions, suggestions rejected.
+    tally: (usize, usize),
+}
+
+impl Found {
+    fn of(store: &Store, raw: &[Suggestion]) -> Self {
+        let items = suggest::new_for(store, raw.to_vec());
+        let mut scores: BTreeMap<String, Vec<f32>> = BTreeMap::new();
+        for i in &items {
+            match scores.get_mut(&i.label) {
+                Some(v) => v.push(i.score),
+                None => {
+                    scores.insert(i.label.clone(), vec![i.score]);
+                }
+            }
+        }
+        for v in scores.values_mut() {
+            v.sort_by(|a, b| b.total_cmp(a));
+        }
+        let longest = items.iter().map(|i| i.range.len()).max().unwrap_or(0);
+        let tally = (store.spans().filter(|sp| sp.suggested.is_some()).count(), store.rejected().count());
+        Found { items, scores, longest, tally }
+    }
+}
+
+/// Suggestions accepted or rejected since the list was made, by extent
+/// (looked up without allocating: the panel asks for every visible one).
+#[derive(Default)]
+struct Taken {
+    by_range: HashMap<ByteRange, Vec<(String, f32)>>,
+    n: usize,
+}
+
+impl Taken {
+    fn insert(&mut self, s: &Suggestion) {
+        let v = self.by_range.entry(s.range).or_default();
+        if !v.iter().any(|(l, _)| *l == s.label) {
+            v.push((s.label.clone(), s.score));
+            self.n += 1;
+        }
+    }
+
+    fn contains(&self, s: &Suggestion) -> bool {
+        self.n > 0 && self.by_range.get(&s.range).is_some_and(|v| v.iter().any(|(l, _)| *l == s.label))
+    }
+
+    /// How many of `label` score at least `min`.
+    fn count(&self, label: &str, min: f32) -> usize {
+        if self.n == 0 {
+            return 0;
+        }
+        self.by_range.values().flatten().filter(|(l, score)| l == label && *score >= min).count()
+    }
+
+    fn retain(&mut self, keep: impl Fn(ByteRange, &str) -> bool) {
+        self.by_range.retain(|&range, v| {
+            v.retain(|(l, _)| keep(range, l));
+            !v.is_empty()
+        });
+        self.n = self.by_range.values().map(Vec::len).sum();
+    }
+}
+
+impl SuggestState {
+    /// Takes in a check's result (the list it replaces is freed on a
+    /// worker: a long article's is large).
+    fn take(&mut self, found: Found, made_for: ItemsFor, now: u64) {
+        let old = std::mem::replace(&mut self.items, found.items);
+        if old.len() > CHECKED_IN_FRAME {
+            std::thread::spawn(move || drop(old));
+        }
+        self.scores = found.scores;
+        self.longest = found.longest;
+        self.tally = found.tally;
+        self.items_for = Some(made_for);
+        // Made for the document as it is: nothing is left out any more;
+        // made before the last edits: those it no longer has are done.
+        if made_for.0 == now {
+            self.gone = Taken::default();
+        } else if self.gone.n > 0 {
+            let items = &self.items;
+            self.gone.retain(|range, label| {
+                let at = items.partition_point(|i| (i.range.start, i.range.end) < (range.start, range.end));
+                items[at..].iter().take_while(|i| i.range == range).any(|i| i.label == label)
+            });
+        }
+        self.current = self.current.min(self.items.len().saturating_sub(1));
+    }
+
+    /// The current suggestion (the next one on when it was just taken).
+    fn current_item(&self) -> Option<&Suggestion> {
+        let n = self.items.len();
+        (0..n).map(|k| &self.items[(self.current + k) % n]).find(|f| !self.is_gone(f))
+    }
+
+    fn is_gone(&self, f: &Suggestion) -> bool {
+        self.gone.contains(f)
+    }
+
+    /// How many suggestions are in the document (those taken since the
+    /// list was made left out).
+    pub fn count(&self) -> usize {
+        self.items.len().saturating_sub(self.gone.n)
+    }
+
+    /// The suggestions whose extent overlaps `range`, by index, found by
+    /// binary search in the list (sorted by start).
+    fn overlapping(&self, range: ByteRange) -> impl Iterator<Item = (usize, &Suggestion)> {
+        let lo = self.items.partition_point(|i| i.range.start() + self.longest < range.start());
+        let hi = self.items.partition_point(|i| i.range.start() < range.end());
+        self.items[lo..hi.max(lo)]
+            .iter()
+            .enumerate()
+            .map(move |(k, i)| (lo + k, i))
+            .filter(move |(_, i)| i.range.overlaps(range) && !self.is_gone(i))
+    }
 }
 
 /// The identity of a text: its bytes' address and length (texts are
@@ -197,6 +359,15 @@ impl SorotApp {
         }
         let Some(state) = &mut self.suggest else { return };
         let key = text_key(self.doc.store.text());
+        // Another text (another article opened): what was found belongs to
+        // the one before.
+        if state.raw_for != Some(key) && !(state.raw.is_empty() && state.items.is_empty()) {
+            state.raw = Arc::default();
+            state.raw_version += 1;
+            state.items.clear();
+            state.scores.clear();
+            state.gone = Taken::default();
+        }
         if let Some(t) = &state.trained
             && state.raw_for != Some(key)
             && state.tagging.is_none()
@@ -204,43 +375,101 @@ impl SorotApp {
             let (model, dictionary) = (t.model.clone(), t.dictionary.clone());
             let text = self.doc.store.text().clone();
             let schema = self.doc.store.schema().clone();
-            state.tagging = Some(Job::spawn(move |_| {
-                let names = suggest::combine(
-                    dictionary.suggest(text.as_str()),
-                    suggest::suggest(model.as_ref(), text.as_str()),
-                );
-                // Attribution frames (claims) beside the names they contain.
-                let frames =
-                    suggest::frames::Frames::new(&schema).map(|f| f.suggest(text.as_str())).unwrap_or_default();
-                let mut all: Vec<Suggestion> = names.into_iter().chain(frames).collect();
-                all.sort_by_key(|s| (s.range.start(), s.range.end()));
-                all
-            }));
+            let visible = self.view.visible_range();
+            let job = Job::spawn(move |r| {
+                let frames = suggest::frames::Frames::new(&schema);
+                let find = |text: &str| {
+                    let names = suggest::combine(dictionary.suggest(text), suggest::suggest(model.as_ref(), text));
+                    // Attribution frames (claims) beside the names they contain.
+                    let claims = frames.as_ref().map(|f| f.suggest(text)).unwrap_or_default();
+                    let mut all: Vec<Suggestion> = names.into_iter().chain(claims).collect();
+                    all.sort_by_key(|s| (s.range.start(), s.range.end()));
+                    all
+                };
+                // A long article: what is on screen first.
+                if let Some(v) = visible
+                    && text.len() > FIRST_PART_BYTES
+                {
+                    r.update(suggest::in_lines(text.as_str(), v, find));
+                }
+                find(text.as_str())
+            });
+            state.tagging = Some((job, key));
             state.raw_for = Some(key);
-            state.raw.clear();
+            state.raw = Arc::default();
+            state.raw_version += 1;
         }
-        if let Some(job) = &mut state.tagging {
+        if let Some((job, made_for)) = &mut state.tagging {
+            let current = *made_for == key;
+            match job.poll() {
+                Poll::Update(part) if current => {
+                    state.raw = Arc::new(part);
+                    state.raw_version += 1;
+                }
+                Poll::Done(found) => {
+                    if current {
+                        state.raw = Arc::new(found);
+                        state.raw_version += 1;
+                    }
+                    state.tagging = None;
+                }
+                Poll::Update(_) => {}
+                Poll::Lost => state.tagging = None,
+                Poll::Running => {}
+            }
+        }
+        // Which of them are new for the document as it is now: checked on a
+        // worker against a snapshot of it (a lookup per suggestion; a long
+        // article has a hundred thousand), never in the frame.
+        if let Some((job, made_for)) = &mut state.filtering {
             match job.poll() {
                 Poll::Done(found) => {
-                    state.raw = found;
-                    state.tagging = None;
-                    state.items_for = None;
+                    let made_for = *made_for;
+                    state.filtering = None;
+                    if made_for.1 == key {
+                        state.take(found, made_for, self.doc.history.generation());
+                    }
                 }
-                Poll::Lost => state.tagging = None,
+                Poll::Lost => state.filtering = None,
                 Poll::Running | Poll::Update(()) => {}
             }
         }
-        let now = (self.doc.history.generation(), key);
-        if state.items_for != Some(now) && state.tagging.is_none() {
-            state.items = suggest::new_for(&self.doc.store, state.raw.clone());
-            state.items_for = Some(now);
-            state.current = state.current.min(state.items.len().saturating_sub(1));
+        let now = (self.doc.history.generation(), key, state.raw_version);
+        if state.items_for == Some(now) || state.filtering.is_some() {
+            state.settling = None;
+            return;
         }
+        if state.raw.len() <= CHECKED_IN_FRAME && self.doc.store.spans().len() <= CHECKED_IN_FRAME * 20 {
+            // A few: checked at once (well under a millisecond).
+            let found = Found::of(&self.doc.store, &state.raw);
+            state.take(found, now, now.0);
+            return;
+        }
+        // Many, after edits only: once the document has rested a moment.
+        // The check holds a snapshot of the document, and an edit while it
+        // runs would copy the document's tables in the frame; what was
+        // accepted or rejected meanwhile is already left out (`gone`).
+        let only_edited = state.items_for.is_some_and(|f| (f.1, f.2) == (now.1, now.2));
+        let rested = match state.settling {
+            Some((g, since)) if g == now.0 => since.elapsed() >= SETTLE,
+            _ => {
+                state.settling = Some((now.0, std::time::Instant::now()));
+                false
+            }
+        };
+        if only_edited && !rested {
+            return;
+        }
+        state.settling = None;
+        let (store, raw) = (self.doc.store.clone(), state.raw.clone());
+        state.filtering = Some((Job::spawn(move |_| Found::of(&store, &raw)), now));
     }
 
     /// Whether the model is being trained or is tagging.
     pub fn is_suggesting(&self) -> bool {
-        self.suggest.as_ref().is_some_and(|s| s.training.is_some() || s.tagging.is_some())
+        self.suggest.as_ref().is_some_and(|s| {
+            s.training.is_some() || s.tagging.is_some() || s.filtering.is_some() || s.settling.is_some()
+        })
     }
 
     /// F8 / Shift+F8.
@@ -250,19 +479,24 @@ impl SorotApp {
             return;
         };
         let n = state.items.len();
-        if n == 0 {
+        if state.count() == 0 {
             self.set_status("No suggestions in this document");
             return;
         }
-        state.current = if forward { (state.current + 1) % n } else { (state.current + n - 1) % n };
+        for _ in 0..n {
+            state.current = if forward { (state.current + 1) % n } else { (state.current + n - 1) % n };
+            if !state.is_gone(&state.items[state.current]) {
+                break;
+            }
+        }
         let at = state.items[state.current].range;
         self.view.scroll_to(at.start());
     }
 
-    /// The current suggestion, if the panel is on and there is one.
+    /// The current suggestion, if the panel is on and there is one (the
+    /// next one on when the current was just taken).
     fn current_suggestion(&self) -> Option<Suggestion> {
-        let s = self.suggest.as_ref()?;
-        s.items.get(s.current).cloned()
+        self.suggest.as_ref()?.current_item().cloned()
     }
 
     /// Alt+Enter: the current suggestion becomes an annotation that records
@@ -292,7 +526,10 @@ impl SorotApp {
             _ => format!("Accepted {}", crate::model::plural(n, "suggestion")),
         };
         match self.doc.apply(edit, summary.clone()) {
-            Ok(()) => self.set_status(summary),
+            Ok(()) => {
+                self.forget_suggestions(found);
+                self.set_status(summary)
+            }
             Err(e) => self.set_status(format!("Not accepted: {e}")),
         }
     }
@@ -308,8 +545,22 @@ impl SorotApp {
         let quote = short(self.doc.store.text().slice(found.range));
         let summary = format!("Rejected {} “{quote}”: it will not be suggested again", found.label);
         match self.doc.apply(Edit::RejectSuggestion(found.range, label as u16), summary.clone()) {
-            Ok(()) => self.set_status(summary),
+            Ok(()) => {
+                self.forget_suggestions(std::slice::from_ref(&found));
+                self.set_status(summary)
+            }
             Err(e) => self.set_status(format!("Not rejected: {e}")),
+        }
+    }
+}
+
+impl SorotApp {
+    /// Takes accepted or rejected suggestions off the list at once (the
+    /// worker's check of the document confirms it a moment later).
+    fn forget_suggestions(&mut self, gone: &[Suggestion]) {
+        let Some(s) = &mut self.suggest else { return };
+        for g in gone {
+            s.gone.insert(g);
         }
     }
 }
@@ -327,7 +578,8 @@ pub fn suggestion_ghosts(app: &SorotApp) -> Vec<(ByteRange, egui::Color32, bool)
             .map_or(egui::Color32::GRAY, |l| crate::gui::label_color(&l.color))
     };
     let mut out = Vec::new();
-    for (i, f) in s.items.iter().enumerate().filter(|(_, f)| visible.is_none_or(|v| f.range.overlaps(v))) {
+    let everything = ByteRange::new(0, app.doc.store.text().len());
+    for (i, f) in s.overlapping(visible.unwrap_or(everything)) {
         out.push((f.range, colour(&f.label), i == s.current));
         // A frame's source and cue with it.
         for (_, r, label) in f.frame.iter().flat_map(|fr| &fr.parts) {
@@ -391,16 +643,14 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
             ui.label("Reading this document…");
         });
     }
-    let n = s.items.len();
+    let n = s.count();
     ui.label(format!(
         "{} in this document. F8 next · Alt+Enter accept · Alt+Delete reject",
         crate::model::plural(n, "suggestion")
     ));
     // What the document holds (so undo counts too): spans accepted from
     // suggestions, suggestions rejected.
-    let (accepted, rejected) =
-        (app.doc.store.spans().filter(|sp| sp.suggested.is_some()).count(), app.doc.store.rejected().count());
-    let Some(s) = &mut app.suggest else { return };
+    let (accepted, rejected) = s.tally;
     let Some(t) = &s.trained else { return };
     if accepted + rejected > 0 {
         ui.label(format!(
@@ -408,7 +658,7 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
             100.0 * accepted as f64 / (accepted + rejected) as f64
         ));
     }
-    if let Some(cur) = s.items.get(s.current) {
+    if let Some(cur) = s.current_item() {
         ui.group(|ui| {
             ui.strong(format!("{} “{}”", cur.label, short(text.slice(cur.range))));
             ui.label(format!("{}, score {:.2}", cur.source.describe(), cur.score));
@@ -434,14 +684,7 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         });
     }
     // Accept all of one label above a score, after a preview.
-    let labels: Vec<String> = s
-        .items
-        .iter()
-        .map(|i| i.label.as_str())
-        .collect::<std::collections::BTreeSet<&str>>()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let labels: Vec<String> = s.scores.keys().cloned().collect();
     if !labels.is_empty() {
         ui.separator();
         ui.label("Accept all suggestions of a label scoring at least:");
@@ -456,11 +699,16 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         });
         ui.add(egui::Slider::new(&mut s.min_score, 0.5..=1.0).text("score"));
         let chosen = chosen.clone();
-        // Counted every frame; copied only when accepted.
-        let (min_score, items) = (s.min_score, &s.items);
-        let chosen = chosen.as_str();
-        let picked = || items.iter().filter(move |i| i.label == chosen && i.score >= min_score);
-        let n = picked().count();
+        // Counted from the scores (highest first) each frame; the
+        // suggestions are looked at only for the preview and copied only
+        // when accepted.
+        let min_score = s.min_score;
+        let above = s.scores.get(&chosen).map_or(0, |v| v.partition_point(|&x| x >= min_score));
+        let taken = s.gone.count(&chosen, min_score);
+        let (items, chosen) = (&s.items, chosen.as_str());
+        let gone = &s.gone;
+        let picked = || items.iter().filter(move |i| i.label == chosen && i.score >= min_score && !gone.contains(i));
+        let n = above.saturating_sub(taken);
         if ui.button(format!("Preview {}", crate::model::plural(n, "suggestion"))).clicked() {
             s.preview = !s.preview;
         }
@@ -522,6 +770,10 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         |ui, rows| {
             for i in rows {
                 let Some(f) = s.items.get(i) else { continue };
+                if s.is_gone(f) {
+                    ui.weak(format!("{} “{}” (done)", f.label, short(text.slice(f.range))));
+                    continue;
+                }
                 let line = format!("{} “{}” {:.2}", f.label, short(text.slice(f.range)), f.score);
                 if ui.selectable_label(i == s.current, line).clicked() {
                     actions.push(Action::Suggest(SuggestAction::Go(i)));
@@ -531,42 +783,32 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     );
 }
 
-/// The learning curve, drawn as a line with its points.
+/// The learning curve (egui_plot), with its figures also as text (what a
+/// screen reader reads, and exact where the plot is small).
 fn curve_plot(ui: &mut egui::Ui, curve: &[(usize, f64)]) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width().min(260.0), 100.0), egui::Sense::hover());
-    let painter = ui.painter_at(rect);
-    let stroke = ui.visuals().widgets.noninteractive.fg_stroke;
-    painter.rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Inside);
-    let max_n = curve.iter().map(|c| c.0).max().unwrap_or(1).max(1) as f32;
-    // Room inside the frame for each value above its point (16 px), the
-    // counts below (14 px) and half a label at either side (24 px): no
-    // figure is cut.
-    let at = |(n, f): (usize, f64)| {
-        egui::pos2(
-            rect.left() + 24.0 + (rect.width() - 48.0) * (n as f32 / max_n),
-            rect.bottom() - 14.0 - (rect.height() - 30.0) * f as f32,
-        )
-    };
-    let points: Vec<egui::Pos2> = curve.iter().map(|c| at(*c)).collect();
+    use egui_plot::{Line, Plot, PlotPoints, Points};
+    let points: Vec<[f64; 2]> = curve.iter().map(|&(n, f)| [n as f64, f]).collect();
+    let most = curve.iter().map(|c| c.0).max().unwrap_or(1).max(1) as f64;
     let colour = ui.visuals().hyperlink_color;
-    painter.add(egui::Shape::line(points.clone(), egui::Stroke::new(2.0, colour)));
-    for (p, (n, f)) in points.iter().zip(curve) {
-        painter.circle_filled(*p, 3.0, colour);
-        painter.text(
-            *p + egui::vec2(0.0, -10.0),
-            egui::Align2::CENTER_BOTTOM,
-            format!("{f:.2}"),
-            egui::FontId::proportional(10.0),
-            stroke.color,
-        );
-        painter.text(
-            egui::pos2(p.x, rect.bottom() - 1.0),
-            egui::Align2::CENTER_BOTTOM,
-            n.to_string(),
-            egui::FontId::proportional(9.0),
-            stroke.color,
-        );
-    }
+    Plot::new("learning-curve")
+        .height(120.0)
+        .width(ui.available_width().clamp(120.0, 260.0))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_crosshair(false)
+        .default_x_bounds(0.0, most + 0.5)
+        .default_y_bounds(0.0, 1.0)
+        .x_axis_label("labelled documents")
+        .y_axis_label("F1")
+        .show(ui, |plot| {
+            plot.line(Line::new("F1", PlotPoints::from(points.clone())).color(colour).width(2.0));
+            plot.points(Points::new("F1", PlotPoints::from(points)).color(colour).radius(3.0));
+        });
+    let figures: Vec<String> = curve.iter().map(|(n, f)| format!("{n}: {f:.2}")).collect();
+    ui.weak(format!("documents: F1 — {}", figures.join(" · ")));
 }
 
 impl SorotApp {
