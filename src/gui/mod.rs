@@ -78,9 +78,23 @@ pub fn side_panel_max(ui: &egui::Ui, share: f32) -> f32 {
 
 /// Keeps what a side panel draws inside it: a row wider than the panel is
 /// cut at its edge instead of covering the panel beside it.
-pub fn clip_to_panel(ui: &mut egui::Ui) {
+fn clip_to_panel(ui: &mut egui::Ui) {
     let clip = ui.clip_rect().intersect(ui.max_rect().expand(2.0));
     ui.set_clip_rect(clip);
+}
+
+/// Lays out a side panel's body in the panel's width and no wider. A panel
+/// otherwise grows to a row wider than itself and reports its allowed
+/// width to the panel beside it, whose background then covers the row's
+/// start; here such a row is cut at the panel's edge instead.
+pub fn within_panel<R>(ui: &mut egui::Ui, body: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    let rect = ui.max_rect();
+    let mut inner = ui.new_child(egui::UiBuilder::new().id_salt("within-panel").max_rect(rect).layout(*ui.layout()));
+    clip_to_panel(&mut inner);
+    let r = body(&mut inner);
+    let bottom = inner.min_rect().max.y.clamp(rect.min.y, rect.max.y);
+    ui.advance_cursor_after_rect(egui::Rect::from_min_max(rect.min, egui::pos2(rect.max.x, bottom)));
+    r
 }
 
 /// What the side panels leave the article at least, room permitting.

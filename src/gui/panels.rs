@@ -466,28 +466,29 @@ pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Actio
     // them); the folder list and the suggestions give way first.
     let widest = super::side_panel_max(ui, 0.6).max(200.0);
     egui::Panel::right("side").default_size(360.0_f32.min(widest)).max_size(widest).resizable(true).show(ui, |ui| {
-        super::clip_to_panel(ui);
-        if app.compare.is_some() {
-            super::session::compare_panel(ui, app, actions);
-            return;
-        }
-        // The details, relations and entities scroll in the upper part, so
-        // the annotation list always keeps room below them, and a wide row
-        // is clipped there instead of widening the panel (and re-wrapping
-        // the article).
-        let upper = (ui.available_height() - MIN_LIST_HEIGHT).max(120.0);
-        egui::ScrollArea::vertical().id_salt("side-upper").max_height(upper).auto_shrink([false, true]).show(
-            ui,
-            |ui| {
-                super::session::review_panel(ui, app, actions);
-                details(ui, app, actions);
-                ui.separator();
-                super::relations::relations_panel(ui, app, actions);
-                super::relations::entities_panel(ui, app, actions);
-            },
-        );
-        ui.separator();
-        annotation_list(ui, app, actions);
+        super::within_panel(ui, |ui| {
+            if app.compare.is_some() {
+                super::session::compare_panel(ui, app, actions);
+                return;
+            }
+            // The details, relations and entities scroll in the upper part, so
+            // the annotation list always keeps room below them, and a wide row
+            // is clipped there instead of widening the panel (and re-wrapping
+            // the article).
+            let upper = (ui.available_height() - MIN_LIST_HEIGHT).max(120.0);
+            egui::ScrollArea::vertical().id_salt("side-upper").max_height(upper).auto_shrink([false, true]).show(
+                ui,
+                |ui| {
+                    super::session::review_panel(ui, app, actions);
+                    details(ui, app, actions);
+                    ui.separator();
+                    super::relations::relations_panel(ui, app, actions);
+                    super::relations::entities_panel(ui, app, actions);
+                },
+            );
+            ui.separator();
+            annotation_list(ui, app, actions);
+        })
     });
 }
 

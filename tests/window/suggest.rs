@@ -246,6 +246,32 @@ fn a_narrow_window_with_every_panel_open_keeps_the_article_readable() {
     let suggestions = h.get_by_label("Suggestions").rect();
     assert!(side.right() <= suggestions.left(), "side {side:?} runs into suggestions {suggestions:?}");
     assert!(suggestions.right() <= 760.0, "{suggestions:?}");
+    // Nor do their backgrounds: the panels' fills (rectangles of the panel
+    // colour the height of the window), as clipped, meet edge to edge. (A
+    // panel whose row is wider than itself used to paint its background
+    // over the start of the panel beside it.)
+    let fill = h.ctx.global_style().visuals.panel_fill;
+    let fills: Vec<egui::Rect> = h
+        .output()
+        .shapes
+        .iter()
+        .filter_map(|c| match &c.shape {
+            egui::Shape::Rect(r) if r.fill == fill && r.rect.height() > 300.0 => Some(r.rect.intersect(c.clip_rect)),
+            _ => None,
+        })
+        .filter(|r| r.width() > 0.0)
+        .collect();
+    // (The window's own background holds them all: not a panel.)
+    let fills: Vec<egui::Rect> =
+        fills.iter().copied().filter(|a| !fills.iter().any(|b| b != a && a.contains_rect(*b))).collect();
+    // The folder list, the article, the annotations and the suggestions.
+    assert_eq!(fills.len(), 4, "{fills:?}");
+    for (i, a) in fills.iter().enumerate() {
+        for b in &fills[i + 1..] {
+            let both = a.intersect(*b);
+            assert!(both.width() <= 1.0 || both.height() <= 1.0, "panel {a:?} covers panel {b:?}");
+        }
+    }
 }
 
 /// A long article, with more suggestions than the frame checks against the

@@ -80,123 +80,127 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
     let own = app.own_files();
     let widest = crate::gui::side_panel_max(ui, 0.22);
     egui::Panel::left("corpus").default_size(280.0_f32.min(widest)).max_size(widest).resizable(true).show(ui, |ui| {
-        crate::gui::clip_to_panel(ui);
-        let dir = c
-            .corpus
-            .dir
-            .file_name()
-            .map_or_else(|| c.corpus.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
-        ui.heading(format!("Folder {dir}"));
-        if let Some(job) = &c.scan {
-            let (done, total) = job.progress();
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(format!("Reading {done} of {total} files…"));
+        crate::gui::within_panel(ui, |ui| {
+            let dir = c
+                .corpus
+                .dir
+                .file_name()
+                .map_or_else(|| c.corpus.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+            ui.heading(format!("Folder {dir}"));
+            if let Some(job) = &c.scan {
+                let (done, total) = job.progress();
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Reading {done} of {total} files…"));
+                });
+            }
+            // The folder's progress, as `sorot status` prints it; one's own
+            // files beside it when each annotator has their own.
+            let p = c.corpus.progress();
+            let frac = if p.articles == 0 { 0.0 } else { p.done as f32 / p.articles as f32 };
+            ui.add(egui::ProgressBar::new(frac).text(p.headline()))
+                .on_hover_text("Articles whose annotators' files are all done (as `sorot status` counts)");
+            let mut more = Vec::new();
+            if app.prefs.per_annotator_files {
+                more.push(format!("yours: {} of {} done", c.corpus.finished(own.as_deref()), p.articles));
+            }
+            let later = p.later_stages();
+            if !later.is_empty() {
+                more.push(later);
+            }
+            if !more.is_empty() {
+                ui.label(more.join(" · "));
+            }
+            ui.label(format!(
+                "Annotating as {}{}",
+                app.prefs.annotator,
+                if app.prefs.per_annotator_files { " (own files: article.<you>.sorot.ron)" } else { "" }
+            ));
+            ui.horizontal_wrapped(|ui| {
+                if ui.button("◀ Previous").on_hover_text("Ctrl+PgUp").clicked() {
+                    actions.push(Action::Run(Command::PrevDocument));
+                }
+                if ui.button("Next ▶").on_hover_text("Ctrl+PgDn").clicked() {
+                    actions.push(Action::Run(Command::NextDocument));
+                }
+                if ui.button("Mark done").on_hover_text("Ctrl+Enter").clicked() {
+                    actions.push(Action::Run(Command::MarkDone));
+                }
+                if ui.button("Relationships…").on_hover_text("Ctrl+G").clicked() {
+                    actions.push(Action::Folder(FolderAction::Relationships));
+                }
+                if ui.button("Read again").on_hover_text("Files added or changed outside Sorot").clicked() {
+                    actions.push(Action::Folder(FolderAction::Rescan));
+                }
             });
-        }
-        // The folder's progress, as `sorot status` prints it; one's own
-        // files beside it when each annotator has their own.
-        let p = c.corpus.progress();
-        let frac = if p.articles == 0 { 0.0 } else { p.done as f32 / p.articles as f32 };
-        ui.add(egui::ProgressBar::new(frac).text(p.headline()))
-            .on_hover_text("Articles whose annotators' files are all done (as `sorot status` counts)");
-        let mut more = Vec::new();
-        if app.prefs.per_annotator_files {
-            more.push(format!("yours: {} of {} done", c.corpus.finished(own.as_deref()), p.articles));
-        }
-        let later = p.later_stages();
-        if !later.is_empty() {
-            more.push(later);
-        }
-        if !more.is_empty() {
-            ui.label(more.join(" · "));
-        }
-        ui.label(format!(
-            "Annotating as {}{}",
-            app.prefs.annotator,
-            if app.prefs.per_annotator_files { " (own files: article.<you>.sorot.ron)" } else { "" }
-        ));
-        ui.horizontal_wrapped(|ui| {
-            if ui.button("◀ Previous").on_hover_text("Ctrl+PgUp").clicked() {
-                actions.push(Action::Run(Command::PrevDocument));
-            }
-            if ui.button("Next ▶").on_hover_text("Ctrl+PgDn").clicked() {
-                actions.push(Action::Run(Command::NextDocument));
-            }
-            if ui.button("Mark done").on_hover_text("Ctrl+Enter").clicked() {
-                actions.push(Action::Run(Command::MarkDone));
-            }
-            if ui.button("Relationships…").on_hover_text("Ctrl+G").clicked() {
-                actions.push(Action::Folder(FolderAction::Relationships));
-            }
-            if ui.button("Read again").on_hover_text("Files added or changed outside Sorot").clicked() {
-                actions.push(Action::Folder(FolderAction::Rescan));
-            }
-        });
-        ui.separator();
-        let here = app.doc.path.as_deref().and_then(|p| c.corpus.position(p));
-        // Virtualised: only the rows on screen are laid out (a folder of
-        // thousands of articles). Each entry is two lines of fixed height.
-        let line_h = ui.spacing().interact_size.y.max(ui.text_style_height(&egui::TextStyle::Body));
-        let row_h = 2.0 * line_h + ui.spacing().item_spacing.y;
-        let rows = c.corpus.entries.len();
-        egui::ScrollArea::vertical().id_salt("corpus-list").auto_shrink([false, false]).show_rows(
-            ui,
-            row_h,
-            rows,
-            |ui, range| {
-                for i in range {
-                    let Some(e) = c.corpus.entries.get(i) else { continue };
-                    let state = c.corpus.state(e, own.as_deref());
-                    let text = RichText::new(format!("{}  [{}]", e.stem, state.name()));
-                    let text = if Some(i) == here { text.strong() } else { text };
-                    let row = ui.selectable_label(Some(i) == here, text);
-                    let mut tip = String::new();
-                    for f in &e.files {
-                        let name = f.name();
-                        match &f.error {
-                            Some(err) => tip.push_str(&format!("{name}: cannot be read: {err}\n")),
-                            None => {
-                                let role =
-                                    if crate::io::corpus::is_adjudicated(&f.path) { "adjudicated by" } else { "by" };
-                                let by = if f.reviewers.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(" by {}", f.reviewers.join(", "))
-                                };
-                                tip.push_str(&format!(
-                                    "{name}: {} {role} {}, {}{by}\n",
-                                    f.state.name(),
-                                    f.annotator.as_deref().unwrap_or("?"),
-                                    f.counts()
-                                ));
+            ui.separator();
+            let here = app.doc.path.as_deref().and_then(|p| c.corpus.position(p));
+            // Virtualised: only the rows on screen are laid out (a folder of
+            // thousands of articles). Each entry is two lines of fixed height.
+            let line_h = ui.spacing().interact_size.y.max(ui.text_style_height(&egui::TextStyle::Body));
+            let row_h = 2.0 * line_h + ui.spacing().item_spacing.y;
+            let rows = c.corpus.entries.len();
+            egui::ScrollArea::vertical().id_salt("corpus-list").auto_shrink([false, false]).show_rows(
+                ui,
+                row_h,
+                rows,
+                |ui, range| {
+                    for i in range {
+                        let Some(e) = c.corpus.entries.get(i) else { continue };
+                        let state = c.corpus.state(e, own.as_deref());
+                        let text = RichText::new(format!("{}  [{}]", e.stem, state.name()));
+                        let text = if Some(i) == here { text.strong() } else { text };
+                        let row = ui.selectable_label(Some(i) == here, text);
+                        let mut tip = String::new();
+                        for f in &e.files {
+                            let name = f.name();
+                            match &f.error {
+                                Some(err) => tip.push_str(&format!("{name}: cannot be read: {err}\n")),
+                                None => {
+                                    let role = if crate::io::corpus::is_adjudicated(&f.path) {
+                                        "adjudicated by"
+                                    } else {
+                                        "by"
+                                    };
+                                    let by = if f.reviewers.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!(" by {}", f.reviewers.join(", "))
+                                    };
+                                    tip.push_str(&format!(
+                                        "{name}: {} {role} {}, {}{by}\n",
+                                        f.state.name(),
+                                        f.annotator.as_deref().unwrap_or("?"),
+                                        f.counts()
+                                    ));
+                                }
                             }
                         }
-                    }
-                    if tip.is_empty() {
-                        tip = "not annotated yet".into();
-                    }
-                    if row.on_hover_text(tip).clicked() {
-                        actions.push(Action::Folder(FolderAction::OpenEntry(i)));
-                    }
-                    let standing = e.standing().describe();
-                    ui.horizontal(|ui| {
-                        ui.set_height(line_h);
-                        let annotators: Vec<PathBuf> = e.annotator_files().map(|f| f.path.clone()).collect();
-                        if annotators.len() >= 2
-                            && ui
-                                .small_button(format!("Compare {}", annotators.len()))
-                                .on_hover_text(
-                                    "Compare the annotators' files (adjudicated files are results, not annotators)",
-                                )
-                                .clicked()
-                        {
-                            actions.push(Action::Compare(CompareAction::Start(annotators)));
+                        if tip.is_empty() {
+                            tip = "not annotated yet".into();
                         }
-                        ui.add(egui::Label::new(RichText::new(standing).weak()).truncate());
-                    });
-                }
-            },
-        );
+                        if row.on_hover_text(tip).clicked() {
+                            actions.push(Action::Folder(FolderAction::OpenEntry(i)));
+                        }
+                        let standing = e.standing().describe();
+                        ui.horizontal(|ui| {
+                            ui.set_height(line_h);
+                            let annotators: Vec<PathBuf> = e.annotator_files().map(|f| f.path.clone()).collect();
+                            if annotators.len() >= 2
+                                && ui
+                                    .small_button(format!("Compare {}", annotators.len()))
+                                    .on_hover_text(
+                                        "Compare the annotators' files (adjudicated files are results, not annotators)",
+                                    )
+                                    .clicked()
+                            {
+                                actions.push(Action::Compare(CompareAction::Start(annotators)));
+                            }
+                            ui.add(egui::Label::new(RichText::new(standing).weak()).truncate());
+                        });
+                    }
+                },
+            );
+        })
     });
 }

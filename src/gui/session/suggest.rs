@@ -597,8 +597,9 @@ pub fn suggestions_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Ve
     let widest = crate::gui::side_panel_max(ui, 0.22);
     let panel = egui::Panel::right("suggestions").default_size(260.0_f32.min(widest)).max_size(widest);
     panel.resizable(true).show(ui, |ui| {
-        crate::gui::clip_to_panel(ui);
-        egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
+        crate::gui::within_panel(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
+        });
     });
 }
 
@@ -670,7 +671,7 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     fr.parts.iter().map(|(role, r, _)| format!("{role} “{}”", short(text.slice(*r)))).collect();
                 ui.label(format!("{}: {}", fr.relation, parts.join(", ")));
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button("Accept").on_hover_text("Alt+Enter").clicked() {
                     actions.push(Action::Run(Command::AcceptSuggestion));
                 }
@@ -697,6 +698,9 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 ui.selectable_value(chosen, l.clone(), l);
             }
         });
+        // The slider gives way in a narrow panel (its value box and name
+        // stay whole).
+        ui.spacing_mut().slider_width = (ui.available_width() - 110.0).clamp(40.0, 100.0);
         ui.add(egui::Slider::new(&mut s.min_score, 0.5..=1.0).text("score"));
         let chosen = chosen.clone();
         // Counted from the scores (highest first) each frame; the
@@ -738,15 +742,20 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 "How good, on this folder (each document held out in turn, {}):",
                 crate::model::plural(q.train_documents, "document")
             ));
-            egui::Grid::new("suggest-quality").striped(true).show(ui, |ui| {
+            // The label column takes what the three figures leave.
+            let label_width = (ui.available_width() - 3.0 * 44.0).max(40.0);
+            let grid = egui::Grid::new("suggest-quality").striped(true).spacing([6.0, 2.0]);
+            grid.max_col_width(label_width).show(ui, |ui| {
                 for h in ["label", "P", "R", "F1"] {
                     ui.strong(h);
                 }
                 ui.end_row();
                 for (l, c) in q.labels.iter().map(|(l, c)| (l.as_str(), c)).chain([("all", &q.overall)]) {
-                    ui.label(l);
+                    // Long names cut (whole on hover): the grid fits the panel.
+                    ui.add(egui::Label::new(l).truncate()).on_hover_text(l);
                     for x in [c.precision_if_any(), c.recall_if_any(), c.f1_if_any()] {
-                        ui.label(RichText::new(figure(x)).monospace());
+                        let two = x.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}"));
+                        ui.label(RichText::new(two).monospace()).on_hover_text(figure(x));
                     }
                     ui.end_row();
                 }
