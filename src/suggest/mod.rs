@@ -257,6 +257,27 @@ pub fn labels_in(stores: &[&Store], only: Option<&[String]>) -> Vec<String> {
 /// one is kept; a span that cuts a word tags the whole word; discontinuous
 /// spans tag their extent.
 pub fn sequences(store: &Store, labels: &[String]) -> Vec<Sequence> {
+    sequences_where(store, labels, None)
+}
+
+/// What a model learns from `store`: all its sequences when it has spans;
+/// when it has none but suggestions were rejected in it, only the passages
+/// that hold a rejection — the words the analyst said are not such names,
+/// as negative evidence — and nothing else (the rest of a document nobody
+/// has labelled is evidence of nothing).
+pub fn training_sequences(store: &Store, labels: &[String]) -> Vec<Sequence> {
+    if store.spans().next().is_some() {
+        return sequences(store, labels);
+    }
+    let rejected: Vec<ByteRange> = store.rejected().map(|(r, _)| r).collect();
+    if rejected.is_empty() {
+        return Vec::new();
+    }
+    sequences_where(store, labels, Some(&|passage| rejected.iter().any(|r| r.overlaps(passage))))
+}
+
+/// The sequences of the passages `keep` keeps (all when `None`).
+fn sequences_where(store: &Store, labels: &[String], keep: Option<&dyn Fn(ByteRange) -> bool>) -> Vec<Sequence> {
     let text = store.text().as_str();
     let tokens = Tokens::of(text);
     let mut spans: Vec<(usize, usize, usize)> = store
@@ -290,6 +311,10 @@ pub fn sequences(store: &Store, labels: &[String]) -> Vec<Sequence> {
     tokens
         .passages(PASSAGE_TOKENS)
         .into_iter()
+        .filter(|r| match keep {
+            None => true,
+            Some(keep) => !r.is_empty() && keep(ByteRange::new(tokens.spans[r.start].0, tokens.spans[r.end - 1].1)),
+        })
         .map(|r| Sequence {
             words: tokens.spans[r.clone()].iter().map(|&(s, e)| text[s..e].to_owned()).collect(),
             tags: tags[r].to_vec(),
@@ -373,14 +398,15 @@ pub fn combine(dictionary: Vec<Suggestion>, model: Vec<Suggestion>) -> Vec<Sugge
     out
 }
 
-/// Trains `learner` on the spans of `stores` with `labels`.
+/// Trains `learner` on the spans of `stores` with `labels`, and on the
+/// suggestions rejected in them (see [`training_sequences`]).
 pub fn train(
     learner: &dyn Learner,
     stores: &[&Store],
     labels: &[String],
     progress: &dyn Fn(usize, usize),
 ) -> Box<dyn Model> {
-    let data: Vec<Sequence> = stores.iter().flat_map(|s| sequences(s, labels)).collect();
+    let data: Vec<Sequence> = stores.iter().flat_map(|s| training_sequences(s, labels)).collect();
     learner.train(&data, labels, progress)
 }
 

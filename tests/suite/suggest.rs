@@ -338,3 +338,56 @@ fn apply_writes_two_inputs_of_one_name_to_two_files() {
     assert!(a.text().as_str().starts_with("Kata"), "{stdout}");
     assert!(b.text().as_str().starts_with("Menurut"), "{stdout}");
 }
+
+/// A rejected suggestion is negative evidence for the model: a document
+/// with no spans yet but with rejections teaches the passages that hold
+/// them (and nothing else of it), and the rejected name is then suggested
+/// with less confidence, or not at all.
+#[test]
+fn rejected_suggestions_teach_the_model() {
+    let find = |text: &str, word: &str| {
+        let at = text.find(word).unwrap();
+        ByteRange::new(at, at + word.len())
+    };
+    let labelled = "Pejabat di Moskow menyebut Rusia siap membantu .\n\
+                    Menurut Moskow , Rusia tidak mengirim senjata .\n\
+                    Delegasi dari Moskow tiba di Rusia kemarin .\n";
+    let mut a = crate::common::store_of(labelled, "a");
+    let mut b = crate::common::Builder { store: &mut a, author: "dewi" };
+    for (line, start) in labelled.lines().scan(0, |at, l| {
+        let start = *at;
+        *at += l.len() + 1;
+        Some((l, start))
+    }) {
+        for word in ["Moskow", "Rusia"] {
+            let r = find(line, word);
+            b.span("Country", ByteRange::new(start + r.start(), start + r.end()), &[]);
+        }
+    }
+    let rejecting = "Klub Moskow menang tadi malam .\nHari ini cerah .\nKlub Moskow kalah lagi .\nPasar ramai .\n";
+    let mut rej = crate::common::store_of(rejecting, "b");
+    let country = rej.schema().label_index("Country").unwrap() as u16;
+    for line in ["Klub Moskow menang", "Klub Moskow kalah"] {
+        let at = rejecting.find(line).unwrap() + "Klub ".len();
+        rej.apply(Edit::RejectSuggestion(ByteRange::new(at, at + "Moskow".len()), country)).unwrap();
+    }
+    let labels = vec!["Country".to_owned()];
+    // Only the two lines that hold a rejection, every word outside.
+    let taught = suggest::training_sequences(&rej, &labels);
+    assert_eq!(taught.len(), 2);
+    assert!(taught.iter().all(|s| s.words.contains(&"Moskow".to_owned()) && s.tags.iter().all(|&t| t == 0)));
+    // A document with neither spans nor rejections teaches nothing.
+    assert!(suggest::training_sequences(&crate::common::store_of("Klub Moskow .\n", "c"), &labels).is_empty());
+
+    let test = "Klub Moskow bermain lagi .";
+    let score = |stores: &[&Store]| {
+        let model = suggest::train(&Perceptron::default(), stores, &labels, &|_, _| {});
+        suggest::suggest(model.as_ref(), test)
+            .into_iter()
+            .find(|s| &test[s.range.as_range()] == "Moskow")
+            .map_or(0.0, |s| s.score)
+    };
+    let (before, after) = (score(&[&a]), score(&[&a, &rej]));
+    assert!(before > 0.5, "learnt from the labels: {before}");
+    assert!(after < before, "rejections lower it: {before} -> {after}");
+}

@@ -227,18 +227,21 @@ fn text_key(t: &Text) -> (usize, usize) {
 fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Trained {
     let all: Vec<&Store> = stores.iter().collect();
     let dictionary = Arc::new(suggest::dictionary::Dictionary::build(&all, false));
-    let refs: Vec<&Store> = stores.iter().skip(1).filter(|s| s.spans().len() > 0).collect();
+    // (Documents with rejected suggestions and no spans yet teach what the
+    // analyst rejected: see `suggest::training_sequences`.)
+    let refs: Vec<&Store> =
+        stores.iter().skip(1).filter(|s| s.spans().len() > 0 || s.rejected().next().is_some()).collect();
     // With nothing labelled yet the model knows no label and suggests
     // nothing; attribution frames come from the schema's words regardless.
     let labels = suggest::labels_in(&refs, None);
     let learner = Perceptron::default();
     let started = std::time::Instant::now();
-    let sentences: usize = refs.iter().map(|s| suggest::sequences(s, &labels).len()).sum();
+    let sentences: usize = refs.iter().map(|s| suggest::training_sequences(s, &labels).len()).sum();
     let model = suggest::train(&learner, &refs, &labels, progress);
     let seconds = started.elapsed().as_secs_f64();
     // Quality: k-fold over documents that have spans (at most 5 folds),
     // scoring every label the folder uses.
-    let labelled: Vec<&Store> = refs.clone();
+    let labelled: Vec<&Store> = refs.iter().copied().filter(|s| s.spans().len() > 0).collect();
     let every = suggest::labels_in(&labelled, None);
     let (mut quality, mut curve) = (None, Vec::new());
     if labelled.len() >= 2 {
