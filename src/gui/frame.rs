@@ -133,7 +133,9 @@ impl SorotApp {
         if self.compare.is_none() && self.review.is_none() {
             panels::palette(ui, self, &mut actions);
         }
-        session::corpus_panel(ui, self, &mut actions);
+        if let Some((width, widest)) = session::corpus_panel(ui, self, &mut actions) {
+            self.panel_widths.shown("corpus", width, widest);
+        }
         session::suggestions_panel(ui, self, &mut actions);
         panels::side_panel(ui, self, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {

@@ -97,6 +97,37 @@ pub fn within_panel<R>(ui: &mut egui::Ui, body: impl FnOnce(&mut egui::Ui) -> R)
     r
 }
 
+/// The widths the analyst gave the side panels. A narrow window squeezes a
+/// panel (egui then keeps the squeezed width); when the window grows
+/// again, the panel grows back to the width it had, as far as room allows.
+#[derive(Default)]
+pub struct PanelWidths(std::collections::HashMap<&'static str, (f32, f32)>);
+
+impl PanelWidths {
+    /// `panel`, given back its width if a narrow window took it.
+    pub fn panel(&self, panel: egui::Panel, name: &'static str, widest: f32) -> egui::Panel {
+        match self.0.get(name) {
+            Some(&(wanted, last)) if wanted > last + 1.0 && widest > last + 1.0 => panel.exact_size(wanted.min(widest)),
+            _ => panel,
+        }
+    }
+
+    /// Records the width `name` was shown at: the analyst's own when room
+    /// did not limit it (or they made it wider).
+    pub fn shown(&mut self, name: &'static str, width: f32, widest: f32) {
+        let e = self.0.entry(name).or_insert((width, width));
+        if width < widest - 1.0 || width > e.0 {
+            e.0 = width;
+        }
+        e.1 = width;
+    }
+
+    /// The width `name` was last shown at.
+    pub fn width(&self, name: &str) -> Option<f32> {
+        self.0.get(name).map(|w| w.1)
+    }
+}
+
 /// What the side panels leave the article at least, room permitting.
 pub const ARTICLE_MIN_WIDTH: f32 = 240.0;
 
@@ -180,6 +211,8 @@ pub struct SorotApp {
     pub draft: Option<Draft>,
     pub selected_relation: Option<RelationId>,
     pub show_all_arcs: bool,
+    /// The side panels' widths as the analyst left them.
+    pub panel_widths: PanelWidths,
     pub entity_form: relations::EntityForm,
     /// The query of the link-to-entity bar, while it is open.
     pub link_query: Option<String>,
@@ -272,6 +305,7 @@ impl SorotApp {
             review: None,
             compare: None,
             suggest: None,
+            panel_widths: PanelWidths::default(),
             compare_loading: None,
             graph: None,
             open_first_after_scan: false,

@@ -465,7 +465,8 @@ pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Actio
     // The annotations panel keeps 200 points (its rows and buttons need
     // them); the folder list and the suggestions give way first.
     let widest = super::side_panel_max(ui, 0.6).max(200.0);
-    egui::Panel::right("side").default_size(360.0_f32.min(widest)).max_size(widest).resizable(true).show(ui, |ui| {
+    let panel = egui::Panel::right("side").default_size(360.0_f32.min(widest)).max_size(widest).resizable(true);
+    let shown = app.panel_widths.panel(panel, "side", widest).show(ui, |ui| {
         super::within_panel(ui, |ui| {
             if app.compare.is_some() {
                 super::session::compare_panel(ui, app, actions);
@@ -490,6 +491,7 @@ pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Actio
             annotation_list(ui, app, actions);
         })
     });
+    app.panel_widths.shown("side", shown.response.rect.width(), widest);
 }
 
 fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {

@@ -287,8 +287,15 @@ pub struct Suggested {
 impl Suggested {
     /// `model (perceptron 1), score 0.93`.
     pub fn describe(&self) -> String {
-        format!("{} ({}), score {:.2}", self.source, self.version, f64::from(self.score) / 1000.0)
+        format!("{} ({}), score {}", self.source, self.version, score_text(self.score))
     }
+}
+
+/// A score in thousandths as the window shows it, to two places rounded
+/// half up (865 → `0.87`): the same wherever it is shown.
+pub fn score_text(per_mille: u16) -> String {
+    let hundredths = (u32::from(per_mille.min(1000)) + 5) / 10;
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -440,6 +447,13 @@ impl DocState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_show_to_two_places_rounded_half_up() {
+        for (pm, shown) in [(865, "0.87"), (864, "0.86"), (1000, "1.00"), (0, "0.00"), (5, "0.01"), (995, "1.00")] {
+            assert_eq!(score_text(pm), shown, "{pm}");
+        }
+    }
 
     fn r(start: u32, end: u32) -> ByteRange {
         ByteRange { start, end }

@@ -24,6 +24,40 @@ pub use tagger::{Learner, Model, Perceptron, Sequence};
 /// sentence ends beyond it).
 pub const PASSAGE_TOKENS: usize = 400;
 
+/// Which sources may suggest (each can be switched off).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sources {
+    pub dictionary: bool,
+    pub model: bool,
+    pub attribution: bool,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources { dictionary: true, model: true, attribution: true }
+    }
+}
+
+impl Sources {
+    /// The suggestions of the sources that are on, from everything the
+    /// sources found (`found`, in any order): the dictionary's and the
+    /// model's combined (see [`combine`]: the model's where the dictionary
+    /// has none, so with the dictionary off the model's show), attribution
+    /// frames beside them, sorted by position.
+    pub fn pick(&self, found: &[Suggestion]) -> Vec<Suggestion> {
+        let of = |on: bool, kind: &str| -> Vec<Suggestion> {
+            if !on {
+                return Vec::new();
+            }
+            found.iter().filter(|s| s.source.parts().0 == kind).cloned().collect()
+        };
+        let mut all = combine(of(self.dictionary, "dictionary"), of(self.model, "model"));
+        all.extend(of(self.attribution, "attribution"));
+        all.sort_by_key(|s| (s.range.start(), s.range.end()));
+        all
+    }
+}
+
 /// Where a suggestion comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
@@ -55,14 +89,20 @@ impl Source {
 }
 
 impl Suggestion {
+    /// Its score in thousandths, as an accepted span records it.
+    pub fn per_mille(&self) -> u16 {
+        (self.score.clamp(0.0, 1.0) * 1000.0).round() as u16
+    }
+
+    /// Its score as the window shows it (see [`crate::model::score_text`]).
+    pub fn score_text(&self) -> String {
+        crate::model::score_text(self.per_mille())
+    }
+
     /// What an accepted span records of it.
     pub fn origin(&self) -> Suggested {
         let (source, version) = self.source.parts();
-        Suggested {
-            source: source.to_owned(),
-            version: version.to_owned(),
-            score: (self.score.clamp(0.0, 1.0) * 1000.0).round() as u16,
-        }
+        Suggested { source: source.to_owned(), version: version.to_owned(), score: self.per_mille() }
     }
 }
 
@@ -398,9 +438,24 @@ pub fn combine(dictionary: Vec<Suggestion>, model: Vec<Suggestion>) -> Vec<Sugge
     out
 }
 
-/// Trains `learner` on the spans of `stores` with `labels`, and on the
-/// suggestions rejected in them (see [`training_sequences`]).
+/// Trains `learner` on the spans of `stores` with `labels`: every document
+/// whole, as a training set is (a document with no spans says its words
+/// are no names).
 pub fn train(
+    learner: &dyn Learner,
+    stores: &[&Store],
+    labels: &[String],
+    progress: &dyn Fn(usize, usize),
+) -> Box<dyn Model> {
+    let data: Vec<Sequence> = stores.iter().flat_map(|s| sequences(s, labels)).collect();
+    learner.train(&data, labels, progress)
+}
+
+/// Trains `learner` on a folder being labelled: documents with spans
+/// whole, the others only where suggestions were rejected in them (see
+/// [`training_sequences`]) — a document nobody has labelled yet is not
+/// evidence that its names are none.
+pub fn train_folder(
     learner: &dyn Learner,
     stores: &[&Store],
     labels: &[String],

@@ -381,7 +381,7 @@ fn rejected_suggestions_teach_the_model() {
 
     let test = "Klub Moskow bermain lagi .";
     let score = |stores: &[&Store]| {
-        let model = suggest::train(&Perceptron::default(), stores, &labels, &|_, _| {});
+        let model = suggest::train_folder(&Perceptron::default(), stores, &labels, &|_, _| {});
         suggest::suggest(model.as_ref(), test)
             .into_iter()
             .find(|s| &test[s.range.as_range()] == "Moskow")
@@ -390,4 +390,7 @@ fn rejected_suggestions_teach_the_model() {
     let (before, after) = (score(&[&a]), score(&[&a, &rej]));
     assert!(before > 0.5, "learnt from the labels: {before}");
     assert!(after < before, "rejections lower it: {before} -> {after}");
+    // A document with no spans and no rejection changes nothing.
+    let unlabelled = crate::common::store_of("Klub Moskow menang tadi malam .\n", "d");
+    assert_eq!(score(&[&a, &unlabelled]), before);
 }

@@ -149,6 +149,19 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(quotes(&h), before, "one undo takes them all back");
 
+    // Each source can be switched off: without the dictionary, what is
+    // left comes from the model and the attribution frames (the model's
+    // where the dictionary had its own); on again, the same list.
+    let with_all = h.state().suggest.as_ref().unwrap().items.clone();
+    assert!(with_all.iter().any(|f| f.source.parts().0 == "dictionary"));
+    click(&mut h, "dictionary");
+    settle(&mut h);
+    let without = h.state().suggest.as_ref().unwrap().items.clone();
+    assert!(!without.is_empty() && without.iter().all(|f| f.source.parts().0 != "dictionary"), "{without:?}");
+    click(&mut h, "dictionary");
+    settle(&mut h);
+    assert_eq!(h.state().suggest.as_ref().unwrap().items, with_all);
+
     // The panel's figures: measured on the folder's own labelled files.
     // Held out in turn: the labelled documents other than the open one.
     h.get_by_label_contains("How good, on this folder (each document held out in turn, 3 documents)");
@@ -271,6 +284,30 @@ fn a_narrow_window_with_every_panel_open_keeps_the_article_readable() {
             let both = a.intersect(*b);
             assert!(both.width() <= 1.0 || both.height() <= 1.0, "panel {a:?} covers panel {b:?}");
         }
+    }
+}
+
+/// A panel squeezed by a narrow window grows back to its width when the
+/// window is wide again (egui alone keeps the squeezed width).
+#[test]
+fn side_panels_grow_back_when_the_window_does() {
+    let dir = folder();
+    let mut h = window(SorotApp::opening_folder(dir.path().to_owned()), egui::vec2(1500.0, 850.0));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let widths = |h: &Harness<'static, SorotApp>| {
+        let w = &h.state().panel_widths;
+        ["corpus", "side", "suggestions"].map(|p| w.width(p).unwrap_or_else(|| panic!("{p} not shown")))
+    };
+    let wide = widths(&h);
+    h.set_size(egui::vec2(760.0, 560.0));
+    h.run_steps(4);
+    let narrow = widths(&h);
+    assert!(narrow.iter().zip(&wide).any(|(n, w)| n + 20.0 < *w), "squeezed: {wide:?} -> {narrow:?}");
+    h.set_size(egui::vec2(1500.0, 850.0));
+    h.run_steps(4);
+    let again = widths(&h);
+    for ((a, w), p) in again.iter().zip(&wide).zip(["corpus", "side", "suggestions"]) {
+        assert!((a - w).abs() <= 1.0, "{p}: {w} wide, {a} after a narrow window");
     }
 }
 

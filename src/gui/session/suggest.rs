@@ -82,6 +82,10 @@ pub struct SuggestState {
     pub bulk_label: Option<String>,
     pub min_score: f32,
     pub preview: bool,
+    /// The sources switched on.
+    pub sources: suggest::Sources,
+    /// The list scrolls to the current suggestion (after F8).
+    follow: bool,
 }
 
 type ItemsFor = (u64, (usize, usize), u64);
@@ -99,8 +103,8 @@ struct Found {
 }
 
 impl Found {
-    fn of(store: &Store, raw: &[Suggestion]) -> Self {
-        let items = suggest::new_for(store, raw.to_vec());
+    fn of(store: &Store, raw: &[Suggestion], sources: suggest::Sources) -> Self {
+        let items = suggest::new_for(store, sources.pick(raw));
         let mut scores: BTreeMap<String, Vec<f32>> = BTreeMap::new();
         for i in &items {
             match scores.get_mut(&i.label) {
@@ -237,7 +241,7 @@ fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Trained {
     let learner = Perceptron::default();
     let started = std::time::Instant::now();
     let sentences: usize = refs.iter().map(|s| suggest::training_sequences(s, &labels).len()).sum();
-    let model = suggest::train(&learner, &refs, &labels, progress);
+    let model = suggest::train_folder(&learner, &refs, &labels, progress);
     let seconds = started.elapsed().as_secs_f64();
     // Quality: k-fold over documents that have spans (at most 5 folds),
     // scoring every label the folder uses.
@@ -381,12 +385,13 @@ impl SorotApp {
             let visible = self.view.visible_range();
             let job = Job::spawn(move |r| {
                 let frames = suggest::frames::Frames::new(&schema);
+                // Everything each source finds: which are shown (the
+                // sources switched on, combined) is chosen with the check.
                 let find = |text: &str| {
-                    let names = suggest::combine(dictionary.suggest(text), suggest::suggest(model.as_ref(), text));
+                    let mut all = dictionary.suggest(text);
+                    all.extend(suggest::suggest(model.as_ref(), text));
                     // Attribution frames (claims) beside the names they contain.
-                    let claims = frames.as_ref().map(|f| f.suggest(text)).unwrap_or_default();
-                    let mut all: Vec<Suggestion> = names.into_iter().chain(claims).collect();
-                    all.sort_by_key(|s| (s.range.start(), s.range.end()));
+                    all.extend(frames.as_ref().map(|f| f.suggest(text)).unwrap_or_default());
                     all
                 };
                 // A long article: what is on screen first.
@@ -444,7 +449,7 @@ impl SorotApp {
         }
         if state.raw.len() <= CHECKED_IN_FRAME && self.doc.store.spans().len() <= CHECKED_IN_FRAME * 20 {
             // A few: checked at once (well under a millisecond).
-            let found = Found::of(&self.doc.store, &state.raw);
+            let found = Found::of(&self.doc.store, &state.raw, state.sources);
             state.take(found, now, now.0);
             return;
         }
@@ -464,8 +469,8 @@ impl SorotApp {
             return;
         }
         state.settling = None;
-        let (store, raw) = (self.doc.store.clone(), state.raw.clone());
-        state.filtering = Some((Job::spawn(move |_| Found::of(&store, &raw)), now));
+        let (store, raw, sources) = (self.doc.store.clone(), state.raw.clone(), state.sources);
+        state.filtering = Some((Job::spawn(move |_| Found::of(&store, &raw, sources)), now));
     }
 
     /// Whether the model is being trained or is tagging.
@@ -493,6 +498,7 @@ impl SorotApp {
             }
         }
         let at = state.items[state.current].range;
+        state.follow = true;
         self.view.scroll_to(at.start());
     }
 
@@ -598,12 +604,13 @@ pub fn suggestions_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Ve
         return;
     }
     let widest = crate::gui::side_panel_max(ui, 0.22);
-    let panel = egui::Panel::right("suggestions").default_size(260.0_f32.min(widest)).max_size(widest);
-    panel.resizable(true).show(ui, |ui| {
+    let panel = egui::Panel::right("suggestions").default_size(260.0_f32.min(widest)).max_size(widest).resizable(true);
+    let shown = app.panel_widths.panel(panel, "suggestions", widest).show(ui, |ui| {
         crate::gui::within_panel(ui, |ui| {
             egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
         });
     });
+    app.panel_widths.shown("suggestions", shown.response.rect.width(), widest);
 }
 
 fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
@@ -640,6 +647,20 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     if ui.button("Train again").on_hover_text("After labelling more: learn from the folder as it is now").clicked() {
         actions.push(Action::Suggest(SuggestAction::Train));
     }
+    // Each source can be switched off.
+    let before = s.sources;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("From:");
+        ui.checkbox(&mut s.sources.dictionary, "dictionary")
+            .on_hover_text("The folder's labelled texts and entity names, matched as whole words");
+        ui.checkbox(&mut s.sources.model, "model").on_hover_text("The sequence model learnt from the folder's labels");
+        ui.checkbox(&mut s.sources.attribution, "attribution frames").on_hover_text(
+            "Quotations and reported speech with their cue and speaker (the schema's attribution words)",
+        );
+    });
+    if s.sources != before {
+        s.raw_version += 1;
+    }
     ui.separator();
     if s.tagging.is_some() {
         ui.horizontal(|ui| {
@@ -665,7 +686,7 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     if let Some(cur) = s.current_item() {
         ui.group(|ui| {
             ui.strong(format!("{} “{}”", cur.label, short(text.slice(cur.range))));
-            ui.label(format!("{}, score {:.2}", cur.source.describe(), cur.score));
+            ui.label(format!("{}, score {}", cur.source.describe(), cur.score_text()));
             if let Some(e) = &cur.entity {
                 ui.label(format!("links to {e}"));
             }
@@ -692,9 +713,16 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     if !labels.is_empty() {
         ui.separator();
         ui.label("Accept all suggestions of a label scoring at least:");
-        let chosen = s.bulk_label.get_or_insert_with(|| labels[0].clone());
+        // At first (or when its label has none left): the label with the
+        // most suggestions at or above the score.
+        let most = || {
+            let above = |l: &String| s.scores.get(l).map_or(0, |v| v.partition_point(|&x| x >= s.min_score));
+            labels.iter().max_by_key(|l| above(l)).cloned().unwrap_or_default()
+        };
+        let best = most();
+        let chosen = s.bulk_label.get_or_insert_with(|| best.clone());
         if !labels.contains(chosen) {
-            *chosen = labels[0].clone();
+            *chosen = best;
         }
         egui::ComboBox::from_id_salt("bulk-label").selected_text(chosen.clone()).show_ui(ui, |ui| {
             for l in &labels {
@@ -721,7 +749,7 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         }
         if s.preview {
             for p in picked().take(50) {
-                ui.weak(format!("“{}” {:.2}", short(text.slice(p.range)), p.score));
+                ui.weak(format!("“{}” {}", short(text.slice(p.range)), p.score_text()));
             }
             if n > 50 {
                 ui.weak(format!("… and {} more", n - 50));
@@ -775,24 +803,25 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     ui.separator();
     // Only the rows on screen are laid out (a long article has thousands).
     let row = ui.spacing().interact_size.y;
-    egui::ScrollArea::vertical().id_salt("suggestion-list").max_height(300.0).show_rows(
-        ui,
-        row,
-        s.items.len(),
-        |ui, rows| {
-            for i in rows {
-                let Some(f) = s.items.get(i) else { continue };
-                if s.is_gone(f) {
-                    ui.weak(format!("{} “{}” (done)", f.label, short(text.slice(f.range))));
-                    continue;
-                }
-                let line = format!("{} “{}” {:.2}", f.label, short(text.slice(f.range)), f.score);
-                if ui.selectable_label(i == s.current, line).clicked() {
-                    actions.push(Action::Suggest(SuggestAction::Go(i)));
-                }
+    let mut list = egui::ScrollArea::vertical().id_salt("suggestion-list").max_height(300.0);
+    if std::mem::take(&mut s.follow) {
+        // The current row in view, a few rows from the top.
+        let step = row + ui.spacing().item_spacing.y;
+        list = list.vertical_scroll_offset((s.current.saturating_sub(2)) as f32 * step);
+    }
+    list.show_rows(ui, row, s.items.len(), |ui, rows| {
+        for i in rows {
+            let Some(f) = s.items.get(i) else { continue };
+            if s.is_gone(f) {
+                ui.weak(format!("{} “{}” (done)", f.label, short(text.slice(f.range))));
+                continue;
             }
-        },
-    );
+            let line = format!("{} “{}” {}", f.label, short(text.slice(f.range)), f.score_text());
+            if ui.selectable_label(i == s.current, line).clicked() {
+                actions.push(Action::Suggest(SuggestAction::Go(i)));
+            }
+        }
+    });
 }
 
 /// The learning curve (egui_plot), with its figures also as text (what a
