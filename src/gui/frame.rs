@@ -71,6 +71,7 @@ impl SorotApp {
     /// Draws one frame into `ui` (the whole window) and applies what it asked for.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.panel_widths.start_frame(ui.max_rect().width());
         self.poll_native_dialog();
         if self.save_job.as_ref().is_some_and(|j| j.job.is_finished()) {
             self.finish_save();

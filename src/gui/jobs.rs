@@ -76,7 +76,10 @@ impl<T: Send + 'static, U: Send + 'static> Job<T, U> {
         match self.rx.try_recv() {
             Ok(Msg::Update(u)) => Poll::Update(u),
             Ok(Msg::Done(t)) => {
-                self.join();
+                // Not joined: the worker may still be freeing what it held
+                // (a snapshot of a large document, a long list), which must
+                // not hold up the window. It ends by itself.
+                self.handle = None;
                 Poll::Done(t)
             }
             Err(TryRecvError::Empty) => Poll::Running,

@@ -101,12 +101,27 @@ pub fn within_panel<R>(ui: &mut egui::Ui, body: impl FnOnce(&mut egui::Ui) -> R)
 /// panel (egui then keeps the squeezed width); when the window grows
 /// again, the panel grows back to the width it had, as far as room allows.
 #[derive(Default)]
-pub struct PanelWidths(std::collections::HashMap<&'static str, (f32, f32)>);
+pub struct PanelWidths {
+    widths: std::collections::HashMap<&'static str, (f32, f32)>,
+    /// The window's width in the last frame, and whether it grew since.
+    window: f32,
+    grew: bool,
+}
 
 impl PanelWidths {
-    /// `panel`, given back its width if a narrow window took it.
+    /// At the start of a frame, with the window's width.
+    pub fn start_frame(&mut self, window: f32) {
+        self.grew = self.window > 0.0 && window > self.window + 0.5;
+        self.window = window;
+    }
+
+    /// `panel`, given back its width if a narrow window took it (in a frame
+    /// where the window grew: never otherwise, so nothing moves by itself).
     pub fn panel(&self, panel: egui::Panel, name: &'static str, widest: f32) -> egui::Panel {
-        match self.0.get(name) {
+        if !self.grew {
+            return panel;
+        }
+        match self.widths.get(name) {
             Some(&(wanted, last)) if wanted > last + 1.0 && widest > last + 1.0 => panel.exact_size(wanted.min(widest)),
             _ => panel,
         }
@@ -115,7 +130,7 @@ impl PanelWidths {
     /// Records the width `name` was shown at: the analyst's own when room
     /// did not limit it (or they made it wider).
     pub fn shown(&mut self, name: &'static str, width: f32, widest: f32) {
-        let e = self.0.entry(name).or_insert((width, width));
+        let e = self.widths.entry(name).or_insert((width, width));
         if width < widest - 1.0 || width > e.0 {
             e.0 = width;
         }
@@ -124,7 +139,7 @@ impl PanelWidths {
 
     /// The width `name` was last shown at.
     pub fn width(&self, name: &str) -> Option<f32> {
-        self.0.get(name).map(|w| w.1)
+        self.widths.get(name).map(|w| w.1)
     }
 }
 
