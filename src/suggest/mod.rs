@@ -451,18 +451,12 @@ pub fn train(
     learner.train(&data, labels, progress)
 }
 
-/// Trains `learner` on a folder being labelled: documents with spans
+/// What a model learns from a folder being labelled: documents with spans
 /// whole, the others only where suggestions were rejected in them (see
 /// [`training_sequences`]) — a document nobody has labelled yet is not
 /// evidence that its names are none.
-pub fn train_folder(
-    learner: &dyn Learner,
-    stores: &[&Store],
-    labels: &[String],
-    progress: &dyn Fn(usize, usize),
-) -> Box<dyn Model> {
-    let data: Vec<Sequence> = stores.iter().flat_map(|s| training_sequences(s, labels)).collect();
-    learner.train(&data, labels, progress)
+pub fn folder_sequences(stores: &[&Store], labels: &[String]) -> Vec<Sequence> {
+    stores.iter().flat_map(|s| training_sequences(s, labels)).collect()
 }
 
 #[cfg(test)]

@@ -381,7 +381,7 @@ fn rejected_suggestions_teach_the_model() {
 
     let test = "Klub Moskow bermain lagi .";
     let score = |stores: &[&Store]| {
-        let model = suggest::train_folder(&Perceptron::default(), stores, &labels, &|_, _| {});
+        let model = Perceptron::default().train(&suggest::folder_sequences(stores, &labels), &labels, &|_, _| {});
         suggest::suggest(model.as_ref(), test)
             .into_iter()
             .find(|s| &test[s.range.as_range()] == "Moskow")

@@ -12,7 +12,7 @@ use egui::RichText;
 use super::*;
 use crate::model::agreement::figure;
 use crate::model::{Store, Text};
-use crate::suggest::{self, Model, Perceptron, Suggestion, evaluate};
+use crate::suggest::{self, Learner, Model, Perceptron, Suggestion, evaluate};
 
 /// Above this size the visible part of an article is read first.
 const FIRST_PART_BYTES: usize = 256 * 1024;
@@ -240,8 +240,10 @@ fn train_job(stores: Vec<Store>, progress: &dyn Fn(usize, usize)) -> Trained {
     let labels = suggest::labels_in(&refs, None);
     let learner = Perceptron::default();
     let started = std::time::Instant::now();
-    let sentences: usize = refs.iter().map(|s| suggest::training_sequences(s, &labels).len()).sum();
-    let model = suggest::train_folder(&learner, &refs, &labels, progress);
+    // Read once: counted for the panel, then learnt from.
+    let data = suggest::folder_sequences(&refs, &labels);
+    let sentences = data.len();
+    let model = learner.train(&data, &labels, progress);
     let seconds = started.elapsed().as_secs_f64();
     // Quality: k-fold over documents that have spans (at most 5 folds),
     // scoring every label the folder uses.
