@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use sorot::io;
 use sorot::io::ronfile::floor;
 use sorot::model::*;
+use unicode_segmentation::UnicodeSegmentation;
 
 #[path = "../tests/support/counting_alloc.rs"]
 mod counting_alloc;
@@ -32,6 +33,55 @@ fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
         .collect();
     t.sort();
     t[t.len() / 2]
+}
+
+/// The records an export's files hold, read back from them, as one JSON
+/// value: what serde_json would have to write to hold the same data.
+fn held_records(format: io::export::Format, files: &[(String, String)]) -> serde_json::Value {
+    use io::export::Format;
+    use serde_json::{Value, json};
+    let mut all = Vec::new();
+    for (name, body) in files {
+        let v = match format {
+            Format::Csv => {
+                let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(body.as_bytes());
+                Value::Array(r.records().flatten().map(|rec| json!(rec.iter().collect::<Vec<_>>())).collect())
+            }
+            Format::Brat if name.ends_with(".ann") => {
+                Value::Array(body.lines().map(|l| json!(l.split('\t').collect::<Vec<_>>())).collect())
+            }
+            Format::Conll => Value::Array(
+                body.split("\n\n")
+                    .map(|sentence| {
+                        json!(sentence.lines().map(|l| l.rsplit_once(' ').unwrap_or((l, ""))).collect::<Vec<_>>())
+                    })
+                    .collect(),
+            ),
+            Format::LabelStudio | Format::W3c if !name.ends_with(".xml") => {
+                serde_json::from_str(body).unwrap_or(Value::Null)
+            }
+            _ => json!(body),
+        };
+        all.push(v);
+    }
+    Value::Array(all)
+}
+
+/// The medians of `runs` timings of `f` and of `g`, taken in turn, so a
+/// slower stretch of the machine weighs on both alike.
+fn median_pair<T, U>(runs: usize, mut f: impl FnMut() -> T, mut g: impl FnMut() -> U) -> (Duration, Duration) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let s = Instant::now();
+        std::hint::black_box(f());
+        a.push(s.elapsed());
+        let s = Instant::now();
+        std::hint::black_box(g());
+        b.push(s.elapsed());
+    }
+    a.sort();
+    b.sort();
+    (a[a.len() / 2], b[b.len() / 2])
 }
 
 fn ms(d: Duration) -> f64 {
@@ -150,22 +200,58 @@ fn main() {
         });
     }
 
-    // The other exports, against serde_json writing the same records (the
-    // floor of the JSONL export): what each format's own work costs.
+    // The other exports, each against serde_json writing the records its
+    // own files hold (read back from the export: CSV rows, brat lines split
+    // at tabs with the text, CoNLL token/tag pairs by sentence, the Label
+    // Studio and W3C JSON trees), so a format that holds more is measured
+    // against writing more. CoNLL's floor does not include finding the
+    // words and sentences (UAX #29), which its records need.
     if run("exports") {
-        let records = io::export::jsonl_records(&store, io::export::Offsets::CodePoints);
-        let floor = median(runs, || serde_json::to_string(&records).map(|s| s.len()).unwrap_or(0));
-        for format in io::export::Format::ALL.into_iter().filter(|f| *f != io::export::Format::Jsonl) {
-            let t = median(runs, || {
-                let e = format.export(&[&store], io::export::Offsets::CodePoints, None);
-                e.files.iter().map(|f| f.1.len()).sum::<usize>()
-            });
+        // `--format csv` measures one format, for profiling.
+        let only_format = args.iter().position(|a| a == "--format").and_then(|i| args.get(i + 1));
+        let formats = io::export::Format::ALL.into_iter().filter(|f| *f != io::export::Format::Jsonl);
+        for format in formats.filter(|f| only_format.is_none_or(|o| *o == f.to_string())) {
+            let records = held_records(format, &format.export(&[&store], io::export::Offsets::CodePoints, None).files);
+            let pretty = format == io::export::Format::LabelStudio;
+            let (t, floor) = median_pair(
+                runs,
+                || {
+                    let e = format.export(&[&store], io::export::Offsets::CodePoints, None);
+                    e.files.iter().map(|f| f.1.len()).sum::<usize>()
+                },
+                || {
+                    let s =
+                        if pretty { serde_json::to_string_pretty(&records) } else { serde_json::to_string(&records) };
+                    s.map(|s| s.len()).unwrap_or(0)
+                },
+            );
+            if format == io::export::Format::Conll {
+                // What CoNLL's records need before they can be written:
+                // the words and sentences of the text (the export's own loop).
+                let words = median(runs, || {
+                    let mut n = 0usize;
+                    for line in store.text().as_str().split('\n') {
+                        for sentence in line.split_sentence_bounds() {
+                            n += sentence.split_word_bounds().filter(|w| !w.trim().is_empty()).count();
+                        }
+                    }
+                    n
+                });
+                rows.push(Row {
+                    name: "conll: words and sentences".into(),
+                    value: format!("{:.0} ms", ms(words)),
+                    floor: String::new(),
+                    ratio: None,
+                    target: "(UAX #29, unicode-segmentation; part of the export)",
+                    limit: None,
+                });
+            }
             rows.push(Row {
                 name: format!("{format} export"),
                 value: format!("{:.0} ms", ms(t)),
                 floor: format!("{:.0} ms", ms(floor)),
                 ratio: Some(t.as_secs_f64() / floor.as_secs_f64()),
-                target: "≤ 2× serde_json of the records (issue 15)",
+                target: "≤ 2× serde_json of the records its files hold (issue 15)",
                 limit: Some(2.0),
             });
         }

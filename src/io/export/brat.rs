@@ -1,5 +1,7 @@
 //! brat standoff.
 
+use std::fmt::Write as _;
+
 use super::*;
 
 /// brat standoff: per document `<id>.txt` (LF) and `<id>.ann`, keeping the
@@ -18,40 +20,50 @@ pub fn brat(stores: &[&Store]) -> Export {
     let (names, notices) = document_paths(stores);
     for (store, name) in stores.iter().zip(names) {
         let text = store.text();
-        let mut ann = String::new();
-        let tid = |id: SpanId| format!("T{}", id.0);
+        let mut ann = String::with_capacity(store.spans().len() * 48 + store.relations().len() * 80);
         let (mut a, mut n, mut note, mut r) = (0, 0, 0, 0);
+        let mut offsets = span_offsets(store, Offsets::CodePoints);
+        // Writing into a String cannot fail.
         for s in store.spans() {
-            let frags: Vec<String> = s
-                .ranges
-                .iter()
-                .map(|x| format!("{} {}", text.byte_to_char(x.start()), text.byte_to_char(x.end())))
-                .collect();
-            let quote: Vec<&str> = s.ranges.iter().map(|x| text.slice(*x)).collect();
-            ann.push_str(&format!(
-                "{}\t{} {}\t{}\n",
-                tid(s.id),
-                store.label_name(s.label),
-                frags.join(";"),
-                quote.join(" ").replace('\n', " ")
-            ));
+            let _ = write!(ann, "T{}\t{} ", s.id.0, store.label_name(s.label));
+            for k in 0..s.ranges.len() {
+                let sep = if k == 0 { "" } else { ";" };
+                let (start, end) = (offsets.next().unwrap_or(0), offsets.next().unwrap_or(0));
+                let _ = write!(ann, "{sep}{start} {end}");
+            }
+            ann.push('\t');
+            for (k, x) in s.ranges.iter().enumerate() {
+                if k > 0 {
+                    ann.push(' ');
+                }
+                push_one_line(&mut ann, text.slice(*x));
+            }
+            ann.push('\n');
             for (k, v) in &s.attributes {
-                a += 1;
                 match v {
-                    AttrValue::Bool(true) => ann.push_str(&format!("A{a}\t{k} {}\n", tid(s.id))),
-                    AttrValue::Bool(false) => a -= 1,
-                    AttrValue::Text(t) => ann.push_str(&format!("A{a}\t{k} {} {}\n", tid(s.id), t.replace(' ', "_"))),
+                    AttrValue::Bool(true) => {
+                        a += 1;
+                        let _ = writeln!(ann, "A{a}\t{k} T{}", s.id.0);
+                    }
+                    AttrValue::Bool(false) => {}
+                    AttrValue::Text(t) => {
+                        a += 1;
+                        let _ = writeln!(ann, "A{a}\t{k} T{} {}", s.id.0, t.replace(' ', "_"));
+                    }
                 }
             }
             if let Some(e) = s.entity.and_then(|e| store.entity(e)) {
                 n += 1;
-                let reference =
-                    e.external_id.as_deref().map_or(format!("Sorot:{}", e.id.0), |q| format!("Wikidata:{q}"));
-                ann.push_str(&format!("N{n}\tReference {} {reference}\t{}\n", tid(s.id), e.name));
+                let _ = match e.external_id.as_deref() {
+                    Some(q) => writeln!(ann, "N{n}\tReference T{} Wikidata:{q}\t{}", s.id.0, e.name),
+                    None => writeln!(ann, "N{n}\tReference T{} Sorot:{}\t{}", s.id.0, e.id.0, e.name),
+                };
             }
             if let Some(t) = &s.note {
                 note += 1;
-                ann.push_str(&format!("#{note}\tAnnotatorNotes {}\t{}\n", tid(s.id), t.replace('\n', " ")));
+                let _ = write!(ann, "#{note}\tAnnotatorNotes T{}\t", s.id.0);
+                push_one_line(&mut ann, t);
+                ann.push('\n');
             }
         }
         let mention = |t: Target| first_mention(store, t);
@@ -61,7 +73,7 @@ pub fn brat(stores: &[&Store]) -> Export {
                 match (mention(from), mention(to)) {
                     (Some(from), Some(to)) => {
                         r += 1;
-                        ann.push_str(&format!("R{r}\t{kind} Arg1:{} Arg2:{}\n", tid(from), tid(to)));
+                        let _ = writeln!(ann, "R{r}\t{kind} Arg1:T{} Arg2:T{}", from.0, to.0);
                     }
                     _ => no_mention.push(rel.id.0),
                 }
@@ -87,4 +99,16 @@ pub fn brat(stores: &[&Store]) -> Export {
         files.push((format!("{name}.ann"), ann));
     }
     Export { files, losses, notices }
+}
+
+/// Appends `s` with its line breaks as spaces (an `.ann` line holds one
+/// annotation).
+fn push_one_line(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find('\n') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }

@@ -40,9 +40,8 @@ pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
         }
         let mut unaligned = Vec::new();
         // Tokens with their byte ranges.
-        let mut tags: BTreeMap<usize, String> = BTreeMap::new();
-        let mut tokens: Vec<(usize, usize)> = Vec::new();
-        let mut sentence_breaks: Vec<usize> = Vec::new();
+        let mut tokens: Vec<(u32, u32)> = Vec::with_capacity(text.len() / 5);
+        let mut sentence_breaks: Vec<u32> = Vec::new();
         for (ls, line) in line_ranges(text) {
             for (ss, sentence) in line.split_sentence_bound_indices() {
                 for (ws, w) in sentence.split_word_bound_indices() {
@@ -50,30 +49,31 @@ pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
                         continue;
                     }
                     let start = ls + ss + ws;
-                    tokens.push((start, start + w.len()));
+                    tokens.push((start as u32, (start + w.len()) as u32));
                 }
-                sentence_breaks.push(tokens.len());
+                sentence_breaks.push(tokens.len() as u32);
             }
         }
+        // The tag of each token: the index into `kept` plus one (0 is `O`),
+        // and whether it begins its span.
+        let mut tags: Vec<(u32, bool)> = vec![(0, false); tokens.len()];
         let mut ti = 0;
-        for s in &kept {
+        for (k, s) in kept.iter().enumerate() {
             let e = s.extent();
-            while ti < tokens.len() && tokens[ti].1 <= e.start() {
+            let (start, end) = (e.start() as u32, e.end() as u32);
+            while ti < tokens.len() && tokens[ti].1 <= start {
                 ti += 1;
             }
-            let mut first = true;
             let mut j = ti;
-            let mut aligned = tokens.get(ti).is_some_and(|t| t.0 == e.start());
-            while j < tokens.len() && tokens[j].0 < e.end() {
-                let label = store.label_name(s.label);
-                tags.insert(j, format!("{}-{label}", if first { "B" } else { "I" }));
-                first = false;
-                if tokens[j].1 > e.end() {
+            let mut aligned = tokens.get(ti).is_some_and(|t| t.0 == start);
+            while j < tokens.len() && tokens[j].0 < end {
+                tags[j] = (k as u32 + 1, j == ti);
+                if tokens[j].1 > end {
                     aligned = false;
                 }
                 j += 1;
             }
-            if j > 0 && tokens.get(j - 1).is_some_and(|t| t.1 != e.end()) {
+            if j > 0 && tokens.get(j - 1).is_some_and(|t| t.1 != end) {
                 aligned = false;
             }
             if !aligned {
@@ -91,15 +91,24 @@ pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
         // The separator CoNLL-2003 files carry, and the only one spaCy's
         // `convert --converter ner` recognises (it reads `-DOCSTART- O` as a word).
         out.push_str("-DOCSTART- -X- O O\n\n");
+        out.reserve(text.len() + tokens.len() * 3);
         let mut si = 0;
-        for (i, (s, e)) in tokens.iter().enumerate() {
-            let tag = tags.get(&i).map_or("O", String::as_str);
-            out.push_str(&format!("{} {tag}\n", &text[*s..*e]));
-            while si < sentence_breaks.len() && sentence_breaks[si] == i + 1 {
+        for (i, ((s, e), (tag, begins))) in tokens.iter().zip(&tags).enumerate() {
+            out.push_str(&text[*s as usize..*e as usize]);
+            match tag.checked_sub(1).and_then(|k| kept.get(k as usize)) {
+                Some(span) => {
+                    out.push_str(if *begins { " B-" } else { " I-" });
+                    out.push_str(store.label_name(span.label));
+                }
+                None => out.push_str(" O"),
+            }
+            out.push('\n');
+            let next = i as u32 + 1;
+            while si < sentence_breaks.len() && sentence_breaks[si] == next {
                 out.push('\n');
                 si += 1;
                 // Empty sentences (blank lines) add no extra blank line.
-                while si < sentence_breaks.len() && sentence_breaks[si] == i + 1 {
+                while si < sentence_breaks.len() && sentence_breaks[si] == next {
                     si += 1;
                 }
             }

@@ -1,5 +1,7 @@
 //! Two CSV tables for spreadsheets.
 
+use std::fmt::Write as _;
+
 use super::*;
 
 /// Two tables for spreadsheets: `claims.csv` (document, id, text, offsets,
@@ -27,60 +29,151 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         "page",
     ]);
     let _ = rels.write_record(["document", "id", "type", "arguments", "evidence", "attributes"]);
+    // One row's fields, reused from row to row.
+    let mut row: Vec<String> = vec![String::new(); 14];
+    let mut rrow: Vec<String> = vec![String::new(); 6];
     for store in stores {
         let text = store.text();
-        let show = |t: Target| match t {
-            Target::Span(id) => store.span(id).map_or(String::new(), |s| store.quote(s)),
-            Target::Entity(id) => store.entity(id).map_or(String::new(), |e| e.name.clone()),
+        let table = SpanTable::new(store);
+        let show = |out: &mut String, t: Target| match t {
+            Target::Span(id) => {
+                if let Some(s) = table.get(id) {
+                    push_quote(out, store, s);
+                }
+            }
+            Target::Entity(id) => {
+                if let Some(e) = store.entity(id) {
+                    out.push_str(&e.name);
+                }
+            }
         };
-        let role_of = |claim: SpanId, rel: &str, role: &str| -> String {
-            store.attribution(claim, rel, role).into_iter().map(show).collect::<Vec<_>>().join("; ")
+        let join = |out: &mut String, sep: &str, t: Target| {
+            if !out.is_empty() {
+                out.push_str(sep);
+            }
+            show(out, t);
         };
         let page = store.meta.origin.as_ref().map(|o| &o.page);
-        let url = store.meta.origin.as_ref().and_then(|o| o.page_url()).unwrap_or_default().to_owned();
-        let title = page.and_then(|p| p.title.clone()).unwrap_or_default();
-        let published = page.and_then(|p| p.published.clone()).unwrap_or_default();
-        for s in store.spans().filter(|s| store.label_name(s.label) == "Claim") {
+        let url = store.meta.origin.as_ref().and_then(|o| o.page_url()).unwrap_or_default();
+        let title = page.and_then(|p| p.title.as_deref()).unwrap_or_default();
+        let published = page.and_then(|p| p.published.as_deref()).unwrap_or_default();
+        let schema = store.schema();
+        let claim = schema.label_index("Claim").map(|i| i as u16);
+        let said_by = schema.relation_index("said_by").map(|i| i as u16);
+        let reported_by = schema.relation_index("reported_by").map(|i| i as u16);
+        // The claims, their offsets converted in one sweep, and the
+        // `said_by` / `reported_by` relations of each (by claim, then by
+        // relation id), walked beside them.
+        let claims_of_doc: Vec<&Span> = store.spans().filter(|s| Some(s.label) == claim).collect();
+        let bytes: Vec<u32> =
+            claims_of_doc.iter().flat_map(|s| [s.extent().start() as u32, s.extent().end() as u32]).collect();
+        let converted = offsets.of_many(text, &bytes);
+        let mut attributing: Vec<(SpanId, &Relation)> = store
+            .relations()
+            .filter(|r| Some(r.kind) == said_by || Some(r.kind) == reported_by)
+            .flat_map(|r| {
+                let mut claims: Vec<SpanId> =
+                    r.targets("claim").filter_map(|t| if let Target::Span(c) = t { Some(c) } else { None }).collect();
+                claims.sort_unstable();
+                claims.dedup();
+                claims.into_iter().map(move |c| (c, r))
+            })
+            .collect();
+        attributing.sort_by_key(|(c, _)| *c);
+        let mut next_rel = 0;
+        for (k, s) in claims_of_doc.iter().enumerate() {
             let e = s.extent();
-            let cue = [role_of(s.id, "said_by", "cue"), role_of(s.id, "reported_by", "cue")]
-                .into_iter()
-                .filter(|x| !x.is_empty())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let _ = claims.write_record([
-                store.meta.id.clone(),
-                s.id.0.to_string(),
-                store.quote(s),
-                offsets.of(text, e.start()).to_string(),
-                offsets.of(text, e.end()).to_string(),
-                s.attributes.get("certainty").map(ToString::to_string).unwrap_or_default(),
-                role_of(s.id, "said_by", "source"),
+            for f in &mut row {
+                f.clear();
+            }
+            let [
+                document,
+                id,
+                quote,
+                start,
+                end,
+                certainty,
+                source,
                 cue,
-                role_of(s.id, "reported_by", "outlet"),
-                s.review.status.name().to_string(),
-                url.clone(),
-                title.clone(),
-                published.clone(),
-                store
-                    .meta
-                    .origin
-                    .as_ref()
-                    .and_then(|o| o.page_at(e.start()))
-                    .map_or(String::new(), |(p, _)| p.to_string()),
-            ]);
+                outlet,
+                review,
+                page_url,
+                page_title,
+                date,
+                page_no,
+            ] = &mut row[..]
+            else {
+                continue;
+            };
+            document.push_str(&store.meta.id);
+            let _ = write!(id, "{}", s.id.0);
+            push_quote(quote, store, s);
+            let _ = write!(start, "{}", converted.get(2 * k).copied().unwrap_or(0));
+            let _ = write!(end, "{}", converted.get(2 * k + 1).copied().unwrap_or(0));
+            if let Some(c) = s.attributes.get("certainty") {
+                let _ = write!(certainty, "{c}");
+            }
+            // Source and cue of its `said_by` relations, then the cue and
+            // outlet of its `reported_by` ones, each in relation id order.
+            while attributing.get(next_rel).is_some_and(|(c, _)| *c < s.id) {
+                next_rel += 1;
+            }
+            let first = next_rel;
+            while attributing.get(next_rel).is_some_and(|(c, _)| *c == s.id) {
+                next_rel += 1;
+            }
+            let claim_rels = &attributing[first..next_rel];
+            let of_kind = |kind: Option<u16>| claim_rels.iter().map(|(_, r)| r).filter(move |r| Some(r.kind) == kind);
+            let mut reported_cue = String::new();
+            for r in of_kind(said_by) {
+                r.targets("source").for_each(|t| join(source, "; ", t));
+                r.targets("cue").for_each(|t| join(cue, "; ", t));
+            }
+            for r in of_kind(reported_by) {
+                r.targets("cue").for_each(|t| join(&mut reported_cue, "; ", t));
+                r.targets("outlet").for_each(|t| join(outlet, "; ", t));
+            }
+            if !reported_cue.is_empty() {
+                if !cue.is_empty() {
+                    cue.push_str("; ");
+                }
+                cue.push_str(&reported_cue);
+            }
+            review.push_str(s.review.status.name());
+            page_url.push_str(url);
+            page_title.push_str(title);
+            date.push_str(published);
+            if let Some((p, _)) = store.meta.origin.as_ref().and_then(|o| o.page_at(e.start())) {
+                let _ = write!(page_no, "{p}");
+            }
+            let _ = claims.write_record(&row);
         }
         for r in store.relations() {
-            let args: Vec<String> = r.args.iter().map(|a| format!("{}={}", a.role, show(a.target))).collect();
-            let ev: Vec<String> = r.evidence.iter().map(|e| show(Target::Span(*e))).collect();
-            let attrs: Vec<String> = r.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let _ = rels.write_record([
-                store.meta.id.clone(),
-                r.id.0.to_string(),
-                rel_name(store, r),
-                args.join("; "),
-                ev.join(" | "),
-                attrs.join("; "),
-            ]);
+            for f in &mut rrow {
+                f.clear();
+            }
+            let [document, id, kind, args, evidence, attributes] = &mut rrow[..] else { continue };
+            document.push_str(&store.meta.id);
+            let _ = write!(id, "{}", r.id.0);
+            kind.push_str(store.relation_type(r.kind).map_or("?", |t| t.name.as_str()));
+            for a in &r.args {
+                if !args.is_empty() {
+                    args.push_str("; ");
+                }
+                args.push_str(&a.role);
+                args.push('=');
+                show(args, a.target);
+            }
+            for e in &r.evidence {
+                join(evidence, " | ", Target::Span(*e));
+            }
+            for (k, v) in &r.attributes {
+                if !attributes.is_empty() {
+                    attributes.push_str("; ");
+                }
+                let _ = write!(attributes, "{k}={v}");
+            }
+            let _ = rels.write_record(&rrow);
         }
     }
     let done = |w: ::csv::Writer<Vec<u8>>| String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
@@ -88,5 +181,15 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         files: vec![("claims.csv".into(), done(claims)), ("relations.csv".into(), done(rels))],
         losses: Vec::new(),
         notices: Vec::new(),
+    }
+}
+
+/// A span's text as [`Store::quote`] gives it, appended.
+fn push_quote(out: &mut String, store: &Store, s: &Span) {
+    for (k, r) in s.ranges.iter().enumerate() {
+        if k > 0 {
+            out.push_str(" … ");
+        }
+        out.push_str(store.text().slice(*r));
     }
 }

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::{Serialize, Serializer};
 
-use super::{Export, Offsets, first_mention, loss, relation_links};
+use super::{Export, Offsets, first_mention, loss, relation_links, span_offsets};
 use crate::model::*;
 
 /// Escapes a value for an XML attribute.
@@ -100,16 +100,119 @@ fn config(stores: &[&Store]) -> String {
     x
 }
 
+/// A region's id: `s<span id>`, or `s<span id>_<k>` for a later fragment.
+#[derive(Clone, Copy)]
+struct RegionId(u32, usize);
+
+impl Serialize for RegionId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.1 {
+            0 => s.collect_str(&format_args!("s{}", self.0)),
+            k => s.collect_str(&format_args!("s{}_{k}", self.0)),
+        }
+    }
+}
+
+/// The `value` of a region result (fields in the order Label Studio's
+/// own exports sort them).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RegionValue<'a> {
+    Labels {
+        end: usize,
+        labels: [&'a str; 1],
+        start: usize,
+        text: &'a str,
+    },
+    Choices {
+        choices: [&'a str; 1],
+        end: usize,
+        start: usize,
+        text: &'a str,
+    },
+    /// A per-region text area: its `text` is the typed text, not the region's.
+    TextArea {
+        end: usize,
+        start: usize,
+        text: [&'a str; 1],
+    },
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Item<'a> {
+    Region {
+        from_name: &'a str,
+        id: RegionId,
+        origin: &'static str,
+        to_name: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: RegionValue<'a>,
+    },
+    Relation {
+        direction: &'static str,
+        from_id: RegionId,
+        labels: [String; 1],
+        to_id: RegionId,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+struct Task<'a> {
+    annotations: [Annotation<'a>; 1],
+    data: Data<'a>,
+    id: usize,
+}
+
+#[derive(Serialize)]
+struct Annotation<'a> {
+    result: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    document: &'a str,
+    text: &'a str,
+}
+
+fn region<'a>(from_name: &'a str, id: RegionId, kind: &'static str, value: RegionValue<'a>) -> Item<'a> {
+    Item::Region { from_name, id, origin: "manual", to_name: "text", kind, value }
+}
+
+/// Writes through to a buffer, indenting every line after the first by
+/// two spaces: a task pretty-printed on its own, as an element of the list.
+/// (JSON strings hold no raw line breaks, so every one is the printer's.)
+struct Indented<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.0.extend_from_slice(&rest[..=i]);
+            self.0.extend_from_slice(b"  ");
+            rest = &rest[i + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// `tasks.json` and `config.xml`.
 pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
-    let mut tasks = Vec::new();
+    let mut out: Vec<u8> = Vec::with_capacity(stores.iter().map(|s| s.text().len() + s.spans().len() * 400).sum());
+    out.extend_from_slice(b"[");
     let mut losses = Vec::new();
     for (n, store) in stores.iter().enumerate() {
         let text = store.text();
-        let mut result = Vec::new();
+        let mut result = Vec::with_capacity(store.spans().len() + store.relations().len());
         let (mut discontinuous, mut linked, mut reviewed) = (Vec::new(), Vec::new(), Vec::new());
-        // The region id of each span: its first fragment.
-        let region = |id: SpanId| format!("s{}", id.0);
+        let mut converted = span_offsets(store, offsets);
         for s in store.spans() {
             let label = store.label_name(s.label);
             if s.ranges.len() > 1 {
@@ -122,52 +225,40 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
                 reviewed.push(s.id.0);
             }
             for (k, r) in s.ranges.iter().enumerate() {
-                let id = if k == 0 { region(s.id) } else { format!("s{}_{k}", s.id.0) };
-                let value = |extra: (&str, Value)| {
-                    let mut v = json!({
-                        "start": offsets.of(text, r.start()),
-                        "end": offsets.of(text, r.end()),
-                        "text": text.slice(*r),
-                    });
-                    v[extra.0] = extra.1;
-                    v
-                };
-                result.push(json!({
-                    "id": id, "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
-                    "value": value(("labels", json!([label]))),
-                }));
+                let id = RegionId(s.id.0, k);
+                let (start, end) = (converted.next().unwrap_or(0), converted.next().unwrap_or(0));
+                let quote = text.slice(*r);
+                let region = |from_name, kind, value| region(from_name, id, kind, value);
+                result.push(region(
+                    "label",
+                    "labels",
+                    RegionValue::Labels { end, labels: [label], start, text: quote },
+                ));
                 if k > 0 {
                     continue;
                 }
                 for (name, v) in &s.attributes {
+                    let choice = |c| RegionValue::Choices { choices: [c], end, start, text: quote };
                     let item = match v {
                         AttrValue::Bool(false) => continue,
-                        AttrValue::Bool(true) => json!({"type": "choices", "value": value(("choices", json!([name])))}),
+                        AttrValue::Bool(true) => region(name, "choices", choice(name)),
                         AttrValue::Text(t) => {
-                            let choice = store
+                            let is_choice = store
                                 .schema()
                                 .label(s.label as usize)
                                 .and_then(|l| l.attributes.iter().find(|a| &a.name == name))
                                 .is_some_and(|a| matches!(a.kind, AttrKind::Choice(_)));
-                            if choice {
-                                json!({"type": "choices", "value": value(("choices", json!([t])))})
+                            if is_choice {
+                                region(name, "choices", choice(t))
                             } else {
-                                json!({"type": "textarea", "value": value(("text", json!([t])))})
+                                region(name, "textarea", RegionValue::TextArea { end, start, text: [t] })
                             }
                         }
                     };
-                    let mut item = item;
-                    item["id"] = json!(id);
-                    item["from_name"] = json!(name);
-                    item["to_name"] = json!("text");
-                    item["origin"] = json!("manual");
                     result.push(item);
                 }
                 if let Some(note) = &s.note {
-                    result.push(json!({
-                        "id": id, "from_name": "note", "to_name": "text", "type": "textarea", "origin": "manual",
-                        "value": value(("text", json!([note]))),
-                    }));
+                    result.push(region("note", "textarea", RegionValue::TextArea { end, start, text: [note] }));
                 }
             }
         }
@@ -175,10 +266,13 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
         for rel in store.relations() {
             for (name, from, to) in relation_links(store, rel) {
                 match (first_mention(store, from), first_mention(store, to)) {
-                    (Some(a), Some(b)) => result.push(json!({
-                        "from_id": region(a), "to_id": region(b), "type": "relation", "direction": "right",
-                        "labels": [name],
-                    })),
+                    (Some(a), Some(b)) => result.push(Item::Relation {
+                        direction: "right",
+                        from_id: RegionId(a.0, 0),
+                        labels: [name],
+                        to_id: RegionId(b.0, 0),
+                        kind: "relation",
+                    }),
                     _ => no_mention.push(rel.id.0),
                 }
             }
@@ -202,15 +296,25 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
             no_mention,
         );
         loss(&mut losses, store, "relation attributes not representable in Label Studio".into(), with_attrs);
-        tasks.push(json!({
-            "id": n + 1,
-            "data": {"text": text.as_str(), "document": store.meta.id},
-            "annotations": [{"result": result}],
-        }));
+        let task = Task {
+            annotations: [Annotation { result }],
+            data: Data { document: &store.meta.id, text: text.as_str() },
+            id: n + 1,
+        };
+        // The list pretty-printed as serde_json would print it whole, one
+        // task at a time, so no document's results outlive it.
+        out.extend_from_slice(if n == 0 { b"\n  " } else { b",\n  " });
+        let mut ser = serde_json::Serializer::with_formatter(
+            Indented(&mut out),
+            serde_json::ser::PrettyFormatter::with_indent(b"  "),
+        );
+        // Serialising into memory cannot fail.
+        let _ = task.serialize(&mut ser);
     }
-    let tasks = serde_json::to_string_pretty(&Value::Array(tasks)).unwrap_or_default();
+    out.extend_from_slice(if stores.is_empty() { b"]\n" } else { b"\n]\n" });
+    let tasks = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Export {
-        files: vec![("tasks.json".into(), tasks + "\n"), ("config.xml".into(), config(stores))],
+        files: vec![("tasks.json".into(), tasks), ("config.xml".into(), config(stores))],
         losses,
         notices: Vec::new(),
     }

@@ -300,6 +300,42 @@ impl UniqueNames {
     }
 }
 
+/// The start and end offset of every fragment of every span, in
+/// `store.spans()` order, converted in one sweep of the text
+/// ([`Offsets::of_many`]) instead of a lookup at a random place each.
+fn span_offsets(store: &Store, offsets: Offsets) -> std::vec::IntoIter<usize> {
+    let bytes: Vec<u32> =
+        store.spans().flat_map(|s| s.ranges.iter().flat_map(|r| [r.start() as u32, r.end() as u32])).collect();
+    offsets.of_many(store.text(), &bytes).into_iter()
+}
+
+/// Spans by id for an export that looks up many of them: a table indexed
+/// by id when ids are dense (they are one sequence with entities and
+/// relations), else the store's own lookup.
+struct SpanTable<'a> {
+    store: &'a Store,
+    dense: Vec<Option<&'a Span>>,
+}
+
+impl<'a> SpanTable<'a> {
+    fn new(store: &'a Store) -> Self {
+        let n = store.spans().len() + store.entities().len() + store.relations().len();
+        let max = store.spans().next_back().map_or(0, |s| s.id.0 as usize);
+        let mut dense = Vec::new();
+        if max <= 2 * n + 1024 {
+            dense = vec![None; max + 1];
+            for s in store.spans() {
+                dense[s.id.0 as usize] = Some(s);
+            }
+        }
+        SpanTable { store, dense }
+    }
+
+    fn get(&self, id: SpanId) -> Option<&'a Span> {
+        if self.dense.is_empty() { self.store.span(id) } else { self.dense.get(id.0 as usize).copied().flatten() }
+    }
+}
+
 fn loss(losses: &mut Vec<Loss>, store: &Store, message: String, ids: Vec<u32>) {
     if !ids.is_empty() {
         losses.push(Loss { document: store.meta.id.clone(), message: format!("{} {message}", ids.len()), ids });
@@ -385,5 +421,46 @@ mod tests {
         assert_eq!(safe_file_stem(""), "_");
         assert_eq!(safe_file_stem("000_f1c0a0fef9fd3cfc"), "000_f1c0a0fef9fd3cfc");
         assert_eq!(safe_file_stem("한국 기사"), "한국_기사");
+    }
+
+    /// A span table finds every span and nothing else, whether ids are dense
+    /// (a table) or sparse (the store's own lookup).
+    #[test]
+    fn span_tables_find_spans_by_dense_and_sparse_ids() {
+        use crate::model::testkit::{T0, store};
+        for ids in [[3_u32, 4, 9], [3, 4, 50_000_000]] {
+            let mut s = store("Rusia memasok senjata ke Korut.\n");
+            for (k, id) in ids.iter().enumerate() {
+                let range = ByteRange { start: k as u32 * 6, end: k as u32 * 6 + 5 };
+                let span = Span::new(SpanId(*id), 0, [range].into_iter().collect(), Provenance::new("t", T0));
+                assert!(s.apply(Edit::AddSpan(span)).is_ok());
+            }
+            let table = SpanTable::new(&s);
+            assert_eq!(table.dense.is_empty(), ids[2] > 1_000, "ids {ids:?}");
+            for id in ids {
+                assert_eq!(table.get(SpanId(id)).map(|x| x.id), Some(SpanId(id)), "ids {ids:?}");
+            }
+            for missing in [0, 5, 10, 49_999_999, u32::MAX] {
+                assert!(table.get(SpanId(missing)).is_none(), "{missing} in {ids:?}");
+            }
+        }
+    }
+
+    /// The Label Studio list is written task by task, indented as serde_json
+    /// would print the whole list: reading it and printing it again gives
+    /// the same bytes (two documents, lines and quotes in the text).
+    #[test]
+    fn label_studio_tasks_read_as_one_pretty_printed_list() {
+        use crate::model::testkit::{span, store};
+        let mut a = store("Rusia memasok \"senjata\"\nke Korut.\n");
+        span(&mut a, "Claim", "memasok");
+        let b = store("Peskov\r\nberkata 👍🏽.\n");
+        let e = label_studio(&[&a, &b], Offsets::Utf16);
+        let tasks = &e.files[0].1;
+        let read: serde_json::Value = serde_json::from_str(tasks).expect("valid JSON");
+        assert_eq!(read.as_array().map(Vec::len), Some(2));
+        let again = serde_json::to_string_pretty(&read).expect("printed") + "\n";
+        assert_eq!(tasks, &again);
+        assert_eq!(label_studio(&[], Offsets::Utf16).files[0].1, "[]\n");
     }
 }

@@ -12,7 +12,7 @@
 //!   of its arguments and evidence; roles, evidence and attributes are also
 //!   given under `sorot:` keys (declared in the context), so nothing is lost.
 
-use serde_json::{Value, json};
+use serde::{Serialize, Serializer};
 
 use super::Export;
 use crate::model::*;
@@ -56,32 +56,228 @@ pub fn rfc3339(t: Timestamp) -> String {
 /// names, which no context defines), so a JSON-LD processor keeps every
 /// key. Role arguments are objects of `sorot:role` (a compact IRI) and
 /// `target` (anno.jsonld's `oa:hasTarget`, an IRI).
-fn context() -> Value {
-    json!([CONTEXT, {
-        "sorot": VOCAB,
-        "sorot:attributes": {"@id": "sorot:attributes", "@type": "@json"},
-        "sorot:suggested": {"@id": "sorot:suggested", "@type": "@json"}
-    }])
+#[derive(Clone, Copy)]
+struct Context;
+
+#[derive(Serialize)]
+struct SorotTerms {
+    sorot: &'static str,
+    #[serde(rename = "sorot:attributes")]
+    attributes: JsonLiteral,
+    #[serde(rename = "sorot:suggested")]
+    suggested: JsonLiteral,
 }
 
-fn provenance(p: &Provenance) -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert("created".into(), json!(rfc3339(p.created)));
-    m.insert("modified".into(), json!(rfc3339(p.modified)));
-    if !p.author.is_empty() {
-        m.insert("creator".into(), json!({"type": "Person", "nickname": &*p.author}));
+#[derive(Serialize)]
+struct JsonLiteral {
+    #[serde(rename = "@id")]
+    id: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+}
+
+impl Serialize for Context {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let terms = SorotTerms {
+            sorot: VOCAB,
+            attributes: JsonLiteral { id: "sorot:attributes", kind: "@json" },
+            suggested: JsonLiteral { id: "sorot:suggested", kind: "@json" },
+        };
+        (CONTEXT, terms).serialize(s)
     }
-    m
 }
 
-/// One target as itself, several as an array (a one-item array of IRIs is
+// Every record below lists its fields in byte order of their names, the
+// order serde_json gives a map, so the file reads the same as when it was
+// written from JSON trees.
+
+#[derive(Serialize)]
+struct Creator<'a> {
+    nickname: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+fn creator(p: &Provenance) -> Option<Creator<'_>> {
+    (!p.author.is_empty()).then(|| Creator { nickname: &p.author, kind: "Person" })
+}
+
+/// An IRI made of a document IRI, a kind and an id: `<doc>:span:<id>`.
+#[derive(Clone, Copy)]
+struct Iri<'a>(&'a str, &'static str, u32);
+
+impl Serialize for Iri<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}:{}:{}", self.0, self.1, self.2))
+    }
+}
+
+/// One item as itself, several as an array (a one-item array of IRIs is
 /// ambiguous under the Working Group's schemas).
-fn one_or_many(mut v: Vec<Value>) -> Value {
-    if v.len() == 1 { v.remove(0) } else { Value::Array(v) }
+struct OneOrMany<T>(Vec<T>);
+
+impl<T: Serialize> Serialize for OneOrMany<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => one.serialize(s),
+            all => all.serialize(s),
+        }
+    }
 }
 
-fn text_body(purpose: &str, value: &str) -> Value {
-    json!({"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"})
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Text {
+        format: &'static str,
+        purpose: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: std::borrow::Cow<'a, str>,
+    },
+    Resource {
+        purpose: &'static str,
+        source: Source<'a>,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Source<'a> {
+    Iri(Iri<'a>),
+    Url(String),
+}
+
+fn text_body<'a>(purpose: &'static str, value: impl Into<std::borrow::Cow<'a, str>>) -> Body<'a> {
+    Body::Text { format: "text/plain", purpose, kind: "TextualBody", value: value.into() }
+}
+
+fn identifying(source: Source<'_>) -> Body<'_> {
+    Body::Resource { purpose: "identifying", source, kind: "SpecificResource" }
+}
+
+#[derive(Serialize)]
+struct Position {
+    end: usize,
+    start: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Quote<'a> {
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+struct TimeState {
+    #[serde(rename = "sourceDate")]
+    source_date: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct TextTarget<'a> {
+    selector: (Position, Quote<'a>),
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'a TimeState>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SuggestedBy<'a> {
+    score: f64,
+    source: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpanAnnotation<'a> {
+    #[serde(rename = "@context")]
+    context: Context,
+    body: Vec<Body<'a>>,
+    created: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<Creator<'a>>,
+    id: Iri<'a>,
+    modified: String,
+    motivation: &'static str,
+    #[serde(rename = "sorot:review", skip_serializing_if = "Option::is_none")]
+    review: Option<&'static str>,
+    #[serde(rename = "sorot:reviewNote", skip_serializing_if = "Option::is_none")]
+    review_note: Option<&'a str>,
+    #[serde(rename = "sorot:suggested", skip_serializing_if = "Option::is_none")]
+    suggested: Option<SuggestedBy<'a>>,
+    target: OneOrMany<TextTarget<'a>>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EntityTarget<'a> {
+    Document(&'a str),
+    Mentions(OneOrMany<Iri<'a>>),
+}
+
+#[derive(Serialize)]
+struct EntityAnnotation<'a> {
+    #[serde(rename = "@context")]
+    context: Context,
+    body: Vec<Body<'a>>,
+    created: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<Creator<'a>>,
+    id: Iri<'a>,
+    modified: String,
+    motivation: &'static str,
+    #[serde(rename = "sorot:aliases")]
+    aliases: &'a [String],
+    #[serde(rename = "sorot:type")]
+    entity_type: &'a str,
+    target: EntityTarget<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Role<'a> {
+    #[serde(rename = "sorot:role")]
+    role: &'a str,
+    target: Iri<'a>,
+}
+
+#[derive(Serialize)]
+struct RelationAnnotation<'a> {
+    #[serde(rename = "@context")]
+    context: Context,
+    body: Vec<Body<'a>>,
+    created: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<Creator<'a>>,
+    id: Iri<'a>,
+    modified: String,
+    motivation: &'static str,
+    #[serde(rename = "sorot:attributes")]
+    attributes: &'a Attributes,
+    #[serde(rename = "sorot:evidence")]
+    evidence: Vec<Iri<'a>>,
+    #[serde(rename = "sorot:relation")]
+    relation: &'a str,
+    #[serde(rename = "sorot:roles")]
+    roles: Vec<Role<'a>>,
+    target: OneOrMany<Iri<'a>>,
+    #[serde(rename = "type")]
+    kind: &'static str,
 }
 
 fn wikidata(qid: &str) -> Option<String> {
@@ -91,12 +287,42 @@ fn wikidata(qid: &str) -> Option<String> {
 
 /// Appends one annotation to the page being written: compact JSON, one
 /// per line (the page is written as it is made, never held as one tree).
-fn push_item(out: &mut Vec<u8>, first: &mut bool, item: &Value) {
+fn push_item(out: &mut Vec<u8>, first: &mut bool, item: &impl Serialize) {
     if !std::mem::take(first) {
         out.extend_from_slice(b",\n");
     }
-    // Writing a `Value` into memory cannot fail.
+    // Writing into memory cannot fail.
     let _ = serde_json::to_writer(&mut *out, item);
+}
+
+/// Writes an object without its closing brace, for members to follow.
+fn write_open(out: &mut Vec<u8>, v: &impl Serialize) {
+    let start = out.len();
+    // Writing into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, v);
+    if out.len() > start {
+        out.pop();
+    }
+}
+
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: Context,
+    id: &'static str,
+    label: &'a str,
+    total: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Page {
+    id: &'static str,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
 }
 
 /// `annotations.jsonld`: the collection with its one page, each annotation
@@ -107,25 +333,16 @@ pub fn w3c(stores: &[&Store]) -> Export {
         [one] => format!("Sorot annotations of {}", one.meta.id),
         _ => format!("Sorot annotations of {} documents", stores.len()),
     };
-    let head = json!({
-        "@context": context(),
-        "id": "urn:sorot:collection",
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": total,
-    });
-    let page = json!({"id": "urn:sorot:collection:page:1", "type": "AnnotationPage", "startIndex": 0});
+    let head =
+        Collection { context: Context, id: "urn:sorot:collection", label: &label, total, kind: "AnnotationCollection" };
+    let page = Page { id: "urn:sorot:collection:page:1", start_index: 0, kind: "AnnotationPage" };
     let bytes: usize = stores.iter().map(|s| s.text().len() / 4 + s.spans().len() * 900).sum();
     let mut out: Vec<u8> = Vec::with_capacity(bytes + 4096);
     // `{head…, "first": {page…, "items": [` — the two objects written
     // without their closing braces.
-    let open = |v: &Value| {
-        let s = v.to_string();
-        s[..s.len() - 1].to_owned()
-    };
-    out.extend_from_slice(open(&head).as_bytes());
+    write_open(&mut out, &head);
     out.extend_from_slice(b",\n\"first\": ");
-    out.extend_from_slice(open(&page).as_bytes());
+    write_open(&mut out, &page);
     out.extend_from_slice(b",\n\"items\": [\n");
     let mut first = true;
     for store in stores {
@@ -135,95 +352,104 @@ pub fn w3c(stores: &[&Store]) -> Export {
         // (canonical, else the one it was fetched from), and when it was
         // fetched, as a TimeState. Other documents are Sorot's own IRI.
         let origin = store.meta.origin.as_ref();
-        let source = origin.and_then(|o| o.page_url()).map_or_else(|| doc.clone(), str::to_owned);
+        let source = origin.and_then(|o| o.page_url()).unwrap_or(&doc);
         let state = origin
             .and_then(|o| o.fetch.as_ref())
-            .map(|f| json!({"type": "TimeState", "sourceDate": rfc3339(f.retrieved)}));
-        let span_iri = |id: SpanId| format!("{doc}:span:{}", id.0);
-        let entity_iri = |id: EntityId| format!("{doc}:entity:{}", id.0);
+            .map(|f| TimeState { source_date: rfc3339(f.retrieved), kind: "TimeState" });
+        let span_iri = |id: SpanId| Iri(&doc, "span", id.0);
+        let entity_iri = |id: EntityId| Iri(&doc, "entity", id.0);
         let iri = |t: Target| match t {
             Target::Span(s) => span_iri(s),
             Target::Entity(e) => entity_iri(e),
         };
+        let mut converted = super::span_offsets(store, super::Offsets::CodePoints);
         for s in store.spans() {
             let mut body = vec![text_body("classifying", store.label_name(s.label))];
             for (k, v) in &s.attributes {
-                body.push(text_body("describing", &format!("{k}: {v}")));
+                body.push(text_body("describing", format!("{k}: {v}")));
             }
             if let Some(n) = &s.note {
-                body.push(text_body("commenting", n));
+                body.push(text_body("commenting", n.as_str()));
             }
             if let Some(e) = s.entity.and_then(|e| store.entity(e)) {
-                body.push(json!({"type": "SpecificResource", "source": entity_iri(e.id), "purpose": "identifying"}));
+                body.push(identifying(Source::Iri(entity_iri(e.id))));
             }
-            let targets: Vec<Value> = s
+            let targets = s
                 .ranges
                 .iter()
                 .map(|r| {
-                    let mut t = json!({
-                        "type": "SpecificResource",
-                        "source": source,
-                        "selector": [
-                            {"type": "TextPositionSelector", "start": text.byte_to_char(r.start()), "end": text.byte_to_char(r.end())},
-                            {"type": "TextQuoteSelector", "exact": text.slice(*r), "prefix": text.prefix_before(r.start(), 32), "suffix": text.suffix_after(r.end(), 32)},
-                        ],
-                    });
-                    if let (Some(state), Some(t)) = (&state, t.as_object_mut()) {
-                        t.insert("state".into(), state.clone());
+                    let (start, end) = (converted.next().unwrap_or(0), converted.next().unwrap_or(0));
+                    TextTarget {
+                        selector: (
+                            Position { end, start, kind: "TextPositionSelector" },
+                            Quote {
+                                exact: text.slice(*r),
+                                prefix: text.prefix_before(r.start(), 32),
+                                suffix: text.suffix_after(r.end(), 32),
+                                kind: "TextQuoteSelector",
+                            },
+                        ),
+                        source,
+                        state: state.as_ref(),
+                        kind: "SpecificResource",
                     }
-                    t
                 })
                 .collect();
-            let mut a = serde_json::Map::new();
-            a.insert("@context".into(), context());
-            a.insert("id".into(), json!(span_iri(s.id)));
-            a.insert("type".into(), json!("Annotation"));
-            a.insert("motivation".into(), json!("classifying"));
-            a.extend(provenance(&s.provenance));
-            a.insert("body".into(), Value::Array(body));
-            a.insert("target".into(), one_or_many(targets));
-            if s.review.status != ReviewStatus::Unreviewed {
-                a.insert("sorot:review".into(), json!(s.review.status.name()));
-            }
-            if let Some(note) = &s.review.note {
-                a.insert("sorot:reviewNote".into(), json!(note.as_str()));
-            }
-            if let Some(g) = &s.suggested {
-                let score = f64::from(g.score) / 1000.0;
-                a.insert("sorot:suggested".into(), json!({"source": g.source, "version": g.version, "score": score}));
-            }
-            push_item(&mut out, &mut first, &Value::Object(a));
+            let p = &s.provenance;
+            let a = SpanAnnotation {
+                context: Context,
+                body,
+                created: rfc3339(p.created),
+                creator: creator(p),
+                id: span_iri(s.id),
+                modified: rfc3339(p.modified),
+                motivation: "classifying",
+                review: (s.review.status != ReviewStatus::Unreviewed).then(|| s.review.status.name()),
+                review_note: s.review.note.as_deref().map(String::as_str),
+                suggested: s.suggested.as_ref().map(|g| SuggestedBy {
+                    score: f64::from(g.score) / 1000.0,
+                    source: &g.source,
+                    version: &g.version,
+                }),
+                target: OneOrMany(targets),
+                kind: "Annotation",
+            };
+            push_item(&mut out, &mut first, &a);
         }
         for e in store.entities() {
-            let mut body = vec![text_body("identifying", &e.name), text_body("classifying", &e.kind)];
+            let mut body = vec![text_body("identifying", e.name.as_str()), text_body("classifying", e.kind.as_str())];
             for alias in &e.aliases {
-                body.push(text_body("describing", &format!("alias: {alias}")));
+                body.push(text_body("describing", format!("alias: {alias}")));
             }
             if let Some(q) = e.external_id.as_deref() {
                 match wikidata(q) {
-                    Some(url) => {
-                        body.push(json!({"type": "SpecificResource", "source": url, "purpose": "identifying"}))
-                    }
+                    Some(url) => body.push(identifying(Source::Url(url))),
                     None => body.push(text_body("identifying", q)),
                 }
             }
-            let mentions: Vec<Value> = store.mentions_of(e.id).into_iter().map(|m| json!(span_iri(m))).collect();
-            let mut a = serde_json::Map::new();
-            a.insert("@context".into(), context());
-            a.insert("id".into(), json!(entity_iri(e.id)));
-            a.insert("type".into(), json!("Annotation"));
-            a.insert("motivation".into(), json!("identifying"));
-            a.extend(provenance(&e.provenance));
-            a.insert("body".into(), Value::Array(body));
-            a.insert("target".into(), if mentions.is_empty() { json!(doc) } else { one_or_many(mentions) });
-            a.insert("sorot:type".into(), json!(e.kind));
-            a.insert("sorot:aliases".into(), json!(e.aliases));
-            push_item(&mut out, &mut first, &Value::Object(a));
+            let mentions: Vec<Iri> = store.mentions_of(e.id).into_iter().map(span_iri).collect();
+            let p = &e.provenance;
+            let a = EntityAnnotation {
+                context: Context,
+                body,
+                created: rfc3339(p.created),
+                creator: creator(p),
+                id: entity_iri(e.id),
+                modified: rfc3339(p.modified),
+                motivation: "identifying",
+                aliases: &e.aliases,
+                entity_type: &e.kind,
+                target: if mentions.is_empty() {
+                    EntityTarget::Document(&doc)
+                } else {
+                    EntityTarget::Mentions(OneOrMany(mentions))
+                },
+                kind: "Annotation",
+            };
+            push_item(&mut out, &mut first, &a);
         }
         for r in store.relations() {
-            let name = super::rel_name(store, r);
-            let roles: Vec<Value> =
-                r.args.iter().map(|a| json!({"sorot:role": a.role, "target": iri(a.target)})).collect();
+            let name = store.relation_type(r.kind).map_or("?", |t| t.name.as_str());
             let described: Vec<String> = r
                 .args
                 .iter()
@@ -235,29 +461,28 @@ pub fn w3c(stores: &[&Store]) -> Export {
                     format!("{}: {shown}", a.role)
                 })
                 .collect();
-            let mut body = vec![text_body("classifying", &name), text_body("describing", &described.join("; "))];
+            let mut body = vec![text_body("classifying", name), text_body("describing", described.join("; "))];
             for (k, v) in &r.attributes {
-                body.push(text_body("describing", &format!("{k}: {v}")));
+                body.push(text_body("describing", format!("{k}: {v}")));
             }
-            let targets: Vec<Value> = r
-                .args
-                .iter()
-                .map(|a| json!(iri(a.target)))
-                .chain(r.evidence.iter().map(|e| json!(span_iri(*e))))
-                .collect();
-            let mut a = serde_json::Map::new();
-            a.insert("@context".into(), context());
-            a.insert("id".into(), json!(format!("{doc}:relation:{}", r.id.0)));
-            a.insert("type".into(), json!("Annotation"));
-            a.insert("motivation".into(), json!("linking"));
-            a.extend(provenance(&r.provenance));
-            a.insert("body".into(), Value::Array(body));
-            a.insert("target".into(), one_or_many(targets));
-            a.insert("sorot:relation".into(), json!(name));
-            a.insert("sorot:roles".into(), Value::Array(roles));
-            a.insert("sorot:evidence".into(), json!(r.evidence.iter().map(|e| span_iri(*e)).collect::<Vec<_>>()));
-            a.insert("sorot:attributes".into(), json!(r.attributes));
-            push_item(&mut out, &mut first, &Value::Object(a));
+            let targets = r.args.iter().map(|a| iri(a.target)).chain(r.evidence.iter().map(|e| span_iri(*e))).collect();
+            let p = &r.provenance;
+            let a = RelationAnnotation {
+                context: Context,
+                body,
+                created: rfc3339(p.created),
+                creator: creator(p),
+                id: Iri(&doc, "relation", r.id.0),
+                modified: rfc3339(p.modified),
+                motivation: "linking",
+                attributes: &r.attributes,
+                evidence: r.evidence.iter().map(|e| span_iri(*e)).collect(),
+                relation: name,
+                roles: r.args.iter().map(|a| Role { role: &a.role, target: iri(a.target) }).collect(),
+                target: OneOrMany(targets),
+                kind: "Annotation",
+            };
+            push_item(&mut out, &mut first, &a);
         }
     }
     out.extend_from_slice(b"\n]}}\n");
