@@ -211,7 +211,23 @@ fn main() {
         let only_format = args.iter().position(|a| a == "--format").and_then(|i| args.get(i + 1));
         let formats = io::export::Format::ALL.into_iter().filter(|f| *f != io::export::Format::Jsonl);
         for format in formats.filter(|f| only_format.is_none_or(|o| *o == f.to_string())) {
-            let records = held_records(format, &format.export(&[&store], io::export::Offsets::CodePoints, None).files);
+            // The heap an export holds at its most, beside what it writes
+            // (an export returns its files in memory, then they are written).
+            let before = counting_alloc::live();
+            counting_alloc::reset_peak();
+            let e = format.export(&[&store], io::export::Offsets::CodePoints, None);
+            let peak = (counting_alloc::peak() - before).max(0) as f64;
+            let written: usize = e.files.iter().map(|f| f.1.len()).sum();
+            rows.push(Row {
+                name: format!("{format} export: heap at most"),
+                value: format!("{:.1} MB", peak / 1e6),
+                floor: format!("files {:.1} MB", written as f64 / 1e6),
+                ratio: Some(peak / written as f64),
+                target: "(the document's .sorot.ron is printed above)",
+                limit: None,
+            });
+            let records = held_records(format, &e.files);
+            drop(e);
             let pretty = format == io::export::Format::LabelStudio;
             let (t, floor) = median_pair(
                 runs,

@@ -182,30 +182,77 @@ fn region<'a>(from_name: &'a str, id: RegionId, kind: &'static str, value: Regio
     Item::Region { from_name, id, origin: "manual", to_name: "text", kind, value }
 }
 
-/// Writes through to a buffer, indenting every line after the first by
-/// two spaces: a task pretty-printed on its own, as an element of the list.
-/// (JSON strings hold no raw line breaks, so every one is the printer's.)
-struct Indented<'a>(&'a mut Vec<u8>);
+/// serde_json's pretty printing (two spaces), begun one level in: a task
+/// printed on its own reads as an element of the list.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
 
-impl std::io::Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
-            self.0.extend_from_slice(&rest[..=i]);
-            self.0.extend_from_slice(b"  ");
-            rest = &rest[i + 1..];
+impl Nested {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
         }
-        self.0.extend_from_slice(rest);
-        Ok(buf.len())
+        Ok(())
     }
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }
 
 /// `tasks.json` and `config.xml`.
 pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
-    let mut out: Vec<u8> = Vec::with_capacity(stores.iter().map(|s| s.text().len() + s.spans().len() * 400).sum());
+    // Room for what is usually written (a region takes about 450 bytes
+    // pretty-printed, a link 200), so the buffer is rarely copied to grow.
+    let room = |s: &&Store| s.text().len() + s.spans().len() * 500 + s.relations().len() * 3 * 200;
+    let mut out: Vec<u8> = Vec::with_capacity(stores.iter().map(room).sum());
     out.extend_from_slice(b"[");
     let mut losses = Vec::new();
     for (n, store) in stores.iter().enumerate() {
@@ -304,10 +351,7 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
         // The list pretty-printed as serde_json would print it whole, one
         // task at a time, so no document's results outlive it.
         out.extend_from_slice(if n == 0 { b"\n  " } else { b",\n  " });
-        let mut ser = serde_json::Serializer::with_formatter(
-            Indented(&mut out),
-            serde_json::ser::PrettyFormatter::with_indent(b"  "),
-        );
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { level: 1, has_value: false });
         // Serialising into memory cannot fail.
         let _ = task.serialize(&mut ser);
     }

@@ -336,7 +336,10 @@ pub fn w3c(stores: &[&Store]) -> Export {
     let head =
         Collection { context: Context, id: "urn:sorot:collection", label: &label, total, kind: "AnnotationCollection" };
     let page = Page { id: "urn:sorot:collection:page:1", start_index: 0, kind: "AnnotationPage" };
-    let bytes: usize = stores.iter().map(|s| s.text().len() / 4 + s.spans().len() * 900).sum();
+    // Room for what is usually written (an annotation with its context
+    // takes 600–1,000 bytes), so the buffer is rarely copied to grow.
+    let bytes: usize =
+        stores.iter().map(|s| (s.spans().len() + s.entities().len() + s.relations().len()) * 1_000).sum();
     let mut out: Vec<u8> = Vec::with_capacity(bytes + 4096);
     // `{head…, "first": {page…, "items": [` — the two objects written
     // without their closing braces.
