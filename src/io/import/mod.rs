@@ -554,25 +554,31 @@ impl OffsetMap {
     pub fn new(source: &str, units: Offsets) -> Self {
         let mut text = String::with_capacity(source.len());
         let mut to_byte = Vec::with_capacity(source.len() + 1);
-        let mut chars = source.chars().peekable();
-        let mut first = true;
-        while let Some(c) = chars.next() {
+        let mut rest = source.strip_prefix('\u{feff}').map_or(source, |r| {
+            // The BOM is a unit of the source with no byte of its own.
+            to_byte.push(0);
+            r
+        });
+        while !rest.is_empty() {
+            // A run of ASCII other than CR is copied as is, a unit a byte.
+            let run = rest.bytes().position(|b| !b.is_ascii() || b == b'\r').unwrap_or(rest.len());
             let here = text.len() as u32;
-            let width = match units {
-                Offsets::CodePoints => 1,
-                Offsets::Utf16 => c.len_utf16(),
-            };
+            to_byte.extend(here..here + run as u32);
+            text.push_str(&rest[..run]);
+            rest = &rest[run..];
+            let Some(c) = rest.chars().next() else { break };
+            rest = &rest[c.len_utf8()..];
+            let here = text.len() as u32;
             to_byte.push(here);
-            if width == 2 {
+            if units == Offsets::Utf16 && c.len_utf16() == 2 {
                 to_byte.push(u32::MAX);
             }
             match c {
-                '\u{feff}' if first => {}
-                '\r' if chars.peek() == Some(&'\n') => {}
+                // A CR before LF is dropped; a lone CR becomes LF.
+                '\r' if rest.starts_with('\n') => {}
                 '\r' => text.push('\n'),
                 c => text.push(c),
             }
-            first = false;
         }
         to_byte.push(text.len() as u32);
         Self { text, to_byte }
@@ -717,6 +723,51 @@ mod tests {
         let m = OffsetMap::new("b😀c", Offsets::Utf16);
         assert_eq!((0..=4).map(|i| m.byte(i)).collect::<Vec<_>>(), [Some(0), Some(1), None, Some(5), Some(6)]);
         assert_eq!(m.byte(5), None);
+    }
+
+    /// Char by char, as the map was first written: the reference the
+    /// faster map (ASCII copied a run at a time) must equal.
+    fn offset_map_by_char(source: &str, units: Offsets) -> (String, Vec<Option<usize>>) {
+        let (mut text, mut to_byte) = (String::new(), Vec::new());
+        let mut chars = source.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
+            to_byte.push(Some(text.len()));
+            if units == Offsets::Utf16 && c.len_utf16() == 2 {
+                to_byte.push(None);
+            }
+            match c {
+                '\u{feff}' if first => {}
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\r' => text.push('\n'),
+                c => text.push(c),
+            }
+            first = false;
+        }
+        to_byte.push(Some(text.len()));
+        (text, to_byte)
+    }
+
+    proptest::proptest! {
+        /// On curly quotes, emoji, combining marks, Hangul, CR, CRLF and
+        /// BOMs (first and later), in both units.
+        #[test]
+        fn offset_map_equals_the_char_by_char_reference(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Rusia ", "\r", "\n", "\r\n", "\u{feff}", "“", "”", "😀", "👍🏽", "e\u{301}", "한국", "\t", "é",
+            ]), 0..40),
+            utf16 in proptest::bool::ANY,
+        ) {
+            let source = parts.concat();
+            let units = if utf16 { Offsets::Utf16 } else { Offsets::CodePoints };
+            let (text, to_byte) = offset_map_by_char(&source, units);
+            let m = OffsetMap::new(&source, units);
+            proptest::prop_assert_eq!(m.text(), text.as_str());
+            let got: Vec<Option<usize>> = (0..=to_byte.len()).map(|i| m.byte(i)).collect();
+            let mut want = to_byte;
+            want.push(None);
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
