@@ -291,6 +291,9 @@ impl SorotApp {
             }
             Command::Export => self.dialog = Some(Dialog::Export(transfer::ExportForm::new(self))),
             Command::Import => self.dialog = Some(Dialog::Import(transfer::ImportForm::new(self))),
+            Command::Save | Command::SaveAs if self.doc.is_blank() => {
+                self.set_status("Nothing to save: no article is open. Open one with Ctrl+O.");
+            }
             Command::SaveAs => {
                 let mut d = Dialog::path(PathPurpose::SaveAs);
                 if let Dialog::Path { text, .. } = &mut d {

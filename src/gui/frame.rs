@@ -131,15 +131,24 @@ impl SorotApp {
         panels::menu_bar(ui, self, &mut actions);
         panels::status_bar(ui, self);
         session::search_panel(ui, self, &mut actions);
-        if self.compare.is_none() && self.review.is_none() {
+        // With no article open, the labels, suggestions and annotations
+        // have nothing to act on; a folder's list still shows.
+        let blank = self.doc.is_blank();
+        if self.compare.is_none() && self.review.is_none() && !blank {
             panels::palette(ui, self, &mut actions);
         }
         if let Some((width, widest)) = session::corpus_panel(ui, self, &mut actions) {
             self.panel_widths.shown("corpus", width, widest);
         }
-        session::suggestions_panel(ui, self, &mut actions);
-        panels::side_panel(ui, self, &mut actions);
+        if !blank {
+            session::suggestions_panel(ui, self, &mut actions);
+            panels::side_panel(ui, self, &mut actions);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
+            if self.doc.is_blank() {
+                panels::start_page(ui, self, &mut actions);
+                return;
+            }
             panels::find_bar(ui, self, &mut actions);
             relations::draft_bar(ui, self, &mut actions);
             relations::link_bar(ui, self, &mut actions);

@@ -43,8 +43,10 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
                     }
                 });
                 ui.separator();
-                menu_item(ui, Command::Save, actions);
-                menu_item(ui, Command::SaveAs, actions);
+                ui.add_enabled_ui(!app.doc.is_blank(), |ui| {
+                    menu_item(ui, Command::Save, actions);
+                    menu_item(ui, Command::SaveAs, actions);
+                });
                 menu_item(ui, Command::Export, actions);
                 menu_item(ui, Command::Import, actions);
                 menu_item(ui, Command::Reanchor, actions);
@@ -134,6 +136,10 @@ pub fn status_bar(ui: &mut egui::Ui, app: &SorotApp) {
     let store = &app.doc.store;
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
+            if app.doc.is_blank() {
+                ui.label("No article open · Ctrl+O opens one");
+                return;
+            }
             let dirty = if app.doc.history.is_dirty() { "(modified) " } else { "" };
             let file = app.doc.path.as_deref().map_or("(sample, not saved yet)".into(), |p| p.display().to_string());
             ui.label(format!("{dirty}{file}"));
@@ -732,4 +738,34 @@ fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Acti
             }
         },
     );
+}
+
+/// What the window shows when no article is open (at the start with a file
+/// that could not be opened, or after one failed): the ways to open one.
+pub fn start_page(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
+    egui::ScrollArea::vertical().auto_shrink([false; 2]).show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space((ui.available_height() * 0.15).min(120.0));
+            ui.heading("No article open");
+            ui.label("Open an article to annotate it, or a folder of articles to work through them.");
+            ui.add_space(12.0);
+            for cmd in [Command::OpenArticle, Command::OpenFolder, Command::OpenUrl] {
+                let shortcut = ui.ctx().format_shortcut(&cmd.shortcut());
+                if ui.button(format!("{}   {shortcut}", cmd.text())).clicked() {
+                    actions.push(Action::Run(cmd));
+                }
+            }
+            if !app.prefs.recent.is_empty() {
+                ui.add_space(12.0);
+                ui.strong("Recent");
+                for p in app.prefs.recent.iter().take(8) {
+                    if ui.button(p.display().to_string()).clicked() {
+                        actions.push(Action::Open(p.clone()));
+                    }
+                }
+            }
+            ui.add_space(12.0);
+            ui.weak("Or drop a file on this window.");
+        });
+    });
 }

@@ -278,7 +278,16 @@ impl Document {
         }
     }
 
+    /// Nothing is open: the window's placeholder while a file opens, or
+    /// after one could not be opened (no file, no text).
+    pub fn is_blank(&self) -> bool {
+        self.path.is_none() && self.store.text().is_empty()
+    }
+
     pub fn title(&self) -> String {
+        if self.is_blank() {
+            return "Sorot".into();
+        }
         let name = self
             .path
             .as_deref()

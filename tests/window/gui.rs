@@ -626,3 +626,36 @@ fn the_annotation_list_keeps_room_and_the_panel_keeps_its_width() {
         "no annotation row in view: {rows:?}"
     );
 }
+
+/// A file that cannot be opened at the start leaves a start page, not an
+/// empty article that looks like one: its ways to open one work, the title
+/// and status say nothing is open, and Save has nothing to save (#19 item 4).
+#[test]
+fn a_failed_start_leaves_a_start_page_and_nothing_to_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("not-there.txt");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 700.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), SorotApp::opening(missing));
+    h.run_steps(1);
+    wait_loaded(&mut h);
+    h.run_steps(2);
+    assert!(matches!(h.state().dialog, Some(sorot::gui::Dialog::Error(_))), "the failure is said once");
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+    h.get_by_label("No article open");
+    h.get_by_label("No article open · Ctrl+O opens one");
+    assert!(h.query_by_label("Annotations (0)").is_none(), "no annotation list of nothing");
+    assert!(h.state().doc.is_blank());
+    assert_eq!(h.state().doc.title(), "Sorot", "no \" (not saved yet)\" of nothing");
+    // Ctrl+S has nothing to save: no dialog, and the status says why.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    assert!(h.state().dialog.is_none());
+    assert!(h.state().status.starts_with("Nothing to save"), "{}", h.state().status);
+    // The start page opens an article.
+    h.get_by_label_contains("Open article").click();
+    h.run_steps(2);
+    assert!(h.state().dialog.is_some(), "the open dialog");
+}
