@@ -98,10 +98,6 @@ struct Creator<'a> {
     kind: &'static str,
 }
 
-fn creator(p: &Provenance) -> Option<Creator<'_>> {
-    (!p.author.is_empty()).then(|| Creator { nickname: &p.author, kind: "Person" })
-}
-
 /// An IRI made of a document IRI, a kind and an id: `<doc>:span:<id>`.
 #[derive(Clone, Copy)]
 struct Iri<'a>(&'a str, &'static str, u32);
@@ -200,8 +196,10 @@ struct SuggestedBy<'a> {
     version: &'a str,
 }
 
+/// An annotation: what every kind has, its kind's own `sorot:` keys
+/// (which sort between `motivation` and `target`), and its target.
 #[derive(Serialize)]
-struct SpanAnnotation<'a> {
+struct Annotation<'a, Own, T> {
     #[serde(rename = "@context")]
     context: Context,
     body: Vec<Body<'a>>,
@@ -211,15 +209,38 @@ struct SpanAnnotation<'a> {
     id: Iri<'a>,
     modified: String,
     motivation: &'static str,
+    #[serde(flatten)]
+    own: Own,
+    target: T,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+impl<'a, Own, T> Annotation<'a, Own, T> {
+    fn new(id: Iri<'a>, p: &'a Provenance, motivation: &'static str, body: Vec<Body<'a>>, own: Own, target: T) -> Self {
+        Annotation {
+            context: Context,
+            body,
+            created: rfc3339(p.created),
+            creator: (!p.author.is_empty()).then(|| Creator { nickname: &p.author, kind: "Person" }),
+            id,
+            modified: rfc3339(p.modified),
+            motivation,
+            own,
+            target,
+            kind: "Annotation",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SpanKeys<'a> {
     #[serde(rename = "sorot:review", skip_serializing_if = "Option::is_none")]
     review: Option<&'static str>,
     #[serde(rename = "sorot:reviewNote", skip_serializing_if = "Option::is_none")]
     review_note: Option<&'a str>,
     #[serde(rename = "sorot:suggested", skip_serializing_if = "Option::is_none")]
     suggested: Option<SuggestedBy<'a>>,
-    target: OneOrMany<TextTarget<'a>>,
-    #[serde(rename = "type")]
-    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -230,23 +251,11 @@ enum EntityTarget<'a> {
 }
 
 #[derive(Serialize)]
-struct EntityAnnotation<'a> {
-    #[serde(rename = "@context")]
-    context: Context,
-    body: Vec<Body<'a>>,
-    created: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    creator: Option<Creator<'a>>,
-    id: Iri<'a>,
-    modified: String,
-    motivation: &'static str,
+struct EntityKeys<'a> {
     #[serde(rename = "sorot:aliases")]
     aliases: &'a [String],
     #[serde(rename = "sorot:type")]
     entity_type: &'a str,
-    target: EntityTarget<'a>,
-    #[serde(rename = "type")]
-    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -257,16 +266,7 @@ struct Role<'a> {
 }
 
 #[derive(Serialize)]
-struct RelationAnnotation<'a> {
-    #[serde(rename = "@context")]
-    context: Context,
-    body: Vec<Body<'a>>,
-    created: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    creator: Option<Creator<'a>>,
-    id: Iri<'a>,
-    modified: String,
-    motivation: &'static str,
+struct RelationKeys<'a> {
     #[serde(rename = "sorot:attributes")]
     attributes: &'a Attributes,
     #[serde(rename = "sorot:evidence")]
@@ -275,9 +275,6 @@ struct RelationAnnotation<'a> {
     relation: &'a str,
     #[serde(rename = "sorot:roles")]
     roles: Vec<Role<'a>>,
-    target: OneOrMany<Iri<'a>>,
-    #[serde(rename = "type")]
-    kind: &'static str,
 }
 
 fn wikidata(qid: &str) -> Option<String> {
@@ -398,15 +395,7 @@ pub fn w3c(stores: &[&Store]) -> Export {
                     }
                 })
                 .collect();
-            let p = &s.provenance;
-            let a = SpanAnnotation {
-                context: Context,
-                body,
-                created: rfc3339(p.created),
-                creator: creator(p),
-                id: span_iri(s.id),
-                modified: rfc3339(p.modified),
-                motivation: "classifying",
+            let own = SpanKeys {
                 review: (s.review.status != ReviewStatus::Unreviewed).then(|| s.review.status.name()),
                 review_note: s.review.note.as_deref().map(String::as_str),
                 suggested: s.suggested.as_ref().map(|g| SuggestedBy {
@@ -414,9 +403,8 @@ pub fn w3c(stores: &[&Store]) -> Export {
                     source: &g.source,
                     version: &g.version,
                 }),
-                target: OneOrMany(targets),
-                kind: "Annotation",
             };
+            let a = Annotation::new(span_iri(s.id), &s.provenance, "classifying", body, own, OneOrMany(targets));
             push_item(&mut out, &mut first, &a);
         }
         for e in store.entities() {
@@ -431,24 +419,13 @@ pub fn w3c(stores: &[&Store]) -> Export {
                 }
             }
             let mentions: Vec<Iri> = store.mentions_of(e.id).into_iter().map(span_iri).collect();
-            let p = &e.provenance;
-            let a = EntityAnnotation {
-                context: Context,
-                body,
-                created: rfc3339(p.created),
-                creator: creator(p),
-                id: entity_iri(e.id),
-                modified: rfc3339(p.modified),
-                motivation: "identifying",
-                aliases: &e.aliases,
-                entity_type: &e.kind,
-                target: if mentions.is_empty() {
-                    EntityTarget::Document(&doc)
-                } else {
-                    EntityTarget::Mentions(OneOrMany(mentions))
-                },
-                kind: "Annotation",
+            let target = if mentions.is_empty() {
+                EntityTarget::Document(&doc)
+            } else {
+                EntityTarget::Mentions(OneOrMany(mentions))
             };
+            let own = EntityKeys { aliases: &e.aliases, entity_type: &e.kind };
+            let a = Annotation::new(entity_iri(e.id), &e.provenance, "identifying", body, own, target);
             push_item(&mut out, &mut first, &a);
         }
         for r in store.relations() {
@@ -469,22 +446,14 @@ pub fn w3c(stores: &[&Store]) -> Export {
                 body.push(text_body("describing", format!("{k}: {v}")));
             }
             let targets = r.args.iter().map(|a| iri(a.target)).chain(r.evidence.iter().map(|e| span_iri(*e))).collect();
-            let p = &r.provenance;
-            let a = RelationAnnotation {
-                context: Context,
-                body,
-                created: rfc3339(p.created),
-                creator: creator(p),
-                id: Iri(&doc, "relation", r.id.0),
-                modified: rfc3339(p.modified),
-                motivation: "linking",
+            let own = RelationKeys {
                 attributes: &r.attributes,
                 evidence: r.evidence.iter().map(|e| span_iri(*e)).collect(),
                 relation: name,
                 roles: r.args.iter().map(|a| Role { role: &a.role, target: iri(a.target) }).collect(),
-                target: OneOrMany(targets),
-                kind: "Annotation",
             };
+            let id = Iri(&doc, "relation", r.id.0);
+            let a = Annotation::new(id, &r.provenance, "linking", body, own, OneOrMany(targets));
             push_item(&mut out, &mut first, &a);
         }
     }
