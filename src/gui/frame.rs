@@ -149,9 +149,16 @@ impl SorotApp {
                 panels::start_page(ui, self, &mut actions);
                 return;
             }
-            panels::find_bar(ui, self, &mut actions);
-            relations::draft_bar(ui, self, &mut actions);
-            relations::link_bar(ui, self, &mut actions);
+            // The find, relation and entity bars sit below the text, so
+            // opening one, or its height changing step by step, moves no
+            // line of the text (#19 item 12); the text only shows less.
+            if self.find.open || self.draft.is_some() || self.link_query.is_some() {
+                egui::Panel::bottom("bars").show(ui, |ui| {
+                    panels::find_bar(ui, self, &mut actions);
+                    relations::draft_bar(ui, self, &mut actions);
+                    relations::link_bar(ui, self, &mut actions);
+                });
+            }
             self.view.marks = session::compare_marks(self);
             let colour = ui.visuals().warn_fg_color;
             self.view.marks.extend(self.find.marks(self.view.visible_range(), colour));

@@ -63,6 +63,8 @@ pub struct TextView {
     tops: Vec<f32>,
     tops_dirty: bool,
     layout_width: f32,
+    /// Where the text's viewport began on screen in the last frame.
+    viewport_top: f32,
     cache: HashMap<usize, Laid>,
     drag_anchor: Option<usize>,
     drag_head: Option<usize>,
@@ -139,6 +141,7 @@ impl Default for TextView {
             tops: vec![0.0],
             tops_dirty: true,
             layout_width: 0.0,
+            viewport_top: 0.0,
             cache: HashMap::new(),
             drag_anchor: None,
             drag_head: None,
@@ -285,6 +288,12 @@ impl TextView {
         self.layout_width
     }
 
+    /// Where the text's viewport began on screen in the last frame (bars
+    /// that open and close must not move it).
+    pub fn viewport_top(&self) -> f32 {
+        self.viewport_top
+    }
+
     /// What the last frame did.
     pub fn stats(&self) -> FrameStats {
         self.stats
@@ -355,6 +364,7 @@ impl TextView {
             let origin = content.min;
             let first = self.tops.partition_point(|&t| t <= viewport.min.y).saturating_sub(1);
             let painter = ui.painter_at(ui.clip_rect());
+            self.viewport_top = ui.clip_rect().top();
             let mut placed: Vec<(usize, Pos2)> = Vec::new();
             self.stats = FrameStats::default();
             let mut i = first;

@@ -152,3 +152,32 @@ fn find_open_in_a_narrow_window_keeps_the_text_left_of_the_side_panel() {
     assert!(open < side, "with Find: text {open} wide, side panel at {side}");
     assert!((open - closed).abs() < 1.0, "the text keeps its width: {closed} → {open}");
 }
+
+/// #19 item 12: opening Find, typing in it and closing it moves no line of
+/// the text: the bar sits below the text, whose viewport keeps its top.
+#[test]
+fn find_opens_below_the_text_and_moves_no_line() {
+    let (_dir, article) = common::gui::sample_copy();
+    let mut app = SorotApp::new(Document::open(&article).unwrap());
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 600.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    h.run_steps(3);
+    let top = h.state().view.viewport_top();
+    let first = h.state().view_first_visible_byte();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(2);
+    let field = h.get_by_label("Find").rect();
+    assert!(field.top() > top + 200.0, "the bar is below the text: field at {}, text from {top}", field.top());
+    assert_eq!(h.state().view.viewport_top(), top, "opening Find moved the text");
+    assert_eq!(h.state().view_first_visible_byte(), first);
+    h.get_by_label("Find").type_text("Kremlin");
+    h.run_steps(3);
+    assert_eq!(h.state().view.viewport_top(), top, "typing moved the text");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().find.open);
+    assert_eq!(h.state().view.viewport_top(), top, "closing Find moved the text");
+}
