@@ -215,7 +215,8 @@ impl SorotApp {
                 if edits.is_empty() {
                     self.set_status("Every matching mention is already linked");
                 } else {
-                    self.dialog = Some(Dialog::LinkAll { entity, edits });
+                    let chosen = vec![true; edits.len()];
+                    self.dialog = Some(Dialog::LinkAll { entity, edits, chosen });
                 }
             }
             EntityAction::Create => {

@@ -55,6 +55,8 @@ pub enum Dialog {
     LinkAll {
         entity: crate::model::EntityId,
         edits: Vec<crate::model::Edit>,
+        /// Which of `edits` are kept (all at first; each row can be unticked).
+        chosen: Vec<bool>,
     },
     /// Saving would overwrite a file that changed on disk.
     Conflict {
@@ -216,22 +218,51 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 });
             }
-            Dialog::LinkAll { entity, edits } => {
+            Dialog::LinkAll { entity, edits, chosen } => {
                 let store = &app.doc.store;
                 let entity = *entity;
                 let name = store.entity(entity).map_or(String::new(), |e| e.name.clone());
                 ui.heading(format!("Link all mentions of {name}"));
                 let new = edits.iter().filter(|e| matches!(e, crate::model::Edit::AddSpan(_))).count();
-                ui.label(format!("{new} new mentions, {} existing spans to link:", edits.len() - new));
-                for line in super::relations::preview_lines(store, edits, 12) {
-                    ui.weak(line);
-                }
+                ui.label(format!(
+                    "{} and {} to link. Untick any that is not {name}.",
+                    crate::model::plural(new, "new mention"),
+                    crate::model::plural(edits.len() - new, "existing span"),
+                ));
                 ui.horizontal(|ui| {
-                    if ui.button("Apply").clicked() {
+                    if ui.button("Tick all").clicked() {
+                        chosen.iter_mut().for_each(|c| *c = true);
+                    }
+                    if ui.button("Untick all").clicked() {
+                        chosen.iter_mut().for_each(|c| *c = false);
+                    }
+                });
+                // Every row, drawn only where it shows; each on one line
+                // with its context.
+                let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y + 4.0;
+                egui::ScrollArea::vertical().max_height(320.0).auto_shrink([false, true]).show_rows(
+                    ui,
+                    row,
+                    edits.len(),
+                    |ui, rows| {
+                        for i in rows {
+                            let text = super::relations::preview_line(store, &edits[i]);
+                            if let Some(c) = chosen.get_mut(i) {
+                                ui.checkbox(c, text);
+                            }
+                        }
+                    },
+                );
+                let n = chosen.iter().filter(|c| **c).count();
+                ui.horizontal(|ui| {
+                    let apply = ui.add_enabled(n > 0, egui::Button::new(format!("Link {n}")));
+                    if apply.clicked() {
+                        let kept: Vec<crate::model::Edit> =
+                            edits.iter().zip(chosen.iter()).filter(|(_, c)| **c).map(|(e, _)| e.clone()).collect();
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Edit(
-                            crate::model::Edit::Batch(edits.clone()),
-                            format!("Linked {} to {name}", crate::model::plural(edits.len(), "mention")),
+                            crate::model::Edit::Batch(kept),
+                            format!("Linked {} to {name}", crate::model::plural(n, "mention")),
                         ));
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {

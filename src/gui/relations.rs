@@ -520,20 +520,19 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
 }
 
 /// A list of up to `n` samples of what a batch of edits would do.
-pub fn preview_lines(store: &Store, edits: &[Edit], n: usize) -> Vec<String> {
-    edits
-        .iter()
-        .take(n)
-        .map(|e| match e {
-            Edit::AddSpan(s) => format!(
-                "new {}: …{}[{}]{}…",
-                store.label_name(s.label),
-                store.text().prefix_before(s.start(), 15),
-                store.quote(s),
-                store.text().suffix_after(s.extent().end(), 15)
-            ),
-            Edit::ReplaceSpan(s) => format!("link {} {} “{}”", store.label_name(s.label), s.id, store.quote(s)),
-            _ => String::new(),
-        })
-        .collect()
+/// One line for a proposed link: a new mention with its context (line
+/// breaks as spaces), or an existing span to link.
+pub fn preview_line(store: &Store, edit: &Edit) -> String {
+    let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+    match edit {
+        Edit::AddSpan(s) => format!(
+            "new {}: …{}[{}]{}…",
+            store.label_name(s.label),
+            one_line(store.text().prefix_before(s.start(), 30)),
+            one_line(&store.quote(s)),
+            one_line(store.text().suffix_after(s.extent().end(), 30))
+        ),
+        Edit::ReplaceSpan(s) => format!("link {} {} “{}”", store.label_name(s.label), s.id, one_line(&store.quote(s))),
+        _ => String::new(),
+    }
 }
