@@ -107,6 +107,12 @@ pub enum EntityAction {
     PreviewLinkAll(EntityId),
     /// Create the entity of the Entities panel's form.
     Create,
+    /// Fill the Entities panel's form with an entity, to edit it.
+    StartEdit(EntityId),
+    /// Save the form over the entity being edited.
+    SaveEdit,
+    /// Leave the entity being edited as it was.
+    CancelEdit,
     /// Link the selected mention to an entity.
     LinkTo(EntityId),
     /// Create an entity from the selected mention and link it.

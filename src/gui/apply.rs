@@ -219,6 +219,46 @@ impl SorotApp {
                     self.dialog = Some(Dialog::LinkAll { entity, edits, chosen });
                 }
             }
+            EntityAction::StartEdit(id) => {
+                if let Some(e) = self.doc.store.entity(id) {
+                    self.entity_form = super::relations::EntityForm {
+                        name: e.name.clone(),
+                        kind: e.kind.clone(),
+                        aliases: e.aliases.join(", "),
+                        external_id: e.external_id.clone().unwrap_or_default(),
+                        editing: Some(id),
+                    };
+                    self.set_status(format!("Editing entity {} below the list; Save changes keeps it", e.name));
+                }
+            }
+            EntityAction::CancelEdit => self.entity_form = Default::default(),
+            EntityAction::SaveEdit => {
+                let f = &self.entity_form;
+                let Some(old) = f.editing.and_then(|id| self.doc.store.entity(id)) else {
+                    self.entity_form = Default::default();
+                    return;
+                };
+                let mut new = old.clone();
+                new.name = f.name.trim().to_owned();
+                new.kind = f.kind.clone();
+                new.aliases =
+                    f.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
+                new.external_id = Some(f.external_id.trim().to_owned()).filter(|q| !q.is_empty());
+                if new == *old {
+                    self.entity_form = Default::default();
+                    self.set_status("Nothing changed");
+                    return;
+                }
+                new.provenance.modified = Timestamp::now();
+                let summary = format!("Edited entity {}", new.name);
+                match self.doc.apply(Edit::ReplaceEntity(new), summary.clone()) {
+                    Ok(()) => {
+                        self.entity_form = Default::default();
+                        self.set_status(summary);
+                    }
+                    Err(e) => self.set_status(format!("Not saved: {e}")),
+                }
+            }
             EntityAction::Create => {
                 let f = &self.entity_form;
                 let entity = Entity {

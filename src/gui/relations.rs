@@ -396,6 +396,8 @@ pub struct EntityForm {
     pub kind: String,
     pub aliases: String,
     pub external_id: String,
+    /// The entity the form edits; `None` while it makes a new one.
+    pub editing: Option<EntityId>,
 }
 
 /// The entities panel: entities with their mentions (click to jump), link
@@ -419,16 +421,26 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
                     if !e.aliases.is_empty() {
                         ui.weak(format!("aliases: {}", e.aliases.join(", ")));
                     }
-                    ui.horizontal_wrapped(|ui| {
-                        for m in &mentions {
-                            if let Some(s) = store.span(*m)
-                                && ui.link(store.quote(s)).clicked()
-                            {
+                    // Each mention on a line of its own, with its context,
+                    // so fourteen "Rusia" can be told apart.
+                    for m in &mentions {
+                        if let Some(s) = store.span(*m) {
+                            let one_line = |t: &str| t.replace(['\n', '\r'], " ");
+                            let context = format!(
+                                "…{}[{}]{}…",
+                                one_line(store.text().prefix_before(s.start(), 20)),
+                                one_line(&store.quote(s)),
+                                one_line(store.text().suffix_after(s.extent().end(), 20))
+                            );
+                            if ui.link(context).clicked() {
                                 actions.push(Action::Reveal(*m));
                             }
                         }
-                    });
-                    ui.horizontal(|ui| {
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        if ui.button("Edit…").clicked() {
+                            actions.push(Action::Entity(EntityAction::StartEdit(e.id)));
+                        }
                         if ui.button("Link all matching mentions…").clicked() {
                             actions.push(Action::Entity(EntityAction::PreviewLinkAll(e.id)));
                         }
@@ -442,8 +454,11 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
                 });
             }
             ui.separator();
-            ui.label("New entity");
             let form = &mut app.entity_form;
+            match form.editing.and_then(|id| store.entity(id)) {
+                Some(e) => ui.strong(format!("Edit entity {}", e.name)),
+                None => ui.label("New entity"),
+            };
             let field = |ui: &mut egui::Ui, label: &str, value: &mut String| {
                 ui.horizontal(|ui| {
                     let l = ui.label(label);
@@ -459,7 +474,16 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
             });
             field(ui, "Aliases", &mut form.aliases);
             field(ui, "External id", &mut form.external_id);
-            if ui.button("Create entity").clicked() {
+            if form.editing.is_some() {
+                ui.horizontal(|ui| {
+                    if ui.button("Save changes").clicked() {
+                        actions.push(Action::Entity(EntityAction::SaveEdit));
+                    }
+                    if ui.button("Cancel editing").clicked() {
+                        actions.push(Action::Entity(EntityAction::CancelEdit));
+                    }
+                });
+            } else if ui.button("Create entity").clicked() {
                 actions.push(Action::Entity(EntityAction::Create));
             }
         },

@@ -251,3 +251,32 @@ fn escape_closes_the_link_bar_only_and_ctrl_y_redoes() {
     h.run_steps(2);
     assert!(h.state().store().span(korut).is_some(), "Ctrl+Y redoes");
 }
+
+/// #19 item 7: an existing entity's name, aliases and external id are
+/// edited in the panel, in one undoable step; its mentions are listed with
+/// their context, so repeated names can be told apart.
+#[test]
+fn an_entity_is_edited_in_the_panel_and_one_undo_restores_it() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 1600.0);
+    click(&mut h, "Entities (3)");
+    click_containing(&mut h, "Russia (Country, Q159)");
+    assert!(h.query_all_by_label_contains("[Rusia]").count() >= 1, "mentions with their context");
+    click(&mut h, "Edit…");
+    h.get_by_label("Edit entity Russia");
+    h.get_by_label("Aliases").click();
+    h.run_steps(1);
+    h.key_press(Key::End);
+    h.get_by_label("Aliases").type_text(", Negeri Beruang Merah");
+    h.run_steps(1);
+    click(&mut h, "Save changes");
+    let store = h.state().store();
+    let russia = store.entities().find(|e| e.name == "Russia").unwrap();
+    assert!(russia.aliases.iter().any(|a| a == "Negeri Beruang Merah"), "{:?}", russia.aliases);
+    assert_eq!(russia.external_id.as_deref(), Some("Q159"), "what was not touched is kept");
+    assert!(h.query_by_label("Save changes").is_none(), "the form is a new-entity form again");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    let russia = h.state().store().entities().find(|e| e.name == "Russia").unwrap();
+    assert!(!russia.aliases.iter().any(|a| a == "Negeri Beruang Merah"), "one undo restores it");
+}
