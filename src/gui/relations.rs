@@ -432,7 +432,12 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
                                 one_line(&store.quote(s)),
                                 one_line(store.text().suffix_after(s.extent().end(), 20))
                             );
-                            if ui.link(context).clicked() {
+                            // One line each; the whole context on hover.
+                            let link = ui.scope(|ui| {
+                                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                                ui.link(&context)
+                            });
+                            if link.inner.on_hover_text(&context).clicked() {
                                 actions.push(Action::Reveal(*m));
                             }
                         }
