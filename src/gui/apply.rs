@@ -29,6 +29,7 @@ impl SorotApp {
                 self.selection.clear();
                 self.details.reset();
                 self.view = TextView::default();
+                self.entity_form = Default::default();
                 self.view.font_size = self.prefs.font_size;
                 self.set_status(format!("Re-anchored onto {}: {}", article.display(), report.summary()));
                 let title = match &self.doc.store.meta.origin {

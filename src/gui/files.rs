@@ -55,6 +55,7 @@ impl SorotApp {
                 self.list = Default::default();
                 self.details.reset();
                 self.view = TextView::default();
+                self.entity_form = Default::default();
                 self.view.font_size = self.prefs.font_size;
                 self.prefs.recent.retain(|p| *p != path);
                 self.prefs.recent.insert(0, path.clone());

@@ -479,6 +479,11 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
             });
             field(ui, "Aliases", &mut form.aliases);
             field(ui, "External id", &mut form.external_id);
+            // An entity deleted (or undone away) while edited: the form
+            // makes a new one again.
+            if form.editing.is_some_and(|id| store.entity(id).is_none()) {
+                form.editing = None;
+            }
             if form.editing.is_some() {
                 ui.horizontal(|ui| {
                     if ui.button("Save changes").clicked() {

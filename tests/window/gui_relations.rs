@@ -279,4 +279,11 @@ fn an_entity_is_edited_in_the_panel_and_one_undo_restores_it() {
     h.run_steps(2);
     let russia = h.state().store().entities().find(|e| e.name == "Russia").unwrap();
     assert!(!russia.aliases.iter().any(|a| a == "Negeri Beruang Merah"), "one undo restores it");
+    // An entity deleted while it is edited leaves a new-entity form, which
+    // can no longer write over anything.
+    click(&mut h, "Edit…");
+    click(&mut h, "Delete entity");
+    h.run_steps(1);
+    assert!(h.query_by_label("Save changes").is_none());
+    h.get_by_label("Create entity");
 }

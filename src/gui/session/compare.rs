@@ -284,6 +284,7 @@ impl SorotApp {
         self.selected = None;
         self.selection.clear();
         self.view = crate::gui::TextView::default();
+        self.entity_form = Default::default();
         self.view.font_size = self.prefs.font_size;
         let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
         let first_row = state.rows().first().copied();
