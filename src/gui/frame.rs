@@ -145,7 +145,7 @@ impl SorotApp {
             panels::side_panel(ui, self, &mut actions);
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            if self.doc.is_blank() {
+            if blank {
                 panels::start_page(ui, self, &mut actions);
                 return;
             }

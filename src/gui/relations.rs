@@ -425,13 +425,7 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
                     // so fourteen "Rusia" can be told apart.
                     for m in &mentions {
                         if let Some(s) = store.span(*m) {
-                            let one_line = |t: &str| t.replace(['\n', '\r'], " ");
-                            let context = format!(
-                                "…{}[{}]{}…",
-                                one_line(store.text().prefix_before(s.start(), 20)),
-                                one_line(&store.quote(s)),
-                                one_line(store.text().suffix_after(s.extent().end(), 20))
-                            );
+                            let context = in_context(store, s, 20);
                             // One line each; the whole context on hover.
                             let link = ui.scope(|ui| {
                                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
@@ -554,19 +548,26 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
 }
 
 /// A list of up to `n` samples of what a batch of edits would do.
-/// One line for a proposed link: a new mention with its context (line
-/// breaks as spaces), or an existing span to link.
+/// A span on one line in its context, `chars` on each side: `…before
+/// [span] after…` (line breaks as spaces).
+pub fn in_context(store: &Store, s: &Span, chars: usize) -> String {
+    let one_line = |t: &str| t.replace(['\n', '\r'], " ");
+    format!(
+        "…{}[{}]{}…",
+        one_line(store.text().prefix_before(s.start(), chars)),
+        one_line(&store.quote(s)),
+        one_line(store.text().suffix_after(s.extent().end(), chars))
+    )
+}
+
+/// One line for a proposed link: a new mention in its context, or an
+/// existing span to link.
 pub fn preview_line(store: &Store, edit: &Edit) -> String {
-    let one_line = |s: &str| s.replace(['\n', '\r'], " ");
     match edit {
-        Edit::AddSpan(s) => format!(
-            "new {}: …{}[{}]{}…",
-            store.label_name(s.label),
-            one_line(store.text().prefix_before(s.start(), 30)),
-            one_line(&store.quote(s)),
-            one_line(store.text().suffix_after(s.extent().end(), 30))
-        ),
-        Edit::ReplaceSpan(s) => format!("link {} {} “{}”", store.label_name(s.label), s.id, one_line(&store.quote(s))),
+        Edit::AddSpan(s) => format!("new {}: {}", store.label_name(s.label), in_context(store, s, 30)),
+        Edit::ReplaceSpan(s) => {
+            format!("link {} {} “{}”", store.label_name(s.label), s.id, store.quote(s).replace(['\n', '\r'], " "))
+        }
         _ => String::new(),
     }
 }

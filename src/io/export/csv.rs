@@ -38,7 +38,7 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         let show = |out: &mut String, t: Target| match t {
             Target::Span(id) => {
                 if let Some(s) = table.get(id) {
-                    push_quote(out, store, s);
+                    out.push_str(&store.quote(s));
                 }
             }
             Target::Entity(id) => {
@@ -59,28 +59,11 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         let published = page.and_then(|p| p.published.as_deref()).unwrap_or_default();
         let schema = store.schema();
         let claim = schema.label_index("Claim").map(|i| i as u16);
-        let said_by = schema.relation_index("said_by").map(|i| i as u16);
-        let reported_by = schema.relation_index("reported_by").map(|i| i as u16);
-        // The claims, their offsets converted in one sweep, and the
-        // `said_by` / `reported_by` relations of each (by claim, then by
-        // relation id), walked beside them.
+        // The claims, and their offsets converted in one sweep.
         let claims_of_doc: Vec<&Span> = store.spans().filter(|s| Some(s.label) == claim).collect();
         let bytes: Vec<u32> =
             claims_of_doc.iter().flat_map(|s| [s.extent().start() as u32, s.extent().end() as u32]).collect();
         let converted = offsets.of_many(text, &bytes);
-        let mut attributing: Vec<(SpanId, &Relation)> = store
-            .relations()
-            .filter(|r| Some(r.kind) == said_by || Some(r.kind) == reported_by)
-            .flat_map(|r| {
-                let mut claims: Vec<SpanId> =
-                    r.targets("claim").filter_map(|t| if let Target::Span(c) = t { Some(c) } else { None }).collect();
-                claims.sort_unstable();
-                claims.dedup();
-                claims.into_iter().map(move |c| (c, r))
-            })
-            .collect();
-        attributing.sort_by_key(|(c, _)| *c);
-        let mut next_rel = 0;
         for (k, s) in claims_of_doc.iter().enumerate() {
             let e = s.extent();
             for f in &mut row {
@@ -107,7 +90,7 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
             };
             document.push_str(&store.meta.id);
             let _ = write!(id, "{}", s.id.0);
-            push_quote(quote, store, s);
+            quote.push_str(&store.quote(s));
             let _ = write!(start, "{}", converted.get(2 * k).copied().unwrap_or(0));
             let _ = write!(end, "{}", converted.get(2 * k + 1).copied().unwrap_or(0));
             if let Some(c) = s.attributes.get("certainty") {
@@ -115,21 +98,13 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
             }
             // Source and cue of its `said_by` relations, then the cue and
             // outlet of its `reported_by` ones, each in relation id order.
-            while attributing.get(next_rel).is_some_and(|(c, _)| *c < s.id) {
-                next_rel += 1;
-            }
-            let first = next_rel;
-            while attributing.get(next_rel).is_some_and(|(c, _)| *c == s.id) {
-                next_rel += 1;
-            }
-            let claim_rels = &attributing[first..next_rel];
-            let of_kind = |kind: Option<u16>| claim_rels.iter().map(|(_, r)| r).filter(move |r| Some(r.kind) == kind);
+            let of_kind = |kind: &str| store.claim_relations(s.id, kind);
             let mut reported_cue = String::new();
-            for r in of_kind(said_by) {
+            for r in of_kind("said_by") {
                 r.targets("source").for_each(|t| join(source, "; ", t));
                 r.targets("cue").for_each(|t| join(cue, "; ", t));
             }
-            for r in of_kind(reported_by) {
+            for r in of_kind("reported_by") {
                 r.targets("cue").for_each(|t| join(&mut reported_cue, "; ", t));
                 r.targets("outlet").for_each(|t| join(outlet, "; ", t));
             }
@@ -181,15 +156,5 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
         files: vec![("claims.csv".into(), done(claims)), ("relations.csv".into(), done(rels))],
         losses: Vec::new(),
         notices: Vec::new(),
-    }
-}
-
-/// A span's text as [`Store::quote`] gives it, appended.
-fn push_quote(out: &mut String, store: &Store, s: &Span) {
-    for (k, r) in s.ranges.iter().enumerate() {
-        if k > 0 {
-            out.push_str(" … ");
-        }
-        out.push_str(store.text().slice(*r));
     }
 }
