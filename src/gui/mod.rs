@@ -44,7 +44,7 @@ pub use fonts::SystemFonts;
 pub use frame::run;
 pub use jobs::{Job, Poll, Reporter};
 pub use prefs::{Prefs, ThemePref};
-pub use relations::Draft;
+pub use relations::{Draft, relation_line};
 pub use session::{ReviewItem, SuggestAction};
 pub use text_view::{FrameStats, MAX_CACHED_BLOCKS, TextView, split_blocks};
 

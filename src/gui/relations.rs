@@ -220,6 +220,8 @@ pub fn arcs(
     let rect_of = |t: Target| -> Option<Rect> {
         match t {
             Target::Span(id) => rects.get(&id).copied(),
+            // A relation argument is drawn at its trigger or first argument.
+            Target::Relation(_) => store.first_mention(t).and_then(|s| rects.get(&s).copied()),
             Target::Entity(e) => store
                 .mentions_of(e)
                 .iter()
@@ -360,6 +362,24 @@ pub fn relation_line(store: &Store, rel: &Relation) -> String {
 fn relation_details(ui: &mut egui::Ui, store: &Store, rel: &Relation, rt: &RelationTypeDef, actions: &mut Vec<Action>) {
     ui.indent(("rel", rel.id.0), |ui| {
         ui.weak(relation_rule(rt));
+        // Arguments that are relations (an event about an event) and the
+        // relations using this one: a click selects them.
+        for a in &rel.args {
+            if let Target::Relation(id) = a.target
+                && ui.link(format!("{}: {}", a.role, target_text(store, a.target))).clicked()
+            {
+                actions.push(Action::SelectRelation(Some(id)));
+            }
+        }
+        let users = store.relations_using(Target::Relation(rel.id));
+        for id in &users {
+            let Some(user) = store.relation(*id) else { continue };
+            let role = user.args.iter().find(|a| a.target == Target::Relation(rel.id)).map_or("", |a| a.role.as_str());
+            let kind = store.relation_type(user.kind).map_or("?", |t| t.name.as_str());
+            if ui.link(format!("{role} of {kind} {id}")).clicked() {
+                actions.push(Action::SelectRelation(Some(*id)));
+            }
+        }
         for e in &rel.evidence {
             if ui.link(format!("evidence: {}", target_text(store, Target::Span(*e)))).clicked() {
                 actions.push(Action::Reveal(*e));
@@ -382,8 +402,22 @@ fn relation_details(ui: &mut egui::Ui, store: &Store, rel: &Relation, rt: &Relat
             new.provenance.modified = Timestamp::now();
             actions.push(Action::Edit(Edit::ReplaceRelation(new), format!("Edited {} {}", rt.name, rel.id)));
         }
-        if ui.button("Delete relation").clicked() {
-            actions.push(Action::Edit(Edit::RemoveRelation(rel.id), format!("Deleted {} {}", rt.name, rel.id)));
+        let delete = ui.button("Delete relation");
+        let delete = if users.is_empty() {
+            delete
+        } else {
+            delete.on_hover_text(format!(
+                "Also deletes {} that use it; one undo restores all",
+                crate::model::plural(users.len(), "relation")
+            ))
+        };
+        if delete.clicked() {
+            let also = if users.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} using it", crate::model::plural(users.len(), "relation"))
+            };
+            actions.push(Action::Edit(Edit::RemoveRelation(rel.id), format!("Deleted {} {}{also}", rt.name, rel.id)));
             actions.push(Action::SelectRelation(None));
         }
     });

@@ -167,6 +167,17 @@ pub fn span_counts(reference: &Store, other: &Store, overlap: bool) -> BTreeMap<
     out
 }
 
+/// A relation used as an argument, for matching: its type and the label
+/// and ranges of the span it stands at (its trigger or first argument).
+fn nested_key(s: &Store, id: RelationId) -> String {
+    let kind = s.relation(id).and_then(|r| s.relation_type(r.kind)).map_or("?", |t| t.name.as_str());
+    let at = s.first_mention(Target::Relation(id)).and_then(|m| s.span(m));
+    match at {
+        Some(sp) => format!("relation {kind} at {}{:?}", s.label_name(sp.label), sp.ranges.iter().collect::<Vec<_>>()),
+        None => format!("relation {kind}"),
+    }
+}
+
 /// Relation counts: a relation matches one of the same type whose
 /// arguments are the same spans (by label and ranges) or entities (by name)
 /// in the same roles.
@@ -182,6 +193,7 @@ pub fn relation_counts(reference: &Store, other: &Store) -> Counts {
                         format!("{}{:?}", s.label_name(sp.label), sp.ranges.iter().collect::<Vec<_>>())
                     }),
                     Target::Entity(id) => s.entity(id).map_or(String::new(), |e| format!("entity {}", e.name)),
+                    Target::Relation(id) => nested_key(s, id),
                 };
                 (a.role.to_string(), target)
             })
@@ -223,6 +235,11 @@ pub fn relation_counts_overlapping(reference: &Store, other: &Store) -> Counts {
                 Target::Entity(id) => {
                     (a.role.to_string(), s.entity(id).map_or(String::new(), |e| e.name.clone()), None)
                 }
+                Target::Relation(id) => (
+                    a.role.to_string(),
+                    nested_key(s, id),
+                    s.first_mention(Target::Relation(id)).and_then(|m| s.span(m)).map(Span::extent),
+                ),
             })
             .collect();
         args.sort_by(|x, y| (&x.0, &x.1, x.2.map(|e| e.start)).cmp(&(&y.0, &y.1, y.2.map(|e| e.start))));

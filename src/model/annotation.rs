@@ -357,11 +357,14 @@ pub struct Entity {
     pub provenance: Provenance,
 }
 
-/// What a relation's role points at.
+/// What a relation's role points at: a span, an entity, or another
+/// relation (an event about an event: "Peskov denied [that Russia supplied
+/// North Korea]"; brat's nested `E` arguments, issue #21).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
     Span(SpanId),
     Entity(EntityId),
+    Relation(RelationId),
 }
 
 impl std::fmt::Display for Target {
@@ -369,9 +372,14 @@ impl std::fmt::Display for Target {
         match self {
             Target::Span(id) => write!(f, "span {id}"),
             Target::Entity(id) => write!(f, "entity {id}"),
+            Target::Relation(id) => write!(f, "relation {id}"),
         }
     }
 }
+
+/// The role of an event's trigger word: a relation with it is written as a
+/// brat event (`E1<TAB>Type:T1 Theme:T2`) and drawn at the trigger.
+pub const TRIGGER_ROLE: &str = "trigger";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleArg {
@@ -417,6 +425,14 @@ impl Relation {
     }
     pub fn uses_entity(&self, id: EntityId) -> bool {
         self.args.iter().any(|a| a.target == Target::Entity(id))
+    }
+    pub fn uses_relation(&self, id: RelationId) -> bool {
+        self.args.iter().any(|a| a.target == Target::Relation(id))
+    }
+    /// The argument a relation is shown at: its `trigger` (an event's
+    /// word) if it has one, else its first argument.
+    pub fn anchor(&self) -> Option<Target> {
+        self.targets(TRIGGER_ROLE).next().or_else(|| self.args.first().map(|a| a.target))
     }
     pub fn targets<'a>(&'a self, role: &'a str) -> impl Iterator<Item = Target> + 'a {
         self.args.iter().filter(move |a| a.role == role).map(|a| a.target)

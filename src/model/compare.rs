@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::annotation::*;
 use super::graph::{find_root, norm};
-use super::store::{DocMeta, Edit, Store};
+use super::store::{DocMeta, Edit, Store, relation_depth};
 use super::text::ByteRange;
 
 /// Why two files cannot be compared, in words: another version of the same
@@ -398,7 +398,10 @@ impl Adjudication {
         let wanted = self.relations_for(merged, &present);
         let mut edits = Vec::new();
         let ours: std::collections::HashSet<RelationId> = self.rel_ids.values().copied().collect();
-        let current: Vec<&Relation> = merged.relations().filter(|r| ours.contains(&r.id)).collect();
+        let mut current: Vec<&Relation> = merged.relations().filter(|r| ours.contains(&r.id)).collect();
+        // Users before the relations they use, so no removal cascades onto
+        // one removed after it.
+        current.sort_by_key(|r| std::cmp::Reverse(relation_depth(r, |id| merged.relation(id))));
         for r in &current {
             if wanted.get(&r.id) != Some(*r) {
                 edits.push(Edit::RemoveRelation(r.id));
@@ -406,9 +409,12 @@ impl Adjudication {
         }
         edits.extend(remove);
         edits.extend(add);
-        for (id, r) in wanted {
-            if merged.relation(id) != Some(&r) {
-                edits.push(Edit::AddRelation(r));
+        // Arguments before their users.
+        let mut wanted_in_order: Vec<&Relation> = wanted.values().collect();
+        wanted_in_order.sort_by_key(|r| relation_depth(r, |id| wanted.get(&id)));
+        for r in wanted_in_order {
+            if merged.relation(r.id) != Some(r) {
+                edits.push(Edit::AddRelation(r.clone()));
             }
         }
         Edit::Batch(edits)
@@ -418,8 +424,18 @@ impl Adjudication {
     /// spans from the sources.
     fn relations_for(&self, merged: &Store, present: &BTreeSet<SpanId>) -> BTreeMap<RelationId, Relation> {
         let mut by_key: BTreeMap<(u16, Vec<(Name, Target)>), Relation> = BTreeMap::new();
+        // Which merged relation each source relation became (its own, or
+        // the same relation kept from another file), for relations that
+        // use it as an argument; those come after it.
+        let mut became: HashMap<(usize, RelationId), RelationId> = HashMap::new();
+        let mut order: Vec<(usize, usize, &Relation)> = Vec::new();
         for (f, s) in self.sources.iter().enumerate() {
-            for r in s.relations() {
+            order.extend(s.relations().map(|r| (relation_depth(r, |id| s.relation(id)), f, r)));
+        }
+        order.sort_by_key(|&(depth, f, r)| (depth, f, r.id));
+        for (_, f, r) in order {
+            let s = &self.sources[f];
+            {
                 let Some(kind) = s.relation_type(r.kind).and_then(|t| merged.schema().relation_index(&t.name)) else {
                     continue;
                 };
@@ -433,6 +449,7 @@ impl Adjudication {
                     let t = match a.target {
                         Target::Span(id) => self.resolve((f, id), present).map(Target::Span),
                         Target::Entity(id) => self.entity_map.get(&(f, id)).copied().map(Target::Entity),
+                        Target::Relation(id) => became.get(&(f, id)).copied().map(Target::Relation),
                     };
                     match t {
                         Some(t) => args.push(RoleArg { role: a.role, target: t }),
@@ -446,6 +463,7 @@ impl Adjudication {
                 let key = (kind as u16, args.iter().map(|a| (a.role, a.target)).collect());
                 match by_key.get_mut(&key) {
                     Some(kept) => {
+                        became.insert((f, r.id), kept.id);
                         for e in evidence {
                             if !kept.evidence.contains(&e) {
                                 kept.evidence.push(e);
@@ -458,6 +476,7 @@ impl Adjudication {
                     }
                     None => {
                         let Some(id) = self.rel_ids.get(&(f, r.id)).copied() else { continue };
+                        became.insert((f, r.id), id);
                         let mut m = r.clone();
                         m.id = id;
                         m.kind = kind as u16;

@@ -10,7 +10,12 @@ use super::*;
 /// A store with something of everything: spans (one linked, one in a
 /// relation as evidence), an entity, relations.
 fn worked() -> (Store, [SpanId; 5], EntityId, RelationId) {
-    let mut s = store("Rusia memasok senjata ke Korut, kata Peskov kepada BBC.\n");
+    worked_in(Schema::default_news())
+}
+
+fn worked_in(schema: Schema) -> (Store, [SpanId; 5], EntityId, RelationId) {
+    let text = Text::new("Rusia memasok senjata ke Korut, kata Peskov kepada BBC.\n");
+    let mut s = Store::new(text, schema, DocMeta::default());
     let ru = span(&mut s, "Country", "Rusia");
     let nk = span(&mut s, "Country", "Korut");
     let claim = span(&mut s, "Claim", "Rusia memasok senjata ke Korut");
@@ -220,4 +225,74 @@ fn attribution_finds_the_relation_type_by_its_roles() {
     s.apply(edit).expect("apply");
     let said_by: Vec<&str> = s.claim_relations(claim, "said_by")[0].args.iter().map(|a| a.role.as_str()).collect();
     assert_eq!(said_by, ["claim", "source", "cue"]);
+}
+
+/// `worked` with Peskov denying the arms transfer, and denying that denial:
+/// relations whose arguments are relations (issue #21).
+fn nested() -> (Store, [SpanId; 5], RelationId, RelationId, RelationId) {
+    let (mut s, spans, _, transfer) = worked_in(schema_with_denies());
+    let peskov = spans[4];
+    let denies =
+        relation(&mut s, "denies", &[("speaker", Target::Span(peskov)), ("denied", Target::Relation(transfer))], &[]);
+    let again =
+        relation(&mut s, "denies", &[("speaker", Target::Span(peskov)), ("denied", Target::Relation(denies))], &[]);
+    (s, spans, transfer, denies, again)
+}
+
+#[test]
+fn removing_what_a_relation_about_a_relation_uses_cascades_and_one_undo_restores_all() {
+    for (name, pick) in [("the recipient span", 0), ("the transfer", 1), ("the first denial", 2)] {
+        let (mut s, [_, nk, ..], transfer, denies, again) = nested();
+        let before = content(&s);
+        let edit = match pick {
+            0 => Edit::RemoveSpan(nk),
+            1 => Edit::RemoveRelation(transfer),
+            _ => Edit::RemoveRelation(denies),
+        };
+        let inverse = s.apply(edit).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Everything above what was removed went with it.
+        assert!(s.relation(again).is_none() && s.relation(denies).is_none(), "{name}");
+        assert_eq!(s.relation(transfer).is_some(), pick == 2, "{name}");
+        assert!(s.relations_using(Target::Relation(denies)).is_empty(), "{name}: the index forgot it");
+        s.apply(inverse).unwrap_or_else(|e| panic!("{name} undo: {e}"));
+        assert!(content(&s) == before, "{name}: one undo restores every relation");
+    }
+    // A span used by a relation and by the relation that uses it: removing
+    // it removes both once (the cascade does not trip over the second).
+    let (mut s, [.., peskov], transfer, denies, again) = nested();
+    let before = content(&s);
+    let inverse = s.apply(Edit::RemoveSpan(peskov)).expect("remove Peskov");
+    assert!(s.relation(denies).is_none() && s.relation(again).is_none() && s.relation(transfer).is_some());
+    s.apply(inverse).expect("undo");
+    assert!(content(&s) == before);
+}
+
+#[test]
+fn a_relation_never_reaches_itself_and_roles_take_only_the_relation_types_they_name() {
+    let (mut s, [_, _, claim, _, peskov], transfer, denies, again) = nested();
+    let before = content(&s);
+    // The first denial made to deny the second, which denies the first.
+    let mut cyclic = s.relation(denies).cloned().expect("denial");
+    cyclic.args[1].target = Target::Relation(again);
+    let refused = s.apply(Edit::ReplaceRelation(cyclic)).expect_err("a cycle");
+    assert!(refused.to_string().contains("cannot form a cycle"), "{refused}");
+    let mut own = s.relation(again).cloned().expect("denial");
+    own.args[1].target = Target::Relation(again);
+    assert!(s.apply(Edit::ReplaceRelation(own)).is_err(), "a relation is not its own argument");
+    // `denied` names arms_transfer and denies; said_by is neither.
+    let said = s.relations_using(Target::Span(claim)).into_iter().find(|r| *r != transfer).expect("said_by");
+    let kind = s.schema().relation_index("denies").expect("denies") as u16;
+    let args = vec![
+        RoleArg { role: "speaker".into(), target: Target::Span(peskov) },
+        RoleArg { role: "denied".into(), target: Target::Relation(said) },
+    ];
+    let id = RelationId(s.alloc_id());
+    let wrong = s
+        .apply(Edit::AddRelation(Relation::new(id, kind, args, Provenance::new("t", T0))))
+        .expect_err("said_by is not deniable here");
+    assert!(wrong.to_string().contains("cannot be the denied of denies"), "{wrong}");
+    assert!(content(&s) == before, "refused edits change nothing");
+    // A relation stands at its first argument (or trigger) for arcs and
+    // exports: the denial of the denial at Peskov.
+    assert_eq!(s.first_mention(Target::Relation(again)), Some(peskov));
 }

@@ -37,6 +37,13 @@ pub fn target_text(store: &Store, t: Target) -> String {
             .span(id)
             .map_or(format!("{id}"), |s| format!("{} {id} “{}”", store.label_name(s.label), short(&store.quote(s)))),
         Target::Entity(id) => store.entity(id).map_or(format!("{id}"), |e| format!("{} ({})", e.name, e.kind)),
+        Target::Relation(id) => store.relation(id).map_or(format!("{id}"), |r| {
+            let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+            match r.anchor() {
+                Some(t) => format!("{kind} {id} at {}", target_text(store, t)),
+                None => format!("{kind} {id}"),
+            }
+        }),
     }
 }
 
@@ -169,7 +176,7 @@ impl Draft {
             .iter()
             .filter_map(|a| match a.target {
                 Target::Span(id) => Some(id),
-                Target::Entity(_) => None,
+                Target::Entity(_) | Target::Relation(_) => None,
             })
             .chain(self.evidence.iter().copied())
             .collect();

@@ -182,6 +182,18 @@ impl Canon {
                 },
                 None => format!("span {id}"),
             },
+            // A relation about a relation: named by its type and where it
+            // stands (its trigger's or first argument's name).
+            Target::Relation(id) => match store.relation(id) {
+                Some(r) => {
+                    let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+                    match store.first_mention(t) {
+                        Some(at) => format!("{kind} at {}", self.name(doc, store, Target::Span(at))),
+                        None => kind.to_owned(),
+                    }
+                }
+                None => format!("relation {id}"),
+            },
         }
     }
 }
@@ -230,7 +242,7 @@ pub fn group(docs: &[(String, &Store)]) -> Vec<Group> {
                     .filter(|a| a.role == "claim")
                     .filter_map(|a| match a.target {
                         Target::Span(id) => Some(id),
-                        Target::Entity(_) => None,
+                        Target::Entity(_) | Target::Relation(_) => None,
                     })
                     .collect()
             } else {

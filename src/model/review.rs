@@ -49,7 +49,7 @@ impl ReviewFilter {
             let uses_suggested = |rel: &&crate::model::Relation| {
                 rel.args.iter().any(|a| match a.target {
                     crate::model::Target::Span(id) => store.span(id).is_some_and(|s| s.suggested.is_some()),
-                    crate::model::Target::Entity(_) => false,
+                    crate::model::Target::Entity(_) | crate::model::Target::Relation(_) => false,
                 })
             };
             for rel in store

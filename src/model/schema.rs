@@ -131,7 +131,8 @@ pub struct RelationTypeDef {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleDef {
     pub name: String,
-    /// Label names and entity type names this role accepts.
+    /// Label names, entity type names and relation type names (a relation
+    /// about a relation: brat's nested events) this role accepts.
     pub accepts: Vec<String>,
     /// An optional role may stay empty.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -201,7 +202,11 @@ impl Schema {
     pub fn problems(&self) -> Vec<SchemaProblem> {
         let mut out = Vec::new();
         let mut push = |path: String, message: String| out.push(SchemaProblem { path, message });
-        let known = |name: &str| self.label_index(name).is_some() || self.entity_type(name).is_some();
+        // A role accepts labels, entity types and relation types (a relation
+        // about a relation).
+        let known = |name: &str| {
+            self.label_index(name).is_some() || self.entity_type(name).is_some() || self.relation_index(name).is_some()
+        };
         check_unique(self.labels.iter().map(|l| l.name.as_str()), "labels", "label", &mut push);
         check_unique(self.entity_types.iter().map(|t| t.name.as_str()), "entity_types", "entity type", &mut push);
         check_unique(self.relation_types.iter().map(|r| r.name.as_str()), "relation_types", "relation type", &mut push);
@@ -264,7 +269,7 @@ impl Schema {
                 for name in role.accepts.iter().filter(|n| !known(n)) {
                     push(
                         format!("{path}.roles[{j}] ({})", role.name),
-                        format!("accepts {name:?}, which is neither a label nor an entity type"),
+                        format!("accepts {name:?}, which is not a label, an entity type or a relation type"),
                     );
                 }
             }

@@ -238,7 +238,7 @@ fn filtered_spans<'a>(store: &'a Store, filter: &SpanFilter) -> Result<Vec<&'a S
                 .flat_map(|r| {
                     r.args.iter().filter_map(|a| match a.target {
                         Target::Span(id) => Some(id),
-                        Target::Entity(_) => None,
+                        Target::Entity(_) | Target::Relation(_) => None,
                     })
                 })
                 .collect()

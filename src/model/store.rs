@@ -13,8 +13,10 @@
 //! `apply` returns the inverse edit, so undo is "apply the inverse".
 //! Removing a span removes the relations that use it as an argument (and
 //! drops it from relations that cite it as evidence); removing an entity
-//! unlinks its mentions and removes the relations that use it. The inverse
-//! restores all of that in one step.
+//! unlinks its mentions and removes the relations that use it; removing a
+//! relation removes the relations that use it as an argument (events about
+//! events), and so on down. The inverse restores all of that in one step.
+//! A relation never reaches itself through its arguments (no cycles).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
@@ -37,6 +39,7 @@ pub enum Edit {
     RemoveEntity(EntityId),
     ReplaceEntity(Entity),
     AddRelation(Relation),
+    /// Cascades to the relations that use it as an argument.
     RemoveRelation(RelationId),
     ReplaceRelation(Relation),
     SetDocState(DocState),
@@ -75,6 +78,11 @@ pub enum EditError {
     #[error("{0}")]
     Rule(String),
 }
+
+/// How deep relations may nest (a relation whose argument is a relation
+/// whose argument is …): deeper chains are refused, so walking one is
+/// bounded. brat's deepest nesting in BioNLP data is about 4.
+pub const MAX_NESTING: usize = 32;
 
 /// Spans longer than this are kept out of the position tree's window scan.
 const LONG_SPAN_BYTES: u32 = 4096;
@@ -491,11 +499,19 @@ impl Store {
     /// The span a target is shown at: the span itself, or an entity's
     /// first mention (lowest id). The one rule for arcs, review order,
     /// selecting a relation and exports that link spans only.
-    pub fn first_mention(&self, t: Target) -> Option<SpanId> {
-        match t {
-            Target::Span(s) => Some(s),
-            Target::Entity(e) => self.t.mentions.range((e, SpanId(0))..=(e, SpanId(u32::MAX))).next().map(|&(_, s)| s),
+    /// A relation stands at its [`anchor`](Relation::anchor), followed down
+    /// (a store has no cycles; the depth is bounded all the same).
+    pub fn first_mention(&self, mut t: Target) -> Option<SpanId> {
+        for _ in 0..=MAX_NESTING {
+            match t {
+                Target::Span(s) => return Some(s),
+                Target::Entity(e) => {
+                    return self.t.mentions.range((e, SpanId(0))..=(e, SpanId(u32::MAX))).next().map(|&(_, s)| s);
+                }
+                Target::Relation(r) => t = self.t.relations.get(&r)?.anchor()?,
+            }
         }
+        None
     }
 
     /// Where a target's [`first_mention`](Self::first_mention) starts.
@@ -652,6 +668,11 @@ impl Store {
                 let e = self.t.entities.get(&id).ok_or(EditError::NoEntity(id))?;
                 Ok((None, Some(e.kind.as_str())))
             }
+            // A relation fills a role that names its type.
+            Target::Relation(id) => {
+                let r = self.t.relations.get(&id).ok_or(EditError::NoRelation(id))?;
+                Ok((Some(self.relation_type(r.kind).map_or("?", |t| t.name.as_str())), None))
+            }
         }
     }
 
@@ -665,6 +686,10 @@ impl Store {
             Target::Entity(id) => match self.t.entities.get(&id) {
                 Some(e) => format!("entity {} ({})", e.name, e.kind),
                 None => format!("entity {id}"),
+            },
+            Target::Relation(id) => match self.t.relations.get(&id) {
+                Some(r) => format!("relation {id} ({})", self.relation_type(r.kind).map_or("?", |t| t.name.as_str())),
+                None => format!("relation {id}"),
             },
         }
     }
@@ -694,6 +719,7 @@ impl Store {
                 return Err(EditError::Rule(format!("{what} cannot be the {} of {}: {}", role.name, rt.name, rule())));
             }
         }
+        self.check_nesting(rel)?;
         for role in &rt.roles {
             let n = rel.args.iter().filter(|a| a.role == role.name).count();
             if n == 0 && !role.optional {
@@ -718,6 +744,58 @@ impl Store {
             }
         }
         check_attributes(&rel.attributes, &rt.attributes, &rt.name)
+    }
+
+    /// Refuses a relation that would reach itself through its relation
+    /// arguments, or nest deeper than [`MAX_NESTING`].
+    fn check_nesting(&self, rel: &Relation) -> Result<(), EditError> {
+        let mut level: Vec<RelationId> = relation_args(rel).collect();
+        let mut seen = BTreeSet::new();
+        for _ in 0..MAX_NESTING {
+            if level.is_empty() {
+                return Ok(());
+            }
+            let mut next = Vec::new();
+            for id in level {
+                if id == rel.id {
+                    return Err(EditError::Rule(format!(
+                        "relation {} would be an argument of itself (relations cannot form a cycle)",
+                        rel.id
+                    )));
+                }
+                if seen.insert(id) {
+                    next.extend(self.t.relations.get(&id).into_iter().flat_map(relation_args));
+                }
+            }
+            level = next;
+        }
+        Err(EditError::Rule(format!("relations nest more than {MAX_NESTING} deep")))
+    }
+
+    /// Applies `make` to each of `ids` still in the store (a cascade may
+    /// have removed some), all or nothing; returns the inverses in undo
+    /// order.
+    fn apply_to_relations(
+        &mut self,
+        ids: Vec<RelationId>,
+        make: impl Fn(&Relation) -> Edit,
+    ) -> Result<Vec<Edit>, EditError> {
+        let mut inverses = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(rel) = self.t.relations.get(&id) else { continue };
+            match self.apply(make(rel)) {
+                Ok(inv) => inverses.push(inv),
+                Err(err) => {
+                    for inv in inverses.into_iter().rev() {
+                        // Inverses of edits that just succeeded cannot fail.
+                        let _ = self.apply(inv);
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        inverses.reverse();
+        Ok(inverses)
     }
 
     // ----- edits ---------------------------------------------------------
@@ -760,21 +838,15 @@ impl Store {
                 if !self.t.spans.contains_key(&id) {
                     return Err(EditError::NoSpan(id));
                 }
-                let mut steps = Vec::new();
-                for rid in self.relations_using_span(id) {
-                    let Some(rel) = self.t.relations.get(&rid) else { continue };
+                let mut inverse = self.apply_to_relations(self.relations_using_span(id), |rel| {
                     if rel.args.iter().any(|a| a.target == Target::Span(id)) {
-                        steps.push(Edit::RemoveRelation(rid));
+                        Edit::RemoveRelation(rel.id)
                     } else {
                         let mut rel = rel.clone();
                         rel.evidence.retain(|e| *e != id);
-                        steps.push(Edit::ReplaceRelation(rel));
+                        Edit::ReplaceRelation(rel)
                     }
-                }
-                let mut inverse = match self.apply(Edit::Batch(steps))? {
-                    Edit::Batch(v) => v,
-                    other => vec![other],
-                };
+                })?;
                 let old = self.remove_span_raw(id).ok_or(EditError::NoSpan(id))?;
                 inverse.insert(0, Edit::AddSpan(old));
                 Ok(Edit::Batch(inverse))
@@ -814,17 +886,25 @@ impl Store {
                 if !self.t.entities.contains_key(&id) {
                     return Err(EditError::NoEntity(id));
                 }
-                let mut steps: Vec<Edit> =
-                    self.relations_using(Target::Entity(id)).into_iter().map(Edit::RemoveRelation).collect();
+                let mut inverse =
+                    self.apply_to_relations(self.relations_using(Target::Entity(id)), |r| Edit::RemoveRelation(r.id))?;
+                let mut steps = Vec::new();
                 for span in self.mentions_of(id).into_iter().filter_map(|s| self.t.spans.get(&s)) {
                     let mut span = span.clone();
                     span.entity = None;
                     steps.push(Edit::ReplaceSpan(span));
                 }
-                let mut inverse = match self.apply(Edit::Batch(steps))? {
-                    Edit::Batch(v) => v,
-                    other => vec![other],
-                };
+                match self.apply(Edit::Batch(steps)) {
+                    Ok(Edit::Batch(mut v)) => {
+                        v.append(&mut inverse);
+                        inverse = v;
+                    }
+                    Ok(other) => inverse.insert(0, other),
+                    Err(err) => {
+                        let _ = self.apply(Edit::Batch(inverse));
+                        return Err(err);
+                    }
+                }
                 let old = self.tm().entities.remove(&id).ok_or(EditError::NoEntity(id))?;
                 inverse.insert(0, Edit::AddEntity(old));
                 Ok(Edit::Batch(inverse))
@@ -846,11 +926,31 @@ impl Store {
                 self.check_relation(&rel)?;
                 let id = rel.id;
                 let old = self.insert_relation(rel).ok_or(EditError::NoRelation(id))?;
+                // Relations that use it may no longer fit its new type.
+                let broken = self
+                    .relations_using(Target::Relation(id))
+                    .into_iter()
+                    .filter_map(|rid| self.t.relations.get(&rid))
+                    .find_map(|r| self.check_relation(r).err());
+                if let Some(err) = broken {
+                    self.insert_relation(old);
+                    return Err(err);
+                }
                 Ok(Edit::ReplaceRelation(old))
             }
             Edit::RemoveRelation(id) => {
+                if !self.t.relations.contains_key(&id) {
+                    return Err(EditError::NoRelation(id));
+                }
+                let users = self.relations_using(Target::Relation(id));
+                if users.is_empty() {
+                    let old = self.remove_relation_raw(id).ok_or(EditError::NoRelation(id))?;
+                    return Ok(Edit::AddRelation(old));
+                }
+                let mut inverse = self.apply_to_relations(users, |r| Edit::RemoveRelation(r.id))?;
                 let old = self.remove_relation_raw(id).ok_or(EditError::NoRelation(id))?;
-                Ok(Edit::AddRelation(old))
+                inverse.insert(0, Edit::AddRelation(old));
+                Ok(Edit::Batch(inverse))
             }
             Edit::SetDocState(state) => {
                 let old = std::mem::replace(&mut self.meta.state, state);
@@ -963,4 +1063,28 @@ fn check_attributes(values: &Attributes, defs: &[AttrDef], owner: &str) -> Resul
         }
     }
     Ok(())
+}
+
+/// The relations a relation has as arguments.
+fn relation_args(rel: &Relation) -> impl Iterator<Item = RelationId> + '_ {
+    rel.args.iter().filter_map(|a| match a.target {
+        Target::Relation(r) => Some(r),
+        _ => None,
+    })
+}
+
+/// How deep a relation nests: 0 when no argument is a relation, else one
+/// more than its deepest relation argument (found with `get`). Adding
+/// relations in this order adds every argument before its user; removing
+/// them in the reverse order removes every user first.
+pub fn relation_depth<'a>(rel: &'a Relation, get: impl Fn(RelationId) -> Option<&'a Relation>) -> usize {
+    let mut level: Vec<&Relation> = vec![rel];
+    for depth in 0..=MAX_NESTING {
+        let next: Vec<&Relation> = level.iter().flat_map(|r| relation_args(r)).filter_map(&get).collect();
+        if next.is_empty() {
+            return depth;
+        }
+        level = next;
+    }
+    MAX_NESTING
 }

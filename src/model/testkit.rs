@@ -59,3 +59,25 @@ pub(crate) fn relation(store: &mut Store, kind: &str, args: &[(&str, Target)], e
 pub(crate) fn snapshot(store: &Store) -> String {
     crate::io::ronfile::to_ron_string(store)
 }
+
+/// The bundled schema with `denies`: a speaker denies an arms transfer or
+/// another denial (a relation whose argument is a relation, issue #21).
+pub(crate) fn schema_with_denies() -> Schema {
+    let mut schema = Schema::default_news();
+    let role = |name: &str, accepts: &[&str]| RoleDef {
+        name: name.into(),
+        accepts: accepts.iter().map(|a| (*a).to_owned()).collect(),
+        optional: false,
+        many: false,
+    };
+    schema.relation_types.push(RelationTypeDef {
+        name: "denies".into(),
+        hotkey: None,
+        description: String::new(),
+        symmetric: false,
+        roles: vec![role("speaker", &["Person"]), role("denied", &["arms_transfer", "denies"])],
+        evidence: Vec::new(),
+        attributes: Vec::new(),
+    });
+    schema
+}

@@ -67,6 +67,7 @@ fn relations(s: &Store) -> Vec<(String, Vec<String>, String)> {
                 .map(|a| match a.target {
                     Target::Span(id) => s.quote(s.span(id).unwrap()),
                     Target::Entity(id) => s.entity(id).unwrap().name.clone(),
+                    Target::Relation(id) => format!("relation {}", s.relation(id).unwrap().kind),
                 })
                 .collect();
             (s.relation_type(r.kind).unwrap().name.clone(), args, r.provenance.author.to_string())
@@ -370,4 +371,73 @@ proptest! {
         }
         prop_assert!(merged == start);
     }
+}
+
+/// Relations about relations (issue #21) are merged after the relations
+/// they use and point at the merged ones: agreed, both annotators' denial
+/// of their alliance is one denial of the one alliance; when the alliance
+/// is decided away, the denial goes with it, and undo brings both back.
+#[test]
+fn a_relation_about_a_relation_follows_the_relation_it_uses() {
+    let mut schema = Schema::default_news();
+    schema.relation_types.push(RelationTypeDef {
+        name: "denies".into(),
+        hotkey: None,
+        description: String::new(),
+        symmetric: false,
+        roles: vec![
+            RoleDef { name: "speaker".into(), accepts: vec!["Person".into()], optional: false, many: false },
+            RoleDef { name: "denied".into(), accepts: vec!["alliance".into()], optional: false, many: false },
+        ],
+        evidence: Vec::new(),
+        attributes: Vec::new(),
+    });
+    let annotate = |who: &str, korut: &str| {
+        let article = sorot::io::article::decode_article(TEXT.as_bytes(), sorot::io::ArticleFormat::Text).unwrap();
+        let mut s = sorot::io::store_for_article(Path::new("t.txt"), article, schema.clone());
+        s.meta.annotator = Some(who.into());
+        let mut x = common::Builder { store: &mut s, author: who };
+        let ru = x.span("Country", at("Rusia"), &[]);
+        let nk = x.span("Country", at(korut), &[]);
+        let pe = x.span("Person", at("Dmitry Peskov"), &[]);
+        let ally = x.relation("alliance", &[("member", Target::Span(ru)), ("member", Target::Span(nk))], &[], &[]);
+        let ally = ally.unwrap();
+        x.relation("denies", &[("speaker", Target::Span(pe)), ("denied", Target::Relation(ally))], &[], &[]).unwrap();
+        s
+    };
+    let now = Timestamp(1_700_000_000);
+    // Both agree: one alliance, one denial of it, by both.
+    let (_, merged) = Adjudication::new(
+        vec![annotate("alice", "Korut"), annotate("bob", "Korut")],
+        vec!["alice".into(), "bob".into()],
+        "judge",
+        now,
+    )
+    .unwrap();
+    assert_eq!(merged.relations().count(), 2);
+    let denial = merged.relations().find(|r| r.args.len() == 2 && r.args[0].role == "speaker").unwrap();
+    let Target::Relation(used) = denial.args[1].target else { panic!("the denial denies a relation") };
+    assert_eq!(merged.relation(used).map(|r| merged.relation_type(r.kind).unwrap().name.as_str()), Some("alliance"));
+    assert_eq!(denial.provenance.author.as_str(), "alice+bob");
+
+    // They differ on Korut: bob's version brings his alliance and, after
+    // it, his denial of it; neither takes both away; undo restores.
+    let (adj, mut merged) = Adjudication::new(
+        vec![annotate("alice", "Korut"), annotate("bob", "orut")],
+        vec!["alice".into(), "bob".into()],
+        "judge",
+        now,
+    )
+    .unwrap();
+    let unit = adj.units.iter().position(|u| u.kind != Agreement::Agree).expect("Korut differs");
+    let mut history = History::default();
+    let e = adj.choose(&merged, unit, Choice::File(1), now);
+    history.apply(&mut merged, e, "bob's").unwrap();
+    assert_eq!(merged.relations().count(), 2, "{:?}", relations(&merged));
+    let with_both = merged.clone();
+    let e = adj.choose(&merged, unit, Choice::Neither, now);
+    history.apply(&mut merged, e, "neither").unwrap();
+    assert_eq!(merged.relations().count(), 0);
+    history.undo(&mut merged).unwrap();
+    assert!(merged == with_both);
 }

@@ -287,3 +287,57 @@ fn an_entity_is_edited_in_the_panel_and_one_undo_restores_it() {
     assert!(h.query_by_label("Save changes").is_none());
     h.get_by_label("Create entity");
 }
+
+/// A relation whose argument is a relation (brat's nested events, issue
+/// #21): the denial's Theme is the supply event. Its row and its argument
+/// select it, the used relation links back to its user, and deleting the
+/// supply deletes the denial too, which one undo restores.
+#[test]
+fn a_relation_about_a_relation_is_reached_from_its_user_and_deleted_with_it() {
+    use sorot::io::export::Offsets;
+    use sorot::io::import;
+    let text = "Peskov denied that Russia supplied North Korea.\n";
+    let ann = "T1\tPerson 0 6\tPeskov\nT2\tDenial 7 13\tdenied\nT3\tCountry 19 25\tRussia\n\
+               T4\tSupply 26 34\tsupplied\nT5\tCountry 35 46\tNorth Korea\n\
+               E1\tDenial:T2 Agent:T1 Theme:E2\nE2\tSupply:T4 Agent:T3 Recipient:T5\n";
+    let raw = import::parse_brat("nested", "nested.ann", text.into(), ann).unwrap();
+    let mut schema = Schema::default_news();
+    import::add_to_schema(&mut schema, std::slice::from_ref(&raw));
+    let store = import::build_store(&raw, &schema, Offsets::CodePoints, "t").unwrap();
+    let denial = store.relations().find(|r| store.relation_type(r.kind).unwrap().name == "Denial").unwrap().id;
+    let supply = store.relations().find(|r| store.relation_type(r.kind).unwrap().name == "Supply").unwrap().id;
+    assert_eq!(store.relation(denial).unwrap().targets("Theme").collect::<Vec<_>>(), [Target::Relation(supply)]);
+    let before = store.clone();
+    let mut app = SorotApp::new(Document::new(store, None));
+    app.prefs.annotator = "tester".into();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .allow_missing_glyphs()
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+    h.run_steps(3);
+    click_containing(&mut h, "Relations (2)");
+    let row = |h: &Harness<'static, SorotApp>, id: RelationId| {
+        let store = h.state().store();
+        let rel = store.relation(id).unwrap();
+        format!("{} {} — {}", store.relation_type(rel.kind).unwrap().name, id, sorot::gui::relation_line(store, rel))
+    };
+    let denial_row = row(&h, denial);
+    click(&mut h, &denial_row);
+    assert_eq!(h.state().selected_relation, Some(denial));
+    // Its Theme, a relation, is a link that selects it.
+    let theme = format!("Theme: {}", sorot::model::draft::target_text(h.state().store(), Target::Relation(supply)));
+    click(&mut h, &theme);
+    assert_eq!(h.state().selected_relation, Some(supply));
+    // And the supply names the relation that uses it.
+    click(&mut h, &format!("Theme of Denial {denial}"));
+    assert_eq!(h.state().selected_relation, Some(denial));
+    let supply_row = row(&h, supply);
+    click(&mut h, &supply_row);
+    click(&mut h, "Delete relation");
+    let store = h.state().store();
+    assert!(store.relation(supply).is_none() && store.relation(denial).is_none(), "the denial went with the supply");
+    assert!(h.state().status.contains("and 1 relation using it"), "{}", h.state().status);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(*h.state().store() == before, "one undo restores both");
+}

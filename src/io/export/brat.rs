@@ -7,13 +7,22 @@ use super::*;
 /// brat standoff: per document `<id>.txt` (LF) and `<id>.ann`, keeping the
 /// folder tree of ids like `news/010-navigation` (see [`document_paths`]).
 /// - `T` per span (`start end;start end` for fragments, code points);
-/// - `R` per relation from its first argument to each other argument, typed
-///   `<type>` when binary and `<type>.<role>` otherwise; entity arguments
-///   use the entity's first mention; evidence as `<type>.evidence`;
-/// - `A` per span attribute, `N` per linked mention with an external id,
-///   `#` AnnotatorNotes for notes.
+/// - `E` per event, a relation with a `trigger` span: `E5<TAB>Type:T1
+///   Theme:T2 Theme2:E4`, repeated roles numbered as brat numbers them, a
+///   relation argument as its `E` id; its attributes as `A` lines and its
+///   note as `#` on the `E`;
+/// - `R` per other relation from its first argument to each other argument,
+///   typed `<type>` when binary and `<type>.<role>` otherwise; entity
+///   arguments use the entity's first mention, event arguments their `E`;
+///   evidence as `<type>.evidence` (from an event's trigger);
+/// - `A` per span attribute, `#` AnnotatorNotes for notes;
+/// - entity links: `N` (`Wikidata:Q159`) for an entity with an external id;
+///   for one without, `*<TAB>Equiv` over its mentions when it has several,
+///   and `N` (`Sorot:<id>`, named) when its name is not its first
+///   mention's text or it has one mention, so a trip back keeps its name.
 ///
-/// Relation attributes and entities without mentions cannot be held.
+/// Attributes of relations that are not events, relation arguments that
+/// are not events, and entities without mentions cannot be held.
 pub fn brat(stores: &[&Store]) -> Export {
     let mut files = Vec::new();
     let mut losses = Vec::new();
@@ -53,11 +62,17 @@ pub fn brat(stores: &[&Store]) -> Export {
                 }
             }
             if let Some(e) = s.entity.and_then(|e| store.entity(e)) {
-                n += 1;
-                let _ = match e.external_id.as_deref() {
-                    Some(q) => writeln!(ann, "N{n}\tReference T{} Wikidata:{q}\t{}", s.id.0, e.name),
-                    None => writeln!(ann, "N{n}\tReference T{} Sorot:{}\t{}", s.id.0, e.id.0, e.name),
-                };
+                match e.external_id.as_deref() {
+                    Some(q) => {
+                        n += 1;
+                        let _ = writeln!(ann, "N{n}\tReference T{} Wikidata:{q}\t{}", s.id.0, e.name);
+                    }
+                    None if needs_name(store, e) => {
+                        n += 1;
+                        let _ = writeln!(ann, "N{n}\tReference T{} Sorot:{}\t{}", s.id.0, e.id.0, e.name);
+                    }
+                    None => {}
+                }
             }
             if let Some(t) = &s.note {
                 note += 1;
@@ -66,23 +81,116 @@ pub fn brat(stores: &[&Store]) -> Export {
                 ann.push('\n');
             }
         }
-        let mention = |t: Target| first_mention(store, t);
-        let (mut no_mention, mut with_attrs) = (Vec::new(), Vec::new());
+        // Mentions of one entity with no external id: an equivalence.
+        for e in store.entities().filter(|e| e.external_id.is_none()) {
+            let mentions = store.mentions_of(e.id);
+            if mentions.len() > 1 {
+                ann.push_str("*\tEquiv");
+                for m in mentions {
+                    let _ = write!(ann, " T{}", m.0);
+                }
+                ann.push('\n');
+            }
+        }
+        // An argument as brat names it: a span's `T`, an event's `E`, or
+        // the span standing for an entity or another relation.
+        let is_event = |id: RelationId| store.relation(id).is_some_and(|r| event_trigger(r).is_some());
+        let arg = |t: Target| -> Option<String> {
+            match t {
+                Target::Relation(id) if is_event(id) => Some(format!("E{}", id.0)),
+                t => first_mention(store, t).map(|s| format!("T{}", s.0)),
+            }
+        };
+        let (mut no_mention, mut with_attrs, mut flattened) = (Vec::new(), Vec::new(), Vec::new());
         for rel in store.relations() {
+            if rel.args.iter().any(|a| matches!(a.target, Target::Relation(id) if !is_event(id))) {
+                flattened.push(rel.id.0);
+            }
+            if let Some(trigger) = event_trigger(rel) {
+                let Some(trigger) = first_mention(store, trigger) else {
+                    no_mention.push(rel.id.0);
+                    continue;
+                };
+                let mut line = format!("E{}\t{}:T{}", rel.id.0, rel_name(store, rel), trigger.0);
+                let mut seen: Vec<(&str, usize)> = Vec::new();
+                let mut complete = true;
+                for a in rel.args.iter().filter(|a| a.role != TRIGGER_ROLE) {
+                    let Some(target) = arg(a.target) else {
+                        complete = false;
+                        continue;
+                    };
+                    // brat numbers a repeated role: Theme, Theme2, Theme3.
+                    let k = match seen.iter_mut().find(|(r, _)| *r == a.role.as_str()) {
+                        Some((_, k)) => {
+                            *k += 1;
+                            *k
+                        }
+                        None => {
+                            seen.push((a.role.as_str(), 1));
+                            1
+                        }
+                    };
+                    let num = if k > 1 { k.to_string() } else { String::new() };
+                    let _ = write!(line, " {}{num}:{target}", a.role);
+                }
+                if !complete {
+                    no_mention.push(rel.id.0);
+                }
+                ann.push_str(&line);
+                ann.push('\n');
+                for (k, v) in &rel.attributes {
+                    match v {
+                        AttrValue::Bool(true) => {
+                            a += 1;
+                            let _ = writeln!(ann, "A{a}\t{k} E{}", rel.id.0);
+                        }
+                        AttrValue::Bool(false) => {}
+                        AttrValue::Text(t) => {
+                            a += 1;
+                            let _ = writeln!(ann, "A{a}\t{k} E{} {}", rel.id.0, t.replace(' ', "_"));
+                        }
+                    }
+                }
+                for e in &rel.evidence {
+                    r += 1;
+                    let _ = writeln!(ann, "R{r}\t{}.evidence Arg1:T{} Arg2:T{}", rel_name(store, rel), trigger.0, e.0);
+                }
+                if let Some(t) = &rel.note {
+                    note += 1;
+                    let _ = write!(ann, "#{note}\tAnnotatorNotes E{}\t", rel.id.0);
+                    push_one_line(&mut ann, t);
+                    ann.push('\n');
+                }
+                continue;
+            }
+            let first_r = r + 1;
             for (kind, from, to) in relation_links(store, rel) {
-                match (mention(from), mention(to)) {
+                match (arg(from), arg(to)) {
                     (Some(from), Some(to)) => {
                         r += 1;
-                        let _ = writeln!(ann, "R{r}\t{kind} Arg1:T{} Arg2:T{}", from.0, to.0);
+                        let _ = writeln!(ann, "R{r}\t{kind} Arg1:{from} Arg2:{to}");
                     }
                     _ => no_mention.push(rel.id.0),
                 }
+            }
+            if let Some(t) = rel.note.as_deref().filter(|_| r >= first_r) {
+                note += 1;
+                let _ = write!(ann, "#{note}\tAnnotatorNotes R{first_r}\t");
+                push_one_line(&mut ann, t);
+                ann.push('\n');
             }
             if !rel.attributes.is_empty() {
                 with_attrs.push(rel.id.0);
             }
         }
         no_mention.dedup();
+        loss(
+            &mut losses,
+            store,
+            "relations use a relation that is not an event (brat arguments are T or E): written with the span it stands at"
+                .into(),
+            flattened,
+        );
         loss(
             &mut losses,
             store,
@@ -111,4 +219,18 @@ fn push_one_line(out: &mut String, s: &str) {
         rest = &rest[i + 1..];
     }
     out.push_str(rest);
+}
+
+/// An event's trigger: the relation's `trigger` argument, if it has one.
+fn event_trigger(rel: &Relation) -> Option<Target> {
+    rel.targets(TRIGGER_ROLE).next()
+}
+
+/// Whether an entity without an external id needs an `N` line to keep its
+/// name: it has one mention, or its name is not its first mention's text
+/// (an equivalence names a new entity by its first mention).
+fn needs_name(store: &Store, e: &Entity) -> bool {
+    let mentions = store.mentions_of(e.id);
+    let first = mentions.first().and_then(|m| store.span(*m)).map(|s| store.quote(s));
+    mentions.len() < 2 || first.is_none_or(|q| q.split_whitespace().collect::<Vec<_>>().join(" ") != e.name)
 }

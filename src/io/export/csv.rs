@@ -46,6 +46,7 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
                     out.push_str(&e.name);
                 }
             }
+            Target::Relation(_) => out.push_str(&crate::model::draft::target_text(store, t)),
         };
         let join = |out: &mut String, sep: &str, t: Target| {
             if !out.is_empty() {

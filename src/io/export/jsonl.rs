@@ -201,6 +201,9 @@ struct JsonlFullRelation<'a> {
 struct JsonlRole<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     entity: Option<u32>,
+    /// Another relation of the record (an event about an event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation: Option<u32>,
     role: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     span: Option<u32>,
@@ -295,8 +298,9 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
                 .args
                 .iter()
                 .map(|a| match a.target {
-                    Target::Span(id) => JsonlRole { entity: None, role: &a.role, span: Some(id.0) },
-                    Target::Entity(id) => JsonlRole { entity: Some(id.0), role: &a.role, span: None },
+                    Target::Span(id) => JsonlRole { entity: None, relation: None, role: &a.role, span: Some(id.0) },
+                    Target::Entity(id) => JsonlRole { entity: Some(id.0), relation: None, role: &a.role, span: None },
+                    Target::Relation(id) => JsonlRole { entity: None, relation: Some(id.0), role: &a.role, span: None },
                 })
                 .collect(),
             kind,

@@ -361,7 +361,7 @@ fn binary_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
 fn first_two_spans(rel: &Relation) -> Option<(SpanId, SpanId)> {
     let mut spans = rel.args.iter().filter_map(|a| match a.target {
         Target::Span(s) => Some(s),
-        Target::Entity(_) => None,
+        Target::Entity(_) | Target::Relation(_) => None,
     });
     Some((spans.next()?, spans.next()?))
 }

@@ -361,6 +361,8 @@ pub fn w3c(stores: &[&Store]) -> Export {
         let iri = |t: Target| match t {
             Target::Span(s) => span_iri(s),
             Target::Entity(e) => entity_iri(e),
+            // Another annotation of this file: a relation about a relation.
+            Target::Relation(r) => Iri(&doc, "relation", r.0),
         };
         let mut converted = super::span_offsets(store, super::Offsets::CodePoints);
         for s in store.spans() {
@@ -437,6 +439,7 @@ pub fn w3c(stores: &[&Store]) -> Export {
                     let shown = match a.target {
                         Target::Span(id) => store.span(id).map(|s| store.quote(s)).unwrap_or_default(),
                         Target::Entity(id) => store.entity(id).map(|e| e.name.clone()).unwrap_or_default(),
+                        Target::Relation(_) => crate::model::draft::target_text(store, a.target),
                     };
                     format!("{}: {shown}", a.role)
                 })

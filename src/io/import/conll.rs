@@ -106,6 +106,7 @@ pub fn parse_docs(stem: &str, file: &str, src: &str) -> Result<Vec<RawDoc>, Impo
                 text,
                 spans,
                 relations: Vec::new(),
+                equivalences: Vec::new(),
                 skipped: Vec::new(),
             }
         })

@@ -17,7 +17,9 @@ pub fn widen(schema: &mut Schema, docs: &[RawDoc]) -> Vec<String> {
     add_to_schema(schema, docs);
     let mut changes = Vec::new();
     for d in docs {
-        let labels: HashMap<&str, &str> = d.spans.iter().map(|s| (s.key.as_str(), s.label.as_str())).collect();
+        let mut labels: HashMap<&str, &str> = d.spans.iter().map(|s| (s.key.as_str(), s.label.as_str())).collect();
+        // A relation argument stands for its type's name.
+        labels.extend(super::relation_kinds(d));
         for r in &d.relations {
             if !known.contains(&r.kind) {
                 continue;
@@ -42,6 +44,8 @@ pub fn widen(schema: &mut Schema, docs: &[RawDoc]) -> Vec<String> {
                     (Some(l), Some(def)) => accepts
                         .iter()
                         .any(|a| a == l || def.entity_type.as_deref().is_some_and(|t| schema.entity_type_is(t, a))),
+                    // A relation type's name.
+                    (Some(l), None) => accepts.iter().any(|a| a == l),
                     _ => true,
                 };
                 let rt = &schema.relation_types[i];

@@ -33,7 +33,9 @@ pub struct RawDoc {
     pub text: String,
     pub spans: Vec<RawSpan>,
     pub relations: Vec<RawRelation>,
-    /// Things read and not kept (brat `*` equivalences…), for the report.
+    /// brat `*<TAB>Equiv T1 T2 …`: span keys that mention one entity, and where.
+    pub equivalences: Vec<(Vec<String>, String)>,
+    /// Things read and not kept (notes on equivalences…), for the report.
     pub skipped: Vec<String>,
 }
 
@@ -53,10 +55,15 @@ pub struct RawSpan {
 
 #[derive(Clone, Debug, Default)]
 pub struct RawRelation {
+    /// Its id in the file (`E1`, `R3`), by which other relations use it;
+    /// empty when nothing can refer to it.
+    pub key: String,
     pub kind: String,
-    /// (role, span key); `None` role means "the type's n-th role".
+    /// (role, span or relation key); `None` role means "the type's n-th
+    /// role".
     pub args: Vec<(Option<String>, String)>,
     pub attributes: Vec<(String, AttrValue)>,
+    pub note: Option<String>,
     pub at: String,
 }
 
@@ -222,8 +229,10 @@ pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<Raw
                 if args.len() != 2 {
                     return Err(err(&at, "a relation has two arguments (Arg1:T1 Arg2:T2)"));
                 }
-                rel_index.insert(id.to_string(), doc.relations.len());
-                doc.relations.push(RawRelation { kind: kind.into(), args, at, ..Default::default() });
+                if rel_index.insert(id.to_string(), doc.relations.len()).is_some() || span_index.contains_key(id) {
+                    return Err(err(&at, format!("{id} is defined twice")));
+                }
+                doc.relations.push(RawRelation { key: id.into(), kind: kind.into(), args, at, ..Default::default() });
             }
             Some('E') => {
                 let mut it = rest.split_whitespace();
@@ -234,14 +243,26 @@ pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<Raw
                 for a in it {
                     let (role, target) =
                         a.split_once(':').ok_or_else(|| err(&at, format!("expected Role:ID, got {a:?}")))?;
+                    // brat numbers a repeated role: Theme, Theme2, Theme3.
                     let role = role.trim_end_matches(|c: char| c.is_ascii_digit());
                     args.push((Some(role.to_string()), target.to_string()));
                 }
-                rel_index.insert(id.to_string(), doc.relations.len());
-                doc.relations.push(RawRelation { kind: kind.into(), args, at, ..Default::default() });
+                if rel_index.insert(id.to_string(), doc.relations.len()).is_some() || span_index.contains_key(id) {
+                    return Err(err(&at, format!("{id} is defined twice")));
+                }
+                doc.relations.push(RawRelation { key: id.into(), kind: kind.into(), args, at, ..Default::default() });
             }
             Some('A' | 'M' | 'N' | '#') => later.push((n, line)),
-            Some('*') => doc.skipped.push(format!("{at}: equivalence not imported: {rest}")),
+            Some('*') => {
+                let mut it = rest.split_whitespace();
+                match it.next() {
+                    Some("Equiv") => doc.equivalences.push((it.map(str::to_owned).collect(), at)),
+                    other => doc.skipped.push(format!(
+                        "{at}: {} not imported (Sorot keeps Equiv equivalences only)",
+                        other.unwrap_or("an empty * line")
+                    )),
+                }
+            }
             _ => return Err(err(&at, format!("unknown annotation {id:?} (expected T, R, E, A, M, N, # or *)"))),
         }
     }
@@ -277,18 +298,35 @@ pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<Raw
                 let [_, target] = parts.as_slice() else {
                     return Err(err(&at, "expected `#1<TAB>AnnotatorNotes T1<TAB>note`"));
                 };
-                match span_index.get(*target) {
-                    Some(&i) => doc.spans[i].note = Some(tail.into()),
-                    None => doc.skipped.push(format!("{at}: note on {target} not imported (notes attach to spans)")),
+                if let Some(&i) = span_index.get(*target) {
+                    doc.spans[i].note = Some(tail.into());
+                } else if let Some(&i) = rel_index.get(*target) {
+                    doc.relations[i].note = Some(tail.into());
+                } else {
+                    doc.skipped.push(format!("{at}: note on {target} not imported ({target} is not defined)"));
                 }
             }
         }
     }
     for r in &doc.relations {
         for (_, t) in &r.args {
-            if !span_index.contains_key(t) {
-                return Err(err(&r.at, format!("{t} is not a text-bound annotation of this file")));
+            if !span_index.contains_key(t) && !rel_index.contains_key(t) {
+                return Err(err(&r.at, format!("{t} is not an annotation of this file")));
             }
+        }
+    }
+    // An equivalence links mentions: its members must be text-bound.
+    for (keys, at) in std::mem::take(&mut doc.equivalences) {
+        let (known, unknown): (Vec<String>, Vec<String>) =
+            keys.into_iter().partition(|k| span_index.contains_key(k.as_str()));
+        if !unknown.is_empty() {
+            doc.skipped.push(format!(
+                "{at}: {} left out of the equivalence (only text-bound annotations can be mentions)",
+                unknown.join(", ")
+            ));
+        }
+        if known.len() > 1 {
+            doc.equivalences.push((known, at));
         }
     }
     doc.text = text;
@@ -421,6 +459,13 @@ pub fn missing_from_schema(schema: &Schema, docs: &[RawDoc]) -> Vec<String> {
                 }
             }
         }
+        for (keys, at) in &d.equivalences {
+            if let Some(kind) = equivalence_kind(schema, d, keys)
+                && schema.entity_type(&kind).is_none()
+            {
+                note(format!("entity type {kind} (equivalences link mentions to an entity of a type)"), at);
+            }
+        }
         for r in &d.relations {
             match schema.relation_types.iter().find(|t| t.name == r.kind) {
                 None => note(format!("relation type {}", r.kind), &r.at),
@@ -446,6 +491,20 @@ fn attr_fits(defs: &[AttrDef], name: &str, value: &AttrValue) -> bool {
                 _ => false,
             }
     })
+}
+
+/// The entity type of the entity an equivalence's mentions link to: the
+/// first mention's label's entity type, or a type named as the label.
+pub fn equivalence_kind(schema: &Schema, doc: &RawDoc, keys: &[String]) -> Option<String> {
+    let label = keys.iter().find_map(|k| doc.spans.iter().find(|s| &s.key == k)).map(|s| s.label.as_str())?;
+    let typed = schema.label_index(label).and_then(|i| schema.labels.get(i)).and_then(|l| l.entity_type.clone());
+    Some(typed.unwrap_or_else(|| label.to_owned()))
+}
+
+/// For each relation key of a document, its type name (a relation used as
+/// an argument fills a role that accepts its type).
+pub fn relation_kinds(doc: &RawDoc) -> HashMap<&str, &str> {
+    doc.relations.iter().filter(|r| !r.key.is_empty()).map(|r| (r.key.as_str(), r.kind.as_str())).collect()
 }
 
 const PALETTE: [&str; 8] = ["#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3", "#b3de69", "#fccde5", "#d9d9d9"];
@@ -514,6 +573,39 @@ pub fn add_to_schema(schema: &mut Schema, docs: &[RawDoc]) {
             }
             for (name, value) in &r.attributes {
                 add_attr(&mut rt.attributes, name, value);
+            }
+        }
+    }
+    // Roles of added types that the data fills with relations accept those
+    // relations' types.
+    for d in docs {
+        let kinds = relation_kinds(d);
+        for r in d.relations.iter().filter(|r| added.contains(&r.kind)) {
+            let Some(i) = schema.relation_index(&r.kind) else { continue };
+            for (k, (role, key)) in r.args.iter().enumerate() {
+                let Some(kind) = kinds.get(key.as_str()) else { continue };
+                let name = role.clone().unwrap_or_else(|| format!("Arg{}", k + 1));
+                if let Some(def) = schema.relation_types[i].roles.iter_mut().find(|x| x.name == name)
+                    && !def.accepts.iter().any(|a| a == kind)
+                {
+                    def.accepts.push((*kind).to_owned());
+                }
+            }
+        }
+    }
+    // Entity types for the entities of equivalences.
+    for d in docs {
+        for (keys, _) in &d.equivalences {
+            if let Some(kind) = equivalence_kind(schema, d, keys)
+                && schema.entity_type(&kind).is_none()
+            {
+                let color = PALETTE[schema.entity_types.len() % PALETTE.len()].to_string();
+                schema.entity_types.push(crate::model::schema::EntityTypeDef {
+                    name: kind,
+                    color,
+                    parent: None,
+                    description: "added by import".into(),
+                });
             }
         }
     }
@@ -682,7 +774,47 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
         store.apply(Edit::AddSpan(span)).map_err(|e| err(&s.at, format!("{}: {e}", s.key)))?;
         ids.insert(s.key.as_str(), id);
     }
-    for r in &doc.relations {
+    // Mentions of one entity (brat `*<TAB>Equiv`): linked to the entity one of
+    // them already has (from an `N` reference), or to a new one named by
+    // the first mention.
+    for (keys, at) in &doc.equivalences {
+        let members: Vec<SpanId> = keys.iter().filter_map(|k| ids.get(k.as_str()).copied()).collect();
+        let linked = members.iter().find_map(|m| store.span(*m).and_then(|s| s.entity));
+        let eid = match linked {
+            Some(e) => e,
+            None => {
+                let Some(first) = members.first().and_then(|m| store.span(*m)) else { continue };
+                let kind = equivalence_kind(schema, doc, keys).unwrap_or_default();
+                let name = store.quote(first).split_whitespace().collect::<Vec<_>>().join(" ");
+                let eid = EntityId(store.alloc_id());
+                let entity = Entity {
+                    id: eid,
+                    name,
+                    kind,
+                    aliases: Vec::new(),
+                    external_id: None,
+                    note: None,
+                    provenance: Provenance::shared(author, now),
+                };
+                store.apply(Edit::AddEntity(entity)).map_err(|e| err(at, format!("equivalence: {e}")))?;
+                eid
+            }
+        };
+        for m in members {
+            let Some(span) = store.span(m).filter(|s| s.entity.is_none()) else { continue };
+            let mut span = span.clone();
+            span.entity = Some(eid);
+            store.apply(Edit::ReplaceSpan(span)).map_err(|e| err(at, format!("equivalence: {e}")))?;
+        }
+    }
+    // Relations get their ids first, so that one may use another defined
+    // after it (brat's `E1 … Theme:E2`), and are added once what they use
+    // is in.
+    let keys: HashMap<&str, usize> =
+        doc.relations.iter().enumerate().filter(|(_, r)| !r.key.is_empty()).map(|(i, r)| (r.key.as_str(), i)).collect();
+    let rel_ids: Vec<RelationId> = doc.relations.iter().map(|_| RelationId(store.alloc_id())).collect();
+    let mut built: Vec<Option<(Relation, &RawRelation)>> = Vec::with_capacity(doc.relations.len());
+    for (n, r) in doc.relations.iter().enumerate() {
         let kind = schema
             .relation_index(&r.kind)
             .ok_or_else(|| err(&r.at, format!("relation type {} is not in the schema", r.kind)))?;
@@ -697,12 +829,39 @@ pub fn build_store(doc: &RawDoc, schema: &Schema, units: Offsets, author: &str) 
                     .map(|x| x.name.clone())
                     .ok_or_else(|| err(&r.at, format!("{} has no role number {}", rt.name, k + 1)))?,
             };
-            let target = ids.get(key.as_str()).ok_or_else(|| err(&r.at, format!("{key} is not defined")))?;
-            args.push(RoleArg { role: role.as_str().into(), target: Target::Span(*target) });
+            let target = match (ids.get(key.as_str()), keys.get(key.as_str())) {
+                (Some(span), _) => Target::Span(*span),
+                (None, Some(&i)) => Target::Relation(rel_ids[i]),
+                (None, None) => return Err(err(&r.at, format!("{key} is not defined"))),
+            };
+            args.push(RoleArg { role: role.as_str().into(), target });
         }
-        let mut rel = Relation::new(RelationId(store.alloc_id()), kind as u16, args, Provenance::shared(author, now));
+        let mut rel = Relation::new(rel_ids[n], kind as u16, args, Provenance::shared(author, now));
         rel.attributes = r.attributes.iter().cloned().collect();
-        store.apply(Edit::AddRelation(rel)).map_err(|e| err(&r.at, e))?;
+        rel.note = r.note.clone().map(Box::new);
+        built.push(Some((rel, r)));
+    }
+    // Each pass adds the relations whose relation arguments are in; one
+    // that never gets in waits on itself.
+    let mut left = built.len();
+    while left > 0 {
+        let before = left;
+        for slot in &mut built {
+            let ready = slot.as_ref().is_some_and(|(rel, _)| {
+                rel.args.iter().all(|a| !matches!(a.target, Target::Relation(x) if store.relation(x).is_none()))
+            });
+            if let Some((rel, raw)) = slot.take_if(|_| ready) {
+                store.apply(Edit::AddRelation(rel)).map_err(|e| err(&raw.at, format!("{}: {e}", raw.key)))?;
+                left -= 1;
+            }
+        }
+        if left == before {
+            let (_, raw) = built.iter().flatten().next().ok_or_else(|| err(&doc.source, "relations left"))?;
+            return Err(err(
+                &raw.at,
+                format!("{} is an argument of itself through other events (a cycle cannot be imported)", raw.key),
+            ));
+        }
     }
     Ok(store)
 }
@@ -776,7 +935,7 @@ mod tests {
         let bad = [
             ("T1\tCountry 0 5\tRusia\nT2\tCountry 10 99\tKorut\n", "f.ann:2: offset 99 is past the end"),
             ("T1\tCountry 0 5\tRusxa\n", "f.ann:1: the text at these offsets is \"Rusia\""),
-            ("T1\tCountry 0 5\tRusia\nR1\tx Arg1:T1 Arg2:T9\n", "f.ann:2: T9 is not a text-bound"),
+            ("T1\tCountry 0 5\tRusia\nR1\tx Arg1:T1 Arg2:T9\n", "f.ann:2: T9 is not an annotation of this file"),
             ("X1\tfoo\n", "f.ann:1: unknown annotation"),
             ("T1 Country 0 5 Rusia\n", "f.ann:1: expected `ID<TAB>"),
             ("T1\tCountry 5 0\tRusia\n", "f.ann:1: expected `START END`"),

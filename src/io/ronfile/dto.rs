@@ -321,11 +321,13 @@ pub(super) struct EntityDto {
     pub(super) modified_unix: i64,
 }
 
-/// A relation argument: `Span("claim", 4)` or `Entity("supplier", 1)`.
+/// A relation argument: `Span("claim", 4)`, `Entity("supplier", 1)` or
+/// another relation, `Relation("Theme", 7)`.
 #[derive(Serialize, Deserialize)]
 pub(super) enum ArgDto {
     Span(String, u32),
     Entity(String, u32),
+    Relation(String, u32),
 }
 
 #[derive(Serialize, Deserialize)]

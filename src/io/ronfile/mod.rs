@@ -93,6 +93,43 @@ mod tests {
         );
     }
 
+    /// Relations whose arguments are relations are written and read back,
+    /// also when a relation comes before the relation it uses (a later
+    /// edit pointed it at a newer one).
+    #[test]
+    fn relations_about_relations_are_read_back_whatever_their_order() {
+        use crate::model::testkit::*;
+        let mut s = crate::model::Store::new(
+            crate::model::Text::new("Rusia memasok senjata ke Korut, kata Peskov.\n"),
+            schema_with_denies(),
+            crate::model::DocMeta::default(),
+        );
+        let (ru, nk, peskov) =
+            (span(&mut s, "Country", "Rusia"), span(&mut s, "Country", "Korut"), span(&mut s, "Person", "Peskov"));
+        let args = [("supplier", Target::Span(ru)), ("recipient", Target::Span(nk))];
+        let transfer = relation(&mut s, "arms_transfer", &args, &[]);
+        let denies = relation(
+            &mut s,
+            "denies",
+            &[("speaker", Target::Span(peskov)), ("denied", Target::Relation(transfer))],
+            &[],
+        );
+        let newer =
+            relation(&mut s, "arms_transfer", &[("supplier", Target::Span(nk)), ("recipient", Target::Span(ru))], &[]);
+        let mut later = s.relation(denies).unwrap().clone();
+        later.args[1].target = Target::Relation(newer);
+        s.apply(crate::model::Edit::ReplaceRelation(later)).unwrap();
+        let written = to_ron_string(&s);
+        assert!(written.contains(&format!("Relation(\"denied\", {})", newer.0)), "{written}");
+        assert!(denies.0 < newer.0, "the user is listed first");
+        let (back, _) = from_ron_str(&written).unwrap();
+        assert!(back == s);
+        // A relation pointing at one the file does not have is reported.
+        let broken = written.replace(&format!("Relation(\"denied\", {})", newer.0), "Relation(\"denied\", 999)");
+        let e = from_ron_str(&broken).map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains(&format!("relation #{}: no relation #999", denies.0)), "{e}");
+    }
+
     #[test]
     fn fast_span_lines_are_exactly_rons() {
         let mut store = crate::fixture::store(50_000, 400, 40, 7);

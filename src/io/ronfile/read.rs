@@ -437,6 +437,9 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
         }
     }
 
+    // Relations whose relation arguments are not in yet wait for them (a
+    // file written by hand or another tool may list a user first).
+    let mut waiting: Vec<(usize, Relation)> = Vec::new();
     for (i, r) in dto.relations.into_iter().enumerate() {
         let mut push = |message: String| {
             let (line, col) = loc.item("relations", i);
@@ -455,6 +458,9 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
                 ArgDto::Span(role, id) => RoleArg { role: role.as_str().into(), target: Target::Span(SpanId(id)) },
                 ArgDto::Entity(role, id) => {
                     RoleArg { role: role.as_str().into(), target: Target::Entity(EntityId(id)) }
+                }
+                ArgDto::Relation(role, id) => {
+                    RoleArg { role: role.as_str().into(), target: Target::Relation(RelationId(id)) }
                 }
             })
             .collect();
@@ -475,9 +481,29 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
                 modified: Timestamp(r.modified_unix),
             },
         };
-        if let Err(err) = store.apply(Edit::AddRelation(rel)) {
+        if rel.args.iter().any(|a| matches!(a.target, Target::Relation(x) if store.relation(x).is_none())) {
+            waiting.push((i, rel));
+        } else if let Err(err) = store.apply(Edit::AddRelation(rel)) {
             push(err.to_string());
         }
+    }
+    while !waiting.is_empty() {
+        let before = waiting.len();
+        let (ready, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut waiting).into_iter().partition(|(_, rel)| {
+            rel.args.iter().all(|a| !matches!(a.target, Target::Relation(x) if store.relation(x).is_none()))
+        });
+        waiting = wait;
+        // None ready: what is left uses relations that are missing or wait
+        // on each other; adding them gives the reason.
+        let stuck = ready.is_empty();
+        for (i, rel) in if stuck { std::mem::take(&mut waiting) } else { ready } {
+            let id = rel.id.0;
+            if let Err(err) = store.apply(Edit::AddRelation(rel)) {
+                let (line, col) = loc.item("relations", i);
+                problems.push(Problem { line, col, message: format!("relation #{id}: {err}") });
+            }
+        }
+        debug_assert!(stuck || waiting.len() < before);
     }
 
     for (i, r) in dto.rejected.into_iter().enumerate() {

@@ -209,6 +209,7 @@ pub(super) fn relation_dto(store: &Store, r: &Relation) -> RelationDto {
             .map(|a| match a.target {
                 Target::Span(id) => ArgDto::Span(a.role.to_string(), id.0),
                 Target::Entity(id) => ArgDto::Entity(a.role.to_string(), id.0),
+                Target::Relation(id) => ArgDto::Relation(a.role.to_string(), id.0),
             })
             .collect(),
         evidence: r.evidence.iter().map(|e| e.0).collect(),
