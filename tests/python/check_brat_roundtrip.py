@@ -45,10 +45,14 @@ def read(base, mapped):
     with ba.TextAnnotations(base, read_only=True) as doc:
         tbs = {t.id: (t.type, tuple((m(s), m(e)) for s, e in t.spans)) for t in doc.get_textbounds()}
         events = {e.id: e for e in doc.get_events()}
+        relations = {r.id: r for r in doc.get_relations()}
 
         def key(i, depth=0):
             if i in tbs:
                 return tbs[i]
+            if i in relations:
+                r = relations[i]
+                return (r.type, key(r.arg1, depth + 1), key(r.arg2, depth + 1))
             e = events[i]
             args = tuple(sorted((role, key(a, depth + 1)) for role, a in e.args))
             return (e.type, key(e.trigger, depth + 1), args)

@@ -255,12 +255,20 @@ pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<Raw
             Some('A' | 'M' | 'N' | '#') => later.push((n, line)),
             Some('*') => {
                 let mut it = rest.split_whitespace();
+                // Every `*` type is a symmetric-transitive "same as"
+                // (brat's tutorials use Equiv and Alias): mentions of one
+                // entity. Sorot keeps no name for it, so other types are
+                // reported: they come back as Equiv.
                 match it.next() {
-                    Some("Equiv") => doc.equivalences.push((it.map(str::to_owned).collect(), at)),
-                    other => doc.skipped.push(format!(
-                        "{at}: {} not imported (Sorot keeps Equiv equivalences only)",
-                        other.unwrap_or("an empty * line")
-                    )),
+                    Some(kind) => {
+                        if kind != "Equiv" {
+                            doc.skipped.push(format!(
+                                "{at}: {kind} equivalence imported as mentions of one entity (exported as Equiv)"
+                            ));
+                        }
+                        doc.equivalences.push((it.map(str::to_owned).collect(), at));
+                    }
+                    None => doc.skipped.push(format!("{at}: empty * line not imported")),
                 }
             }
             _ => return Err(err(&at, format!("unknown annotation {id:?} (expected T, R, E, A, M, N, # or *)"))),
@@ -927,6 +935,37 @@ mod tests {
             want.push(None);
             proptest::prop_assert_eq!(got, want);
         }
+    }
+
+    /// Equivalences of any `*` type are mentions of one entity; members
+    /// that are not text-bound are left out and said so; an event may use
+    /// an event defined after it.
+    #[test]
+    fn brat_equivalences_and_forward_event_arguments_are_read() {
+        let text = "Joanne Rowling, Jo Rowling and J. K. Rowling merged it.\n".to_string();
+        let ann = "T1\tPerson 0 14\tJoanne Rowling\nT2\tPerson 16 26\tJo Rowling\n\
+                   T3\tPerson 31 44\tJ. K. Rowling\nT4\tMerge 45 51\tmerged\n\
+                   *\tAlias T1 T2 T3\n*\tEquiv T1 E1\nE2\tMerge:T4 Theme:E1\nE1\tMerge:T4 Agent:T1\n";
+        let doc = parse_brat("f", "f.ann", text, ann).unwrap();
+        assert_eq!(doc.equivalences, [(vec!["T1".to_string(), "T2".into(), "T3".into()], "f.ann:5".to_string())]);
+        assert!(doc.skipped[0].starts_with("f.ann:5: Alias equivalence imported as mentions of one entity"));
+        assert!(doc.skipped[1].starts_with("f.ann:6: E1 left out of the equivalence"), "{:?}", doc.skipped);
+        let mut schema = Schema::default_news();
+        add_to_schema(&mut schema, std::slice::from_ref(&doc));
+        let store = build_store(&doc, &schema, Offsets::CodePoints, "t").unwrap();
+        let rowling = store.entities().next().unwrap();
+        assert_eq!((rowling.name.as_str(), rowling.kind.as_str()), ("Joanne Rowling", "Person"));
+        assert_eq!(store.mentions_of(rowling.id).len(), 3);
+        let outer = store.relations().find(|r| r.args.len() == 2 && r.args[1].role == "Theme").unwrap();
+        assert!(matches!(outer.args[1].target, Target::Relation(_)));
+        // A cycle is refused with its line.
+        let cyclic = "T4\tMerge 45 51\tmerged\nE1\tMerge:T4 Theme:E2\nE2\tMerge:T4 Theme:E1\n";
+        let doc = parse_brat("f", "f.ann", "Joanne Rowling, Jo Rowling and J. K. Rowling merged it.\n".into(), cyclic)
+            .unwrap();
+        let mut schema = Schema::default_news();
+        add_to_schema(&mut schema, std::slice::from_ref(&doc));
+        let e = build_store(&doc, &schema, Offsets::CodePoints, "t").map(|_| ()).unwrap_err();
+        assert!(e.0.starts_with("f.ann:2: E1 is an argument of itself"), "{e}");
     }
 
     #[test]
