@@ -251,6 +251,11 @@ pub fn arcs(
     ids.extend(app.selected_relation);
     ids.sort_unstable();
     ids.dedup();
+    // Arcs run in the gaps between rows and down the gutter right of the
+    // text; labels sit in the gutter (#19 item 5): neither covers a glyph.
+    let gutter = app.view.gutter();
+    let mut labels: Vec<Rect> = Vec::new();
+    let mut lane = 0usize;
     for rel in ids.iter().filter_map(|id| store.relation(*id)) {
         let name = store.relation_type(rel.kind).map_or("?", |t| t.name.as_str());
         let colour = if Some(rel.id) == app.selected_relation {
@@ -269,7 +274,25 @@ pub fn arcs(
         for (role, t) in ends.iter().skip(1) {
             match (from, rect_of(*t)) {
                 (Some(a), Some(b)) => {
-                    draw_arc(&painter, a.center_top(), b.center_top(), &format!("{name}: {role}"), colour);
+                    let label = format!("{name}: {role}");
+                    let half = app.view.half_leading();
+                    let placed = draw_arc(&painter, a, b, (gutter, half), lane, colour, &label, &labels);
+                    lane += 1;
+                    if let Some(r) = placed {
+                        labels.push(r);
+                        // A stable id: the label is there frame after frame
+                        // whatever else is drawn.
+                        let id = ui.scope_id().with(("arc-label", rel.id, role.as_str(), t));
+                        let shown = ui.interact(r, id, egui::Sense::click());
+                        shown.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), &label));
+                        let font = egui::FontId::proportional(11.0);
+                        let galley = painter.layout(label.clone(), font, colour, f32::INFINITY);
+                        let painter = painter.with_clip_rect(r.intersect(clip));
+                        painter.galley(r.min + vec2(2.0, 0.0), galley, colour);
+                        if shown.on_hover_text(format!("{label}\n{}", relation_line(store, rel))).clicked() {
+                            actions.push(Action::SelectRelation(Some(rel.id)));
+                        }
+                    }
                 }
                 (Some(_), None) | (None, Some(_)) => {
                     let missing = if from.is_none() { first } else { *t };
@@ -286,33 +309,103 @@ pub fn arcs(
     }
     offscreen.sort_by(|a, b| a.1.cmp(&b.1));
     offscreen.dedup_by(|a, b| a.2 == b.2);
+    // Buttons to the ends out of view, in the gutter (cut to its width,
+    // whole on hover) so that they cover no text; on a window too narrow
+    // for a gutter, at the right edge.
+    let (left, width) = if gutter.width() >= 80.0 {
+        (gutter.left() + 2.0, gutter.width() - 4.0)
+    } else {
+        (clip.right() - 340.0, 320.0)
+    };
     for (i, (above, text, id)) in offscreen.into_iter().take(6).enumerate() {
         let y = if above { clip.top() + 4.0 + i as f32 * 22.0 } else { clip.bottom() - 26.0 - i as f32 * 22.0 };
-        let r = Rect::from_min_size(pos2(clip.right() - 340.0, y), vec2(320.0, 20.0));
+        let r = Rect::from_min_size(pos2(left, y), vec2(width, 20.0));
         let arrow = if above { "↑" } else { "↓" };
-        if ui.put(r, egui::Button::new(format!("{arrow} {text}")).small()).clicked() {
+        let text = format!("{arrow} {text}");
+        if ui.put(r, egui::Button::new(text.as_str()).small().truncate()).on_hover_text(text.as_str()).clicked() {
             actions.push(Action::Reveal(id));
         }
     }
 }
 
-fn draw_arc(painter: &egui::Painter, a: Pos2, b: Pos2, label: &str, colour: Color32) {
-    let lift = 18.0 + (a.distance(b) * 0.15).min(60.0);
-    let ctrl = pos2((a.x + b.x) / 2.0, a.y.min(b.y) - lift);
-    let shape = egui::epaint::QuadraticBezierShape::from_points_stroke(
-        [a, ctrl, b],
-        false,
-        Color32::TRANSPARENT,
-        Stroke::new(1.5, colour),
-    );
-    painter.add(shape);
-    painter.circle_filled(b, 3.0, colour);
-    let apex = pos2(ctrl.x, (a.y.min(b.y) + ctrl.y) / 2.0);
+/// The points of an arc from span `a` to span `b` (row rects) that crosses
+/// no glyph: a stub up from `a` into the gap at the top of its row (glyphs
+/// are centred in their rows, so rows meet in the middle of the leading),
+/// along that gap, then — when `b` is on another row — down the gutter at
+/// `gutter_x` and along the gap above `b`'s row, and a stub down onto `b`.
+/// `lift` (a pixel or three) keeps arcs that share a gap apart.
+pub fn arc_path(a: Rect, b: Rect, gutter_x: f32, lift: f32) -> Vec<Pos2> {
+    let (xa, xb) = (a.center().x, b.center().x);
+    let (ya, yb) = (a.top() - lift, b.top() - lift);
+    if (a.top() - b.top()).abs() < 1.0 {
+        vec![pos2(xa, a.top()), pos2(xa, ya), pos2(xb, ya), pos2(xb, b.top())]
+    } else {
+        vec![pos2(xa, a.top()), pos2(xa, ya), pos2(gutter_x, ya), pos2(gutter_x, yb), pos2(xb, yb), pos2(xb, b.top())]
+    }
+}
+
+/// Where an arc's label goes: in the gutter, beside the arc's run down it
+/// (or, for an arc within one row, level with its gap), moved down past
+/// labels already placed. `None` when the gutter has no room.
+pub fn label_rect(path: &[Pos2], gutter: Rect, size: egui::Vec2, placed: &[Rect]) -> Option<Rect> {
+    let left = gutter.left() + 22.0;
+    let width = size.x.min(gutter.right() - left);
+    if width < 24.0 {
+        return None;
+    }
+    let y = match path {
+        [_, p, _, q, ..] if path.len() == 6 => (p.y + q.y) / 2.0,
+        [_, p, ..] => p.y,
+        _ => return None,
+    };
+    let mut r = Rect::from_min_size(pos2(left, y - size.y / 2.0), vec2(width, size.y));
+    while placed.iter().any(|o| o.intersects(r)) {
+        r = r.translate(vec2(0.0, size.y + 1.0));
+    }
+    Some(r)
+}
+
+/// Draws one arc (see [`arc_path`]) and a dot where it lands; returns where
+/// its label goes, or `None` when there is no room for one (the relation's
+/// row in the panel names it).
+#[allow(clippy::too_many_arguments)]
+fn draw_arc(
+    painter: &egui::Painter,
+    a: Rect,
+    b: Rect,
+    (gutter, half_leading): (Rect, f32),
+    lane: usize,
+    colour: Color32,
+    label: &str,
+    placed: &[Rect],
+) -> Option<Rect> {
+    // In the leading above the row, clear of the span's own outline.
+    let lift = half_leading * (0.5 + 0.25 * (lane % 3) as f32);
+    let gutter_x = if gutter.width() > 0.0 {
+        gutter.left() + 2.0 + (lane % 6) as f32 * 3.0
+    } else {
+        // No gutter on a narrow window: down the right edge.
+        painter.clip_rect().right() - 6.0 - (lane % 3) as f32 * 3.0
+    };
+    let path = arc_path(a, b, gutter_x, lift);
+    let end = *path.last()?;
+    painter.add(egui::Shape::line(path.clone(), Stroke::new(1.5, colour)));
+    painter.circle_filled(end, 2.5, colour);
     let font = egui::FontId::proportional(11.0);
-    let galley = painter.layout_no_wrap(label.to_owned(), font, colour);
-    let r = Rect::from_center_size(apex, galley.size() + vec2(6.0, 2.0));
-    painter.rect_filled(r, 3.0, painter.ctx().global_style().visuals.window_fill);
-    painter.galley(r.min + vec2(3.0, 1.0), galley, colour);
+    let size = painter.layout_no_wrap(label.to_owned(), font, colour).size() + vec2(4.0, 0.0);
+    let r = label_rect(&path, gutter, size, placed)?;
+    if path.len() == 4 {
+        // Within one row: a dashed leader along its gap to the label.
+        let y = path[1].y;
+        let from = pos2(path[1].x.max(path[2].x), y);
+        painter.add(egui::Shape::dashed_line(
+            &[from, pos2(r.left() - 2.0, y)],
+            Stroke::new(1.0, colour.gamma_multiply(0.6)),
+            3.0,
+            3.0,
+        ));
+    }
+    Some(r)
 }
 
 /// The relations panel: every relation with its type, arguments by role,
@@ -603,5 +696,57 @@ pub fn preview_line(store: &Store, edit: &Edit) -> String {
             format!("link {} {} “{}”", store.label_name(s.label), s.id, store.quote(s).replace(['\n', '\r'], " "))
         }
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Arcs between spans on rows of a text column cross no glyph (a row's
+    /// glyphs fill it but for the leading, half above and half below), and
+    /// their labels sit in the gutter without overlapping each other.
+    #[test]
+    fn arcs_run_between_rows_and_labels_sit_in_the_gutter() {
+        let (row_h, leading, text_right) = (23.0_f32, 6.0_f32, 600.0_f32);
+        let gutter = Rect::from_x_y_ranges(604.0..=754.0, 0.0..=2000.0);
+        let row = |k: usize| k as f32 * row_h;
+        let span = |k: usize, x0: f32, x1: f32| Rect::from_x_y_ranges(x0..=x1, row(k)..=row(k) + row_h);
+        let glyphs: Vec<Rect> = (0..40)
+            .map(|k| Rect::from_x_y_ranges(0.0..=text_right, row(k) + leading / 2.0..=row(k) + row_h - leading / 2.0))
+            .collect();
+        let crosses = |p: Pos2, q: Pos2, r: &Rect| {
+            // Axis-parallel segments: their bounding box meets the rect's inside.
+            let seg = Rect::from_two_pos(p, q);
+            seg.max.x > r.min.x && seg.min.x < r.max.x && seg.max.y > r.min.y && seg.min.y < r.max.y
+        };
+        let pairs = [
+            (span(3, 40.0, 90.0), span(3, 300.0, 380.0)),
+            (span(3, 300.0, 380.0), span(9, 10.0, 60.0)),
+            (span(12, 500.0, 590.0), span(2, 100.0, 160.0)),
+            (span(5, 0.0, 30.0), span(6, 550.0, 600.0)),
+            (span(20, 200.0, 260.0), span(20, 100.0, 150.0)),
+        ];
+        let mut placed = Vec::new();
+        for (lane, (a, b)) in pairs.iter().enumerate() {
+            let path = arc_path(*a, *b, gutter.left() + 2.0 + lane as f32 * 3.0, 1.0 + (lane % 3) as f32);
+            assert_eq!(path.first().map(|p| p.y), Some(a.top()), "starts at the top of its span");
+            assert_eq!(path.last().map(|p| p.y), Some(b.top()), "lands on the top of its span");
+            for w in path.windows(2) {
+                assert!(w[0].x == w[1].x || w[0].y == w[1].y, "segments are straight: {w:?}");
+                for g in &glyphs {
+                    assert!(!crosses(w[0], w[1], g), "{lane}: {w:?} crosses the glyphs of row {g:?}");
+                }
+            }
+            let r = label_rect(&path, gutter, vec2(120.0, 14.0), &placed).expect("room in the gutter");
+            assert!(gutter.contains_rect(r), "{r:?} in the gutter");
+            assert!(r.left() > text_right, "the label hides no text");
+            assert!(!placed.iter().any(|o: &Rect| o.intersects(r)), "labels do not overlap");
+            placed.push(r);
+        }
+        // No room: no label.
+        let narrow = Rect::from_x_y_ranges(604.0..=620.0, 0.0..=2000.0);
+        let path = arc_path(pairs[0].0, pairs[0].1, 606.0, 1.0);
+        assert_eq!(label_rect(&path, narrow, vec2(120.0, 14.0), &[]), None);
     }
 }

@@ -50,7 +50,9 @@ pub struct ViewOutput {
     /// A boundary of the selected span dragged to a new byte:
     /// (span, true for its start / false for its end, byte).
     pub boundary: Option<(SpanId, bool, usize)>,
-    /// Screen rects of visible spans, for arcs and hit tests.
+    /// The screen rect of each visible span's first row piece, where its
+    /// relation arcs attach (a span over two rows is reached at its start,
+    /// not in the middle of the box around both).
     pub span_rects: HashMap<SpanId, Rect>,
 }
 
@@ -65,6 +67,10 @@ pub struct TextView {
     layout_width: f32,
     /// Where the text's viewport began on screen in the last frame.
     viewport_top: f32,
+    /// The strip right of the text where relation arcs run between rows
+    /// and their labels sit (screen coordinates, last frame).
+    gutter: Rect,
+    half_leading: f32,
     cache: HashMap<usize, Laid>,
     drag_anchor: Option<usize>,
     drag_head: Option<usize>,
@@ -142,6 +148,8 @@ impl Default for TextView {
             tops_dirty: true,
             layout_width: 0.0,
             viewport_top: 0.0,
+            gutter: Rect::NOTHING,
+            half_leading: 0.0,
             cache: HashMap::new(),
             drag_anchor: None,
             drag_head: None,
@@ -183,8 +191,16 @@ pub fn split_blocks(text: &str) -> Vec<ByteRange> {
 }
 
 impl TextView {
+    /// Rows are 1.7 font sizes apart: glyphs sit in the middle of their
+    /// row, and the leading between them is where relation arcs run.
     fn row_height(&self) -> f32 {
-        (self.font_size * 1.55).round()
+        (self.font_size * 1.7).round()
+    }
+
+    /// Half the leading between rows: how far above a row's top an arc may
+    /// run without reaching the glyphs of the row above (last frame).
+    pub fn half_leading(&self) -> f32 {
+        self.half_leading
     }
 
     fn font(&self) -> FontId {
@@ -294,6 +310,12 @@ impl TextView {
         self.viewport_top
     }
 
+    /// The strip right of the text kept free for relation arcs and their
+    /// labels (#19 item 5); empty on a narrow window.
+    pub fn gutter(&self) -> Rect {
+        self.gutter
+    }
+
     /// What the last frame did.
     pub fn stats(&self) -> FrameStats {
         self.stats
@@ -350,18 +372,30 @@ impl TextView {
         if let Some(byte) = self.pending_scroll.take() {
             // The width the blocks were laid out at: a different one here
             // would throw the whole layout away on every jump.
-            let width = if self.layout_width > 0.0 { self.layout_width } else { ui.available_width() - 16.0 };
+            let width = if self.layout_width > 0.0 {
+                self.layout_width
+            } else {
+                ui.available_width() - 16.0 - gutter_width(ui.available_width())
+            };
             self.ensure_blocks(text, width);
             let i = self.block_of_byte(byte);
             scroll = scroll.vertical_scroll_offset((self.tops[i] - 80.0).max(0.0));
         }
         scroll.show_viewport(ui, |ui, viewport| {
-            let width = (ui.available_width() - 8.0).max(100.0);
+            // The gutter is kept whether or not arcs show, so that selecting
+            // a span never re-wraps the text.
+            let gutter = gutter_width(ui.available_width());
+            let width = (ui.available_width() - 8.0 - gutter).max(100.0);
             self.ensure_blocks(text, width);
             let total = *self.tops.last().unwrap_or(&0.0);
             let (content, response) = ui
                 .allocate_exact_size(vec2(ui.available_width(), total.max(viewport.height())), Sense::click_and_drag());
             let origin = content.min;
+            let font_height = ui.fonts_mut(|f| f.row_height(&self.font()));
+            self.half_leading = ((self.row_height() - font_height) / 2.0).max(0.0);
+            let clip = ui.clip_rect();
+            self.gutter =
+                Rect::from_x_y_ranges(origin.x + width + 4.0..=origin.x + width + 4.0 + gutter, clip.y_range());
             let first = self.tops.partition_point(|&t| t <= viewport.min.y).saturating_sub(1);
             let painter = ui.painter_at(ui.clip_rect());
             self.viewport_top = ui.clip_rect().top();
@@ -480,7 +514,7 @@ impl TextView {
                                     egui::StrokeKind::Outside,
                                 );
                             }
-                            out.span_rects.entry(*id).and_modify(|u: &mut Rect| *u = u.union(*rect)).or_insert(*rect);
+                            out.span_rects.entry(*id).or_insert(*rect);
                         }
                     }
                 }
@@ -603,6 +637,18 @@ impl TextView {
 }
 
 /// Screen rects covering `range` within a laid-out block at `pos`.
+/// How wide the arcs' gutter right of the text is: room for a label on a
+/// wide window, less on a narrow one, none on a very narrow one.
+fn gutter_width(available: f32) -> f32 {
+    if available >= 640.0 {
+        150.0
+    } else if available >= 420.0 {
+        90.0
+    } else {
+        0.0
+    }
+}
+
 fn range_rects(laid: &Laid, block: ByteRange, range: ByteRange, pos: Pos2) -> Vec<Rect> {
     let a = laid.char_of_byte(range.start().max(block.start()) - block.start());
     let b = laid.char_of_byte(range.end().min(block.end()) - block.start());

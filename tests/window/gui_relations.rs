@@ -341,3 +341,28 @@ fn a_relation_about_a_relation_is_reached_from_its_user_and_deleted_with_it() {
     h.run_steps(2);
     assert!(*h.state().store() == before, "one undo restores both");
 }
+
+/// #19 item 5: the arcs of a selected claim run beside the text, and their
+/// labels sit in the gutter right of it, covering no word; selecting does
+/// not re-wrap the text, and a label selects its relation.
+#[test]
+fn arc_labels_sit_beside_the_text_and_select_their_relation() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 1000.0);
+    let width = h.state().view.layout_width();
+    let gutter = h.state().view.gutter();
+    assert!(gutter.width() >= 90.0, "a 1400-wide window keeps a gutter: {gutter:?}");
+    click_row(&mut h, SpanId(4));
+    // Selecting scrolls the claim into view; wait until it rests.
+    h.run_steps(12);
+    assert_eq!(h.state().view.layout_width(), width, "selecting re-wraps nothing");
+    let label = h.get_by_label("said_by: source");
+    let r = label.rect();
+    assert!(r.left() >= gutter.left() && r.right() <= gutter.right() + 0.5, "{r:?} not in the gutter {gutter:?}");
+    label.hover();
+    h.run_steps(1);
+    h.get_by_label("said_by: source").click();
+    h.run_steps(2);
+    let said_by = h.state().store().claim_relations(SpanId(4), "said_by")[0].id;
+    assert_eq!(h.state().selected_relation, Some(said_by));
+}
