@@ -279,6 +279,7 @@ impl SorotApp {
                     self.set_status("An entity needs a name and a type");
                 }
             }
+            EntityAction::LinkTo(entity) if self.selected.is_none() => self.link_selection_to(entity),
             EntityAction::LinkTo(entity) => {
                 if let Some(mut span) = self.selected.and_then(|id| self.doc.store.span(id)).cloned() {
                     span.entity = Some(entity);
@@ -437,11 +438,22 @@ impl SorotApp {
             Command::AssignCue => self.attribute(Attribution::Cue),
             Command::AssignOutlet => self.attribute(Attribution::Outlet),
             Command::LinkEntity => {
-                if self.selected.is_some() {
+                // A labelled mention, or text not labelled yet: linking it
+                // to an entity labels it with that entity's type.
+                if self.selected.is_some() || !self.selection.is_empty() {
                     self.link_query = Some(String::new());
                     self.link_focus = true;
                 } else {
                     self.set_status("Select a mention first, then press Ctrl+E");
+                }
+            }
+            Command::LinkAllMentions => {
+                let entity = self.selected.and_then(|id| self.doc.store.span(id)).and_then(|s| s.entity);
+                match entity {
+                    Some(e) => self.apply_entity(EntityAction::PreviewLinkAll(e)),
+                    None => {
+                        self.set_status("Select a mention linked to an entity (Ctrl+E links one), then press Ctrl+L")
+                    }
                 }
             }
             Command::ToggleArcs => self.show_all_arcs = !self.show_all_arcs,
@@ -484,6 +496,56 @@ impl SorotApp {
     }
 
     /// Creates a span from the selection, or relabels the selected span.
+    /// Labels the selected text as a mention of `entity` (the first label
+    /// whose entity type the entity has) and links it, in one step.
+    fn link_selection_to(&mut self, entity: EntityId) {
+        self.link_query = None;
+        let store = &self.doc.store;
+        let Some(e) = store.entity(entity) else { return };
+        let schema = store.schema();
+        let label =
+            schema.labels.iter().position(|l| l.entity_type.as_deref() == Some(e.kind.as_str())).or_else(|| {
+                schema
+                    .labels
+                    .iter()
+                    .position(|l| l.entity_type.as_deref().is_some_and(|t| schema.entity_type_is(&e.kind, t)))
+            });
+        let Some(label) = label else {
+            let kind = e.kind.clone();
+            self.set_status(format!("No label is for {kind} entities: label the text first, then press Ctrl+E"));
+            return;
+        };
+        let name = e.name.clone();
+        let id = SpanId(self.doc.store.alloc_id());
+        let mut span =
+            Span::new(id, label as u16, self.selection_ranges(), Provenance::new(&self.prefs.annotator, Self::now()));
+        span.entity = Some(entity);
+        let summary = format!("Labelled “{}” and linked it to {name}", short(&self.doc.store.quote(&span)));
+        match self.doc.apply(Edit::AddSpan(span), summary.clone()) {
+            Ok(()) => {
+                self.selection.clear();
+                self.selected = Some(id);
+                self.details.reset();
+                self.set_status(summary);
+            }
+            Err(e) => self.set_status(format!("Not done: {e}")),
+        }
+    }
+
+    /// The selection's fragments in order, overlapping ones merged.
+    fn selection_ranges(&self) -> Ranges {
+        let mut frags = self.selection.clone();
+        frags.sort();
+        let mut ranges = Ranges::new();
+        for r in frags {
+            match ranges.last_mut() {
+                Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+                _ => ranges.push(r),
+            }
+        }
+        ranges
+    }
+
     pub(super) fn label(&mut self, label: u16) {
         let store = &self.doc.store;
         let label_name = store.label_name(label).to_owned();
@@ -503,17 +565,8 @@ impl SorotApp {
             }
             return;
         }
-        let mut frags = self.selection.clone();
-        frags.sort();
-        let mut ranges = Ranges::new();
-        for r in frags {
-            match ranges.last_mut() {
-                Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
-                _ => ranges.push(r),
-            }
-        }
         let id = SpanId(self.doc.store.alloc_id());
-        let span = Span::new(id, label, ranges, Provenance::new(&self.prefs.annotator, Self::now()));
+        let span = Span::new(id, label, self.selection_ranges(), Provenance::new(&self.prefs.annotator, Self::now()));
         let quote = self.doc.store.quote(&span);
         let summary = format!("Created {label_name} {id} “{}”", short(&quote));
         match self.doc.apply(Edit::AddSpan(span), summary.clone()) {

@@ -256,7 +256,9 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 let n = chosen.iter().filter(|c| **c).count();
                 ui.horizontal(|ui| {
                     let apply = ui.add_enabled(n > 0, egui::Button::new(format!("Link {n}")));
-                    if apply.clicked() {
+                    // Enter links what is ticked, as the button says.
+                    let enter = n > 0 && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if apply.clicked() || enter {
                         let kept: Vec<crate::model::Edit> =
                             edits.iter().zip(chosen.iter()).filter(|(_, c)| **c).map(|(e, _)| e.clone()).collect();
                         actions.push(Action::CloseDialog);

@@ -152,7 +152,10 @@ impl SorotApp {
             // The find, relation and entity bars sit below the text, so
             // opening one, or its height changing step by step, moves no
             // line of the text (#19 item 12); the text only shows less.
-            if self.find.open || self.draft.is_some() || (self.link_query.is_some() && self.selected.is_some()) {
+            if self.find.open
+                || self.draft.is_some()
+                || (self.link_query.is_some() && (self.selected.is_some() || !self.selection.is_empty()))
+            {
                 egui::Panel::bottom("bars").show(ui, |ui| {
                     panels::find_bar(ui, self, &mut actions);
                     relations::draft_bar(ui, self, &mut actions);

@@ -625,9 +625,18 @@ pub fn entities_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<A
 pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     let Some(query) = app.link_query.as_mut() else { return };
     let store = &app.doc.store;
-    let Some(span) = app.selected.and_then(|id| store.span(id)) else { return };
+    // A labelled mention, or text not labelled yet (linking labels it with
+    // the entity's type).
+    let span = app.selected.and_then(|id| store.span(id));
+    let subject = match span {
+        Some(span) => store.quote(span),
+        None if !app.selection.is_empty() => {
+            app.selection.iter().map(|r| store.text().slice(*r)).collect::<Vec<_>>().join(" ")
+        }
+        None => return,
+    };
     let q = query.to_lowercase();
-    let label_type = store.schema().label(span.label as usize).and_then(|l| l.entity_type.clone());
+    let label_type = span.and_then(|s| store.schema().label(s.label as usize)).and_then(|l| l.entity_type.clone());
     let matches: Vec<&Entity> = store
         .entities()
         .filter(|e| label_type.as_deref().is_none_or(|t| store.schema().entity_type_is(&e.kind, t)))
@@ -639,7 +648,7 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
         .collect();
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            ui.strong(format!("Link “{}” to", short(&store.quote(span))));
+            ui.strong(format!("Link “{}” to", short(&subject)));
             let l = ui.label("Entity name");
             let r = ui.add(egui::TextEdit::singleline(query).desired_width(180.0)).labelled_by(l.id);
             if app.link_focus {
@@ -647,10 +656,11 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                 app.link_focus = false;
             }
             if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                actions.push(match matches.first() {
-                    Some(e) => Action::Entity(EntityAction::LinkTo(e.id)),
-                    None => Action::Entity(EntityAction::CreateAndLink),
-                });
+                match (matches.first(), span) {
+                    (Some(e), _) => actions.push(Action::Entity(EntityAction::LinkTo(e.id))),
+                    (None, Some(_)) => actions.push(Action::Entity(EntityAction::CreateAndLink)),
+                    (None, None) => {}
+                }
             }
             for e in matches.iter().take(8) {
                 if ui.button(format!("{} ({})", e.name, e.kind)).clicked() {
@@ -658,10 +668,12 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
                 }
             }
             let kind = label_type.clone().unwrap_or_else(|| "?".into());
-            if ui
+            if span.is_none() {
+                ui.weak("A new entity takes its type from a label: label the text first");
+            } else if ui
                 .button(format!(
                     "Create “{}” as {kind}",
-                    if query.is_empty() { store.quote(span) } else { query.clone() }
+                    if query.is_empty() { subject.clone() } else { query.clone() }
                 ))
                 .clicked()
             {

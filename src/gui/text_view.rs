@@ -638,15 +638,10 @@ impl TextView {
 
 /// Screen rects covering `range` within a laid-out block at `pos`.
 /// How wide the arcs' gutter right of the text is: room for a label on a
-/// wide window, less on a narrow one, none on a very narrow one.
+/// wide text area, narrowing smoothly (no jump as panels are dragged) to
+/// none below 480 points, where the text needs every point.
 fn gutter_width(available: f32) -> f32 {
-    if available >= 640.0 {
-        150.0
-    } else if available >= 420.0 {
-        90.0
-    } else {
-        0.0
-    }
+    ((available - 480.0) * 0.35).clamp(0.0, 150.0)
 }
 
 fn range_rects(laid: &Laid, block: ByteRange, range: ByteRange, pos: Pos2) -> Vec<Rect> {
