@@ -659,11 +659,14 @@ fn annotation_list(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Acti
     let store = &app.doc.store;
     let list = &mut app.list;
     ui.heading(format!("Annotations ({})", store.spans().len()));
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         let l = ui.label("Filter");
         ui.add(egui::TextEdit::singleline(&mut list.text).desired_width(140.0)).labelled_by(l.id);
+    });
+    // Each caption on the row of its widget, before it, as forms have it
+    // (wrapped together, "Showing" was left at the end of the filter's row).
+    ui.horizontal(|ui| {
         let shown = list.label.map_or("all labels", |l| store.label_name(l));
-        // The caption before the widget, as forms have it.
         let caption = ui.label("Showing");
         let combo = egui::ComboBox::from_id_salt("list-showing").selected_text(shown).show_ui(ui, |ui| {
             ui.selectable_value(&mut list.label, None, "all labels");
