@@ -136,6 +136,16 @@ impl SorotApp {
         let blank = self.doc.is_blank();
         if self.compare.is_none() && self.review.is_none() && !blank {
             panels::palette(ui, self, &mut actions);
+        } else if !blank {
+            // The compare view and review mode take no labels from the
+            // palette; its row says so, so the text does not move up when
+            // they open and down when they close.
+            let what = if self.compare.is_some() {
+                "Compare view: decide each difference in the list (keys 1–9, B both, X neither)"
+            } else {
+                "Review mode: A accept, X reject, F flag, N note, E leave to edit the labels"
+            };
+            panels::palette_note(ui, what);
         }
         if let Some((width, widest)) = session::corpus_panel(ui, self, &mut actions) {
             self.panel_widths.shown("corpus", width, widest);

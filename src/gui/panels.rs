@@ -115,9 +115,20 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     });
 }
 
+/// The palette's row when labels are not taken there, the same height.
+pub fn palette_note(ui: &mut egui::Ui, text: &str) {
+    egui::Panel::top("palette").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.set_min_height(ui.spacing().interact_size.y);
+            ui.weak(text);
+        });
+    });
+}
+
 pub fn palette(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
     egui::Panel::top("palette").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
+            ui.set_min_height(ui.spacing().interact_size.y);
             ui.label("Label:");
             for (i, l) in app.doc.store.schema().labels.iter().enumerate() {
                 let key = l.hotkey.map(|k| format!(" ({k})")).unwrap_or_default();

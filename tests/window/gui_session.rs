@@ -235,10 +235,14 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
         sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
     }
     let mut h = harness(SorotApp::new(sorot::gui::Document::open(&d.join("t.alice.sorot.ron")).unwrap()));
+    let text_top = h.state().view.viewport_top();
     h.state_mut()
         .push(Action::Compare(CompareAction::Start(vec![d.join("t.alice.sorot.ron"), d.join("t.bob.sorot.ron")])));
     settle(&mut h);
     h.get_by_label("Compare and adjudicate");
+    // The palette's row stays (saying how to decide): the text did not move.
+    assert_eq!(h.state().view.viewport_top(), text_top, "opening the compare view moved the text");
+    h.get_by_label_contains("Compare view: decide each difference");
     h.get_by_label_contains("3 of 3 undecided");
     assert_eq!(h.state().compare.as_ref().unwrap().current, 1, "the first difference");
     keys(&mut h, Modifiers::NONE, Key::Num2); // bob's "orut"
