@@ -521,6 +521,12 @@ impl SorotApp {
             Span::new(id, label as u16, self.selection_ranges(), Provenance::new(&self.prefs.annotator, Self::now()));
         span.entity = Some(entity);
         let summary = format!("Labelled “{}” and linked it to {name}", short(&self.doc.store.quote(&span)));
+        self.add_selected_span(span, summary);
+    }
+
+    /// Adds a span made from the selection and selects it.
+    fn add_selected_span(&mut self, span: Span, summary: String) {
+        let id = span.id;
         match self.doc.apply(Edit::AddSpan(span), summary.clone()) {
             Ok(()) => {
                 self.selection.clear();
@@ -569,15 +575,7 @@ impl SorotApp {
         let span = Span::new(id, label, self.selection_ranges(), Provenance::new(&self.prefs.annotator, Self::now()));
         let quote = self.doc.store.quote(&span);
         let summary = format!("Created {label_name} {id} “{}”", short(&quote));
-        match self.doc.apply(Edit::AddSpan(span), summary.clone()) {
-            Ok(()) => {
-                self.selection.clear();
-                self.selected = Some(id);
-                self.details.reset();
-                self.set_status(summary);
-            }
-            Err(e) => self.set_status(format!("Not done: {e}")),
-        }
+        self.add_selected_span(span, summary);
     }
 
     /// Moves the selected span's start (or end) one word left or right.

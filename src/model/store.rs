@@ -780,10 +780,22 @@ impl Store {
         ids: Vec<RelationId>,
         make: impl Fn(&Relation) -> Edit,
     ) -> Result<Vec<Edit>, EditError> {
-        let mut inverses = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some(rel) = self.t.relations.get(&id) else { continue };
-            match self.apply(make(rel)) {
+        self.apply_in_turn(ids, |store, id| store.t.relations.get(&id).map(&make))
+    }
+
+    /// Applies the edit `make` gives for each item in turn (`None`: none
+    /// for it), all or nothing: on an error the ones applied are undone.
+    /// Returns the inverses in undo order.
+    fn apply_in_turn<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut make: impl FnMut(&Self, T) -> Option<Edit>,
+    ) -> Result<Vec<Edit>, EditError> {
+        let items = items.into_iter();
+        let mut inverses = Vec::with_capacity(items.size_hint().0);
+        for item in items {
+            let Some(edit) = make(self, item) else { continue };
+            match self.apply(edit) {
                 Ok(inv) => inverses.push(inv),
                 Err(err) => {
                     for inv in inverses.into_iter().rev() {
@@ -968,23 +980,7 @@ impl Store {
                 let had = self.tm().rejected.remove(&(range.start, range.end, label));
                 Ok(if had { Edit::RejectSuggestion(range, label) } else { Edit::Batch(Vec::new()) })
             }
-            Edit::Batch(edits) => {
-                let mut inverses = Vec::with_capacity(edits.len());
-                for edit in edits {
-                    match self.apply(edit) {
-                        Ok(inv) => inverses.push(inv),
-                        Err(err) => {
-                            for inv in inverses.into_iter().rev() {
-                                // Inverses of edits that just succeeded cannot fail.
-                                let _ = self.apply(inv);
-                            }
-                            return Err(err);
-                        }
-                    }
-                }
-                inverses.reverse();
-                Ok(Edit::Batch(inverses))
-            }
+            Edit::Batch(edits) => self.apply_in_turn(edits, |_, edit| Some(edit)).map(Edit::Batch),
         }
     }
 
