@@ -48,19 +48,7 @@ pub fn brat(stores: &[&Store]) -> Export {
                 push_one_line(&mut ann, text.slice(*x));
             }
             ann.push('\n');
-            for (k, v) in &s.attributes {
-                match v {
-                    AttrValue::Bool(true) => {
-                        a += 1;
-                        let _ = writeln!(ann, "A{a}\t{k} T{}", s.id.0);
-                    }
-                    AttrValue::Bool(false) => {}
-                    AttrValue::Text(t) => {
-                        a += 1;
-                        let _ = writeln!(ann, "A{a}\t{k} T{} {}", s.id.0, t.replace(' ', "_"));
-                    }
-                }
-            }
+            push_attributes(&mut ann, &mut a, &s.attributes, 'T', s.id.0);
             if let Some(e) = s.entity.and_then(|e| store.entity(e)) {
                 match e.external_id.as_deref() {
                     Some(q) => {
@@ -138,19 +126,7 @@ pub fn brat(stores: &[&Store]) -> Export {
                 }
                 ann.push_str(&line);
                 ann.push('\n');
-                for (k, v) in &rel.attributes {
-                    match v {
-                        AttrValue::Bool(true) => {
-                            a += 1;
-                            let _ = writeln!(ann, "A{a}\t{k} E{}", rel.id.0);
-                        }
-                        AttrValue::Bool(false) => {}
-                        AttrValue::Text(t) => {
-                            a += 1;
-                            let _ = writeln!(ann, "A{a}\t{k} E{} {}", rel.id.0, t.replace(' ', "_"));
-                        }
-                    }
-                }
+                push_attributes(&mut ann, &mut a, &rel.attributes, 'E', rel.id.0);
                 for e in &rel.evidence {
                     r += 1;
                     let _ = writeln!(ann, "R{r}\t{}.evidence Arg1:T{} Arg2:T{}", rel_name(store, rel), trigger.0, e.0);
@@ -219,6 +195,24 @@ fn push_one_line(out: &mut String, s: &str) {
         rest = &rest[i + 1..];
     }
     out.push_str(rest);
+}
+
+/// `A` lines for the attributes of `T<id>` or `E<id>` (`kind`), numbered
+/// on from `a`; a false flag is no line, as brat has it.
+fn push_attributes(ann: &mut String, a: &mut usize, attributes: &Attributes, kind: char, id: u32) {
+    for (k, v) in attributes {
+        match v {
+            AttrValue::Bool(true) => {
+                *a += 1;
+                let _ = writeln!(ann, "A{a}\t{k} {kind}{id}");
+            }
+            AttrValue::Bool(false) => {}
+            AttrValue::Text(t) => {
+                *a += 1;
+                let _ = writeln!(ann, "A{a}\t{k} {kind}{id} {}", t.replace(' ', "_"));
+            }
+        }
+    }
 }
 
 /// An event's trigger: the relation's `trigger` argument, if it has one.
