@@ -32,6 +32,10 @@ pub fn brat(stores: &[&Store]) -> Export {
         let mut ann = String::with_capacity(store.spans().len() * 48 + store.relations().len() * 80);
         let (mut a, mut n, mut note, mut r) = (0, 0, 0, 0);
         let mut offsets = span_offsets(store, Offsets::CodePoints);
+        // Decided once per entity, not once per mention (an entity may have
+        // thousands).
+        let named: std::collections::HashSet<EntityId> =
+            store.entities().filter(|e| e.external_id.is_none() && needs_name(store, e)).map(|e| e.id).collect();
         // Writing into a String cannot fail.
         for s in store.spans() {
             let _ = write!(ann, "T{}\t{} ", s.id.0, store.label_name(s.label));
@@ -55,7 +59,7 @@ pub fn brat(stores: &[&Store]) -> Export {
                         n += 1;
                         let _ = writeln!(ann, "N{n}\tReference T{} Wikidata:{q}\t{}", s.id.0, e.name);
                     }
-                    None if needs_name(store, e) => {
+                    None if named.contains(&e.id) => {
                         n += 1;
                         let _ = writeln!(ann, "N{n}\tReference T{} Sorot:{}\t{}", s.id.0, e.id.0, e.name);
                     }
@@ -83,10 +87,11 @@ pub fn brat(stores: &[&Store]) -> Export {
         // An argument as brat names it: a span's `T`, an event's `E`, or
         // the span standing for an entity or another relation.
         let is_event = |id: RelationId| store.relation(id).is_some_and(|r| event_trigger(r).is_some());
-        let arg = |t: Target| -> Option<String> {
+        // (Written as a letter and a number: no string per argument.)
+        let arg = |t: Target| -> Option<(char, u32)> {
             match t {
-                Target::Relation(id) if is_event(id) => Some(format!("E{}", id.0)),
-                t => first_mention(store, t).map(|s| format!("T{}", s.0)),
+                Target::Relation(id) if is_event(id) => Some(('E', id.0)),
+                t => first_mention(store, t).map(|s| ('T', s.0)),
             }
         };
         let (mut no_mention, mut with_attrs, mut flattened) = (Vec::new(), Vec::new(), Vec::new());
@@ -119,7 +124,7 @@ pub fn brat(stores: &[&Store]) -> Export {
                         }
                     };
                     let num = if k > 1 { k.to_string() } else { String::new() };
-                    let _ = write!(line, " {}{num}:{target}", a.role);
+                    let _ = write!(line, " {}{num}:{}{}", a.role, target.0, target.1);
                 }
                 if !complete {
                     no_mention.push(rel.id.0);
@@ -144,7 +149,7 @@ pub fn brat(stores: &[&Store]) -> Export {
                 match (arg(from), arg(to)) {
                     (Some(from), Some(to)) => {
                         r += 1;
-                        let _ = writeln!(ann, "R{r}\t{kind} Arg1:{from} Arg2:{to}");
+                        let _ = writeln!(ann, "R{r}\t{kind} Arg1:{}{} Arg2:{}{}", from.0, from.1, to.0, to.1);
                     }
                     _ => no_mention.push(rel.id.0),
                 }
