@@ -528,6 +528,15 @@ fn a_brat_collection_with_nested_events_and_equivalences_comes_back_whole() {
         assert!(exported.lines().any(|l| l.starts_with('E') && l.contains(" Theme2:T") || l.contains(" Party2:T")));
         assert!(!exported.contains(".Theme\t") && !exported.contains("Binding.Theme"), "{exported}");
     }
+    // Label Studio links regions only: the nested event is linked at its
+    // trigger, and the export says so.
+    let (code, stdout, stderr) =
+        sorot(&["export", "--format", "label-studio", "--out"], &[&dir.path().join("ls"), &ron]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        format!("{stdout}{stderr}").contains("relations use another relation, which Label Studio cannot link"),
+        "{stdout}{stderr}"
+    );
     // A second trip is a fixpoint.
     let (again, brat2) = (dir.path().join("again"), dir.path().join("brat2"));
     assert_eq!(sorot(&["import", "--format", "brat", "--schema-from-data", "--out"], &[&again, &brat]).0, 0);

@@ -309,8 +309,11 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
                 }
             }
         }
-        let (mut no_mention, mut with_attrs) = (Vec::new(), Vec::new());
+        let (mut no_mention, mut with_attrs, mut nested) = (Vec::new(), Vec::new(), Vec::new());
         for rel in store.relations() {
+            if rel.args.iter().any(|a| matches!(a.target, crate::model::Target::Relation(_))) {
+                nested.push(rel.id.0);
+            }
             for (name, from, to) in relation_links(store, rel) {
                 match (first_mention(store, from), first_mention(store, to)) {
                     (Some(a), Some(b)) => result.push(Item::Relation {
@@ -343,6 +346,12 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
             no_mention,
         );
         loss(&mut losses, store, "relation attributes not representable in Label Studio".into(), with_attrs);
+        loss(
+            &mut losses,
+            store,
+            "relations use another relation, which Label Studio cannot link: linked at the span it stands at".into(),
+            nested,
+        );
         let task = Task {
             annotations: [Annotation { result }],
             data: Data { document: &store.meta.id, text: text.as_str() },
