@@ -354,3 +354,22 @@ fn a_long_articles_suggestions_are_checked_on_a_worker_and_leave_at_once() {
     assert!(h.state().doc.store.spans().next().is_none());
     assert_eq!(h.state().suggest.as_ref().unwrap().items, all);
 }
+
+/// An article opened on its own (not as a folder session) learns from the
+/// labelled files beside it, as it would in its folder's session (found by
+/// a newcomer run: it learnt from nothing and said to label the folder).
+#[test]
+fn an_article_opened_alone_learns_from_the_labelled_files_beside_it() {
+    let dir = folder();
+    let d = dir.path();
+    let mut h = harness(SorotApp::opening(d.join("a4.txt")));
+    settle(&mut h);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    h.get_by_label_contains("Learnt from 3 documents");
+    let found: Vec<String> = {
+        let app = h.state();
+        let s = app.suggest.as_ref().unwrap();
+        s.items.iter().map(|f| app.doc.store.text().slice(f.range).to_owned()).collect()
+    };
+    assert!(found.iter().any(|q| q == "Pyongyang"), "{found:?}");
+}

@@ -301,7 +301,9 @@ impl SorotApp {
     }
 
     /// Trains again on the folder's files (and the open document as it is
-    /// now), on a worker.
+    /// now), on a worker. With no folder open, the folder is the open
+    /// document's own: an article opened alone learns from the labelled
+    /// files beside it, as it would in that folder's session.
     pub(in crate::gui) fn train_suggestions(&mut self) {
         let Some(state) = &mut self.suggest else { return };
         if state.training.is_some() {
@@ -315,7 +317,18 @@ impl SorotApp {
             .as_ref()
             .map(|c| c.corpus.entries.iter().flat_map(|e| e.files.iter().map(|f| f.path.clone())).collect())
             .unwrap_or_default();
+        let own_folder = match self.corpus {
+            None => open_path.as_deref().and_then(std::path::Path::parent).map(std::path::Path::to_owned),
+            Some(_) => None,
+        };
         state.training = Some(Job::spawn(move |r| {
+            let files = match own_folder {
+                // A folder that cannot be read teaches nothing more.
+                Some(dir) => crate::io::corpus::scan(&dir, |_, _| {})
+                    .map(|c| c.entries.iter().flat_map(|e| e.files.iter().map(|f| f.path.clone())).collect())
+                    .unwrap_or_default(),
+                None => files,
+            };
             let mut stores = vec![open];
             for (i, f) in files.iter().enumerate() {
                 r.progress(i, files.len());
