@@ -199,15 +199,12 @@ impl SorotApp {
             EntityAction::PreviewLinkAll(entity) => {
                 let store = &self.doc.store;
                 let Some(e) = store.entity(entity) else { return };
-                let label =
-                    store.mentions_of(entity).first().and_then(|m| store.span(*m)).map(|s| s.label).or_else(|| {
-                        store
-                            .schema()
-                            .labels
-                            .iter()
-                            .position(|l| l.entity_type.as_deref() == Some(e.kind.as_str()))
-                            .map(|i| i as u16)
-                    });
+                let label = store
+                    .mentions_of(entity)
+                    .first()
+                    .and_then(|m| store.span(*m))
+                    .map(|s| s.label)
+                    .or_else(|| store.schema().label_for_entity_type(&e.kind).map(|i| i as u16));
                 let Some(label) = label else {
                     self.set_status(format!("No label links to {} entities", e.kind));
                     return;
@@ -240,11 +237,7 @@ impl SorotApp {
                     return;
                 };
                 let mut new = old.clone();
-                new.name = f.name.trim().to_owned();
-                new.kind = f.kind.clone();
-                new.aliases =
-                    f.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
-                new.external_id = Some(f.external_id.trim().to_owned()).filter(|q| !q.is_empty());
+                f.fill(&mut new);
                 if new == *old {
                     self.entity_form = Default::default();
                     self.set_status("Nothing changed");
@@ -261,16 +254,16 @@ impl SorotApp {
                 }
             }
             EntityAction::Create => {
-                let f = &self.entity_form;
-                let entity = Entity {
+                let mut entity = Entity {
                     id: EntityId(self.doc.store.alloc_id()),
-                    name: f.name.trim().to_owned(),
-                    kind: f.kind.clone(),
-                    aliases: f.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
-                    external_id: Some(f.external_id.trim().to_owned()).filter(|q| !q.is_empty()),
+                    name: String::new(),
+                    kind: String::new(),
+                    aliases: Vec::new(),
+                    external_id: None,
                     note: None,
                     provenance: Provenance::new(&self.prefs.annotator, Timestamp::now()),
                 };
+                self.entity_form.fill(&mut entity);
                 let summary = format!("Created entity {}", entity.name);
                 if self.doc.apply(Edit::AddEntity(entity), summary.clone()).is_ok() {
                     self.entity_form = Default::default();
@@ -502,15 +495,7 @@ impl SorotApp {
         self.link_query = None;
         let store = &self.doc.store;
         let Some(e) = store.entity(entity) else { return };
-        let schema = store.schema();
-        let label =
-            schema.labels.iter().position(|l| l.entity_type.as_deref() == Some(e.kind.as_str())).or_else(|| {
-                schema
-                    .labels
-                    .iter()
-                    .position(|l| l.entity_type.as_deref().is_some_and(|t| schema.entity_type_is(&e.kind, t)))
-            });
-        let Some(label) = label else {
+        let Some(label) = store.schema().label_for_entity_type(&e.kind) else {
             let kind = e.kind.clone();
             self.set_status(format!("No label is for {kind} entities: label the text first, then press Ctrl+E"));
             return;

@@ -275,8 +275,10 @@ pub fn arcs(
             match (from, rect_of(*t)) {
                 (Some(a), Some(b)) => {
                     let label = format!("{name}: {role}");
+                    let galley = painter.layout_no_wrap(label.clone(), egui::FontId::proportional(11.0), colour);
+                    let size = galley.size() + vec2(4.0, 0.0);
                     let half = app.view.half_leading();
-                    let placed = draw_arc(&painter, a, b, (gutter, half), lane, colour, &label, &labels);
+                    let placed = draw_arc(&painter, a, b, (gutter, half), lane, colour, size, &labels);
                     lane += 1;
                     if let Some(r) = placed {
                         labels.push(r);
@@ -285,8 +287,6 @@ pub fn arcs(
                         let id = ui.scope_id().with(("arc-label", rel.id, role.as_str(), t));
                         let shown = ui.interact(r, id, egui::Sense::click());
                         shown.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), &label));
-                        let font = egui::FontId::proportional(11.0);
-                        let galley = painter.layout(label.clone(), font, colour, f32::INFINITY);
                         let painter = painter.with_clip_rect(r.intersect(clip));
                         painter.galley(r.min + vec2(2.0, 0.0), galley, colour);
                         if shown.on_hover_text(format!("{label}\n{}", relation_line(store, rel))).clicked() {
@@ -376,7 +376,7 @@ fn draw_arc(
     (gutter, half_leading): (Rect, f32),
     lane: usize,
     colour: Color32,
-    label: &str,
+    label_size: egui::Vec2,
     placed: &[Rect],
 ) -> Option<Rect> {
     // In the leading above the row, clear of the span's own outline.
@@ -391,9 +391,7 @@ fn draw_arc(
     let end = *path.last()?;
     painter.add(egui::Shape::line(path.clone(), Stroke::new(1.5, colour)));
     painter.circle_filled(end, 2.5, colour);
-    let font = egui::FontId::proportional(11.0);
-    let size = painter.layout_no_wrap(label.to_owned(), font, colour).size() + vec2(4.0, 0.0);
-    let r = label_rect(&path, gutter, size, placed)?;
+    let r = label_rect(&path, gutter, label_size, placed)?;
     if path.len() == 4 {
         // Within one row: a dashed leader along its gap to the label.
         let y = path[1].y;
@@ -525,6 +523,17 @@ pub struct EntityForm {
     pub external_id: String,
     /// The entity the form edits; `None` while it makes a new one.
     pub editing: Option<EntityId>,
+}
+
+impl EntityForm {
+    /// Puts the form's name, type, aliases (comma-separated) and external
+    /// id into `e`, trimmed; an empty external id is none.
+    pub fn fill(&self, e: &mut Entity) {
+        e.name = self.name.trim().to_owned();
+        e.kind = self.kind.clone();
+        e.aliases = self.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
+        e.external_id = Some(self.external_id.trim().to_owned()).filter(|q| !q.is_empty());
+    }
 }
 
 /// The entities panel: entities with their mentions (click to jump), link
@@ -686,7 +695,6 @@ pub fn link_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
     });
 }
 
-/// A list of up to `n` samples of what a batch of edits would do.
 /// A span on one line in its context, `chars` on each side: `…before
 /// [span] after…` (line breaks as spaces).
 pub fn in_context(store: &Store, s: &Span, chars: usize) -> String {

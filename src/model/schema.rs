@@ -170,6 +170,14 @@ impl Schema {
     pub fn label_index(&self, name: &str) -> Option<usize> {
         self.labels.iter().position(|l| l.name == name)
     }
+    /// The label a mention of an entity of type `kind` gets: the first
+    /// whose entity type is `kind`, else the first whose type `kind` is a
+    /// kind of (a Country mention as a Location).
+    pub fn label_for_entity_type(&self, kind: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.entity_type.as_deref() == Some(kind)).or_else(|| {
+            self.labels.iter().position(|l| l.entity_type.as_deref().is_some_and(|t| self.entity_type_is(kind, t)))
+        })
+    }
     pub fn label(&self, idx: usize) -> Option<&LabelDef> {
         self.labels.get(idx)
     }

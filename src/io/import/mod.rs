@@ -35,7 +35,9 @@ pub struct RawDoc {
     pub relations: Vec<RawRelation>,
     /// brat `*<TAB>Equiv T1 T2 …`: span keys that mention one entity, and where.
     pub equivalences: Vec<(Vec<String>, String)>,
-    /// Things read and not kept (notes on equivalences…), for the report.
+    /// What the report must say: things read and not kept (a note on an
+    /// undefined id), or kept otherwise (an `Alias` equivalence, which
+    /// comes back as `Equiv`).
     pub skipped: Vec<String>,
 }
 
@@ -217,36 +219,34 @@ pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<Raw
                 }
                 doc.spans.push(RawSpan { key: id.into(), label: label.into(), ranges, at, ..Default::default() });
             }
-            Some('R') => {
+            Some(c @ ('R' | 'E')) => {
                 let mut it = rest.split_whitespace();
-                let kind = it.next().ok_or_else(|| err(&at, "expected `R1<TAB>Type Arg1:T1 Arg2:T2`"))?;
-                let mut args = Vec::new();
-                for a in it {
-                    let (_, target) =
-                        a.split_once(':').ok_or_else(|| err(&at, format!("expected ROLE:ID, got {a:?}")))?;
-                    args.push((None, target.to_string()));
-                }
-                if args.len() != 2 {
-                    return Err(err(&at, "a relation has two arguments (Arg1:T1 Arg2:T2)"));
-                }
-                if rel_index.insert(id.to_string(), doc.relations.len()).is_some() || span_index.contains_key(id) {
-                    return Err(err(&at, format!("{id} is defined twice")));
-                }
-                doc.relations.push(RawRelation { key: id.into(), kind: kind.into(), args, at, ..Default::default() });
-            }
-            Some('E') => {
-                let mut it = rest.split_whitespace();
-                let head = it.next().ok_or_else(|| err(&at, "expected `E1<TAB>Type:T1 Role:T2 …`"))?;
-                let (kind, trigger) =
-                    head.split_once(':').ok_or_else(|| err(&at, format!("expected Type:Trigger, got {head:?}")))?;
-                let mut args = vec![(Some("trigger".to_string()), trigger.to_string())];
-                for a in it {
-                    let (role, target) =
-                        a.split_once(':').ok_or_else(|| err(&at, format!("expected Role:ID, got {a:?}")))?;
-                    // brat numbers a repeated role: Theme, Theme2, Theme3.
-                    let role = role.trim_end_matches(|c: char| c.is_ascii_digit());
-                    args.push((Some(role.to_string()), target.to_string()));
-                }
+                let (kind, args) = if c == 'R' {
+                    let kind = it.next().ok_or_else(|| err(&at, "expected `R1<TAB>Type Arg1:T1 Arg2:T2`"))?;
+                    let mut args = Vec::new();
+                    for a in it {
+                        let (_, target) =
+                            a.split_once(':').ok_or_else(|| err(&at, format!("expected ROLE:ID, got {a:?}")))?;
+                        args.push((None, target.to_string()));
+                    }
+                    if args.len() != 2 {
+                        return Err(err(&at, "a relation has two arguments (Arg1:T1 Arg2:T2)"));
+                    }
+                    (kind, args)
+                } else {
+                    let head = it.next().ok_or_else(|| err(&at, "expected `E1<TAB>Type:T1 Role:T2 …`"))?;
+                    let (kind, trigger) =
+                        head.split_once(':').ok_or_else(|| err(&at, format!("expected Type:Trigger, got {head:?}")))?;
+                    let mut args = vec![(Some(TRIGGER_ROLE.to_string()), trigger.to_string())];
+                    for a in it {
+                        let (role, target) =
+                            a.split_once(':').ok_or_else(|| err(&at, format!("expected Role:ID, got {a:?}")))?;
+                        // brat numbers a repeated role: Theme, Theme2, Theme3.
+                        let role = role.trim_end_matches(|c: char| c.is_ascii_digit());
+                        args.push((Some(role.to_string()), target.to_string()));
+                    }
+                    (kind, args)
+                };
                 if rel_index.insert(id.to_string(), doc.relations.len()).is_some() || span_index.contains_key(id) {
                     return Err(err(&at, format!("{id} is defined twice")));
                 }
@@ -573,7 +573,7 @@ pub fn add_to_schema(schema: &mut Schema, docs: &[RawDoc]) {
                             name: name.clone(),
                             accepts: all.clone(),
                             // Event roles other than the trigger may be absent.
-                            optional: role.is_some() && name != "trigger",
+                            optional: role.is_some() && name != TRIGGER_ROLE,
                             many,
                         }),
                     }
