@@ -207,17 +207,18 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
         return 1;
     }
     let refs: Vec<&Store> = stores.iter().collect();
-    let result = opts.format.export(&refs, offsets, opts.labels.as_deref());
-    if let Err(e) = export::write(&result, opts.format, &opts.out, opts.force) {
-        let there = export::existing(&result, opts.format, &opts.out).map_or(0, |v| v.len());
-        let hint = match (there, opts.force) {
-            (0, _) | (_, true) => "",
-            (1, false) => "; --force replaces it",
-            (_, false) => "; --force replaces them",
-        };
-        let _ = writeln!(err, "{}: {e:#}{hint}", opts.out.display());
-        return 1;
-    }
+    let result = match opts.format.write_to(&refs, offsets, opts.labels.as_deref(), &opts.out, opts.force) {
+        Ok(written) => written,
+        Err(e) => {
+            let hint = match &e {
+                export::WriteError::Exists(there) if there.len() == 1 => "; --force replaces it",
+                export::WriteError::Exists(_) => "; --force replaces them",
+                export::WriteError::Failed(_) => "",
+            };
+            let _ = writeln!(err, "{}: {e}{hint}", opts.out.display());
+            return 1;
+        }
+    };
     let _ = writeln!(out, "{}: {} documents exported as {}", opts.out.display(), stores.len(), opts.format);
     for n in &result.notices {
         let _ = writeln!(out, "{}: {n}", opts.format);

@@ -90,25 +90,22 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let title = format!("Export as {format}");
     let form = form.clone();
     let job = super::Job::spawn(move |p| {
-        p.progress(0, 2);
+        p.progress(0, 1);
         let labels = (!labels.is_empty()).then_some(labels);
-        let e = format.export(&[&store], offsets, labels.as_deref());
-        p.progress(1, 2);
-        if !form.replace
-            && let Ok(there) = export::existing(&e, format, &out)
-            && !there.is_empty()
-        {
-            return Outcome {
-                title: format!("Export as {format}"),
-                report: String::new(),
-                open: None,
-                confirm: Some((there, ExportForm { replace: true, ..form })),
-            };
-        }
-        let report = match export::write(&e, format, &out, form.replace) {
-            Err(err) => format!("Nothing exported: {err:#}"),
-            Ok(()) => {
-                let mut r = format!("Wrote {} file(s) to {}.\n\n", e.files.len(), out.display());
+        // Written as it is made, straight to disk: files in the way stop it
+        // before anything is put in place, and the analyst is asked.
+        let report = match format.write_to(&[&store], offsets, labels.as_deref(), &out, form.replace) {
+            Err(export::WriteError::Exists(there)) => {
+                return Outcome {
+                    title: format!("Export as {format}"),
+                    report: String::new(),
+                    open: None,
+                    confirm: Some((there, ExportForm { replace: true, ..form })),
+                };
+            }
+            Err(err) => format!("Nothing exported: {err}"),
+            Ok(e) => {
+                let mut r = format!("Wrote {} file(s) to {}.\n\n", e.paths.len(), out.display());
                 for n in &e.notices {
                     r.push_str(&format!("{n}\n"));
                 }
@@ -123,7 +120,7 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
                 r
             }
         };
-        p.progress(2, 2);
+        p.progress(1, 1);
         Outcome { title: format!("Export as {format}"), report, open: None, confirm: None }
     });
     app.job = Some(TransferJob { title, job });

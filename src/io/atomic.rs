@@ -19,47 +19,81 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn write(path: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()> {
-    let dir = match path.parent() {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)?;
+    file.commit(replace)
+}
+
+/// A file being written atomically, a piece at a time: its bytes go to a
+/// temporary file in the target's folder, and only [`AtomicFile::commit`]
+/// puts it in place. Dropped without a commit, it leaves nothing behind.
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+    prefix: String,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (nothing is at `path` until the commit).
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let prefix = format!(".{name}.");
+        let dir = folder_of(path);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // Keep the permissions of the file being replaced; a new file gets the
+        // usual rw-r--r-- (the temporary file alone would be rw-------).
+        let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(existing.clone().unwrap_or_else(|| std::fs::Permissions::from_mode(0o644)));
+        }
+        let tmp = builder
+            .tempfile_in(dir)
+            .with_context(|| format!("{}: cannot create a temporary file in {}", path.display(), dir.display()))?;
+        #[cfg(not(unix))]
+        if let Some(p) = existing {
+            let _ = std::fs::set_permissions(tmp.path(), p);
+        }
+        Ok(AtomicFile { tmp, path: path.to_path_buf(), prefix })
+    }
+
+    /// Appends `bytes`.
+    pub fn write_all(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.tmp.write_all(bytes).with_context(|| format!("{}: cannot write", self.path.display()))
+    }
+
+    /// Flushes the file to disk and puts it at its path, replacing what is
+    /// there when `replace`, else failing if a file appeared there.
+    pub fn commit(self, replace: bool) -> anyhow::Result<()> {
+        let AtomicFile { tmp, path, prefix } = self;
+        tmp.as_file().sync_all().with_context(|| format!("{}: cannot flush to disk", path.display()))?;
+        if replace {
+            tmp.persist(&path)
+                .map_err(|e| e.error)
+                .with_context(|| format!("{}: cannot replace the file", path.display()))?;
+        } else {
+            tmp.persist_noclobber(&path)
+                .map_err(|e| e.error)
+                .with_context(|| format!("{}: cannot create the file (is one there already?)", path.display()))?;
+        }
+        let dir = folder_of(&path);
+        // Make the rename itself durable.
+        #[cfg(unix)]
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        remove_stale_temporaries(dir, &prefix);
+        Ok(())
+    }
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // Keep the permissions of the file being replaced; a new file gets the
-    // usual rw-r--r-- (the temporary file alone would be rw-------).
-    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(existing.clone().unwrap_or_else(|| std::fs::Permissions::from_mode(0o644)));
     }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file in {}", path.display(), dir.display()))?;
-    #[cfg(not(unix))]
-    if let Some(p) = existing {
-        let _ = std::fs::set_permissions(tmp.path(), p);
-    }
-    tmp.write_all(bytes).with_context(|| format!("{}: cannot write", path.display()))?;
-    tmp.as_file().sync_all().with_context(|| format!("{}: cannot flush to disk", path.display()))?;
-    if replace {
-        tmp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("{}: cannot replace the file", path.display()))?;
-    } else {
-        tmp.persist_noclobber(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("{}: cannot create the file (is one there already?)", path.display()))?;
-    }
-    // Make the rename itself durable.
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    remove_stale_temporaries(dir, &prefix);
-    Ok(())
 }
 
 /// Partial temporary files that a crash left beside the file (older than a

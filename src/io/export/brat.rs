@@ -24,19 +24,25 @@ use super::*;
 /// Attributes of relations that are not events, relation arguments that
 /// are not events, and entities without mentions cannot be held.
 pub fn brat(stores: &[&Store]) -> Export {
-    let mut files = Vec::new();
+    Export::collect(|files| write(stores, files))
+}
+
+pub(super) fn write(stores: &[&Store], files: &mut Files) -> Report {
     let mut losses = Vec::new();
     let (names, notices) = document_paths(stores);
     for (store, name) in stores.iter().zip(names) {
         let text = store.text();
-        let mut ann = String::with_capacity(store.spans().len() * 48 + store.relations().len() * 80);
+        files.whole(&format!("{name}.txt"), text.as_str());
+        let mut ann = files.create(&format!("{name}.ann"));
+        ann.reserve(store.spans().len() * 48 + store.relations().len() * 80);
         let (mut a, mut n, mut note, mut r) = (0, 0, 0, 0);
         let mut offsets = span_offsets(store, Offsets::CodePoints);
         // Decided once per entity, not once per mention (an entity may have
         // thousands).
         let named: std::collections::HashSet<EntityId> =
             store.entities().filter(|e| e.external_id.is_none() && needs_name(store, e)).map(|e| e.id).collect();
-        // Writing into a String cannot fail.
+        // Writing into an `Out` cannot fail (a file's errors are kept for
+        // the commit).
         for s in store.spans() {
             let _ = write!(ann, "T{}\t{} ", s.id.0, store.label_name(s.label));
             for k in 0..s.ranges.len() {
@@ -184,15 +190,14 @@ pub fn brat(stores: &[&Store]) -> Export {
             "relation attributes not representable in brat (A lines attach to T and E only)".into(),
             with_attrs,
         );
-        files.push((format!("{name}.txt"), text.as_str().to_owned()));
-        files.push((format!("{name}.ann"), ann));
+        files.close(ann);
     }
-    Export { files, losses, notices }
+    Report { losses, notices }
 }
 
 /// Appends `s` with its line breaks as spaces (an `.ann` line holds one
 /// annotation).
-fn push_one_line(out: &mut String, s: &str) {
+fn push_one_line(out: &mut Out, s: &str) {
     let mut rest = s;
     while let Some(i) = rest.find('\n') {
         out.push_str(&rest[..i]);
@@ -204,7 +209,7 @@ fn push_one_line(out: &mut String, s: &str) {
 
 /// `A` lines for the attributes of `T<id>` or `E<id>` (`kind`), numbered
 /// on from `a`; a false flag is no line, as brat has it.
-fn push_attributes(ann: &mut String, a: &mut usize, attributes: &Attributes, kind: char, id: u32) {
+fn push_attributes(ann: &mut Out, a: &mut usize, attributes: &Attributes, kind: char, id: u32) {
     for (k, v) in attributes {
         match v {
             AttrValue::Bool(true) => {

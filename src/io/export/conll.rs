@@ -7,7 +7,24 @@ use super::*;
 /// (UAX #29, whitespace dropped); sentences are Unicode sentences within
 /// each line. `labels` chooses the labels (default: the entity-like ones).
 pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
-    let mut out = String::new();
+    Export::collect(|files| write(stores, labels, files))
+}
+
+/// Where a tagged span's tokens were met, as the text is read.
+#[derive(Clone, Copy, Default)]
+struct Met {
+    /// The start of its first token.
+    first: Option<u32>,
+    /// The end of its last token.
+    last_end: u32,
+    /// A token of it runs past its end.
+    over: bool,
+}
+
+/// Written as the text is read, token by token: no table of the tokens or
+/// their tags is kept.
+pub(super) fn write(stores: &[&Store], labels: Option<&[String]>, files: &mut Files) -> Report {
+    let mut out = files.create("export.conll");
     let mut losses = Vec::new();
     for store in stores {
         let text = store.text().as_str();
@@ -38,48 +55,64 @@ pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
                 kept.push(s);
             }
         }
-        let mut unaligned = Vec::new();
-        // Tokens with their byte ranges.
-        let mut tokens: Vec<(u32, u32)> = Vec::with_capacity(text.len() / 5);
-        let mut sentence_breaks: Vec<u32> = Vec::new();
+        let bounds: Vec<(u32, u32)> = kept.iter().map(|s| (s.extent().start, s.extent().end)).collect();
+        let mut met = vec![Met::default(); kept.len()];
+        // The separator CoNLL-2003 files carry, and the only one spaCy's
+        // `convert --converter ner` recognises (it reads `-DOCSTART- O` as a word).
+        out.push_str("-DOCSTART- -X- O O\n\n");
+        out.reserve(text.len() * 2);
+        // The first kept span that may still overlap a token: spans are
+        // sorted and do not overlap, so those before it end before the token.
+        let mut k = 0;
         for (ls, line) in line_ranges(text) {
             for (ss, sentence) in line.split_sentence_bound_indices() {
+                let mut any = false;
                 for (ws, w) in sentence.split_word_bound_indices() {
                     if w.trim().is_empty() {
                         continue;
                     }
-                    let start = ls + ss + ws;
-                    tokens.push((start as u32, (start + w.len()) as u32));
+                    let start = (ls + ss + ws) as u32;
+                    let end = start + w.len() as u32;
+                    while k < bounds.len() && bounds[k].1 <= start {
+                        k += 1;
+                    }
+                    // The spans this token overlaps (two when a span ends
+                    // inside it and the next begins there); it takes the
+                    // tag of the last.
+                    let mut tag = None;
+                    for (j, &(_, e)) in bounds.iter().enumerate().skip(k).take_while(|(_, b)| b.0 < end) {
+                        let m = &mut met[j];
+                        let begins = m.first.is_none();
+                        m.first.get_or_insert(start);
+                        m.last_end = end;
+                        m.over |= end > e;
+                        tag = Some((j, begins));
+                    }
+                    out.push_str(w);
+                    match tag {
+                        Some((j, begins)) => {
+                            out.push_str(if begins { " B-" } else { " I-" });
+                            out.push_str(store.label_name(kept[j].label));
+                        }
+                        None => out.push_str(" O"),
+                    }
+                    out.push('\n');
+                    any = true;
                 }
-                sentence_breaks.push(tokens.len() as u32);
+                // A blank line ends a sentence; empty sentences (blank
+                // lines) add none.
+                if any {
+                    out.push('\n');
+                }
             }
         }
-        // The tag of each token: the index into `kept` plus one (0 is `O`),
-        // and whether it begins its span.
-        let mut tags: Vec<(u32, bool)> = vec![(0, false); tokens.len()];
-        let mut ti = 0;
-        for (k, s) in kept.iter().enumerate() {
-            let e = s.extent();
-            let (start, end) = (e.start() as u32, e.end() as u32);
-            while ti < tokens.len() && tokens[ti].1 <= start {
-                ti += 1;
-            }
-            let mut j = ti;
-            let mut aligned = tokens.get(ti).is_some_and(|t| t.0 == start);
-            while j < tokens.len() && tokens[j].0 < end {
-                tags[j] = (k as u32 + 1, j == ti);
-                if tokens[j].1 > end {
-                    aligned = false;
-                }
-                j += 1;
-            }
-            if j > 0 && tokens.get(j - 1).is_some_and(|t| t.1 != end) {
-                aligned = false;
-            }
-            if !aligned {
-                unaligned.push(s.id.0);
-            }
-        }
+        let unaligned: Vec<u32> = kept
+            .iter()
+            .zip(&bounds)
+            .zip(&met)
+            .filter(|((_, (s, e)), m)| m.first != Some(*s) || m.over || m.last_end != *e)
+            .map(|((span, _), _)| span.id.0)
+            .collect();
         loss(&mut losses, store, "overlapping spans left out".into(), overlapping);
         loss(&mut losses, store, "discontinuous spans left out".into(), discontinuous);
         loss(
@@ -88,33 +121,9 @@ pub fn conll(stores: &[&Store], labels: Option<&[String]>) -> Export {
             "spans do not fall on token boundaries and were widened to whole tokens".into(),
             unaligned,
         );
-        // The separator CoNLL-2003 files carry, and the only one spaCy's
-        // `convert --converter ner` recognises (it reads `-DOCSTART- O` as a word).
-        out.push_str("-DOCSTART- -X- O O\n\n");
-        out.reserve(text.len() + tokens.len() * 3);
-        let mut si = 0;
-        for (i, ((s, e), (tag, begins))) in tokens.iter().zip(&tags).enumerate() {
-            out.push_str(&text[*s as usize..*e as usize]);
-            match tag.checked_sub(1).and_then(|k| kept.get(k as usize)) {
-                Some(span) => {
-                    out.push_str(if *begins { " B-" } else { " I-" });
-                    out.push_str(store.label_name(span.label));
-                }
-                None => out.push_str(" O"),
-            }
-            out.push('\n');
-            let next = i as u32 + 1;
-            while si < sentence_breaks.len() && sentence_breaks[si] == next {
-                out.push('\n');
-                si += 1;
-                // Empty sentences (blank lines) add no extra blank line.
-                while si < sentence_breaks.len() && sentence_breaks[si] == next {
-                    si += 1;
-                }
-            }
-        }
     }
-    Export { files: vec![("export.conll".into(), out)], losses, notices: Vec::new() }
+    files.close(out);
+    Report { losses, notices: Vec::new() }
 }
 
 fn line_ranges(text: &str) -> impl Iterator<Item = (usize, &str)> {

@@ -10,8 +10,12 @@ use super::*;
 /// the claim starts on) and `relations.csv` (document,
 /// id, type, arguments by role, evidence, attributes).
 pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
-    let mut claims = ::csv::Writer::from_writer(Vec::new());
-    let mut rels = ::csv::Writer::from_writer(Vec::new());
+    Export::collect(|files| write(stores, offsets, files))
+}
+
+pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> Report {
+    let mut claims = ::csv::Writer::from_writer(files.create("claims.csv"));
+    let mut rels = ::csv::Writer::from_writer(files.create("relations.csv"));
     let _ = claims.write_record([
         "document",
         "id",
@@ -152,10 +156,13 @@ pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
             let _ = rels.write_record(&rrow);
         }
     }
-    let done = |w: ::csv::Writer<Vec<u8>>| String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-    Export {
-        files: vec![("claims.csv".into(), done(claims)), ("relations.csv".into(), done(rels))],
-        losses: Vec::new(),
-        notices: Vec::new(),
+    for table in [claims, rels] {
+        // The writer's last bytes go to a file that never fails a write
+        // (its errors are kept for the commit), so this cannot fail.
+        match table.into_inner() {
+            Ok(out) => files.close(out),
+            Err(e) => files.fail(anyhow::anyhow!("a CSV table could not be finished: {}", e.error())),
+        }
     }
+    Report::default()
 }

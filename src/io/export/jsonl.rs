@@ -6,7 +6,11 @@ use super::*;
 /// extras (attributes, notes, entity links, entities, n-ary relations,
 /// evidence, fragments of discontinuous spans) are under `sorot`.
 pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
-    let mut out = String::new();
+    Export::collect(|files| write(stores, offsets, files))
+}
+
+pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> Report {
+    let mut out = files.create("export.jsonl");
     let mut losses = Vec::new();
     for store in stores {
         let (line, discontinuous, only_extra) = jsonl_line(store, offsets, true);
@@ -22,16 +26,12 @@ pub fn jsonl(stores: &[&Store], offsets: Offsets) -> Export {
             "relations have entity arguments, more than two roles, evidence or attributes: complete only in sorot.relations".into(),
             only_extra,
         );
-        // Serialising plain records cannot fail.
-        let one = serde_json::to_string(&line).unwrap_or_default();
-        if stores.len() == 1 {
-            out = one;
-        } else {
-            out.push_str(&one);
-        }
+        // Serialising plain records into memory cannot fail.
+        let _ = serde_json::to_writer(&mut out, &line);
         out.push('\n');
     }
-    Export { files: vec![("export.jsonl".into(), out)], losses, notices: Vec::new() }
+    files.close(out);
+    Report { losses, notices: Vec::new() }
 }
 
 /// One document's JSONL record, typed (for the performance floor: the same

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
-use super::{Export, Offsets, first_mention, loss, relation_links, span_offsets};
+use super::{Export, Files, Offsets, Report, first_mention, loss, relation_links, span_offsets};
 use crate::model::*;
 
 /// Escapes a value for an XML attribute.
@@ -249,11 +249,17 @@ impl serde_json::ser::Formatter for Nested {
 
 /// `tasks.json` and `config.xml`.
 pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
+    Export::collect(|files| write(stores, offsets, files))
+}
+
+pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> Report {
+    let mut out = files.create("tasks.json");
     // Room for what is usually written (a region takes about 450 bytes
-    // pretty-printed, a link 200), so the buffer is rarely copied to grow.
+    // pretty-printed, a link 200), so a list kept in memory is rarely
+    // copied to grow.
     let room = |s: &&Store| s.text().len() + s.spans().len() * 500 + s.relations().len() * 3 * 200;
-    let mut out: Vec<u8> = Vec::with_capacity(stores.iter().map(room).sum());
-    out.extend_from_slice(b"[");
+    out.reserve(stores.iter().map(room).sum());
+    out.push_str("[");
     let mut losses = Vec::new();
     for (n, store) in stores.iter().enumerate() {
         let text = store.text();
@@ -359,16 +365,14 @@ pub fn label_studio(stores: &[&Store], offsets: Offsets) -> Export {
         };
         // The list pretty-printed as serde_json would print it whole, one
         // task at a time, so no document's results outlive it.
-        out.extend_from_slice(if n == 0 { b"\n  " } else { b",\n  " });
+        out.push_str(if n == 0 { "\n  " } else { ",\n  " });
         let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { level: 1, has_value: false });
-        // Serialising into memory cannot fail.
+        // Serialising into an `Out` cannot fail (a file's errors are kept
+        // for the commit).
         let _ = task.serialize(&mut ser);
     }
-    out.extend_from_slice(if stores.is_empty() { b"]\n" } else { b"\n]\n" });
-    let tasks = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Export {
-        files: vec![("tasks.json".into(), tasks), ("config.xml".into(), config(stores))],
-        losses,
-        notices: Vec::new(),
-    }
+    out.push_str(if stores.is_empty() { "]\n" } else { "\n]\n" });
+    files.close(out);
+    files.whole("config.xml", &config(stores));
+    Report { losses, notices: Vec::new() }
 }

@@ -10,6 +10,7 @@
 mod brat;
 mod conll;
 mod csv;
+mod files;
 mod jsonl;
 mod label_studio;
 mod w3c;
@@ -17,6 +18,7 @@ mod w3c;
 pub use brat::brat;
 pub use conll::conll;
 pub use csv::csv;
+pub use files::{Files, Out, SPILL, WriteError};
 pub use jsonl::{jsonl, jsonl_records};
 pub use label_studio::label_studio;
 pub use w3c::{iri_segment, rfc3339, w3c};
@@ -106,6 +108,31 @@ pub struct Export {
     pub notices: Vec<String>,
 }
 
+impl Export {
+    /// Runs a format with its files kept in memory.
+    fn collect(run: impl FnOnce(&mut Files) -> Report) -> Export {
+        let mut files = Files::in_memory();
+        let Report { losses, notices } = run(&mut files);
+        Export { files: files.into_kept(), losses, notices }
+    }
+}
+
+/// What a format says besides its files: what it could not hold, and what
+/// the analyst should know that is not a loss.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    pub losses: Vec<Loss>,
+    pub notices: Vec<String>,
+}
+
+/// An export written to disk: the paths written, and its report.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Written {
+    pub paths: Vec<std::path::PathBuf>,
+    pub losses: Vec<Loss>,
+    pub notices: Vec<String>,
+}
+
 /// The export formats: the one registry of their names, files and
 /// descriptions (`--format`, the Export dialog, default output names).
 /// Adding a format is a variant here and one file in this folder.
@@ -166,15 +193,51 @@ impl Format {
         matches!(self, Format::Jsonl | Format::LabelStudio | Format::Csv)
     }
 
-    /// Runs the export. `labels` chooses CoNLL's labels.
+    /// Runs the export with its files kept in memory. `labels` chooses
+    /// CoNLL's labels.
     pub fn export(self, stores: &[&Store], offsets: Offsets, labels: Option<&[String]>) -> Export {
+        Export::collect(|files| self.run(stores, offsets, labels, files))
+    }
+
+    /// Runs the export straight to disk: into the folder `out` for folder
+    /// formats, as the file `out` otherwise. Each file streams to a
+    /// temporary file beside its target (the export never holds its files
+    /// in memory) and all are put in place once every one is complete.
+    /// Names are checked as in [`write`]; unless `replace`, files already
+    /// there stop it, all listed. On any failure nothing is written.
+    pub fn write_to(
+        self,
+        stores: &[&Store],
+        offsets: Offsets,
+        labels: Option<&[String]>,
+        out: &std::path::Path,
+        replace: bool,
+    ) -> Result<Written, WriteError> {
+        self.write_into(stores, offsets, labels, Files::to_disk(self, out, replace))
+    }
+
+    /// [`Self::write_to`] with the files made by the caller.
+    #[doc(hidden)]
+    pub fn write_into(
+        self,
+        stores: &[&Store],
+        offsets: Offsets,
+        labels: Option<&[String]>,
+        mut files: Files,
+    ) -> Result<Written, WriteError> {
+        let Report { losses, notices } = self.run(stores, offsets, labels, &mut files);
+        let paths = files.commit()?;
+        Ok(Written { paths, losses, notices })
+    }
+
+    fn run(self, stores: &[&Store], offsets: Offsets, labels: Option<&[String]>, files: &mut Files) -> Report {
         match self {
-            Format::Jsonl => jsonl(stores, offsets),
-            Format::Conll => conll(stores, labels),
-            Format::Brat => brat(stores),
-            Format::LabelStudio => label_studio(stores, offsets),
-            Format::W3c => w3c(stores),
-            Format::Csv => csv(stores, offsets),
+            Format::Jsonl => jsonl::write(stores, offsets, files),
+            Format::Conll => conll::write(stores, labels, files),
+            Format::Brat => brat::write(stores, files),
+            Format::LabelStudio => label_studio::write(stores, offsets, files),
+            Format::W3c => w3c::write(stores, files),
+            Format::Csv => csv::write(stores, offsets, files),
         }
     }
 }
@@ -195,63 +258,17 @@ fn is_plain(name: &str) -> bool {
         && std::path::Path::new(name).components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
-/// Where each file of `export` goes: under the folder `out` for folder
-/// formats, `out` itself otherwise. Refuses names that would leave `out`
-/// and two files of one export with the same path (one would replace the
-/// other).
-pub fn targets(export: &Export, format: Format, out: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let mut seen = std::collections::HashSet::new();
-    let mut paths = Vec::with_capacity(export.files.len());
-    for (name, _) in &export.files {
-        if !is_plain(name) {
-            anyhow::bail!("{name}: not a plain file name; nothing was written");
-        }
-        // Names differing only by case are one file on Windows and macOS.
-        if !seen.insert(name.to_lowercase()) {
-            anyhow::bail!(
-                "{name}: two documents of this export would be written to this one file; nothing was written"
-            );
-        }
-        paths.push(if format.is_folder() { out.join(name) } else { out.to_path_buf() });
+/// Writes an export made in memory: into the folder `out` for folder
+/// formats, as the file `out` otherwise. Each file is written atomically,
+/// only under plain names (nothing lands outside `out`), and never two
+/// files of one export to the same path. Unless `replace`, nothing is
+/// written when any target exists already: the error lists them.
+pub fn write(export: &Export, format: Format, out: &std::path::Path, replace: bool) -> Result<(), WriteError> {
+    let mut files = Files::to_disk(format, out, replace);
+    for (name, contents) in &export.files {
+        files.whole(name, contents);
     }
-    Ok(paths)
-}
-
-/// The files of `export` that already exist under `out` (writing would
-/// replace them).
-pub fn existing(export: &Export, format: Format, out: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    Ok(targets(export, format, out)?.into_iter().filter(|p| p.exists()).collect())
-}
-
-/// Writes an export: into the folder `out` for folder formats, as the file
-/// `out` otherwise. Each file is written atomically, only under plain
-/// names (nothing lands outside `out`), and never two files of one export
-/// to the same path. Unless `replace`, nothing is written when any target
-/// exists already: the error lists them.
-pub fn write(export: &Export, format: Format, out: &std::path::Path, replace: bool) -> anyhow::Result<()> {
-    let paths = targets(export, format, out)?;
-    if !replace {
-        let there: Vec<String> = paths.iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
-        if !there.is_empty() {
-            let shown: Vec<&str> = there.iter().take(5).map(String::as_str).collect();
-            let more = if there.len() > 5 { format!(" and {} more", there.len() - 5) } else { String::new() };
-            anyhow::bail!(
-                "{} file{} already exist{} ({}{more}); nothing was written",
-                there.len(),
-                if there.len() == 1 { "" } else { "s" },
-                if there.len() == 1 { "s" } else { "" },
-                shown.join(", ")
-            );
-        }
-    }
-    for ((_, contents), path) in export.files.iter().zip(&paths) {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", dir.display()))?;
-        }
-        super::write_atomic(path, contents.as_bytes())?;
-    }
-    Ok(())
+    files.commit().map(|_| ())
 }
 
 /// The relative path (without extension) a document is written under in

@@ -14,7 +14,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::Export;
+use super::{Export, Files, Out, Report};
 use crate::model::*;
 
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -284,22 +284,21 @@ fn wikidata(qid: &str) -> Option<String> {
 
 /// Appends one annotation to the page being written: compact JSON, one
 /// per line (the page is written as it is made, never held as one tree).
-fn push_item(out: &mut Vec<u8>, first: &mut bool, item: &impl Serialize) {
+fn push_item(out: &mut Out, first: &mut bool, item: &impl Serialize) {
     if !std::mem::take(first) {
-        out.extend_from_slice(b",\n");
+        out.push_str(",\n");
     }
-    // Writing into memory cannot fail.
+    // Writing into an `Out` cannot fail (a file's errors are kept for the
+    // commit).
     let _ = serde_json::to_writer(&mut *out, item);
 }
 
 /// Writes an object without its closing brace, for members to follow.
-fn write_open(out: &mut Vec<u8>, v: &impl Serialize) {
-    let start = out.len();
+fn write_open(out: &mut Out, v: &impl Serialize) {
     // Writing into memory cannot fail.
-    let _ = serde_json::to_writer(&mut *out, v);
-    if out.len() > start {
-        out.pop();
-    }
+    let mut json = serde_json::to_string(v).unwrap_or_default();
+    json.pop();
+    out.push_str(&json);
 }
 
 #[derive(Serialize)]
@@ -325,6 +324,10 @@ struct Page {
 /// `annotations.jsonld`: the collection with its one page, each annotation
 /// on a line of its own (with its own `@context`, so it stands alone).
 pub fn w3c(stores: &[&Store]) -> Export {
+    Export::collect(|files| write(stores, files))
+}
+
+pub(super) fn write(stores: &[&Store], files: &mut Files) -> Report {
     let total: usize = stores.iter().map(|s| s.spans().len() + s.entities().len() + s.relations().len()).sum();
     let label = match stores {
         [one] => format!("Sorot annotations of {}", one.meta.id),
@@ -337,13 +340,14 @@ pub fn w3c(stores: &[&Store]) -> Export {
     // takes 600–1,000 bytes), so the buffer is rarely copied to grow.
     let bytes: usize =
         stores.iter().map(|s| (s.spans().len() + s.entities().len() + s.relations().len()) * 1_000).sum();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes + 4096);
+    let mut out = files.create("annotations.jsonld");
+    out.reserve(bytes + 4096);
     // `{head…, "first": {page…, "items": [` — the two objects written
     // without their closing braces.
     write_open(&mut out, &head);
-    out.extend_from_slice(b",\n\"first\": ");
+    out.push_str(",\n\"first\": ");
     write_open(&mut out, &page);
-    out.extend_from_slice(b",\n\"items\": [\n");
+    out.push_str(",\n\"items\": [\n");
     let mut first = true;
     for store in stores {
         let text = store.text();
@@ -460,9 +464,9 @@ pub fn w3c(stores: &[&Store]) -> Export {
             push_item(&mut out, &mut first, &a);
         }
     }
-    out.extend_from_slice(b"\n]}}\n");
-    let out = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Export { files: vec![("annotations.jsonld".into(), out)], losses: Vec::new(), notices: Vec::new() }
+    out.push_str("\n]}}\n");
+    files.close(out);
+    Report::default()
 }
 
 #[cfg(test)]
