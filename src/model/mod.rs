@@ -13,6 +13,7 @@ pub mod reanchor;
 pub mod review;
 pub mod schema;
 pub mod search;
+pub mod segment;
 pub mod store;
 pub mod text;
 pub mod tokens;

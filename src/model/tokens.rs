@@ -1,8 +1,8 @@
 //! Words and sentences of a text, as the CoNLL export and the suggestion
 //! model see them: Unicode words (UAX #29, whitespace dropped) within
-//! Unicode sentences within lines.
+//! Unicode sentences within lines ([`super::segment`]).
 
-use unicode_segmentation::UnicodeSegmentation;
+use super::segment;
 
 /// The tokens of a text as byte ranges, with where each sentence ends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,19 +23,19 @@ impl Tokens {
         let mut line_ends = Vec::new();
         let mut line_start = 0;
         for line in text.split('\n') {
-            for (ss, sentence) in line.split_sentence_bound_indices() {
-                for (ws, w) in sentence.split_word_bound_indices() {
+            segment::for_each_sentence(line, |ss, sentence| {
+                segment::for_each_word_bound(sentence, |ws, w| {
                     // Whitespace, and a byte-order mark or joiner alone, is no word.
                     if w.chars().all(|c| c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200d}' | '\u{200c}')) {
-                        continue;
+                        return;
                     }
                     let start = line_start + ss + ws;
                     spans.push((start, start + w.len()));
-                }
+                });
                 if sentence_ends.last() != Some(&spans.len()) && !spans.is_empty() {
                     sentence_ends.push(spans.len());
                 }
-            }
+            });
             if line_ends.last() != Some(&spans.len()) && !spans.is_empty() {
                 line_ends.push(spans.len());
             }

@@ -1,6 +1,7 @@
 //! CoNLL-2003 style IOB2.
 
 use super::*;
+use crate::model::segment;
 
 /// CoNLL-2003 style: `token TAG` per line (IOB2), a blank line between
 /// sentences, `-DOCSTART- -X- O O` before each document. Tokens are Unicode words
@@ -65,11 +66,11 @@ pub(super) fn write(stores: &[&Store], labels: Option<&[String]>, files: &mut Fi
         // sorted and do not overlap, so those before it end before the token.
         let mut k = 0;
         for (ls, line) in line_ranges(text) {
-            for (ss, sentence) in line.split_sentence_bound_indices() {
+            segment::for_each_sentence(line, |ss, sentence| {
                 let mut any = false;
-                for (ws, w) in sentence.split_word_bound_indices() {
+                segment::for_each_word_bound(sentence, |ws, w| {
                     if w.trim().is_empty() {
-                        continue;
+                        return;
                     }
                     let start = (ls + ss + ws) as u32;
                     let end = start + w.len() as u32;
@@ -98,13 +99,13 @@ pub(super) fn write(stores: &[&Store], labels: Option<&[String]>, files: &mut Fi
                     }
                     out.push('\n');
                     any = true;
-                }
+                });
                 // A blank line ends a sentence; empty sentences (blank
                 // lines) add none.
                 if any {
                     out.push('\n');
                 }
-            }
+            });
         }
         let unaligned: Vec<u32> = kept
             .iter()

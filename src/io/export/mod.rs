@@ -25,8 +25,6 @@ pub use w3c::{iri_segment, rfc3339, w3c};
 
 use std::collections::BTreeMap;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::model::*;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
