@@ -364,8 +364,19 @@ impl Store {
 
     /// The exact text of a span, its fragments joined by `" … "`.
     pub fn quote(&self, span: &Span) -> String {
-        let parts: Vec<&str> = span.ranges.iter().map(|r| self.text.slice(*r)).collect();
-        parts.join(" … ")
+        let mut out = String::new();
+        self.push_quote(span, &mut out);
+        out
+    }
+
+    /// Appends [`Self::quote`] to `out` (no string of its own).
+    pub fn push_quote(&self, span: &Span, out: &mut String) {
+        for (k, r) in span.ranges.iter().enumerate() {
+            if k > 0 {
+                out.push_str(" … ");
+            }
+            out.push_str(self.text.slice(*r));
+        }
     }
 
     fn id_in_use(&self, id: u32) -> bool {

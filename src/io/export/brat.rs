@@ -36,7 +36,6 @@ pub(super) fn write(stores: &[&Store], files: &mut Files) -> Report {
         let mut ann = files.create(&format!("{name}.ann"));
         ann.reserve(store.spans().len() * 48 + store.relations().len() * 80);
         let (mut a, mut n, mut note, mut r) = (0, 0, 0, 0);
-        let mut offsets = span_offsets(store, Offsets::CodePoints);
         // Decided once per entity, not once per mention (an entity may have
         // thousands).
         let named: std::collections::HashSet<EntityId> =
@@ -44,11 +43,18 @@ pub(super) fn write(stores: &[&Store], files: &mut Files) -> Report {
         // Writing into an `Out` cannot fail (a file's errors are kept for
         // the commit).
         for s in store.spans() {
-            let _ = write!(ann, "T{}\t{} ", s.id.0, store.label_name(s.label));
-            for k in 0..s.ranges.len() {
-                let sep = if k == 0 { "" } else { ";" };
-                let (start, end) = (offsets.next().unwrap_or(0), offsets.next().unwrap_or(0));
-                let _ = write!(ann, "{sep}{start} {end}");
+            ann.push('T');
+            ann.push_int(s.id.0);
+            ann.push('\t');
+            ann.push_str(store.label_name(s.label));
+            ann.push(' ');
+            for (k, x) in s.ranges.iter().enumerate() {
+                if k > 0 {
+                    ann.push(';');
+                }
+                ann.push_int(text.byte_to_char(x.start()));
+                ann.push(' ');
+                ann.push_int(text.byte_to_char(x.end()));
             }
             ann.push('\t');
             for (k, x) in s.ranges.iter().enumerate() {

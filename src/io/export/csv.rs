@@ -42,7 +42,7 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
         let show = |out: &mut String, t: Target| match t {
             Target::Span(id) => {
                 if let Some(s) = table.get(id) {
-                    out.push_str(&store.quote(s));
+                    store.push_quote(s, out);
                 }
             }
             Target::Entity(id) => {
@@ -94,10 +94,10 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
                 continue;
             };
             document.push_str(&store.meta.id);
-            let _ = write!(id, "{}", s.id.0);
-            quote.push_str(&store.quote(s));
-            let _ = write!(start, "{}", converted.get(2 * k).copied().unwrap_or(0));
-            let _ = write!(end, "{}", converted.get(2 * k + 1).copied().unwrap_or(0));
+            id.push_str(itoa::Buffer::new().format(s.id.0));
+            store.push_quote(s, quote);
+            start.push_str(itoa::Buffer::new().format(converted.get(2 * k).copied().unwrap_or(0)));
+            end.push_str(itoa::Buffer::new().format(converted.get(2 * k + 1).copied().unwrap_or(0)));
             if let Some(c) = s.attributes.get("certainty") {
                 let _ = write!(certainty, "{c}");
             }
@@ -134,7 +134,7 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
             }
             let [document, id, kind, args, evidence, attributes] = &mut rrow[..] else { continue };
             document.push_str(&store.meta.id);
-            let _ = write!(id, "{}", r.id.0);
+            id.push_str(itoa::Buffer::new().format(r.id.0));
             kind.push_str(store.relation_type(r.kind).map_or("?", |t| t.name.as_str()));
             for a in &r.args {
                 if !args.is_empty() {

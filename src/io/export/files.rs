@@ -36,6 +36,7 @@ enum Sink {
 }
 
 impl Out {
+    #[inline]
     pub fn push_str(&mut self, s: &str) {
         self.buf.extend_from_slice(s.as_bytes());
         if self.buf.len() >= self.spill_at {
@@ -43,8 +44,22 @@ impl Out {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, c: char) {
-        self.push_str(c.encode_utf8(&mut [0; 4]));
+        if c.is_ascii() {
+            self.buf.push(c as u8);
+            if self.buf.len() >= self.spill_at {
+                self.spill();
+            }
+        } else {
+            self.push_str(c.encode_utf8(&mut [0; 4]));
+        }
+    }
+
+    /// A number in decimal (without the formatting machinery of `write!`,
+    /// which costs more than the digits in a file of short lines).
+    pub fn push_int(&mut self, n: impl itoa::Integer) {
+        self.push_str(itoa::Buffer::new().format(n));
     }
 
     /// Room for `n` more bytes, when the file is kept in memory (a file
@@ -55,6 +70,7 @@ impl Out {
         }
     }
 
+    #[cold]
     fn spill(&mut self) {
         match &mut self.sink {
             Sink::Memory => {}
@@ -72,6 +88,7 @@ impl Out {
 }
 
 impl std::io::Write for Out {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.buf.extend_from_slice(bytes);
         if self.buf.len() >= self.spill_at {
@@ -80,12 +97,18 @@ impl std::io::Write for Out {
         Ok(bytes.len())
     }
 
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write(bytes).map(|_| ())
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }
 
 impl std::fmt::Write for Out {
+    #[inline]
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.push_str(s);
         Ok(())
