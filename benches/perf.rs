@@ -358,6 +358,56 @@ fn main() {
             target: "≤ 3× serde_json parse + write of the records (issue 15)",
             limit: Some(3.0),
         });
+
+        // The same document as a brat collection (.txt + .ann), against
+        // reading both files, splitting the .ann lines at tabs into records
+        // and writing them with serde_json and the same atomic write.
+        let brat_dir = dir.path().join("brat-in");
+        let written = io::export::Format::Brat.write_to(
+            &[&store],
+            io::export::Offsets::CodePoints,
+            None,
+            &brat_dir,
+            true,
+        );
+        let brat_files = written.map(|w| w.paths).unwrap_or_default();
+        let brat_plan = |out: std::path::PathBuf| io::import::ImportPlan {
+            format: io::import::ImportFormat::Brat,
+            ..plan(out)
+        };
+        match io::import::run(&brat_plan(dir.path().join("imported-brat")), std::slice::from_ref(&brat_dir), &|_, _| {}) {
+            Ok(r) => println!("brat import: {} spans, {} relations", r.spans, r.relations),
+            Err(f) => println!("brat import failed: {:?} {}", f.problems.first(), f.advice),
+        }
+        let (import, floor) = median_pair(
+            runs,
+            || {
+                k += 1;
+                let plan = brat_plan(dir.path().join(format!("imported-brat-{k}")));
+                io::import::run(&plan, std::slice::from_ref(&brat_dir), &|_, _| {}).map(|r| r.spans).unwrap_or(0)
+            },
+            || {
+                let mut records = Vec::new();
+                for f in &brat_files {
+                    let src = std::fs::read_to_string(f).unwrap_or_default();
+                    if f.extension().is_some_and(|e| e == "ann") {
+                        records.extend(src.lines().map(|l| serde_json::json!(l.split('\t').collect::<Vec<_>>())));
+                    } else {
+                        records.push(serde_json::json!(src));
+                    }
+                }
+                let json = serde_json::to_string(&records).unwrap_or_default();
+                io::atomic::write_atomic(&dir.path().join("import-floor.json"), json.as_bytes()).is_ok()
+            },
+        );
+        rows.push(Row {
+            name: "import brat".into(),
+            value: format!("{:.0} ms", ms(import)),
+            floor: format!("{:.0} ms", ms(floor)),
+            ratio: Some(import.as_secs_f64() / floor.as_secs_f64()),
+            target: "≤ 3× reading the .txt and .ann lines + serde_json write of them (issue 15)",
+            limit: Some(3.0),
+        });
     }
 
     // Memory per annotation beyond the text.

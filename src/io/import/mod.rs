@@ -171,7 +171,10 @@ pub fn read_brat_named(ann_path: &Path, name: &str) -> Result<RawDoc, ImportErro
 
 /// Parses brat standoff (`T`, `R`, `E`, `A`/`M`, `N`, `#`, `*`).
 pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<RawDoc, ImportError> {
-    let chars: Vec<char> = text.chars().collect();
+    // Code points to bytes through the text's block index (a few bytes per
+    // 256 of text, where a table of chars would take four per character).
+    let index = crate::model::text::TextIndex::new(&text);
+    let chars = text.chars().count();
     let mut doc = RawDoc { name: name.into(), source: file.into(), ..Default::default() };
     let mut span_index: HashMap<String, usize> = HashMap::new();
     let mut rel_index: HashMap<String, usize> = HashMap::new();
@@ -203,15 +206,14 @@ pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<Raw
                     }
                 }
                 let end = ranges.iter().map(|r| r.1).max().unwrap_or(0);
-                if end > chars.len() {
-                    return Err(err(
-                        &at,
-                        format!("offset {end} is past the end of the text ({} characters)", chars.len()),
-                    ));
+                if end > chars {
+                    return Err(err(&at, format!("offset {end} is past the end of the text ({chars} characters)")));
                 }
-                let found: Vec<String> = ranges.iter().map(|&(s, e)| chars[s..e].iter().collect()).collect();
-                let found = found.join(" ");
-                if !mention.is_empty() && found.replace(['\n', '\r'], " ") != mention.replace(['\n', '\r'], " ") {
+                let piece = |c: usize| index.char_to_byte(&text, c).unwrap_or(text.len());
+                let found = ranges.iter().map(|&(s, e)| &text[piece(s)..piece(e)]);
+                if !mention.is_empty() && !same_mention(found.clone(), mention) {
+                    let found: Vec<&str> = found.collect();
+                    let found = found.join(" ");
                     return Err(err(&at, format!("the text at these offsets is {found:?}, the line says {mention:?}")));
                 }
                 if span_index.insert(id.to_string(), doc.spans.len()).is_some() {
@@ -339,6 +341,22 @@ pub fn parse_brat(name: &str, file: &str, text: String, ann: &str) -> Result<Raw
     }
     doc.text = text;
     Ok(doc)
+}
+
+/// Whether a `T` line's text is the text at its offsets: the fragments
+/// joined by a space, line breaks read as spaces on both sides (an `.ann`
+/// line holds one line). Compared without building either string.
+fn same_mention<'a>(fragments: impl Iterator<Item = &'a str>, mention: &str) -> bool {
+    let flat = |c: char| if matches!(c, '\n' | '\r') { ' ' } else { c };
+    let mut found = fragments.enumerate().flat_map(|(k, f)| (k > 0).then_some(' ').into_iter().chain(f.chars()));
+    let mut said = mention.chars();
+    loop {
+        match (found.next(), said.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if flat(a) == flat(b) => {}
+            _ => return false,
+        }
+    }
 }
 
 // ----- doccano JSONL -------------------------------------------------------
