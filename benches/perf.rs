@@ -363,19 +363,13 @@ fn main() {
         // reading both files, splitting the .ann lines at tabs into records
         // and writing them with serde_json and the same atomic write.
         let brat_dir = dir.path().join("brat-in");
-        let written = io::export::Format::Brat.write_to(
-            &[&store],
-            io::export::Offsets::CodePoints,
-            None,
-            &brat_dir,
-            true,
-        );
+        let written =
+            io::export::Format::Brat.write_to(&[&store], io::export::Offsets::CodePoints, None, &brat_dir, true);
         let brat_files = written.map(|w| w.paths).unwrap_or_default();
-        let brat_plan = |out: std::path::PathBuf| io::import::ImportPlan {
-            format: io::import::ImportFormat::Brat,
-            ..plan(out)
-        };
-        match io::import::run(&brat_plan(dir.path().join("imported-brat")), std::slice::from_ref(&brat_dir), &|_, _| {}) {
+        let brat_plan =
+            |out: std::path::PathBuf| io::import::ImportPlan { format: io::import::ImportFormat::Brat, ..plan(out) };
+        match io::import::run(&brat_plan(dir.path().join("imported-brat")), std::slice::from_ref(&brat_dir), &|_, _| {})
+        {
             Ok(r) => println!("brat import: {} spans, {} relations", r.spans, r.relations),
             Err(f) => println!("brat import failed: {:?} {}", f.problems.first(), f.advice),
         }

@@ -130,27 +130,6 @@ fn cli_export_writes_files_reports_losses_and_strict_fails() {
     assert!(dir.path().join("brat/000_f1c0a0fef9fd3cfc.ann").exists());
 }
 
-/// Offsets converted in bulk (in text order, as the JSONL export does) are
-/// the ones converted one by one, in both units, at every char boundary of
-/// a text with emoji, Hangul, combining marks, CRLF and a BOM.
-#[test]
-fn bulk_offset_conversion_equals_one_by_one() {
-    let store = common::build_multiscript();
-    let text = store.text();
-    let mut bytes: Vec<u32> =
-        (0..=text.len()).filter(|&b| text.as_str().is_char_boundary(b)).map(|b| b as u32).collect();
-    bytes.reverse();
-    bytes.extend(bytes.clone().iter().step_by(3));
-    for (unit, one) in [
-        (sorot::io::export::Offsets::CodePoints, &(|b| text.byte_to_char(b)) as &dyn Fn(usize) -> usize),
-        (sorot::io::export::Offsets::Utf16, &|b| text.byte_to_utf16(b)),
-    ] {
-        let many = unit.of_many(text, &bytes);
-        let expected: Vec<usize> = bytes.iter().map(|&b| one(b as usize)).collect();
-        assert_eq!(many, expected);
-    }
-}
-
 #[test]
 fn two_documents_with_one_id_are_both_written_and_nothing_is_replaced() {
     let mut a = common::store_of("Rusia dan Korut.\n", "010-navigation");

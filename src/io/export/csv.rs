@@ -64,12 +64,9 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
         let published = page.and_then(|p| p.published.as_deref()).unwrap_or_default();
         let schema = store.schema();
         let claim = schema.label_index("Claim").map(|i| i as u16);
-        // The claims, and their offsets converted in one sweep.
-        let claims_of_doc: Vec<&Span> = store.spans().filter(|s| Some(s.label) == claim).collect();
-        let bytes: Vec<u32> =
-            claims_of_doc.iter().flat_map(|s| [s.extent().start() as u32, s.extent().end() as u32]).collect();
-        let converted = offsets.of_many(text, &bytes);
-        for (k, s) in claims_of_doc.iter().enumerate() {
+        // Each claim's offsets are converted where its text is read (the
+        // text's cache line is fetched then anyway).
+        for s in store.spans().filter(|s| Some(s.label) == claim) {
             let e = s.extent();
             for f in &mut row {
                 f.clear();
@@ -96,8 +93,8 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
             document.push_str(&store.meta.id);
             id.push_str(itoa::Buffer::new().format(s.id.0));
             store.push_quote(s, quote);
-            start.push_str(itoa::Buffer::new().format(converted.get(2 * k).copied().unwrap_or(0)));
-            end.push_str(itoa::Buffer::new().format(converted.get(2 * k + 1).copied().unwrap_or(0)));
+            start.push_str(itoa::Buffer::new().format(offsets.of(text, e.start())));
+            end.push_str(itoa::Buffer::new().format(offsets.of(text, e.end())));
             if let Some(c) = s.attributes.get("certainty") {
                 let _ = write!(certainty, "{c}");
             }

@@ -200,7 +200,9 @@ impl Files {
     /// has, fails the export; so does a file that cannot be created.
     pub fn create(&mut self, name: &str) -> Out {
         let sink = self.sink(name);
-        Out { name: name.to_owned(), buf: Vec::new(), sink, error: None, spill_at: self.spill_at }
+        // A file kept in memory never spills: no check past every megabyte.
+        let spill_at = if matches!(sink, Sink::Memory) { usize::MAX } else { self.spill_at };
+        Out { name: name.to_owned(), buf: Vec::new(), sink, error: None, spill_at }
     }
 
     fn sink(&mut self, name: &str) -> Sink {

@@ -13,7 +13,7 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
     let mut out = files.create("export.jsonl");
     let mut losses = Vec::new();
     for store in stores {
-        let (line, discontinuous, only_extra) = jsonl_line(store, offsets, true);
+        let (line, discontinuous, only_extra) = jsonl_line(store, offsets);
         loss(
             &mut losses,
             store,
@@ -38,50 +38,16 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
 /// record written by serde_json alone).
 #[doc(hidden)]
 pub fn jsonl_records(store: &Store, offsets: Offsets) -> impl serde::Serialize + '_ {
-    jsonl_line(store, offsets, false).0
-}
-
-/// The `entities` of a record: built up front (the floor), or written
-/// straight from the store while serialising (the export).
-enum JsonlEntities<'a> {
-    Built(Vec<JsonlEntity<'a>>),
-    Streamed(&'a Store, Offsets),
-}
-
-impl serde::Serialize for JsonlEntities<'_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        match self {
-            JsonlEntities::Built(v) => v.serialize(ser),
-            JsonlEntities::Streamed(store, offsets) => {
-                let text = store.text();
-                let bytes: Vec<u32> = store
-                    .spans()
-                    .flat_map(|s| {
-                        let e = s.extent();
-                        [e.start, e.end]
-                    })
-                    .collect();
-                let converted = offsets.of_many(text, &bytes);
-                let mut seq = ser.serialize_seq(Some(store.spans().len()))?;
-                for (s, at) in store.spans().zip(converted.chunks_exact(2)) {
-                    seq.serialize_element(&JsonlEntity {
-                        end_offset: at[1],
-                        id: s.id.0,
-                        label: store.label_name(s.label),
-                        start_offset: at[0],
-                    })?;
-                }
-                seq.end()
-            }
-        }
-    }
+    jsonl_line(store, offsets).0
 }
 
 // Fields in alphabetical order: the order readers have always seen.
 #[derive(serde::Serialize)]
 struct JsonlLine<'a> {
-    entities: JsonlEntities<'a>,
+    /// Built up front, each offset converted where its span is read (the
+    /// text's cache line is fetched then anyway): faster than converting
+    /// them all in one sorted sweep while serialising.
+    entities: Vec<JsonlEntity<'a>>,
     id: &'a str,
     /// Where a web page's text came from (doccano keeps unknown keys as
     /// the document's metadata).
@@ -211,10 +177,9 @@ struct JsonlRole<'a> {
 
 /// A document's record, the ids of its discontinuous spans and of the
 /// relations complete only under `sorot`.
-fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, Vec<u32>, Vec<u32>) {
+fn jsonl_line(store: &Store, offsets: Offsets) -> (JsonlLine<'_>, Vec<u32>, Vec<u32>) {
     let text = store.text();
-    let n = if stream { 0 } else { store.spans().len() };
-    let mut entities = Vec::with_capacity(n);
+    let mut entities = Vec::with_capacity(store.spans().len());
     let mut extras = JsonlExtras {
         entities: Vec::new(),
         entity_links: BTreeMap::new(),
@@ -232,15 +197,13 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
     };
     let mut discontinuous = Vec::new();
     for s in store.spans() {
-        if !stream {
-            let e = s.extent();
-            entities.push(JsonlEntity {
-                end_offset: offsets.of(text, e.end()),
-                id: s.id.0,
-                label: store.label_name(s.label),
-                start_offset: offsets.of(text, e.start()),
-            });
-        }
+        let e = s.extent();
+        entities.push(JsonlEntity {
+            end_offset: offsets.of(text, e.end()),
+            id: s.id.0,
+            label: store.label_name(s.label),
+            start_offset: offsets.of(text, e.start()),
+        });
         let key = || s.id.0.to_string();
         if s.ranges.len() > 1 {
             discontinuous.push(s.id.0);
@@ -306,7 +269,6 @@ fn jsonl_line(store: &Store, offsets: Offsets, stream: bool) -> (JsonlLine<'_>, 
             kind,
         });
     }
-    let entities = if stream { JsonlEntities::Streamed(store, offsets) } else { JsonlEntities::Built(entities) };
     let meta = store.meta.origin.as_ref().map(|o| JsonlMeta::of(o, text, offsets));
     let line = JsonlLine { entities, id: &store.meta.id, meta, relations, sorot: extras, text: text.as_str() };
     (line, discontinuous, only_extra)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
-use super::{Export, Files, Offsets, Report, first_mention, loss, relation_links, span_offsets};
+use super::{Export, Files, Offsets, Report, first_mention, loss, relation_links};
 use crate::model::*;
 
 /// Escapes a value for an XML attribute.
@@ -265,7 +265,6 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
         let text = store.text();
         let mut result = Vec::with_capacity(store.spans().len() + store.relations().len());
         let (mut discontinuous, mut linked, mut reviewed) = (Vec::new(), Vec::new(), Vec::new());
-        let mut converted = span_offsets(store, offsets);
         for s in store.spans() {
             let label = store.label_name(s.label);
             if s.ranges.len() > 1 {
@@ -279,7 +278,9 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
             }
             for (k, r) in s.ranges.iter().enumerate() {
                 let id = RegionId(s.id.0, k);
-                let (start, end) = (converted.next().unwrap_or(0), converted.next().unwrap_or(0));
+                // Converted where the span's text is read (its cache line
+                // is fetched then anyway).
+                let (start, end) = (offsets.of(text, r.start()), offsets.of(text, r.end()));
                 let quote = text.slice(*r);
                 let region = |from_name, kind, value| region(from_name, id, kind, value);
                 result.push(region(

@@ -43,39 +43,6 @@ impl Offsets {
             Offsets::Utf16 => text.byte_to_utf16(byte),
         }
     }
-
-    /// Many byte offsets (char boundaries) converted at once, in text
-    /// order: the text is swept once front to back, counting the units
-    /// between one offset and the next, instead of a lookup per offset at
-    /// a random place (spans come by id, not by position). The same values
-    /// as [`Self::of`].
-    #[doc(hidden)]
-    pub fn of_many(self, text: &Text, bytes: &[u32]) -> Vec<usize> {
-        let mut order: Vec<(u32, u32)> = bytes.iter().enumerate().map(|(i, &b)| (b, i as u32)).collect();
-        order.sort_unstable();
-        let s = text.as_str().as_bytes();
-        let mut out = vec![0; bytes.len()];
-        let (mut at, mut units) = (0, 0);
-        for (b, i) in order {
-            let b = (b as usize).min(s.len());
-            units += self.count(&s[at..b]);
-            at = b;
-            out[i as usize] = units;
-        }
-        out
-    }
-
-    /// The units in whole UTF-8 characters: one per character that does
-    /// not begin with a continuation byte, and for UTF-16 one more per
-    /// four-byte character (a surrogate pair). Branch-free, so the compiler
-    /// vectorises it.
-    fn count(self, utf8: &[u8]) -> usize {
-        let starts = |b: u8| usize::from((b as i8) >= -0x40);
-        match self {
-            Offsets::CodePoints => utf8.iter().map(|&b| starts(b)).sum(),
-            Offsets::Utf16 => utf8.iter().map(|&b| starts(b) + usize::from(b >= 0xF0)).sum(),
-        }
-    }
 }
 
 /// Something a format could not hold, with the ids concerned.
@@ -313,15 +280,6 @@ impl UniqueNames {
         }
         name
     }
-}
-
-/// The start and end offset of every fragment of every span, in
-/// `store.spans()` order, converted in one sweep of the text
-/// ([`Offsets::of_many`]) instead of a lookup at a random place each.
-fn span_offsets(store: &Store, offsets: Offsets) -> std::vec::IntoIter<usize> {
-    let bytes: Vec<u32> =
-        store.spans().flat_map(|s| s.ranges.iter().flat_map(|r| [r.start() as u32, r.end() as u32])).collect();
-    offsets.of_many(store.text(), &bytes).into_iter()
 }
 
 /// Spans by id for an export that looks up many of them: a table indexed

@@ -368,7 +368,6 @@ pub(super) fn write(stores: &[&Store], files: &mut Files) -> Report {
             // Another annotation of this file: a relation about a relation.
             Target::Relation(r) => Iri(&doc, "relation", r.0),
         };
-        let mut converted = super::span_offsets(store, super::Offsets::CodePoints);
         for s in store.spans() {
             let mut body = vec![text_body("classifying", store.label_name(s.label))];
             for (k, v) in &s.attributes {
@@ -384,7 +383,7 @@ pub(super) fn write(stores: &[&Store], files: &mut Files) -> Report {
                 .ranges
                 .iter()
                 .map(|r| {
-                    let (start, end) = (converted.next().unwrap_or(0), converted.next().unwrap_or(0));
+                    let (start, end) = (text.byte_to_char(r.start()), text.byte_to_char(r.end()));
                     TextTarget {
                         selector: (
                             Position { end, start, kind: "TextPositionSelector" },

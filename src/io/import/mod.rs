@@ -661,45 +661,41 @@ fn add_attr(defs: &mut Vec<AttrDef>, name: &str, value: &AttrValue) {
 
 /// Maps offsets in the text as another tool saw it (BOM and CR included)
 /// to byte offsets in Sorot's text; `None` inside a character (a UTF-16
-/// surrogate pair) or past the end.
-pub struct OffsetMap {
+/// surrogate pair) or past the end. A unit is found through the source's
+/// block index ([`TextIndex`]), then moved back over the BOM and the CRs
+/// dropped before it: a few bytes per 256 of text, where a table of every
+/// unit would take four bytes each.
+pub struct OffsetMap<'a> {
+    source: &'a str,
+    index: crate::model::text::TextIndex,
+    units: Offsets,
+    /// The BOM's bytes when the source starts with one (dropped).
+    bom: usize,
+    /// Where the CRs dropped (those before an LF) are in the source.
+    dropped: Vec<u32>,
     text: String,
-    /// For each unit position of the source text, the byte in `text`.
-    to_byte: Vec<u32>,
 }
 
-impl OffsetMap {
-    pub fn new(source: &str, units: Offsets) -> Self {
-        let mut text = String::with_capacity(source.len());
-        let mut to_byte = Vec::with_capacity(source.len() + 1);
-        let mut rest = source.strip_prefix('\u{feff}').map_or(source, |r| {
-            // The BOM is a unit of the source with no byte of its own.
-            to_byte.push(0);
-            r
-        });
-        while !rest.is_empty() {
-            // A run of ASCII other than CR is copied as is, a unit a byte.
-            let run = rest.bytes().position(|b| !b.is_ascii() || b == b'\r').unwrap_or(rest.len());
-            let here = text.len() as u32;
-            to_byte.extend(here..here + run as u32);
-            text.push_str(&rest[..run]);
-            rest = &rest[run..];
-            let Some(c) = rest.chars().next() else { break };
-            rest = &rest[c.len_utf8()..];
-            let here = text.len() as u32;
-            to_byte.push(here);
-            if units == Offsets::Utf16 && c.len_utf16() == 2 {
-                to_byte.push(u32::MAX);
+impl<'a> OffsetMap<'a> {
+    pub fn new(source: &'a str, units: Offsets) -> Self {
+        let rest = source.strip_prefix('\u{feff}').unwrap_or(source);
+        let bom = source.len() - rest.len();
+        let mut text = String::with_capacity(rest.len());
+        let mut dropped = Vec::new();
+        let mut at = 0;
+        // Copied a run at a time between CRs: a CR before LF is dropped, a
+        // lone CR becomes LF.
+        while let Some(i) = rest[at..].find('\r').map(|i| at + i) {
+            text.push_str(&rest[at..i]);
+            if rest[i + 1..].starts_with('\n') {
+                dropped.push((bom + i) as u32);
+            } else {
+                text.push('\n');
             }
-            match c {
-                // A CR before LF is dropped; a lone CR becomes LF.
-                '\r' if rest.starts_with('\n') => {}
-                '\r' => text.push('\n'),
-                c => text.push(c),
-            }
+            at = i + 1;
         }
-        to_byte.push(text.len() as u32);
-        Self { text, to_byte }
+        text.push_str(&rest[at..]);
+        Self { source, index: crate::model::text::TextIndex::new(source), units, bom, dropped, text }
     }
 
     pub fn text(&self) -> &str {
@@ -707,7 +703,12 @@ impl OffsetMap {
     }
 
     pub fn byte(&self, unit: usize) -> Option<usize> {
-        self.to_byte.get(unit).filter(|&&b| b != u32::MAX).map(|&b| b as usize)
+        let b = match self.units {
+            Offsets::CodePoints => self.index.char_to_byte(self.source, unit)?,
+            Offsets::Utf16 => self.index.utf16_to_byte(self.source, unit)?,
+        };
+        let before = self.dropped.partition_point(|&d| (d as usize) < b);
+        Some(b.saturating_sub(self.bom) - before)
     }
 
     pub fn into_text(self) -> String {
