@@ -219,7 +219,8 @@ pub fn export(opts: &ExportOptions, inputs: &[PathBuf], out: &mut dyn Write, err
             return 1;
         }
     };
-    let _ = writeln!(out, "{}: {} documents exported as {}", opts.out.display(), stores.len(), opts.format);
+    let s = if stores.len() == 1 { "" } else { "s" };
+    let _ = writeln!(out, "{}: {} document{s} exported as {}", opts.out.display(), stores.len(), opts.format);
     for n in &result.notices {
         let _ = writeln!(out, "{}: {n}", opts.format);
     }

@@ -117,7 +117,7 @@ fn cli_export_writes_files_reports_losses_and_strict_fails() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("1 documents exported as jsonl"), "{stdout}");
+    assert!(stdout.contains("1 document exported as jsonl"), "{stdout}");
     assert!(stdout.contains("jsonl: 000_f1c0a0fef9fd3cfc: 5 relations"), "{stdout}");
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 1);
     let o = std::process::Command::new(bin)
