@@ -14,7 +14,7 @@
 
 use regex::Regex;
 
-use super::{Frame, Source, Suggestion};
+use super::{Frame, FramePart, Source, Suggestion};
 use crate::model::{AttributionRules, ByteRange, Schema};
 
 /// Rule set version, recorded with each suggestion.
@@ -112,9 +112,15 @@ impl Frames {
         score: f32,
     ) -> Suggestion {
         let (rel, claim_label, who_label, cue_label) = which;
-        let mut parts = vec![(role.to_owned(), who, who_label.clone())];
+        let part = |role: &str, range, label: &String| FramePart {
+            role: role.to_owned(),
+            range,
+            label: label.clone(),
+            entity: None,
+        };
+        let mut parts = vec![part(role, who, who_label)];
         if !cue_label.is_empty() {
-            parts.push(("cue".to_owned(), cue, cue_label.clone()));
+            parts.push(part("cue", cue, cue_label));
         }
         Suggestion {
             range: claim,
@@ -300,8 +306,7 @@ mod tests {
             .into_iter()
             .map(|s| {
                 let frame = s.frame.expect("a frame");
-                let parts =
-                    frame.parts.iter().map(|(role, r, _)| (role.clone(), text[r.as_range()].to_owned())).collect();
+                let parts = frame.parts.iter().map(|p| (p.role.clone(), text[p.range.as_range()].to_owned())).collect();
                 (frame.relation, text[s.range.as_range()].to_owned(), parts)
             })
             .collect()

@@ -51,8 +51,20 @@ impl Sources {
             }
             found.iter().filter(|s| s.source.parts().0 == kind).cloned().collect()
         };
-        let mut all = combine(of(self.dictionary, "dictionary"), of(self.model, "model"));
-        all.extend(of(self.attribution, "attribution"));
+        let dictionary = of(self.dictionary, "dictionary");
+        // A frame's source that the dictionary names, with the entity it
+        // names (so accepting the frame first links it as accepting the
+        // dictionary's suggestion would).
+        let named: HashMap<(ByteRange, &str), &str> =
+            dictionary.iter().filter_map(|d| Some(((d.range, d.label.as_str()), d.entity.as_deref()?))).collect();
+        let mut frames = of(self.attribution, "attribution");
+        for part in frames.iter_mut().flat_map(|f| f.frame.iter_mut()).flat_map(|fr| fr.parts.iter_mut()) {
+            if let Some(e) = named.get(&(part.range, part.label.as_str())) {
+                part.entity = Some((*e).to_owned());
+            }
+        }
+        let mut all = combine(dictionary, of(self.model, "model"));
+        all.extend(frames);
         all.sort_by_key(|s| (s.range.start(), s.range.end()));
         all
     }
@@ -132,7 +144,8 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
     // The document's entities by name and alias (looked up once per edit,
     // not once per suggestion).
     let mut known: HashMap<String, EntityId> = HashMap::new();
-    if fresh.iter().any(|s| s.entity.is_some()) {
+    let parts = |s: &Suggestion| s.frame.iter().flat_map(|f| f.parts.iter()).any(|p| p.entity.is_some());
+    if fresh.iter().any(|s| s.entity.is_some() || parts(s)) {
         for e in store.entities() {
             for n in std::iter::once(&e.name).chain(&e.aliases) {
                 known.entry(n.clone()).or_insert(e.id);
@@ -151,29 +164,50 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
             Provenance::new(author, now),
         );
         span.suggested = Some(Box::new(s.origin()));
-        // The entity it names: the document's of that name or alias, else a
-        // new one of the label's entity type (once per edit).
+        let mut names = Names { known: &known, made: &mut entities, author, now };
+        let claim = span.id;
+        if !names.add_span(store, span, s.entity.as_deref(), &mut edits) {
+            continue;
+        }
+        added.insert((s.range, label), claim);
+        if let Some(frame) = &s.frame {
+            edits.extend(frame_edits(store, frame, claim, &s, &mut added, &mut names));
+        }
+    }
+    Edit::Batch(edits)
+}
+
+/// The entities an accept links its spans to, by name: the document's of
+/// that name or alias, else one made in this edit, of the label's entity
+/// type (once per edit).
+struct Names<'a> {
+    known: &'a HashMap<String, EntityId>,
+    made: &'a mut HashMap<String, EntityId>,
+    author: &'a str,
+    now: Timestamp,
+}
+
+impl Names<'_> {
+    /// Pushes `span`, linked to the entity `name` names (and that entity
+    /// first, when it is new), if the store takes it; whether it did.
+    fn add_span(&mut self, store: &mut Store, mut span: Span, name: Option<&str>, edits: &mut Vec<Edit>) -> bool {
         let mut new_entity = None;
-        if let Some(name) = s.entity.as_deref() {
-            let kind = store.schema().labels.get(usize::from(label)).and_then(|l| l.entity_type.clone());
-            span.entity = known.get(name).copied().or_else(|| {
-                let id = entities.get(name).copied();
-                id.or_else(|| {
-                    let kind = kind?;
-                    let id = EntityId(store.alloc_id());
-                    let e = Entity {
-                        id,
-                        name: name.to_owned(),
-                        kind,
-                        aliases: Vec::new(),
-                        external_id: None,
-                        note: None,
-                        provenance: Provenance::new(author, now),
-                    };
-                    store.check_entity(&e).ok()?;
-                    new_entity = Some(e);
-                    Some(id)
-                })
+        if let Some(name) = name {
+            let kind = store.schema().labels.get(usize::from(span.label)).and_then(|l| l.entity_type.clone());
+            span.entity = self.known.get(name).or_else(|| self.made.get(name)).copied().or_else(|| {
+                let id = EntityId(store.alloc_id());
+                let e = Entity {
+                    id,
+                    name: name.to_owned(),
+                    kind: kind?,
+                    aliases: Vec::new(),
+                    external_id: None,
+                    note: None,
+                    provenance: Provenance::new(self.author, self.now),
+                };
+                store.check_entity(&e).ok()?;
+                new_entity = Some(e);
+                Some(id)
             });
         }
         let mut check = span.clone();
@@ -182,20 +216,15 @@ pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, 
             check.entity = None;
         }
         if store.check_span(&check).is_err() {
-            continue;
+            return false;
         }
         if let Some(e) = new_entity {
-            entities.insert(e.name.clone(), e.id);
+            self.made.insert(e.name.clone(), e.id);
             edits.push(Edit::AddEntity(e));
         }
-        let claim = span.id;
-        added.insert((s.range, label), claim);
         edits.push(Edit::AddSpan(span));
-        if let Some(frame) = &s.frame {
-            edits.extend(frame_edits(store, frame, claim, &s, &mut added, author, now));
-        }
+        true
     }
-    Edit::Batch(edits)
 }
 
 /// The spans and relation of an attribution frame whose claim is `claim`.
@@ -205,8 +234,7 @@ fn frame_edits(
     claim: SpanId,
     s: &Suggestion,
     added: &mut HashMap<(ByteRange, u16), SpanId>,
-    author: &str,
-    now: Timestamp,
+    names: &mut Names,
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
     let Some(kind) = store.schema().relation_index(&frame.relation) else { return edits };
@@ -214,36 +242,37 @@ fn frame_edits(
     let accepts =
         |role: &str, label: &str| rt.roles.iter().any(|r| r.name == role && r.accepts.iter().any(|a| a == label));
     let mut args = vec![RoleArg { role: "claim".into(), target: Target::Span(claim) }];
-    for (role, range, label_name) in &frame.parts {
-        let Some(label) = store.schema().label_index(label_name).map(|l| l as u16) else { continue };
-        if !accepts(role, label_name) {
+    for part in &frame.parts {
+        let Some(label) = store.schema().label_index(&part.label).map(|l| l as u16) else { continue };
+        if !accepts(&part.role, &part.label) {
             continue;
         }
-        let existing = store.span_exactly(*range, label).or_else(|| added.get(&(*range, label)).copied());
+        let existing = store.span_exactly(part.range, label).or_else(|| added.get(&(part.range, label)).copied());
         let id = match existing {
             Some(id) => id,
             None => {
                 let mut span = Span::new(
                     SpanId(store.alloc_id()),
                     label,
-                    std::iter::once(*range).collect(),
-                    Provenance::new(author, now),
+                    std::iter::once(part.range).collect(),
+                    Provenance::new(names.author, names.now),
                 );
                 span.suggested = Some(Box::new(s.origin()));
-                if store.check_span(&span).is_err() {
+                let id = span.id;
+                // Linked as the dictionary's suggestion of it would be.
+                if !names.add_span(store, span, part.entity.as_deref(), &mut edits) {
                     continue;
                 }
-                added.insert((*range, label), span.id);
-                let id = span.id;
-                edits.push(Edit::AddSpan(span));
+                added.insert((part.range, label), id);
                 id
             }
         };
-        args.push(RoleArg { role: role.as_str().into(), target: Target::Span(id) });
+        args.push(RoleArg { role: part.role.as_str().into(), target: Target::Span(id) });
     }
     // Only a whole frame: the claim and someone who said it.
     if args.iter().any(|a| a.role.as_str() != "claim" && a.role.as_str() != "cue") {
-        let rel = Relation::new(RelationId(store.alloc_id()), kind as u16, args, Provenance::new(author, now));
+        let provenance = Provenance::new(names.author, names.now);
+        let rel = Relation::new(RelationId(store.alloc_id()), kind as u16, args, provenance);
         edits.push(Edit::AddRelation(rel));
     }
     edits
@@ -266,12 +295,23 @@ pub struct Suggestion {
     pub frame: Option<Box<Frame>>,
 }
 
-/// The rest of an attribution frame: `(role, range, label)` of its source
-/// (or outlet) and cue, and the relation type.
+/// The rest of an attribution frame: its source (or outlet) and cue, and
+/// the relation type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     pub relation: String,
-    pub parts: Vec<(String, ByteRange, String)>,
+    pub parts: Vec<FramePart>,
+}
+
+/// A span of a frame besides its claim.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FramePart {
+    pub role: String,
+    pub range: ByteRange,
+    pub label: String,
+    /// The entity it names, when the dictionary suggests the same span with
+    /// one (see [`Sources::pick`]).
+    pub entity: Option<String>,
 }
 
 /// The labels a model learns from `stores`: those their spans use, each
@@ -374,7 +414,7 @@ pub fn in_lines(text: &str, range: ByteRange, find: impl Fn(&str) -> Vec<Suggest
     for f in &mut found {
         f.range = at(f.range);
         for part in f.frame.iter_mut().flat_map(|fr| fr.parts.iter_mut()) {
-            part.1 = at(part.1);
+            part.range = at(part.range);
         }
     }
     found
@@ -493,6 +533,57 @@ mod tests {
         again.apply(edit).unwrap();
         assert_eq!(again.entities().count(), 1);
         assert_eq!(again.spans().next().unwrap().entity, Some(id));
+    }
+
+    /// A frame accepted before the dictionary's suggestion of its source
+    /// links the source as the dictionary would; with the dictionary off,
+    /// nothing names it and it stays unlinked.
+    #[test]
+    fn a_frame_accepted_first_links_its_source_as_the_dictionary_would() {
+        let text = "“Tidak benar,” kata juru bicara Kremlin, Dmitry Peskov.";
+        let at = |needle: &str| {
+            let i = text.find(needle).unwrap_or(0);
+            ByteRange::new(i, i + needle.len())
+        };
+        let peskov = Suggestion {
+            range: at("Dmitry Peskov"),
+            label: "Source".into(),
+            score: 1.0,
+            source: Source::Dictionary("d".into()),
+            entity: Some("Dmitry Peskov".into()),
+            frame: None,
+        };
+        let part = |role: &str, needle: &str, label: &str| FramePart {
+            role: role.into(),
+            range: at(needle),
+            label: label.into(),
+            entity: None,
+        };
+        let frame = Suggestion {
+            range: at("Tidak benar,"),
+            label: "Claim".into(),
+            score: 0.9,
+            source: Source::Attribution("f".into()),
+            entity: None,
+            frame: Some(Box::new(Frame {
+                relation: "said_by".into(),
+                parts: vec![part("source", "Dmitry Peskov", "Source"), part("cue", "kata", "Cue")],
+            })),
+        };
+        for dictionary in [true, false] {
+            let sources = Sources { dictionary, ..Sources::default() };
+            let shown = sources.pick(&[peskov.clone(), frame.clone()]);
+            let claim: Vec<Suggestion> = shown.into_iter().filter(|s| s.frame.is_some()).collect();
+            let mut store = testkit::store(text);
+            let edit = accept_edit(&mut store, &claim, "t", testkit::T0);
+            store.apply(edit).unwrap();
+            let source = store.spans().find(|s| store.label_name(s.label) == "Source").expect("the source");
+            let linked = source.entity.and_then(|e| store.entity(e)).map(|e| (e.name.clone(), e.kind.clone()));
+            let want = dictionary.then(|| ("Dmitry Peskov".to_string(), "Actor".to_string()));
+            assert_eq!(linked, want, "dictionary {dictionary}");
+            assert_eq!(store.relations().count(), 1, "the said_by relation");
+            assert_eq!(store.spans().count(), 3, "claim, source and cue");
+        }
     }
 
     #[test]

@@ -606,8 +606,8 @@ pub fn suggestion_ghosts(app: &SorotApp) -> Vec<(ByteRange, egui::Color32, bool)
     for (i, f) in s.overlapping(visible.unwrap_or(everything)) {
         out.push((f.range, colour(&f.label), i == s.current));
         // A frame's source and cue with it.
-        for (_, r, label) in f.frame.iter().flat_map(|fr| &fr.parts) {
-            out.push((*r, colour(label), i == s.current));
+        for p in f.frame.iter().flat_map(|fr| &fr.parts) {
+            out.push((p.range, colour(&p.label), i == s.current));
         }
     }
     out
@@ -707,7 +707,7 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
             }
             if let Some(fr) = &cur.frame {
                 let parts: Vec<String> =
-                    fr.parts.iter().map(|(role, r, _)| format!("{role} “{}”", short(text.slice(*r)))).collect();
+                    fr.parts.iter().map(|p| format!("{} “{}”", p.role, short(text.slice(p.range)))).collect();
                 ui.label(format!("{}: {}", fr.relation, parts.join(", ")));
             }
             ui.horizontal_wrapped(|ui| {
