@@ -113,6 +113,29 @@ mod tests {
         assert_eq!(rules.apply(&early), early);
     }
 
+    /// Share bars, newsletter boxes and cookie notices go; story lines that
+    /// name the same networks or cookies stay.
+    #[test]
+    fn share_bars_sign_ups_and_cookie_notices_go() {
+        let lines = [
+            "Whatsapp Facebook Pint Baixar",
+            "Kremlin membantah laporan itu di Facebook dan Twitter.",
+            "Facebook | Twitter | Email",
+            "Advert",
+            "Thanks for signing up!",
+            "Keep an eye on your inbox for the latest sports news.",
+            "Facebook",
+            "Dua.",
+            "Tiga.",
+            "Privacy Overview",
+            "This website uses cookies to improve your experience.",
+        ];
+        assert_eq!(
+            Rules::bundled().apply(&lines),
+            ["Kremlin membantah laporan itu di Facebook dan Twitter.", "Facebook", "Dua.", "Tiga."]
+        );
+    }
+
     #[test]
     fn a_broken_pattern_is_named() {
         let e = Rules::parse("(version: 1, drop: [\"(unclosed\"], end: [])").unwrap_err();
