@@ -5,6 +5,10 @@
 //! A text labelled with several labels is suggested with the one it has
 //! most often, scored by how often that is (1.0: always); an entity's
 //! names suggest the label its mentions have, with the link to it.
+//! Suggestions of a text the analyst rejected, in any document of the
+//! folder, count against it: each rejection of that label lowers the
+//! score as one more labelling with another label would, and a text
+//! rejected as often as it was labelled so is not suggested with it.
 
 use std::collections::HashMap;
 
@@ -14,7 +18,7 @@ use super::{Source, Suggestion};
 use crate::model::{ByteRange, Store};
 
 /// Rule set version, recorded with each suggestion.
-pub const VERSION: &str = "labelled texts of the folder, rules 1";
+pub const VERSION: &str = "labelled texts of the folder, rules 2";
 
 /// What the dictionary knows of one text.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +27,8 @@ struct Entry {
     labels: HashMap<String, usize>,
     /// The entity it names, if any (by its name).
     entity: Option<String>,
+    /// How often a suggestion of it with each label was rejected.
+    rejected: HashMap<String, usize>,
 }
 
 /// Texts with their labels, matched over articles.
@@ -53,6 +59,15 @@ impl Dictionary {
                     e.entity.get_or_insert_with(|| ent.name.clone());
                 }
             }
+            for (range, label) in s.rejected() {
+                // (Kept also for a text labelled only in a document read
+                // later; texts never labelled are dropped below.)
+                let text = s.text().slice(range).trim();
+                if !text.is_empty() {
+                    let e = by_text.entry(text.to_owned()).or_default();
+                    *e.rejected.entry(s.label_name(label).to_owned()).or_default() += 1;
+                }
+            }
             // An entity's names and aliases take the label of its mentions.
             for ent in s.entities() {
                 let label = s.mentions_of(ent.id).into_iter().filter_map(|id| s.span(id)).map(|sp| sp.label).next();
@@ -68,7 +83,8 @@ impl Dictionary {
                 }
             }
         }
-        let mut entries: Vec<(String, Entry)> = by_text.into_iter().collect();
+        // Texts only ever rejected are nothing to suggest.
+        let mut entries: Vec<(String, Entry)> = by_text.into_iter().filter(|(_, e)| !e.labels.is_empty()).collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let matcher = (!entries.is_empty())
             .then(|| {
@@ -109,10 +125,14 @@ impl Dictionary {
             let Some((label, n)) = entry.labels.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) else {
                 continue;
             };
+            let against = entry.rejected.get(label).copied().unwrap_or(0);
+            if against >= *n {
+                continue;
+            }
             out.push(Suggestion {
                 range: ByteRange::new(start, end),
                 label: label.clone(),
-                score: *n as f32 / total.max(1) as f32,
+                score: *n as f32 / (total + against).max(1) as f32,
                 source: Source::Dictionary(VERSION.into()),
                 entity: entry.entity.clone(),
                 frame: None,
@@ -157,5 +177,50 @@ mod tests {
         );
         assert!(Dictionary::build(&[&a], true).suggest("RUSIA").len() == 1);
         assert!(Dictionary::build(&[], false).suggest(text).is_empty());
+    }
+
+    /// Rejections in any document of the folder count against a text: a
+    /// rejection lowers its score, as many rejections as labellings stop
+    /// it; a rejection with another label, or of an unknown text, does not.
+    #[test]
+    fn rejections_in_other_documents_lower_and_then_stop_a_suggestion() {
+        let labelled = |n: usize| {
+            let mut s = testkit::store(&"Rusia. ".repeat(n));
+            for k in 0..n {
+                let span = crate::model::Span::new(
+                    crate::model::SpanId(s.alloc_id()),
+                    s.schema().label_index("Country").unwrap_or(0) as u16,
+                    [ByteRange::new(k * 7, k * 7 + 5)].into_iter().collect(),
+                    crate::model::Provenance::new("t", testkit::T0),
+                );
+                s.apply(crate::model::Edit::AddSpan(span)).unwrap();
+            }
+            s
+        };
+        let rejecting = |label: &str, n: usize| {
+            let mut s = testkit::store(&"Rusia dan Korut. ".repeat(n));
+            let l = s.schema().label_index(label).unwrap_or(0) as u16;
+            for k in 0..n {
+                s.apply(crate::model::Edit::RejectSuggestion(ByteRange::new(k * 17, k * 17 + 5), l)).unwrap();
+                s.apply(crate::model::Edit::RejectSuggestion(ByteRange::new(k * 17 + 10, k * 17 + 15), l)).unwrap();
+            }
+            s
+        };
+        let a = labelled(2);
+        let score = |stores: &[&Store]| Dictionary::build(stores, false).suggest("Rusia").first().map(|s| s.score);
+        assert_eq!(score(&[&a]), Some(1.0));
+        // One rejection (in another document): 2 of 3.
+        let one = rejecting("Country", 1);
+        assert_eq!(score(&[&a, &one]), Some(2.0 / 3.0));
+        // Read before the labels, the same.
+        assert_eq!(score(&[&one, &a]), Some(2.0 / 3.0));
+        // As many rejections as labellings: no longer suggested.
+        let two = rejecting("Country", 2);
+        assert_eq!(score(&[&a, &two]), None);
+        // Rejected as a Person, not as a Country: unchanged.
+        let person = rejecting("Person", 3);
+        assert_eq!(score(&[&a, &person]), Some(1.0));
+        // "Korut" was only ever rejected: nothing to suggest.
+        assert!(Dictionary::build(&[&a, &two], false).suggest("Korut").is_empty());
     }
 }

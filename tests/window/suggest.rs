@@ -98,7 +98,7 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     // Labelled so every time in the folder: the dictionary is sure.
     assert_eq!(
         (origin.source.as_str(), origin.version.as_str(), origin.score),
-        ("dictionary", "labelled texts of the folder, rules 1", 1000)
+        ("dictionary", "labelled texts of the folder, rules 2", 1000)
     );
     assert_eq!(span.provenance.author.as_str(), "tester");
     assert_eq!(h.state().suggest.as_ref().unwrap().items.len(), found.len() - 1, "not suggested again");
@@ -126,7 +126,7 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     assert_eq!(h.state().review_order(), [sorot::gui::ReviewItem::Span(peskov)]);
     h.state_mut().push(sorot::gui::Action::Select(Some(peskov)));
     h.run_steps(2);
-    h.get_by_label("Accepted from a suggestion: dictionary (labelled texts of the folder, rules 1), score 1.00");
+    h.get_by_label("Accepted from a suggestion: dictionary (labelled texts of the folder, rules 2), score 1.00");
 
     // Reopened, the rejected suggestion does not come back.
     let mut h = harness(SorotApp::opening_folder(d.to_owned()));
