@@ -233,6 +233,9 @@ fn path_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
 
 /// The Export form, edited in place.
 pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, form: &mut ExportForm, actions: &mut Vec<Action>) {
+    // Wider than any of its rows, so a longer path label or another
+    // format's rows never re-centre the dialog under the pointer.
+    ui.set_min_width(560.0);
     ui.heading("Export this document");
     ui.label(format!("Exports {} as it is now (saved or not).", app.doc.store.meta.id));
     let before = form.format;
@@ -248,16 +251,21 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, form: &mut ExportForm, act
         form.replace = false;
     }
     let format = Format::ALL.get(form.format).copied().unwrap_or(Format::Jsonl);
-    if format.has_offsets() {
-        ui.checkbox(&mut form.utf16, "UTF-16 offsets (for browser front-ends: doccano, Label Studio)");
-    }
-    if format == Format::Conll {
+    // Every row stays, greyed out where the format has no use for it, so
+    // choosing a format never moves the buttons under the pointer.
+    ui.add_enabled(
+        format.has_offsets(),
+        egui::Checkbox::new(&mut form.utf16, "UTF-16 offsets (for browser front-ends: doccano, Label Studio)"),
+    )
+    .on_disabled_hover_text(format!("{format} counts in code points"));
+    ui.add_enabled_ui(format == Format::Conll, |ui| {
         ui.horizontal(|ui| {
             let l = ui.label("Labels");
             ui.add(egui::TextEdit::singleline(&mut form.labels).hint_text("entity-like labels").desired_width(300.0))
-                .labelled_by(l.id);
+                .labelled_by(l.id)
+                .on_disabled_hover_text("Only CoNLL chooses its labels");
         });
-    }
+    });
     path_field(ui, if format.is_folder() { "Output folder" } else { "Output file" }, &mut form.out);
     ui.horizontal(|ui| {
         if ui.button("Export").clicked() && !form.out.trim().is_empty() {

@@ -7,7 +7,7 @@ use crate::common;
 use crate::common::gui::{click, harness, sample_copy};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use sorot::gui::SorotApp;
 
 fn wait(h: &mut Harness<'static, SorotApp>, busy: fn(&SorotApp) -> bool) {
@@ -103,4 +103,27 @@ fn import_a_brat_collection_then_open_it() {
     let store = h.state().store();
     assert_eq!(store.spans().len(), 11);
     assert!(store.text().as_str().starts_with("🇰🇷 “Korut”"));
+}
+
+/// Choosing another format greys out the rows it has no use for instead of
+/// removing them: the Export button stays under the pointer.
+#[test]
+fn choosing_a_format_never_moves_the_export_button() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    let shift_cmd = Modifiers { shift: true, ..Modifiers::COMMAND };
+    h.key_press_modifiers(shift_cmd, Key::E);
+    h.run_steps(3);
+    let at = |h: &Harness<'static, SorotApp>| h.get_by_label("Export").rect();
+    let first = at(&h);
+    for format in ["w3c", "conll", "brat", "label-studio", "csv", "jsonl"] {
+        click(&mut h, format);
+        h.run_steps(2);
+        assert_eq!(at(&h), first, "the Export button moved when {format} was chosen");
+    }
+    // Greyed out, not gone: the UTF-16 box is there for W3C, and off.
+    click(&mut h, "w3c");
+    h.run_steps(2);
+    let utf16 = h.get_by_label_contains("UTF-16 offsets");
+    assert!(utf16.accesskit_node().is_disabled(), "UTF-16 offsets is not for W3C");
 }
