@@ -60,7 +60,10 @@ impl SorotApp {
                 self.prefs.recent.retain(|p| *p != path);
                 self.prefs.recent.insert(0, path.clone());
                 self.prefs.recent.truncate(10);
-                let saved = self.saved_on_leave.take().map(|n| format!("Saved {n}; ")).unwrap_or_default();
+                // A merged file's compare comes back next and says it.
+                let resuming = !loading.for_review && self.doc.store.meta.adjudication.is_some();
+                let saved = if resuming { self.saved_on_leave.clone() } else { self.saved_on_leave.take() };
+                let saved = saved.map(|n| format!("Saved {n}; ")).unwrap_or_default();
                 self.set_status(format!(
                     "{saved}Opened {} ({}, {} annotations) in {:.2} s",
                     path.display(),

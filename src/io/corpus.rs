@@ -56,6 +56,38 @@ pub fn is_adjudicated(path: &Path) -> bool {
     }
 }
 
+/// An adjudication of exactly `inputs` still in progress beside the first:
+/// a merged file (`article.adjudicated*.sorot.ron`, not one of the inputs)
+/// whose record names these files and that is not marked done or
+/// reviewed; the latest such. Comparing the same files again continues it
+/// instead of starting another.
+pub fn adjudication_in_progress(inputs: &[PathBuf]) -> Option<PathBuf> {
+    let first = inputs.first()?;
+    let dir = first.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let (stem, _) = name_parts(first);
+    let same = |a: &Path| std::fs::canonicalize(a).unwrap_or_else(|_| a.to_path_buf());
+    let mut wanted: Vec<PathBuf> = inputs.iter().map(|p| same(p)).collect();
+    wanted.sort();
+    let mut found: Vec<(u64, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let p = entry.path();
+        if !is_adjudicated(&p) || name_parts(&p).0 != stem || inputs.contains(&p) {
+            continue;
+        }
+        let Ok(store) = crate::io::load_annotations(&p) else { continue };
+        if matches!(store.meta.state, DocState::Done | DocState::Reviewed) {
+            continue;
+        }
+        let Some(record) = store.meta.adjudication.as_deref() else { continue };
+        let mut compared: Vec<PathBuf> = record.files.iter().map(|f| same(&dir.join(f))).collect();
+        compared.sort();
+        if compared == wanted {
+            found.push((adjudication_number(&p), p));
+        }
+    }
+    found.into_iter().max().map(|(_, p)| p)
+}
+
 /// Where the merged file of an adjudication of `inputs` goes: beside the
 /// first, `article.adjudicated.sorot.ron`, or the first free
 /// `article.adjudicated-N.sorot.ron` when that exists or is one of the

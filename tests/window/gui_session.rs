@@ -389,6 +389,55 @@ fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
     assert_eq!(std::fs::read(&adjudicated).unwrap(), reviewed);
 }
 
+/// Comparing the same files again continues the adjudication in progress
+/// (its decisions come back) instead of starting a second merged file, and
+/// says that the one left was saved; once the merged file is marked done, a
+/// compare starts anew under the next free name.
+#[test]
+fn comparing_the_same_files_again_continues_the_adjudication_in_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
+    std::fs::write(d.join("t.txt"), text).unwrap();
+    for (who, peskov) in [("dewi", "Person"), ("budi", "Source")] {
+        let mut s = common::store_of(text, "t");
+        s.meta.annotator = Some(who.into());
+        s.meta.state = DocState::Done;
+        let mut b = common::Builder { store: &mut s, author: who };
+        b.span("Country", b.at("Rusia"), &[]);
+        b.span(peskov, b.at("Dmitry Peskov"), &[]);
+        sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
+    }
+    let files = vec![d.join("t.budi.sorot.ron"), d.join("t.dewi.sorot.ron")];
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    h.state_mut().push(Action::Compare(CompareAction::Start(files.clone())));
+    settle(&mut h);
+    let merged = d.join("t.adjudicated.sorot.ron");
+    assert_eq!(h.state().doc.path.as_deref(), Some(merged.as_path()));
+    keys(&mut h, Modifiers::NONE, Key::Num1);
+    // Left unsaved on purpose: starting the compare again saves it first.
+    h.state_mut().push(Action::Compare(CompareAction::Start(files.clone())));
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(merged.as_path()), "continued, not started anew");
+    assert!(!d.join("t.adjudicated-2.sorot.ron").exists(), "no second merged file");
+    assert!(h.state().compare.is_some(), "the compare view is back");
+    let status = h.state().status.clone();
+    assert!(status.starts_with("Saved t.adjudicated.sorot.ron; "), "{status}");
+    assert!(status.contains("The compare of this merged file, as saved: 1 of"), "{status}");
+
+    // Marked done, it is a result: the next compare starts a new merge.
+    let mut done = sorot::io::load_annotations(&merged).unwrap();
+    done.meta.state = DocState::Done;
+    sorot::io::save_annotations(&merged, &done).unwrap();
+    h.state_mut().push(Action::Compare(CompareAction::End));
+    settle(&mut h);
+    h.state_mut().push(Action::Compare(CompareAction::Start(files)));
+    settle(&mut h);
+    let second = d.join("t.adjudicated-2.sorot.ron");
+    assert_eq!(h.state().doc.path.as_deref(), Some(second.as_path()));
+}
+
 #[test]
 fn a_damaged_annotation_file_does_not_lock_its_article_away_and_is_never_overwritten() {
     for damage in ["", "(format_version: 1, document: (id: \"story\""] {

@@ -70,7 +70,15 @@ pub struct CompareLoading {
     /// Set when the files are read to show again the decisions recorded in
     /// this merged file (opened from disk), not to start a new merge.
     resume: Option<PathBuf>,
-    job: Job<Result<Prepared, String>>,
+    job: Job<Result<Loaded, String>>,
+}
+
+/// What reading the files to compare gave.
+pub(super) enum Loaded {
+    Merge(Box<Prepared>),
+    /// An adjudication of the same files in progress, to continue instead
+    /// of starting another (see [`crate::io::corpus::adjudication_in_progress`]).
+    Continue(PathBuf),
 }
 
 /// A merge ready to open.
@@ -168,7 +176,12 @@ impl SorotApp {
         }
         let adjudicator = self.prefs.annotator.clone();
         let inputs = files.clone();
-        let job = Job::spawn(move |r| prepare(&inputs, None, &adjudicator, &|i, n| r.progress(i, n)));
+        let job = Job::spawn(move |r| {
+            if let Some(merged) = crate::io::corpus::adjudication_in_progress(&inputs) {
+                return Ok(Loaded::Continue(merged));
+            }
+            prepare(&inputs, None, &adjudicator, &|i, n| r.progress(i, n)).map(|p| Loaded::Merge(Box::new(p)))
+        });
         self.set_status(format!("Reading {} files to compare…", files.len()));
         self.compare_loading = Some(CompareLoading { files, resume: None, job });
     }
@@ -192,8 +205,9 @@ impl SorotApp {
         let dir = path.parent().map(Path::to_owned).unwrap_or_default();
         let files: Vec<PathBuf> = record.files.iter().map(|f| dir.join(f)).collect();
         if let Some(missing) = files.iter().find(|f| !f.exists()) {
+            let saved = self.saved_on_leave.take().map(|n| format!("Saved {n}; ")).unwrap_or_default();
             self.set_status(format!(
-                "This merged file's decisions cannot be shown again: {} is gone. It is open for editing as any file.",
+                "{saved}This merged file's decisions cannot be shown again: {} is gone. It is open for editing as any file.",
                 missing.display()
             ));
             return;
@@ -201,7 +215,9 @@ impl SorotApp {
         let names = record.names.clone();
         let adjudicator = self.doc.store.meta.annotator.clone().unwrap_or_else(|| self.prefs.annotator.clone());
         let inputs = files.clone();
-        let job = Job::spawn(move |r| prepare(&inputs, Some(names), &adjudicator, &|i, n| r.progress(i, n)));
+        let job = Job::spawn(move |r| {
+            prepare(&inputs, Some(names), &adjudicator, &|i, n| r.progress(i, n)).map(|p| Loaded::Merge(Box::new(p)))
+        });
         self.compare_loading = Some(CompareLoading { files, resume: Some(path), job });
     }
 
@@ -212,6 +228,9 @@ impl SorotApp {
             return;
         }
         let Some(record) = self.doc.store.meta.adjudication.clone() else { return };
+        // The save of the document left for this one, said here (the open
+        // left it to the compare's line).
+        let saved = self.saved_on_leave.take().map(|n| format!("Saved {n}; ")).unwrap_or_default();
         let resumed = prepared.and_then(|p| {
             let decisions = p.adj.resume(&self.doc.store, &record)?;
             Ok((p, decisions))
@@ -229,14 +248,14 @@ impl SorotApp {
                     self.pending.push(Action::Compare(CompareAction::Go(u)));
                 }
                 self.set_status(format!(
-                    "The compare of this merged file, as saved: {} of {} differences decided{}",
+                    "{saved}The compare of this merged file, as saved: {} of {} differences decided{}",
                     rows.len() - open,
                     rows.len(),
                     if open == 0 { "" } else { " (1–9, B or X decide the rest)" }
                 ));
             }
             Err(why) => self.set_status(format!(
-                "This merged file's decisions cannot be shown again: {why}. It is open for editing as any file."
+                "{saved}This merged file's decisions cannot be shown again: {why}. It is open for editing as any file."
             )),
         }
     }
@@ -250,6 +269,17 @@ impl SorotApp {
             Poll::Lost => Err("reading the files stopped unexpectedly".into()),
         };
         let Some(CompareLoading { files, resume, .. }) = self.compare_loading.take() else { return };
+        let prepared = match prepared {
+            Ok(Loaded::Merge(p)) => Ok(*p),
+            Ok(Loaded::Continue(merged)) => {
+                // Opened as any merged file: its decisions come back.
+                if self.leave_document() {
+                    self.start_loading(merged);
+                }
+                return;
+            }
+            Err(e) => Err(e),
+        };
         if let Some(merged_path) = resume {
             self.finish_resume(files, &merged_path, prepared);
             return;
@@ -293,8 +323,9 @@ impl SorotApp {
         if let Some(u) = first_row {
             self.pending.push(Action::Compare(CompareAction::Go(u)));
         }
+        let saved = self.saved_on_leave.take().map(|n| format!("Saved {n}; ")).unwrap_or_default();
         self.set_status(format!(
-            "{n} differences to settle; the merged file will be saved as {} (Ctrl+S)",
+            "{saved}{n} differences to settle; the merged file will be saved as {} (Ctrl+S)",
             path.display()
         ));
         if !dropped.is_empty() {
