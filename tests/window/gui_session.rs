@@ -329,11 +329,10 @@ fn comparing_two_files_and_adjudicating_from_the_keyboard_with_undo() {
     assert_eq!(h.state().doc.store.spans().len(), 4);
 }
 
-#[test]
-fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let text = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
+/// `t.txt` with dewi's and budi's finished files (they disagree on Peskov's
+/// label); returns the text.
+fn two_annotators(d: &Path) -> &'static str {
+    let text: &'static str = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
     std::fs::write(d.join("t.txt"), text).unwrap();
     for (who, peskov) in [("dewi", "Person"), ("budi", "Source")] {
         let mut s = common::store_of(text, "t");
@@ -344,6 +343,14 @@ fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
         b.span(peskov, b.at("Dmitry Peskov"), &[]);
         sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
     }
+    text
+}
+
+#[test]
+fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = two_annotators(d);
     // The adjudicated file, reviewed by sari.
     let adjudicated = d.join("t.adjudicated.sorot.ron");
     let mut s = common::store_of(text, "t");
@@ -397,17 +404,7 @@ fn a_second_compare_never_replaces_the_reviewed_adjudicated_file() {
 fn comparing_the_same_files_again_continues_the_adjudication_in_progress() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let text = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
-    std::fs::write(d.join("t.txt"), text).unwrap();
-    for (who, peskov) in [("dewi", "Person"), ("budi", "Source")] {
-        let mut s = common::store_of(text, "t");
-        s.meta.annotator = Some(who.into());
-        s.meta.state = DocState::Done;
-        let mut b = common::Builder { store: &mut s, author: who };
-        b.span("Country", b.at("Rusia"), &[]);
-        b.span(peskov, b.at("Dmitry Peskov"), &[]);
-        sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
-    }
+    two_annotators(d);
     let files = vec![d.join("t.budi.sorot.ron"), d.join("t.dewi.sorot.ron")];
     let mut h = harness(SorotApp::opening_folder(d.to_owned()));
     h.state_mut().push(Action::Compare(CompareAction::Start(files.clone())));
