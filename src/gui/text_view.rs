@@ -76,6 +76,15 @@ pub struct TextView {
     drag_head: Option<usize>,
     /// Scroll to this byte on the next frame.
     pending_scroll: Option<usize>,
+    /// After a jump, frames left to check that the view top is on a line's
+    /// top (the blocks' heights were estimates when the jump was made, and
+    /// laying out those on screen moves the lines).
+    realign: u8,
+    /// The view top to move to on the next frame.
+    pending_offset: Option<f32>,
+    /// How far the view top was inside a line in the last frame (0: on a
+    /// line's top).
+    top_cut: f32,
     text_ptr: usize,
     /// Blocks drawn in the last frame and where.
     placed: Vec<(usize, Pos2)>,
@@ -154,6 +163,9 @@ impl Default for TextView {
             drag_anchor: None,
             drag_head: None,
             pending_scroll: None,
+            realign: 0,
+            pending_offset: None,
+            top_cut: 0.0,
             text_ptr: 0,
             placed: Vec::new(),
             boundary_drag: None,
@@ -211,6 +223,13 @@ impl TextView {
     pub fn invalidate(&mut self) {
         self.cache.clear();
         self.layout_width = 0.0;
+    }
+
+    /// How far the top of the view was inside a line in the last frame (0
+    /// when the first line on screen is whole).
+    #[doc(hidden)]
+    pub fn top_cut(&self) -> f32 {
+        self.top_cut
     }
 
     /// Asks the view to bring `byte` into view on the next frame.
@@ -379,7 +398,11 @@ impl TextView {
             };
             self.ensure_blocks(text, width);
             let i = self.block_of_byte(byte);
-            scroll = scroll.vertical_scroll_offset((self.tops[i] - 80.0).max(0.0));
+            let want = (self.tops[i] - 80.0).max(0.0);
+            scroll = scroll.vertical_scroll_offset(row_top(&self.tops, self.row_height(), want));
+            self.realign = 4;
+        } else if let Some(y) = self.pending_offset.take() {
+            scroll = scroll.vertical_scroll_offset(y);
         }
         scroll.show_viewport(ui, |ui, viewport| {
             // The gutter is kept whether or not arcs show, so that selecting
@@ -415,6 +438,19 @@ impl TextView {
                     pos.y = origin.y + self.tops[*i];
                 }
                 ui.ctx().request_repaint();
+            }
+            self.top_cut = viewport.min.y - row_top(&self.tops, self.row_height(), viewport.min.y);
+            if self.realign > 0 {
+                // If the view top is inside a line now that the blocks on
+                // screen are laid out, move it to that line's top (a few
+                // frames at most after a jump, never while reading).
+                self.realign -= 1;
+                if self.top_cut > 0.5 {
+                    self.pending_offset = Some(viewport.min.y - self.top_cut);
+                    ui.ctx().request_repaint();
+                } else if !self.tops_dirty {
+                    self.realign = 0;
+                }
             }
             self.placed = placed.clone();
             // Keep the cache to the blocks near the screen.
@@ -663,9 +699,43 @@ fn range_rects(laid: &Laid, block: ByteRange, range: ByteRange, pos: Pos2) -> Ve
     rects
 }
 
+/// The top of the row at `y` in blocks starting at `tops` (rows of `row`
+/// each from a block's top; a block's gap after its rows counts as its last
+/// row): where a jump puts the top of the view, so the first line on
+/// screen is whole, not cut through.
+fn row_top(tops: &[f32], row: f32, y: f32) -> f32 {
+    let j = tops.partition_point(|&t| t <= y).saturating_sub(1);
+    let Some(&top) = tops.get(j) else { return y.max(0.0) };
+    if row <= 0.0 || y < top {
+        return y.max(0.0);
+    }
+    // (A hair of tolerance: a place computed as a row's top stays on it.)
+    top + ((y - top) / row + 1e-4).floor() * row
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A jump's view top lands on a row's top: never inside a line, never
+    /// below the place asked for, never a whole row above it.
+    #[test]
+    fn jumps_land_on_a_row_top() {
+        let row = 27.2;
+        // Three blocks: 3 rows + gap, 1 row + gap, 5 rows + gap.
+        let gap = 6.0;
+        let tops = [0.0, 3.0 * row + gap, 4.0 * row + 2.0 * gap, 9.0 * row + 3.0 * gap];
+        for k in 0..4000 {
+            let y = k as f32 * 0.07;
+            let t = row_top(&tops, row, y);
+            assert!(t <= y + 1e-3 && t > y - row - 1e-3, "{y} -> {t}");
+            let j = tops.partition_point(|&b| b <= y).saturating_sub(1);
+            let rows = (t - tops[j]) / row;
+            assert!((rows - rows.round()).abs() < 1e-3, "{y} -> {t}: not a row top of block {j}");
+        }
+        assert_eq!(row_top(&[], row, 50.0), 50.0);
+        assert_eq!(row_top(&tops, row, 0.0), 0.0);
+    }
 
     #[test]
     fn blocks_cover_text_without_overlap_and_respect_boundaries() {

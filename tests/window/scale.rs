@@ -181,3 +181,32 @@ fn find_opens_below_the_text_and_moves_no_line() {
     assert!(!h.state().find.open);
     assert_eq!(h.state().view.viewport_top(), top, "closing Find moved the text");
 }
+
+/// A jump (Find's Enter) leaves the first line on screen whole: the view
+/// top lands on a line's top once the blocks on screen are laid out (a
+/// newcomer saw the top line cut through after F8). (At the very end of the
+/// article the view is held at the end, and the first line may be cut.)
+#[test]
+fn a_jump_leaves_the_first_line_on_screen_whole() {
+    for (needle, size) in
+        [("senapan setelah", 300.0), ("Pyongyang", 300.0), ("Korut", 260.0), ("menerima undangan", 340.0)]
+    {
+        let (_dir, article) = common::gui::sample_copy();
+        let mut app = SorotApp::new(Document::open(&article).unwrap());
+        app.prefs.annotator = "tester".into();
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(820.0, size))
+            .allow_missing_glyphs()
+            .build_ui_state(|ui: &mut egui::Ui, app: &mut SorotApp| app.frame_ui(ui), app);
+        h.run_steps(3);
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+        h.run_steps(2);
+        h.get_by_label("Find").type_text(needle);
+        h.run_steps(2);
+        h.key_press(egui::Key::Enter);
+        h.run_steps(12);
+        let cut = h.state().view.top_cut();
+        assert!(cut < 0.5, "{needle} at height {size}: the first line is cut {cut} px below its top");
+        assert!(h.state().view.viewport_top() > 0.0);
+    }
+}
