@@ -554,11 +554,14 @@ impl TextView {
                         }
                     }
                 }
-                for (r, colour, current) in self.marks.iter().filter(|(r, ..)| r.overlaps(block)) {
+                let marks: Vec<&(ByteRange, Color32, bool)> =
+                    self.marks.iter().filter(|(r, ..)| r.overlaps(block)).collect();
+                let rings = mark_rings(&marks.iter().map(|m| m.0).collect::<Vec<_>>());
+                for ((r, colour, current), ring) in marks.into_iter().zip(rings) {
                     let width = if *current { 3.0 } else { 1.5 };
                     for rect in range_rects(laid, block, *r, pos) {
                         painter.rect_stroke(
-                            rect.expand(2.0),
+                            rect.expand(2.0 + 3.0 * ring as f32),
                             3.0,
                             Stroke::new(width, *colour),
                             egui::StrokeKind::Outside,
@@ -699,6 +702,27 @@ fn range_rects(laid: &Laid, block: ByteRange, range: ByteRange, pos: Pos2) -> Ve
     rects
 }
 
+/// For outlines over `ranges`, how many rings out each is drawn: one
+/// around each overlapping range that is shorter (or as long and later),
+/// at most three, so outlines that share text are drawn one around the
+/// other instead of one over the other (an "only some annotators" outline
+/// starting where an agreed one does stayed a sliver).
+fn mark_rings(ranges: &[ByteRange]) -> Vec<usize> {
+    let len = |r: &ByteRange| r.end() - r.start();
+    ranges
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let inside = ranges
+                .iter()
+                .enumerate()
+                .filter(|&(j, b)| j != i && a.overlaps(*b) && (len(b) < len(a) || (len(b) == len(a) && j > i)))
+                .count();
+            inside.min(3)
+        })
+        .collect()
+}
+
 /// The top of the row at `y` in blocks starting at `tops` (rows of `row`
 /// each from a block's top; a block's gap after its rows counts as its last
 /// row): where a jump puts the top of the view, so the first line on
@@ -716,6 +740,21 @@ fn row_top(tops: &[f32], row: f32, y: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Outlines sharing text are drawn one around the other, the longer
+    /// outside; outlines apart are drawn at the first ring.
+    #[test]
+    fn overlapping_outlines_are_drawn_one_around_the_other() {
+        let r = |a: usize, b: usize| ByteRange::new(a, b);
+        // An agreed "Rusia dan Korut" and an "only some" "Rusia" at its start,
+        // one apart, and the same extent twice.
+        let marks = [r(0, 15), r(0, 5), r(20, 25), r(30, 35), r(30, 35)];
+        let rings = mark_rings(&marks);
+        assert_eq!(rings, [1, 0, 0, 1, 0]);
+        // Never more than three rings out.
+        let nested: Vec<ByteRange> = (0..6).map(|k| r(0, 10 + k)).collect();
+        assert_eq!(mark_rings(&nested), [0, 1, 2, 3, 3, 3]);
+    }
 
     /// A jump's view top lands on a row's top: never inside a line, never
     /// below the place asked for, never a whole row above it.
