@@ -200,6 +200,9 @@ impl SorotApp {
                 } else {
                     actions.push(Action::SetSelection(Vec::new()));
                     actions.push(Action::Select(spans.first().copied()));
+                    // A suggestion's dashed outline there (inside a claim's
+                    // highlight, say) becomes the current suggestion too.
+                    self.pick_suggestion_at(byte);
                 }
             }
             if let Some((id, is_start, byte)) = out.boundary

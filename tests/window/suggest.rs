@@ -373,3 +373,55 @@ fn an_article_opened_alone_learns_from_the_labelled_files_beside_it() {
     };
     assert!(found.iter().any(|q| q == "Pyongyang"), "{found:?}");
 }
+
+/// Clicking inside a suggestion's dashed outline (here inside a claim's
+/// highlight) makes it the current suggestion (a newcomer expected it), so
+/// Alt+Enter accepts that one.
+#[test]
+fn a_click_on_a_dashed_outline_makes_it_the_current_suggestion() {
+    let (_dir, sample) = crate::common::gui::sample_copy();
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&sample).unwrap()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    h.run_steps(3);
+    let (i, range) = {
+        let app = h.state();
+        let text = app.doc.store.text();
+        let s = app.suggest.as_ref().unwrap();
+        s.items
+            .iter()
+            .enumerate()
+            .rfind(|(_, f)| text.slice(f.range) == "Rusia")
+            .map(|(i, f)| (i, f.range))
+            .expect("a Rusia suggestion")
+    };
+    assert_ne!(h.state().suggest.as_ref().unwrap().current, i, "not current before the click");
+    let under: Vec<String> = {
+        let store = &h.state().doc.store;
+        store
+            .spans_at(range.start() + 2)
+            .iter()
+            .filter_map(|id| store.span(*id))
+            .map(|s| store.label_name(s.label).to_owned())
+            .collect()
+    };
+    assert_eq!(under, ["Claim"], "the outline lies inside a claim's highlight");
+    h.state_mut().view.scroll_to(range.start());
+    h.run_steps(12);
+    let p = h.state().view.screen_pos_of_byte(range.start() + 2).expect("on screen");
+    h.hover_at(p);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().suggest.as_ref().unwrap().current, i, "{}", h.state().status);
+    assert!(h.state().status.contains("Alt+Enter accepts it"), "{}", h.state().status);
+    keys(&mut h, Modifiers::ALT, Key::Enter);
+    let store = &h.state().doc.store;
+    assert!(store.spans().any(|s| s.ranges[0] == range && s.suggested.is_some()), "that one was accepted");
+}

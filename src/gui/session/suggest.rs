@@ -495,6 +495,30 @@ impl SorotApp {
         })
     }
 
+    /// A click inside a suggestion's dashed outline (or one of its
+    /// frame's) makes that suggestion the current one, as F8 would:
+    /// Alt+Enter then accepts it, Alt+Delete rejects it. Whether there was
+    /// one there.
+    pub(in crate::gui) fn pick_suggestion_at(&mut self, byte: usize) -> bool {
+        let Some(state) = &mut self.suggest else { return false };
+        let here = ByteRange::new(byte, byte + 1);
+        let near = self.view.visible_range().unwrap_or(here);
+        let inside = |r: ByteRange| r.start() <= byte && byte < r.end();
+        let found = state.overlapping(here).find(|(_, s)| inside(s.range)).map(|(i, _)| i).or_else(|| {
+            state
+                .overlapping(near)
+                .find(|(_, s)| s.frame.iter().flat_map(|f| &f.parts).any(|p| inside(p.range)))
+                .map(|(i, _)| i)
+        });
+        let Some(i) = found else { return false };
+        state.current = i;
+        state.follow = true;
+        let s = &state.items[i];
+        let what = format!("{} “{}”", s.label, short(self.doc.store.text().slice(s.range)));
+        self.set_status(format!("Suggestion: {what}. Alt+Enter accepts it, Alt+Delete rejects it"));
+        true
+    }
+
     /// F8 / Shift+F8.
     pub(in crate::gui) fn step_suggestion(&mut self, forward: bool) {
         let Some(state) = &mut self.suggest else {
