@@ -56,6 +56,19 @@ fn folder() -> tempfile::TempDir {
     dir
 }
 
+/// The suggestions of the text "Rusia": (index, range, entity named).
+fn rusia_suggestions(h: &Harness<'static, SorotApp>) -> Vec<(usize, sorot::model::ByteRange, Option<String>)> {
+    let app = h.state();
+    let text = app.doc.store.text();
+    let s = app.suggest.as_ref().expect("suggestions on");
+    s.items
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| text.slice(f.range) == "Rusia")
+        .map(|(i, f)| (i, f.range, f.entity.clone()))
+        .collect()
+}
+
 fn quotes(h: &Harness<'static, SorotApp>) -> Vec<(String, String)> {
     let store = &h.state().doc.store;
     let mut v: Vec<(String, String)> =
@@ -223,17 +236,11 @@ fn the_peskov_quotation_is_suggested_as_a_frame_and_moskow_with_its_entity() {
     let mut h = harness(SorotApp::new(sorot::gui::Document::open(&sample).unwrap()));
     let russia = h.state().doc.store.entities().find(|e| e.name == "Russia").expect("Russia").id;
     keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
-    let (i, range) = {
-        let app = h.state();
-        let text = app.doc.store.text();
-        let s = app.suggest.as_ref().unwrap();
-        s.items
-            .iter()
-            .enumerate()
-            .find(|(_, f)| text.slice(f.range) == "Rusia" && f.entity.as_deref() == Some("Russia"))
-            .map(|(i, f)| (i, f.range))
-            .expect("Rusia from Russia's aliases")
-    };
+    let (i, range) = rusia_suggestions(&h)
+        .into_iter()
+        .find(|s| s.2.as_deref() == Some("Russia"))
+        .map(|s| (s.0, s.1))
+        .expect("Rusia from Russia's aliases");
     h.state_mut().push(sorot::gui::Action::Suggest(sorot::gui::SuggestAction::Go(i)));
     h.run_steps(2);
     h.get_by_label_contains("links to Russia");
@@ -383,17 +390,7 @@ fn a_click_on_a_dashed_outline_makes_it_the_current_suggestion() {
     let mut h = harness(SorotApp::new(sorot::gui::Document::open(&sample).unwrap()));
     keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
     h.run_steps(3);
-    let (i, range) = {
-        let app = h.state();
-        let text = app.doc.store.text();
-        let s = app.suggest.as_ref().unwrap();
-        s.items
-            .iter()
-            .enumerate()
-            .rfind(|(_, f)| text.slice(f.range) == "Rusia")
-            .map(|(i, f)| (i, f.range))
-            .expect("a Rusia suggestion")
-    };
+    let (i, range) = rusia_suggestions(&h).into_iter().next_back().map(|s| (s.0, s.1)).expect("a Rusia suggestion");
     assert_ne!(h.state().suggest.as_ref().unwrap().current, i, "not current before the click");
     let under: Vec<String> = {
         let store = &h.state().doc.store;
