@@ -707,20 +707,26 @@ fn range_rects(laid: &Laid, block: ByteRange, range: ByteRange, pos: Pos2) -> Ve
 /// at most three, so outlines that share text are drawn one around the
 /// other instead of one over the other (an "only some annotators" outline
 /// starting where an agreed one does stayed a sliver).
+/// Each pair is looked at only where the ranges, sorted by start, overlap
+/// (a block can hold hundreds of Find marks, none overlapping).
 fn mark_rings(ranges: &[ByteRange]) -> Vec<usize> {
+    let mut rings = vec![0; ranges.len()];
+    if ranges.len() < 2 {
+        return rings;
+    }
     let len = |r: &ByteRange| r.end() - r.start();
-    ranges
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let inside = ranges
-                .iter()
-                .enumerate()
-                .filter(|&(j, b)| j != i && a.overlaps(*b) && (len(b) < len(a) || (len(b) == len(a) && j > i)))
-                .count();
-            inside.min(3)
-        })
-        .collect()
+    let mut order: Vec<usize> = (0..ranges.len()).collect();
+    order.sort_by_key(|&i| ranges[i].start());
+    for (k, &i) in order.iter().enumerate() {
+        for &j in order[k + 1..].iter().take_while(|&&j| ranges[j].start() < ranges[i].end()) {
+            let (a, b) = (&ranges[i], &ranges[j]);
+            // The longer goes around the shorter (the later when as long).
+            let outer = if len(a) > len(b) || (len(a) == len(b) && i < j) { i } else { j };
+            rings[outer] += 1;
+        }
+    }
+    rings.iter_mut().for_each(|r| *r = (*r).min(3));
+    rings
 }
 
 /// The top of the row at `y` in blocks starting at `tops` (rows of `row`

@@ -58,10 +58,11 @@ pub fn is_adjudicated(path: &Path) -> bool {
 
 /// An adjudication of exactly `inputs` still in progress beside the first:
 /// a merged file (`article.adjudicated*.sorot.ron`, not one of the inputs)
-/// whose record names these files and that is not marked done or
-/// reviewed; the latest such. Comparing the same files again continues it
+/// whose record names these files, that is not marked done or reviewed,
+/// and that `adjudicator` keeps (another adjudicator's work is never taken
+/// over); the latest such. Comparing the same files again continues it
 /// instead of starting another.
-pub fn adjudication_in_progress(inputs: &[PathBuf]) -> Option<PathBuf> {
+pub fn adjudication_in_progress(inputs: &[PathBuf], adjudicator: &str) -> Option<PathBuf> {
     let first = inputs.first()?;
     let dir = first.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let (stem, _) = name_parts(first);
@@ -75,7 +76,8 @@ pub fn adjudication_in_progress(inputs: &[PathBuf]) -> Option<PathBuf> {
             continue;
         }
         let Ok(store) = crate::io::load_annotations(&p) else { continue };
-        if matches!(store.meta.state, DocState::Done | DocState::Reviewed) {
+        let theirs = store.meta.annotator.as_deref().is_some_and(|a| a != adjudicator);
+        if theirs || matches!(store.meta.state, DocState::Done | DocState::Reviewed) {
             continue;
         }
         let Some(record) = store.meta.adjudication.as_deref() else { continue };

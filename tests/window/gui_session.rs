@@ -429,10 +429,23 @@ fn comparing_the_same_files_again_continues_the_adjudication_in_progress() {
     sorot::io::save_annotations(&merged, &done).unwrap();
     h.state_mut().push(Action::Compare(CompareAction::End));
     settle(&mut h);
-    h.state_mut().push(Action::Compare(CompareAction::Start(files)));
+    h.state_mut().push(Action::Compare(CompareAction::Start(files.clone())));
     settle(&mut h);
     let second = d.join("t.adjudicated-2.sorot.ron");
     assert_eq!(h.state().doc.path.as_deref(), Some(second.as_path()));
+
+    // Another adjudicator comparing the same files never takes over this
+    // one's adjudication in progress: theirs starts under the next name.
+    keys(&mut h, Modifiers::NONE, Key::Num1);
+    keys(&mut h, Modifiers::COMMAND, Key::S);
+    wait_saved(&mut h);
+    h.state_mut().push(Action::Compare(CompareAction::End));
+    settle(&mut h);
+    h.state_mut().prefs.annotator = "sari".into();
+    h.state_mut().push(Action::Compare(CompareAction::Start(files)));
+    settle(&mut h);
+    let third = d.join("t.adjudicated-3.sorot.ron");
+    assert_eq!(h.state().doc.path.as_deref(), Some(third.as_path()), "{}", h.state().status);
 }
 
 #[test]

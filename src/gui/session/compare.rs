@@ -177,7 +177,7 @@ impl SorotApp {
         let adjudicator = self.prefs.annotator.clone();
         let inputs = files.clone();
         let job = Job::spawn(move |r| {
-            if let Some(merged) = crate::io::corpus::adjudication_in_progress(&inputs) {
+            if let Some(merged) = crate::io::corpus::adjudication_in_progress(&inputs, &adjudicator) {
                 return Ok(Loaded::Continue(merged));
             }
             prepare(&inputs, None, &adjudicator, &|i, n| r.progress(i, n)).map(|p| Loaded::Merge(Box::new(p)))

@@ -303,7 +303,22 @@ impl Files {
         }
         let mut paths = Vec::with_capacity(self.done.len());
         for (file, path) in self.done {
-            file.commit(replace).map_err(WriteError::Failed)?;
+            // Every file was complete: only putting one in place can fail
+            // here (a file appeared under its name, a disk error). Those
+            // before it are in place, and the message says so.
+            if let Err(e) = file.commit(replace) {
+                let n = paths.len();
+                let before = if n == 0 {
+                    "nothing was written".to_owned()
+                } else {
+                    format!(
+                        "the {n} file{} before it {} written",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "was" } else { "were" }
+                    )
+                };
+                return Err(WriteError::Failed(e.context(format!("the export stopped there; {before}"))));
+            }
             paths.push(path);
         }
         Ok(paths)
@@ -398,6 +413,26 @@ mod tests {
         files.whole("export.jsonl", "new\n");
         files.commit().unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("one.jsonl")).unwrap(), "new\n");
+    }
+
+    /// A file that appears under a target's name while the export is
+    /// written is not replaced (unless replacing was asked for), and the
+    /// error says which files before it were put in place.
+    #[test]
+    fn a_file_appearing_meanwhile_is_kept_and_the_error_says_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Files::to_disk(Format::Brat, dir.path(), false);
+        for name in ["a.txt", "a.ann"] {
+            let mut out = files.create(name);
+            out.push_str("Rusia\n");
+            files.close(out);
+        }
+        std::fs::write(dir.path().join("a.ann"), "someone else's\n").unwrap();
+        let e = files.commit().unwrap_err().to_string();
+        assert!(e.contains("the 1 file before it was written"), "{e}");
+        assert_eq!(std::fs::read_to_string(dir.path().join("a.ann")).unwrap(), "someone else's\n");
+        assert_eq!(std::fs::read_to_string(dir.path().join("a.txt")).unwrap(), "Rusia\n");
+        assert_eq!(names(dir.path()), ["a.ann", "a.txt"], "no temporary file left");
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
             "relations have entity arguments, more than two roles, evidence or attributes: complete only in sorot.relations".into(),
             only_extra,
         );
-        // Serialising plain records into memory cannot fail.
+        // Serialising plain records into an `Out` cannot fail (a file's
+        // errors are kept for the commit).
         let _ = serde_json::to_writer(&mut out, &line);
         out.push('\n');
     }
