@@ -163,11 +163,23 @@ impl Document {
             if let Ok(article) = io::read_article_as(path, io::text_mode(&doc.store.meta))
                 && article.text != doc.store.text().as_str()
             {
-                doc.notice = Some(format!(
-                    "{} has changed since it was annotated: showing the annotated version embedded in {}",
-                    path.display(),
-                    ann.display()
-                ));
+                // A web page read by a newer extractor than the one its
+                // annotations were made on: the page may be the same.
+                let then = doc.store.meta.origin.as_ref().map(|o| o.extractor.as_str());
+                let now = article.origin.as_ref().map(|o| o.extractor.as_str());
+                doc.notice = Some(match (then, now) {
+                    (Some(then), Some(now)) if then != now => format!(
+                        "Sorot now reads the article of {} differently ({now}; it was annotated as read by \
+                         {then}): showing the annotated version embedded in {}",
+                        path.display(),
+                        ann.display()
+                    ),
+                    _ => format!(
+                        "{} has changed since it was annotated: showing the annotated version embedded in {}",
+                        path.display(),
+                        ann.display()
+                    ),
+                });
                 doc.changed_article = Some(path.to_owned());
             }
             return Ok(doc);

@@ -112,7 +112,7 @@ pub struct DocMeta {
 pub struct Origin {
     /// The source file's format: `html`, `pdf`, `docx`, `odt`.
     pub format: String,
-    /// What made the text, with versions: `trafilatura 0.6.0 + Sorot web rules 2`.
+    /// What made the text, with versions: `trafilatura 0.6.0 + Sorot web rules 3`.
     pub extractor: String,
     pub mode: TextMode,
     /// What the page says about itself.

@@ -74,6 +74,34 @@ fn switching_to_the_whole_page_and_back_moves_the_annotations() {
     assert_eq!(back.span(claim).map(|s| s.ranges[0]), store.span(claim).map(|s| s.ranges[0]));
 }
 
+/// Annotations made on a page as an older extractor read it open on the
+/// text they were made on, and the notice says it is Sorot's reading of
+/// the page that changed (re-anchoring is offered), not the page.
+#[test]
+fn annotations_made_under_older_web_rules_say_the_reading_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = page_in(dir.path());
+    let article = io::read_article(&page).unwrap();
+    let now = article.origin.as_ref().map(|o| o.extractor.clone()).unwrap();
+    let mut store = io::store_for_article(&page, article, sorot::model::Schema::default_news());
+    // As rules 2 read it: one teaser line more.
+    let older = format!("{}\nBaca juga: Kim Jong Un Kunjungi Pabrik Senjata", store.text().as_str());
+    let mut meta = store.meta.clone();
+    if let Some(o) = &mut meta.origin {
+        o.extractor = "trafilatura 0.6.0 + Sorot web rules 2".into();
+    }
+    store = Store::new(sorot::model::Text::new(older.clone()), store.schema().clone(), meta);
+    let ann = io::default_annotation_path(&page, None);
+    io::save_annotations(&ann, &store).unwrap();
+
+    let doc = io::document::Document::open(&page).unwrap();
+    assert_eq!(doc.store.text().as_str(), older, "the annotated text is what opens");
+    assert_eq!(doc.changed_article.as_deref(), Some(page.as_path()));
+    let notice = doc.notice.unwrap_or_default();
+    assert!(notice.contains("Sorot now reads the article of"), "{notice}");
+    assert!(notice.contains(&now) && notice.contains("web rules 2"), "{notice}");
+}
+
 #[test]
 fn the_origin_survives_save_and_load_and_reaches_the_jsonl_export() {
     let dir = tempfile::tempdir().unwrap();

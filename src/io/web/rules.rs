@@ -16,6 +16,10 @@ struct RulesDto {
     version: u32,
     drop: Vec<String>,
     end: Vec<String>,
+    #[serde(default)]
+    teaser_headings: Vec<String>,
+    #[serde(default)]
+    teaser_containers: Vec<String>,
 }
 
 /// Compiled rules.
@@ -24,6 +28,8 @@ pub struct Rules {
     pub version: u32,
     drop: RegexSet,
     end: RegexSet,
+    teaser_headings: RegexSet,
+    teaser_containers: RegexSet,
 }
 
 impl Rules {
@@ -31,13 +37,28 @@ impl Rules {
     pub fn parse(src: &str) -> Result<Rules, String> {
         let dto: RulesDto =
             ron::from_str(src).map_err(|e| format!("{}:{}: {}", e.span.start.line, e.span.start.col, e.code))?;
-        let compile = |patterns: &[String]| {
-            RegexSetBuilder::new(patterns.iter().map(|p| format!(r"^\s*(?:{p})\s*$")))
+        let compile = |patterns: &[String], line: bool| {
+            // Lines and headings are matched whole (a heading may end in
+            // ':', '.' or '…'); class and id names anywhere.
+            let whole = |p: &String| {
+                if line { format!(r"^\s*(?:{p})\s*$") } else { format!(r"^\s*(?:{p})\s*[:.…]*\s*$") }
+            };
+            RegexSetBuilder::new(patterns.iter().map(whole))
                 .case_insensitive(true)
                 .build()
                 .map_err(|e| format!("a pattern does not compile: {e}"))
         };
-        Ok(Rules { version: dto.version, drop: compile(&dto.drop)?, end: compile(&dto.end)? })
+        let containers = RegexSetBuilder::new(&dto.teaser_containers)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| format!("a pattern does not compile: {e}"))?;
+        Ok(Rules {
+            version: dto.version,
+            drop: compile(&dto.drop, true)?,
+            end: compile(&dto.end, true)?,
+            teaser_headings: compile(&dto.teaser_headings, false)?,
+            teaser_containers: containers,
+        })
     }
 
     /// The bundled rules (`assets/web-rules.ron`). A test checks they
@@ -49,16 +70,34 @@ impl Rules {
                 version: 0,
                 drop: RegexSet::empty(),
                 end: RegexSet::empty(),
+                teaser_headings: RegexSet::empty(),
+                teaser_containers: RegexSet::empty(),
             })
         })
     }
 
     /// The lines to keep: an `end` line in the last third of the text
-    /// ends it (a comment section), and `drop` lines are left out.
+    /// ends it (a comment section), and `drop` lines are left out. What is
+    /// left is looked at again, so a comment prompt above a cookie notice
+    /// goes too once the notice has.
     pub fn apply<'a>(&self, lines: &[&'a str]) -> Vec<&'a str> {
-        let from = lines.len() * 2 / 3;
-        let end = (from..lines.len()).find(|&i| self.end.is_match(lines[i])).unwrap_or(lines.len());
+        let mut end = lines.len();
+        while let Some(i) = (end * 2 / 3..end).find(|&i| self.end.is_match(lines[i])) {
+            end = i;
+        }
         lines[..end].iter().copied().filter(|l| !self.drop.is_match(l)).collect()
+    }
+
+    /// Whether a heading's text names a teaser box ("You may also like",
+    /// "Baca juga").
+    pub fn is_teaser_heading(&self, text: &str) -> bool {
+        self.teaser_headings.is_match(text)
+    }
+
+    /// Whether an element's class or id names a teaser box ("related",
+    /// "newsletter").
+    pub fn is_teaser_container(&self, class: &str, id: &str) -> bool {
+        self.teaser_containers.is_match(class) || self.teaser_containers.is_match(id)
     }
 }
 
@@ -134,6 +173,59 @@ mod tests {
             Rules::bundled().apply(&lines),
             ["Kremlin membantah laporan itu di Facebook dan Twitter.", "Facebook", "Dua.", "Tiga."]
         );
+    }
+
+    /// Once a cookie notice at the very end goes, the comment prompt
+    /// above it is in the last third of what is left, and goes too.
+    #[test]
+    fn an_ending_is_looked_for_again_in_what_is_left() {
+        let story = ["Satu.", "Dua.", "Tiga.", "Empat.", "Lima.", "Enam."];
+        let tail = [
+            "Tell us what YOU think...",
+            "Privacy Overview",
+            "This website uses cookies to improve your experience.",
+            "Necessary cookies are absolutely essential.",
+            "Any cookies that may not be necessary.",
+        ];
+        assert_eq!(Rules::bundled().apply(&[&story[..], &tail[..]].concat()), story);
+    }
+
+    /// Reading-time labels and consent lines go wherever they are; a story
+    /// line about cookies or reading stays.
+    #[test]
+    fn reading_times_and_consent_lines_go() {
+        let lines = [
+            "We use cookies and other tracking technologies to improve your browsing experience on our site.",
+            "By choosing I Accept, you consent to our use of cookies and other tracking technologies.",
+            "Tempo de leitura: 2 minutos",
+            "Waktu baca: 3 menit",
+            "5 min read",
+            "Continue Reading Below",
+            "This slideshow requires JavaScript.",
+            "Regulators said the site used cookies to track readers for years.",
+            "Membaca butuh waktu: Kim membaca surat itu selama 3 menit.",
+        ];
+        assert_eq!(
+            Rules::bundled().apply(&lines),
+            [
+                "Regulators said the site used cookies to track readers for years.",
+                "Membaca butuh waktu: Kim membaca surat itu selama 3 menit."
+            ]
+        );
+    }
+
+    #[test]
+    fn teaser_headings_and_containers_are_named() {
+        let r = Rules::bundled();
+        for h in ["You may also like...", "Berita Terkait", "BACA JUGA:", "Related Stories", "Você pode gostar…"] {
+            assert!(r.is_teaser_heading(h), "{h}");
+        }
+        for h in ["Rusia membantah", "Related to the war, Kremlin says", "Popularity of Putin"] {
+            assert!(!r.is_teaser_heading(h), "{h}");
+        }
+        assert!(r.is_teaser_container("box Related-Posts", ""));
+        assert!(r.is_teaser_container("", "newsletter-signup"));
+        assert!(!r.is_teaser_container("entry-content", "post-12"));
     }
 
     #[test]
