@@ -179,6 +179,9 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     // Held out in turn: the labelled documents other than the open one.
     h.get_by_label_contains("How good, on this folder (each document held out in turn, 3 documents)");
     h.get_by_label("F1 against the number of labelled documents:");
+    // Both averages: every span counted once, and each label weighing the same.
+    h.get_by_label("all spans");
+    h.get_by_label("label mean");
     // Trained on the first one, then both, of the two not held out; the
     // plot's figures are also written under it.
     let curve = h.state().suggest.as_ref().unwrap().trained.as_ref().unwrap().curve.clone();

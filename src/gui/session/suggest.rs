@@ -820,15 +820,25 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     ui.strong(h);
                 }
                 ui.end_row();
-                for (l, c) in q.labels.iter().map(|(l, c)| (l.as_str(), c)).chain([("all", &q.overall)]) {
+                let row = |ui: &mut egui::Ui, name: &str, hover: &str, figures: [Option<f64>; 3]| {
                     // Long names cut (whole on hover): the grid fits the panel.
-                    ui.add(egui::Label::new(l).truncate()).on_hover_text(l);
-                    for x in [c.precision_if_any(), c.recall_if_any(), c.f1_if_any()] {
+                    ui.add(egui::Label::new(name).truncate()).on_hover_text(hover);
+                    for x in figures {
                         let two = x.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}"));
                         ui.label(RichText::new(two).monospace()).on_hover_text(figure(x));
                     }
                     ui.end_row();
+                };
+                for (l, c) in &q.labels {
+                    row(ui, l, l, [c.precision_if_any(), c.recall_if_any(), c.f1_if_any()]);
                 }
+                // Labels with many spans weigh most in "all spans"; the
+                // mean of the labels shows a label the model misses.
+                let c = &q.overall;
+                let all = "every span of every label counted once: labels with many spans weigh most";
+                row(ui, "all spans", all, [c.precision_if_any(), c.recall_if_any(), c.f1_if_any()]);
+                let mean = "the mean of the labels' figures, each label weighing the same";
+                row(ui, "label mean", mean, macro_average(q.labels.values()));
             });
             if !t.curve.is_empty() {
                 ui.label("F1 against the number of labelled documents:");
@@ -863,10 +873,20 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     });
 }
 
+/// The mean of the labels' precision, recall and F1, each over the labels
+/// that have one (no suggestion made: no precision).
+fn macro_average<'a>(labels: impl Iterator<Item = &'a crate::model::agreement::Counts> + Clone) -> [Option<f64>; 3] {
+    let mean = |f: fn(&crate::model::agreement::Counts) -> Option<f64>| {
+        let xs: Vec<f64> = labels.clone().filter_map(f).collect();
+        (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+    };
+    [mean(|c| c.precision_if_any()), mean(|c| c.recall_if_any()), mean(|c| c.f1_if_any())]
+}
+
 /// The learning curve (egui_plot), with its figures also as text (what a
 /// screen reader reads, and exact where the plot is small).
 fn curve_plot(ui: &mut egui::Ui, curve: &[(usize, f64)]) {
-    use egui_plot::{Line, Plot, PlotPoints, Points};
+    use egui_plot::{AxisHints, Line, Plot, PlotPoints, Points, uniform_grid_spacer};
     let points: Vec<[f64; 2]> = curve.iter().map(|&(n, f)| [n as f64, f]).collect();
     let most = curve.iter().map(|c| c.0).max().unwrap_or(1).max(1) as f64;
     let colour = ui.visuals().hyperlink_color;
@@ -880,9 +900,20 @@ fn curve_plot(ui: &mut egui::Ui, curve: &[(usize, f64)]) {
         .allow_double_click_reset(false)
         .show_crosshair(false)
         .default_x_bounds(0.0, most + 0.5)
-        .default_y_bounds(0.0, 1.0)
-        .x_axis_label("labelled documents")
-        .y_axis_label("F1")
+        .default_y_bounds(0.0, 1.05)
+        // Whole documents on x, labelled however narrow the panel (the
+        // default spacing hid every number but 0); F1 by halves on y.
+        .x_grid_spacer(uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .y_grid_spacer(uniform_grid_spacer(|_| [0.1, 0.5, 1.0]))
+        .custom_x_axes(vec![
+            AxisHints::new_x()
+                .label("labelled documents")
+                .label_spacing(14.0..=20.0)
+                .formatter(|mark, _| if mark.value.fract() == 0.0 { format!("{}", mark.value) } else { String::new() }),
+        ])
+        .custom_y_axes(vec![
+            AxisHints::new_y().label("F1").formatter(|mark, _| format!("{}", (mark.value * 10.0).round() / 10.0)),
+        ])
         .show(ui, |plot| {
             plot.line(Line::new("F1", PlotPoints::from(points.clone())).color(colour).width(2.0));
             plot.points(Points::new("F1", PlotPoints::from(points)).color(colour).radius(3.0));
@@ -915,4 +946,23 @@ pub enum SuggestAction {
     Train,
     Go(usize),
     AcceptAll(Vec<Suggestion>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::agreement::Counts;
+
+    #[test]
+    fn the_label_mean_weighs_each_label_the_same() {
+        // Country: 98 of 100 found, all right; Claim: none of 2 suggested.
+        let country = Counts { matched: 98, missed: 2, extra: 0 };
+        let claim = Counts { matched: 0, missed: 2, extra: 0 };
+        let [p, r, f1] = macro_average([&country, &claim].into_iter());
+        assert_eq!(p, Some(1.0), "Claim had no suggestion: no precision to average");
+        assert_eq!(r, Some(0.49));
+        let f1_country = 2.0 * 0.98 / 1.98;
+        assert!((f1.unwrap() - f1_country / 2.0).abs() < 1e-12, "{f1:?}");
+        assert_eq!(macro_average(std::iter::empty()), [None, None, None]);
+    }
 }
