@@ -126,6 +126,13 @@ pub enum FolderAction {
     Open(PathBuf),
     /// Open the folder's document number `i` (saving the current one).
     OpenEntry(usize),
+    /// Open the first document not finished yet from number `from` on; one
+    /// that cannot be opened (an empty article, say) is skipped, and said
+    /// so with the others in `skipped`.
+    OpenUnfinished {
+        from: usize,
+        skipped: Vec<String>,
+    },
     /// Open a file (read-only for review when the flag is set) and show a span.
     OpenAt(PathBuf, Option<SpanId>),
     OpenForReview(PathBuf),

@@ -27,7 +27,7 @@ impl SorotApp {
             };
             Document::open_with(&p, annotator.as_deref(), &load)
         });
-        self.loading = Some(Loading { path, reveal, for_review, job, preview: None });
+        self.loading = Some(Loading { path, reveal, for_review, job, preview: None, unfinished: None });
     }
 
     pub(super) fn poll_loading(&mut self) {
@@ -64,8 +64,12 @@ impl SorotApp {
                 let resuming = !loading.for_review && self.doc.store.meta.adjudication.is_some();
                 let saved = if resuming { self.saved_on_leave.clone() } else { self.saved_on_leave.take() };
                 let saved = saved.map(|n| format!("Saved {n}; ")).unwrap_or_default();
+                let skipped = match loading.unfinished.map(|u| u.1).unwrap_or_default() {
+                    s if s.is_empty() => String::new(),
+                    s => format!("; skipped {}", s.join("; ")),
+                };
                 self.set_status(format!(
-                    "{saved}Opened {} ({}, {} annotations) in {:.2} s",
+                    "{saved}Opened {} ({}, {} annotations) in {:.2} s{skipped}",
                     path.display(),
                     self.doc.store.meta.encoding,
                     self.doc.store.spans().len(),
@@ -81,6 +85,14 @@ impl SorotApp {
                 if !loading.for_review {
                     self.resume_compare();
                 }
+            }
+            // Opening a folder: a document that cannot be opened does not
+            // stop the folder from opening on the next one.
+            Err(e) if loading.unfinished.is_some() => {
+                let (i, mut skipped) = loading.unfinished.unwrap_or_default();
+                let first = format!("{e:#}");
+                skipped.push(first.lines().next().unwrap_or_default().to_owned());
+                self.pending.push(Action::Folder(FolderAction::OpenUnfinished { from: i + 1, skipped }));
             }
             // The current work stays open; the error is shown once.
             Err(e) => self.dialog = Some(Dialog::Error(format!("{e:#}"))),

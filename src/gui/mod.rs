@@ -279,6 +279,9 @@ struct Loading {
     job: Job<anyhow::Result<Document>, Text>,
     /// The article text, shown while the annotations load.
     preview: Option<Store>,
+    /// Opened as the folder's first unfinished document: on failure, the
+    /// next one is tried (this entry's number, what was skipped so far).
+    unfinished: Option<(usize, Vec<String>)>,
 }
 
 impl SorotApp {

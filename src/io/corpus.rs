@@ -191,8 +191,9 @@ pub fn reviewers(store: &Store) -> Vec<String> {
 ///   along, else every annotator's file) is marked reviewed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Standing {
-    /// Each annotator's file: who, and its state.
-    pub annotators: Vec<(String, DocState)>,
+    /// Each annotator's file: who, and its state (`None`: the file cannot
+    /// be read).
+    pub annotators: Vec<(String, Option<DocState>)>,
     /// The state and adjudicator of the adjudicated file furthest along.
     pub adjudicated: Option<(DocState, Option<String>)>,
     /// Who reviewed spans of the files that stand for the article.
@@ -208,7 +209,8 @@ impl Standing {
 
     /// `dewi: done · budi: done · adjudicated (by ana): in progress · reviewed by sari`.
     pub fn describe(&self) -> String {
-        let mut parts: Vec<String> = self.annotators.iter().map(|(who, s)| format!("{who}: {}", s.name())).collect();
+        let mut parts: Vec<String> =
+            self.annotators.iter().map(|(who, s)| format!("{who}: {}", s.map_or("damaged", |s| s.name()))).collect();
         if let Some((state, by)) = &self.adjudicated {
             let by = by.as_deref().map(|b| format!(" (by {b})")).unwrap_or_default();
             parts.push(format!("adjudicated{by}: {}", state.name()));
@@ -244,7 +246,10 @@ impl Entry {
     /// their file if it exists, else the article, else the first file.
     pub fn file_to_open(&self, dir: &Path, annotator: Option<&str>) -> Option<PathBuf> {
         let mine = self.path_for(dir, annotator);
-        if mine.exists() {
+        // A damaged file opens through its article, which opens whatever
+        // can be read of it (or the article alone) and keeps the file.
+        let damaged = self.file(&mine).is_some_and(|f| f.error.is_some());
+        if mine.exists() && !(damaged && self.article.is_some()) {
             return Some(mine);
         }
         self.article.clone().or_else(|| self.files.first().map(|f| f.path.clone()))
@@ -308,7 +313,7 @@ impl Entry {
                 .annotator_files()
                 .map(|f| {
                     let who = f.annotator.clone().unwrap_or_else(|| f.name());
-                    (who, if f.error.is_some() { DocState::New } else { f.state })
+                    (who, f.error.is_none().then_some(f.state))
                 })
                 .collect(),
             adjudicated: adjudicated.map(|f| (f.state, f.annotator.clone())),

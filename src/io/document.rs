@@ -147,7 +147,11 @@ impl Document {
         load: &dyn Fn(&Path) -> anyhow::Result<Store>,
     ) -> anyhow::Result<Self> {
         if io::is_annotation_file(path) {
-            return Ok(Self::new(load(path)?, Some(path.to_owned())));
+            return match load(path) {
+                Ok(store) => Ok(Self::new(store, Some(path.to_owned()))),
+                // What can be read of it opens; the file is kept.
+                Err(e) => Self::salvaged(path).ok_or(e),
+            };
         }
         let ann = io::default_annotation_path(path, annotator);
         if ann.exists() {
@@ -195,6 +199,9 @@ impl Document {
     /// being unreadable (`error`): the notice says what is wrong and what
     /// saving will do.
     fn beside_damaged(path: &Path, ann: &Path, error: &anyhow::Error) -> anyhow::Result<Self> {
+        if let Some(doc) = Self::salvaged(ann) {
+            return Ok(doc);
+        }
         let article = io::read_article(path)?;
         let mut doc = Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann.to_owned()));
         let name = ann.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -207,6 +214,31 @@ impl Document {
         ));
         doc.damaged = Some(ann.to_owned());
         Ok(doc)
+    }
+
+    /// What can be read of the damaged annotation file `ann` (its syntax
+    /// intact, some annotations failing their checks), open on the text it
+    /// embeds, with a notice of what could not be read. Saving first sets
+    /// the file aside as `.damaged-<time>`, as for an unreadable one, so
+    /// the annotations left out are never lost. `None` when nothing in it
+    /// can be read.
+    fn salvaged(ann: &Path) -> Option<Self> {
+        let (store, problems) = io::salvage_annotations(ann).ok()?;
+        let name = ann.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let first = problems.first().map(String::as_str).unwrap_or_default();
+        let more = match problems.len() {
+            0 | 1 => String::new(),
+            n => format!(" (and {} more; `sorot validate {name}` lists them)", n - 1),
+        };
+        let open = crate::model::plural(store.spans().len() + store.relations().len(), "annotation");
+        let mut doc = Self::new(store, Some(ann.to_owned()));
+        doc.notice = Some(format!(
+            "Part of {name} could not be read — line {first}{more}. The {open} that could be read are open. \
+             {name} is kept as it is: saving first sets it aside as {name}.damaged-<time>, so what could not \
+             be read is not lost."
+        ));
+        doc.damaged = Some(ann.to_owned());
+        Some(doc)
     }
 
     /// The bundled sample. On first use it is copied to Sorot's data folder

@@ -132,6 +132,15 @@ pub fn parse_annotations(path: &Path, src: &str) -> anyhow::Result<Store> {
     ronfile::from_ron_str(src).map(|(store, _)| store).map_err(|e| anyhow::anyhow!(e.with_path(path)))
 }
 
+/// What can be read of a damaged annotation file: every annotation that
+/// passes its checks, and the problems (`line:col: message`) of the rest.
+/// `Err` when nothing can be read (broken syntax, an empty file).
+pub fn salvage_annotations(path: &Path) -> anyhow::Result<(Store, Vec<String>)> {
+    let src = read_annotation_source(path)?;
+    let (store, _, problems) = ronfile::from_ron_str_salvaging(&src).map_err(|e| anyhow::anyhow!(e.with_path(path)))?;
+    Ok((store, problems.iter().map(|p| format!("{}:{}: {}", p.line, p.col, p.message)).collect()))
+}
+
 /// Writes an annotation file atomically.
 pub fn save_annotations(path: &Path, store: &Store) -> anyhow::Result<()> {
     write_atomic(path, to_ron_string(store).as_bytes())

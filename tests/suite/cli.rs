@@ -81,7 +81,7 @@ fn catalogue_of_broken_files() {
         (
             "offsets past the end",
             Box::new(|s: &str| s.replacen("start_byte: 1026, end_byte: 1030", "start_byte: 1026, end_byte: 99999", 1)),
-            format!(":{kata_line}:9: span #6: range 1026..99999: range 1026..99999 ends past the end of the text"),
+            format!(":{kata_line}:9: span #6: range 1026..99999 ends past the end of the text"),
         ),
         (
             "quote mismatch",

@@ -456,9 +456,15 @@ fn a_damaged_annotation_file_does_not_lock_its_article_away_and_is_never_overwri
         std::fs::write(d.join("story.txt"), "Rusia dan Korut bertemu di Moskow.\n").unwrap();
         std::fs::write(d.join("story.sorot.ron"), damage).unwrap();
         let mut h = harness(SorotApp::new(sorot::gui::Document::sample()));
-        h.state_mut().push(Action::Open(d.join("story.txt")));
-        settle(&mut h);
+        // Opened as the folder's first document.
+        h.state_mut().push(Action::Folder(FolderAction::Open(d.to_owned())));
+        for _ in 0..20 {
+            settle(&mut h);
+        }
         // The article is open, and the notice says what is wrong in words.
+        // In the folder's list, the file is damaged, not new.
+        h.get_by_label("story  [damaged]");
+        h.get_by_label("story.sorot.ron: damaged");
         assert_eq!(h.state().doc.store.text().as_str(), "Rusia dan Korut bertemu di Moskow.\n");
         h.get_by_label_contains("could not be read");
         assert!(h.query_by_label_contains("Dto").is_none(), "an internal type name is shown");
@@ -482,6 +488,83 @@ fn a_damaged_annotation_file_does_not_lock_its_article_away_and_is_never_overwri
         assert_eq!(kept.len(), 1, "{kept:?}");
         assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), damage);
     }
+}
+
+/// One bad span no longer hides the rest of its file (a newcomer set one
+/// of 39 spans' offsets past the end and lost sight of all 39): what can
+/// be read opens, from the article or from the file itself; the notice
+/// says what could not be read and where; saving keeps the damaged file
+/// as it was.
+#[test]
+fn a_file_with_one_bad_span_opens_with_the_rest() {
+    for open_the_file_itself in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let article = d.join("story.txt");
+        std::fs::write(&article, "Rusia dan Korut bertemu di Moskow.\n").unwrap();
+        let mut store = sorot::io::store_for_article(
+            &article,
+            sorot::io::read_article(&article).unwrap(),
+            sorot::model::Schema::default_news(),
+        );
+        let mut b = crate::common::Builder { store: &mut store, author: "dewi" };
+        for (word, label) in [("Rusia", "Country"), ("Korut", "Country"), ("Moskow", "Location")] {
+            let at = b.at(word);
+            b.span(label, at, &[]);
+        }
+        let ann = d.join("story.sorot.ron");
+        let good = sorot::io::to_ron_string(&store);
+        let damage = good.replacen("start_byte: 10, end_byte: 15", "start_byte: 99999, end_byte: 15", 1);
+        assert_ne!(damage, good);
+        std::fs::write(&ann, &damage).unwrap();
+
+        let mut h = harness(SorotApp::new(sorot::gui::Document::sample()));
+        h.state_mut().push(Action::Open(if open_the_file_itself { ann.clone() } else { article.clone() }));
+        settle(&mut h);
+        let quotes: Vec<String> = h.state().doc.store.spans().map(|s| h.state().doc.store.quote(s)).collect();
+        assert_eq!(quotes, ["Rusia", "Moskow"], "{}", h.state().status);
+        h.get_by_label_contains("Part of story.sorot.ron could not be read — line ");
+        h.get_by_label_contains("span #2: range 99999..15 is empty or reversed");
+        h.get_by_label_contains("The 2 annotations that could be read are open");
+        click(&mut h, "OK");
+        find_and_select(&mut h, "Korut");
+        keys(&mut h, Modifiers::NONE, Key::N); // Country again
+        keys(&mut h, Modifiers::COMMAND, Key::S);
+        wait_saved(&mut h);
+        let saved = sorot::io::load_annotations(&ann).unwrap();
+        assert_eq!(saved.spans().len(), 3);
+        let kept: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("story.sorot.ron.damaged-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), damage, "the damaged file is kept as it was");
+    }
+}
+
+/// A folder whose first article cannot be opened (an empty file) opens
+/// on the next one, and says what it skipped (a newcomer's folder opened
+/// on nothing but the error).
+#[test]
+fn a_folder_opens_past_an_article_that_cannot_be_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a0-kosong.txt"), "").unwrap();
+    std::fs::write(d.join("a1-rusia.txt"), "Rusia dan Korut bertemu di Moskow.\n").unwrap();
+    let mut h = harness(SorotApp::new(sorot::gui::Document::sample()));
+    h.state_mut().push(Action::Folder(FolderAction::Open(d.to_owned())));
+    settle(&mut h);
+    for _ in 0..50 {
+        if h.state().doc.path.as_deref() == Some(d.join("a1-rusia.sorot.ron").as_path()) {
+            break;
+        }
+        settle(&mut h);
+    }
+    assert_eq!(h.state().doc.store.text().as_str(), "Rusia dan Korut bertemu di Moskow.\n", "{}", h.state().status);
+    assert!(h.state().dialog.is_none(), "{:?}", h.state().dialog);
+    let status = &h.state().status;
+    assert!(status.contains("skipped") && status.contains("a0-kosong.txt") && status.contains("empty"), "{status}");
 }
 
 /// The Open folder dialog (issue 19, item 13) says which folder it lists

@@ -49,18 +49,36 @@ impl SorotApp {
             }
             if c.scan.is_none() && std::mem::take(&mut self.open_first_after_scan) {
                 let n = c.corpus.entries.len();
-                let own = self.own_files();
-                let c = self.corpus.as_ref().map(|c| &c.corpus);
-                // The first document not finished yet.
-                let first = c.and_then(|c| {
-                    c.entries
-                        .iter()
-                        .position(|e| !matches!(c.state(e, own.as_deref()), DocState::Done | DocState::Reviewed))
-                });
                 self.set_status(format!("Opened a folder of {n} documents"));
                 if n > 0 {
-                    self.pending.push(Action::Folder(FolderAction::OpenEntry(first.unwrap_or(0))));
+                    self.pending.push(Action::Folder(FolderAction::OpenUnfinished { from: 0, skipped: Vec::new() }));
                 }
+            }
+        }
+    }
+
+    /// Opens the folder's first document not finished yet from number
+    /// `from` on (the first document when all are finished); see
+    /// [`FolderAction::OpenUnfinished`].
+    pub(in crate::gui) fn open_unfinished(&mut self, from: usize, skipped: Vec<String>) {
+        let own = self.own_files();
+        let Some(c) = self.corpus.as_ref().map(|c| &c.corpus) else { return };
+        let unfinished =
+            |e: &crate::io::corpus::Entry| !matches!(c.state(e, own.as_deref()), DocState::Done | DocState::Reviewed);
+        let next = c.entries.iter().enumerate().skip(from).find(|(_, e)| unfinished(e)).map(|(i, _)| i);
+        let next = next.or_else(|| (from == 0).then_some(0).filter(|_| !c.entries.is_empty()));
+        let target = next.and_then(|i| Some((i, c.entries.get(i)?.file_to_open(&c.dir, own.as_deref())?)));
+        let Some((i, target)) = target else {
+            if !skipped.is_empty() {
+                self.dialog =
+                    Some(Dialog::Error(format!("No document of the folder could be opened: {}", skipped.join("; "))));
+            }
+            return;
+        };
+        if self.leave_document() {
+            self.start_loading(target);
+            if let Some(l) = &mut self.loading {
+                l.unfinished = Some((i, skipped));
             }
         }
     }
@@ -150,7 +168,12 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                     for i in range {
                         let Some(e) = c.corpus.entries.get(i) else { continue };
                         let state = c.corpus.state(e, own.as_deref());
-                        let text = RichText::new(format!("{}  [{}]", e.stem, state.name()));
+                        // A file that cannot be read is not a new one.
+                        let damaged =
+                            e.file(&e.path_for(&c.corpus.dir, own.as_deref())).is_some_and(|f| f.error.is_some());
+                        let state = if damaged { "damaged" } else { state.name() };
+                        let text = RichText::new(format!("{}  [{}]", e.stem, state));
+                        let text = if damaged { text.color(ui.visuals().warn_fg_color) } else { text };
                         let text = if Some(i) == here { text.strong() } else { text };
                         let row = ui.selectable_label(Some(i) == here, text);
                         let mut tip = String::new();

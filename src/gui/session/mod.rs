@@ -155,6 +155,10 @@ impl SorotApp {
                     ctx.request_repaint();
                 }
             }
+            FolderAction::OpenUnfinished { from, skipped } => {
+                self.open_unfinished(from, skipped);
+                ctx.request_repaint();
+            }
             FolderAction::OpenAt(path, span) => {
                 if self.leave_document() {
                     self.start_loading_with(path, span, false);

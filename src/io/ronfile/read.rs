@@ -226,6 +226,15 @@ impl<'a> Locator<'a> {
 /// syntax, version, the text's hash, the schema, every quote, every id and
 /// every rule. All problems are reported, each with its line and column.
 pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
+    let (store, info, problems) = from_ron_str_salvaging(src)?;
+    if problems.is_empty() { Ok((store, info)) } else { Err(LoadError(problems)) }
+}
+
+/// [`from_ron_str`], keeping what can be read: the store holds every
+/// annotation that passed its checks, and the problems say what did not
+/// (by line). `Err` only when nothing can be read at all: an empty file,
+/// broken syntax, an unknown format version, a text over the limit.
+pub fn from_ron_str_salvaging(src: &str) -> Result<(Store, FileInfo, Vec<Problem>), LoadError> {
     if src.trim().is_empty() {
         let message = "the file is empty: it holds no annotations (was it cut short while being copied?)".into();
         return Err(LoadError(vec![Problem { line: 1, col: 1, message }]));
@@ -398,7 +407,12 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
             };
             let range = ByteRange { start, end };
             if let Err(e) = store.text().check_range(range) {
-                push(format!("range {}..{}: {e}", r.start_byte, r.end_byte));
+                push(match e {
+                    crate::model::text::RangeError::NotCharBoundary { .. } => {
+                        format!("range {}..{}: {e}", r.start_byte, r.end_byte)
+                    }
+                    _ => e.to_string(),
+                });
                 ok = false;
                 continue;
             }
@@ -534,13 +548,9 @@ pub fn from_ron_str(src: &str) -> Result<(Store, FileInfo), LoadError> {
         }
     }
 
-    if problems.is_empty() {
-        store.compact();
-        Ok((store, FileInfo { format_version: dto.format_version }))
-    } else {
-        problems.sort_by_key(|p| (p.line, p.col));
-        Err(LoadError(problems))
-    }
+    store.compact();
+    problems.sort_by_key(|p| (p.line, p.col));
+    Ok((store, FileInfo { format_version: dto.format_version }, problems))
 }
 
 pub(super) fn review_from(r: Option<ReviewDto>, author: &mut impl FnMut(String) -> Name) -> Review {
