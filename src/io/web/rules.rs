@@ -188,6 +188,9 @@ mod tests {
             "Any cookies that may not be necessary.",
         ];
         assert_eq!(Rules::bundled().apply(&[&story[..], &tail[..]].concat()), story);
+        // A post's closing category line.
+        let filed = [&story[..], &["Filed under: Khawarij |"][..]].concat();
+        assert_eq!(Rules::bundled().apply(&filed), story);
     }
 
     /// Reading-time labels and consent lines go wherever they are; a story
