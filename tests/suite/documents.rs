@@ -155,9 +155,9 @@ fn exports_say_which_page_a_claim_is_on() {
     let csv = io::export::csv(&[&store], io::export::Offsets::CodePoints);
     let claims = csv.files[0].1.clone();
     let mut rows = claims.lines();
-    assert!(rows.next().unwrap().ends_with(",page"));
-    assert!(rows.next().unwrap().ends_with(",1"), "{claims}");
-    assert!(rows.next().unwrap().ends_with(",2"), "{claims}");
+    assert!(rows.next().unwrap().ends_with(",page,suggested_by,suggestion_score"));
+    assert!(rows.next().unwrap().ends_with(",1,,"), "{claims}");
+    assert!(rows.next().unwrap().ends_with(",2,,"), "{claims}");
     let jsonl = io::export::jsonl(&[&store], io::export::Offsets::CodePoints);
     let line: serde_json::Value = serde_json::from_str(&jsonl.files[0].1).unwrap();
     let page_two = STATEMENT_TEXT[..STATEMENT_TEXT.find("halaman kedua").unwrap()].chars().count();

@@ -81,6 +81,45 @@ fn conll_reports_overlaps_and_tags_iob2() {
     }
 }
 
+/// Where an accepted suggestion came from (issue 17) is kept under
+/// Sorot's keys in JSONL and W3C, in the claims table's own columns in
+/// CSV, and reported as lost by the formats with no place for it (a
+/// newcomer's brat export said "Nothing lost").
+#[test]
+fn where_a_suggestion_came_from_is_kept_or_reported_lost() {
+    let mut m = multiscript();
+    let cue = m.spans().find(|s| s.suggested.is_some()).map(|s| s.id.0).expect("a suggested cue");
+    for format in export::Format::ALL {
+        let e = format.export(&[&m], Offsets::CodePoints, None);
+        let all: String = e.files.iter().map(|f| f.1.as_str()).collect();
+        let lost = e.losses.iter().find(|l| l.message.contains("spans accepted from suggestions"));
+        match format {
+            export::Format::Jsonl | export::Format::W3c => {
+                assert!(all.contains("perceptron 1") && lost.is_none(), "{format}: {:?}", e.losses)
+            }
+            export::Format::Csv => assert!(lost.is_none(), "{format}: a claims table holds no cue of its own"),
+            _ => {
+                let lost = lost.unwrap_or_else(|| panic!("{format}: not reported: {:?}", e.losses));
+                assert_eq!(lost.ids, [cue], "{format}");
+                assert!(lost.message.starts_with("1 spans accepted from suggestions"), "{}", lost.message);
+            }
+        }
+    }
+    // A claim accepted from a suggestion: its row says by what, how sure.
+    let claim = m.spans().find(|s| m.label_name(s.label) == "Claim").cloned().expect("a claim");
+    let mut suggested = claim.clone();
+    suggested.suggested =
+        Some(Box::new(sorot::model::Suggested { source: "model".into(), version: "perceptron 1".into(), score: 875 }));
+    m.apply(sorot::model::Edit::ReplaceSpan(suggested)).unwrap();
+    let e = export::csv(&[&m], Offsets::CodePoints);
+    let table = &e.files.iter().find(|f| f.0 == "claims.csv").unwrap().1;
+    let mut rows = csv::Reader::from_reader(table.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rows.records().map(Result::unwrap).find(|r| r[col("id")] == claim.id.0.to_string()).unwrap();
+    assert_eq!((&row[col("suggested_by")], &row[col("suggestion_score")]), ("model perceptron 1", "0.875"));
+}
+
 #[test]
 fn brat_ann_offsets_are_code_points_and_relation_attributes_are_reported() {
     let m = multiscript();

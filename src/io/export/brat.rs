@@ -196,6 +196,7 @@ pub(super) fn write(stores: &[&Store], files: &mut Files) -> Report {
             "relation attributes not representable in brat (A lines attach to T and E only)".into(),
             with_attrs,
         );
+        suggested_loss(&mut losses, store, "brat");
         files.close(ann);
     }
     Report { losses, notices }

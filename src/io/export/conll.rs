@@ -122,6 +122,7 @@ pub(super) fn write(stores: &[&Store], labels: Option<&[String]>, files: &mut Fi
             "spans do not fall on token boundaries and were widened to whole tokens".into(),
             unaligned,
         );
+        suggested_loss(&mut losses, store, "CoNLL");
     }
     files.close(out);
     Report { losses, notices: Vec::new() }

@@ -7,7 +7,9 @@ use super::*;
 /// Two tables for spreadsheets: `claims.csv` (document, id, text, offsets,
 /// certainty, source, cue, outlet, review, for web pages the page's
 /// address, title and date, to cite, and for PDF and Word files the page
-/// the claim starts on) and `relations.csv` (document,
+/// the claim starts on, and for a claim accepted from a suggestion the
+/// source and version that suggested it and its score) and
+/// `relations.csv` (document,
 /// id, type, arguments by role, evidence, attributes).
 pub fn csv(stores: &[&Store], offsets: Offsets) -> Export {
     Export::collect(|files| write(stores, offsets, files))
@@ -31,10 +33,12 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
         "page_title",
         "published",
         "page",
+        "suggested_by",
+        "suggestion_score",
     ]);
     let _ = rels.write_record(["document", "id", "type", "arguments", "evidence", "attributes"]);
     // One row's fields, reused from row to row.
-    let mut row: Vec<String> = vec![String::new(); 14];
+    let mut row: Vec<String> = vec![String::new(); 16];
     let mut rrow: Vec<String> = vec![String::new(); 6];
     for store in stores {
         let text = store.text();
@@ -86,6 +90,8 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
                 page_title,
                 date,
                 page_no,
+                suggested_by,
+                suggestion_score,
             ] = &mut row[..]
             else {
                 continue;
@@ -122,6 +128,10 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
             date.push_str(published);
             if let Some((p, _)) = store.meta.origin.as_ref().and_then(|o| o.page_at(e.start())) {
                 let _ = write!(page_no, "{p}");
+            }
+            if let Some(g) = &s.suggested {
+                let _ = write!(suggested_by, "{} {}", g.source, g.version);
+                let _ = write!(suggestion_score, "{:.3}", f64::from(g.score) / 1000.0);
             }
             let _ = claims.write_record(&row);
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
-use super::{Export, Files, Offsets, Report, first_mention, loss, relation_links};
+use super::{Export, Files, Offsets, Report, first_mention, loss, relation_links, suggested_loss};
 use crate::model::*;
 
 /// Escapes a value for an XML attribute.
@@ -353,6 +353,7 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
             no_mention,
         );
         loss(&mut losses, store, "relation attributes not representable in Label Studio".into(), with_attrs);
+        suggested_loss(&mut losses, store, "Label Studio results");
         loss(
             &mut losses,
             store,

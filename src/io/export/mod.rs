@@ -315,6 +315,17 @@ fn loss(losses: &mut Vec<Loss>, store: &Store, message: String, ids: Vec<u32>) {
     }
 }
 
+/// Spans accepted from suggestions, whose origin (source, version, score)
+/// `format` has no place for.
+fn suggested_loss(losses: &mut Vec<Loss>, store: &Store, format: &str) {
+    let ids = store.spans().filter(|s| s.suggested.is_some()).map(|s| s.id.0).collect();
+    let message = format!(
+        "spans accepted from suggestions: where each came from (source, version, score) has no place in {format} \
+         (JSONL and W3C keep it)"
+    );
+    loss(losses, store, message, ids);
+}
+
 fn rel_name(store: &Store, rel: &Relation) -> String {
     store.relation_type(rel.kind).map_or("?".into(), |t| t.name.clone())
 }
