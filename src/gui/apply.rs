@@ -501,9 +501,13 @@ impl SorotApp {
             return;
         };
         let name = e.name.clone();
+        let ranges = self.selection_ranges();
+        if ranges.is_empty() {
+            self.set_status("The selection is only spaces: select the words to label");
+            return;
+        }
         let id = SpanId(self.doc.store.alloc_id());
-        let mut span =
-            Span::new(id, label as u16, self.selection_ranges(), Provenance::new(&self.prefs.annotator, Self::now()));
+        let mut span = Span::new(id, label as u16, ranges, Provenance::new(&self.prefs.annotator, Self::now()));
         span.entity = Some(entity);
         let summary = format!("Labelled “{}” and linked it to {name}", short(&self.doc.store.quote(&span)));
         self.add_selected_span(span, summary);
@@ -524,8 +528,21 @@ impl SorotApp {
     }
 
     /// The selection's fragments in order, overlapping ones merged.
+    /// The selection as a span's ranges: fragments merged where they
+    /// touch, each without the spaces at its ends (a find for " kata "
+    /// labels "kata"); fragments of spaces only are dropped.
     fn selection_ranges(&self) -> Ranges {
-        let mut frags = self.selection.clone();
+        let text = self.doc.store.text();
+        let mut frags: Vec<ByteRange> = self
+            .selection
+            .iter()
+            .filter_map(|r| {
+                let s = text.slice(*r);
+                let start = r.start() + (s.len() - s.trim_start().len());
+                let end = r.end() - (s.len() - s.trim_end().len());
+                (start < end).then(|| ByteRange::new(start, end))
+            })
+            .collect();
         frags.sort();
         let mut ranges = Ranges::new();
         for r in frags {
@@ -556,8 +573,13 @@ impl SorotApp {
             }
             return;
         }
+        let ranges = self.selection_ranges();
+        if ranges.is_empty() {
+            self.set_status("The selection is only spaces: select the words to label");
+            return;
+        }
         let id = SpanId(self.doc.store.alloc_id());
-        let span = Span::new(id, label, self.selection_ranges(), Provenance::new(&self.prefs.annotator, Self::now()));
+        let span = Span::new(id, label, ranges, Provenance::new(&self.prefs.annotator, Self::now()));
         let quote = self.doc.store.quote(&span);
         let summary = format!("Created {label_name} {id} “{}”", short(&quote));
         self.add_selected_span(span, summary);

@@ -204,8 +204,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
             }
             Dialog::Recover(path) => {
                 ui.heading("Recover unsaved work?");
-                let when = crate::io::document::age(path)
-                    .map_or(String::new(), |d| format!(" from {} minutes ago", d.as_secs() / 60));
+                let when = crate::io::document::age(path).map_or(String::new(), |d| ago(d.as_secs()));
                 ui.label(format!("Sorot found work that was not saved{when}:\n{}", path.display()));
                 ui.horizontal(|ui| {
                     if ui.button("Restore").clicked() {
@@ -447,5 +446,29 @@ fn after_action(after: &After) -> Action {
     match after {
         After::Quit => Action::ForceQuit,
         After::Open(p) => Action::Open(p.clone()),
+    }
+}
+
+/// How long ago, in words: " from less than a minute ago", " from 1 minute
+/// ago", " from 3 hours ago", " from 2 days ago".
+fn ago(secs: u64) -> String {
+    use crate::model::plural;
+    match secs {
+        0..60 => " from less than a minute ago".to_owned(),
+        60..3600 => format!(" from {} ago", plural((secs / 60) as usize, "minute")),
+        3600..86400 => format!(" from {} ago", plural((secs / 3600) as usize, "hour")),
+        _ => format!(" from {} ago", plural((secs / 86400) as usize, "day")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ages_read_as_words() {
+        assert_eq!(super::ago(5), " from less than a minute ago");
+        assert_eq!(super::ago(61), " from 1 minute ago");
+        assert_eq!(super::ago(600), " from 10 minutes ago");
+        assert_eq!(super::ago(7300), " from 2 hours ago");
+        assert_eq!(super::ago(3 * 86400), " from 3 days ago");
     }
 }

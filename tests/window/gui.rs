@@ -195,6 +195,23 @@ fn mouse_selection_over_curly_quotes_and_emoji_gives_exact_bytes() {
     assert_eq!(&text[sel[0].as_range()], "menerima한국 end", "{sel:?}");
 }
 
+/// A find for " kata " (spaces typed around it, as a newcomer did) labels
+/// "kata": the spaces at a selection's ends are not part of a span.
+#[test]
+fn a_found_selection_is_labelled_without_its_spaces() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    let before = h.state().store().spans().len();
+    find_and_select(&mut h, " kata ");
+    assert!(h.state().selection.iter().any(|r| h.state().store().text().slice(*r) == " kata "));
+    h.key_press(Key::U); // Cue
+    h.run_steps(2);
+    assert_eq!(h.state().store().spans().len(), before + 1);
+    let id = h.state().selected.expect("the new span is selected");
+    let store = h.state().store();
+    assert_eq!(store.quote(store.span(id).unwrap()), "kata");
+}
+
 #[test]
 fn errors_show_in_the_window_and_keep_the_work_open() {
     let (dir, article) = sample_copy();
