@@ -122,6 +122,32 @@ fn search_the_folder_open_a_result_label_all_and_undo_in_one_document() {
     assert_eq!(countries(&a1_after, "Rusia"), before_a1, "a1 was saved as undone");
 }
 
+/// The open article labelled in the window and not saved yet is no
+/// longer headed "(not annotated yet)" in the results (a newcomer saw it
+/// until the save).
+#[test]
+fn the_open_article_labelled_but_unsaved_is_headed_so_in_the_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a4.txt"), "Rusia lagi. Kata Rusia, tidak.\n").unwrap();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a4.sorot.ron").as_path()));
+    h.key_press_modifiers(CMD_ALT, Key::F);
+    h.run_steps(3);
+    h.get_by_label("Search for").type_text("Rusia");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    let article = d.join("a4.txt").display().to_string();
+    h.get_by_label(&format!("{article} (not annotated yet) — 2 results"));
+    click(&mut h, "Label all as");
+    click(&mut h, "Country");
+    click(&mut h, "Label the 2 results as Country…");
+    click(&mut h, "Label them");
+    assert!(h.state().doc.history.is_dirty());
+    h.get_by_label(&format!("{article} (unsaved) — 2 results"));
+}
+
 #[test]
 fn a_consistency_finding_is_shown_and_fixed_with_one_click_and_undone() {
     let dir = tempfile::tempdir().unwrap();

@@ -565,6 +565,14 @@ fn a_folder_opens_past_an_article_that_cannot_be_opened() {
     assert!(h.state().dialog.is_none(), "{:?}", h.state().dialog);
     let status = &h.state().status;
     assert!(status.contains("skipped") && status.contains("a0-kosong.txt") && status.contains("empty"), "{status}");
+    // Labelled and not saved yet: the folder's list says so (it said
+    // "new" until the save).
+    h.get_by_label("a1-rusia  [new]");
+    find_and_select(&mut h, "Rusia");
+    keys(&mut h, Modifiers::NONE, Key::N);
+    settle(&mut h);
+    let row = h.get_by_label_contains("a1-rusia  [").accesskit_node().label().unwrap_or_default();
+    assert!(row.ends_with(", unsaved]"), "{row}");
 }
 
 /// The Open folder dialog (issue 19, item 13) says which folder it lists

@@ -171,7 +171,13 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                         // A file that cannot be read is not a new one.
                         let damaged =
                             e.file(&e.path_for(&c.corpus.dir, own.as_deref())).is_some_and(|f| f.error.is_some());
-                        let state = if damaged { "damaged" } else { state.name() };
+                        // The open document as it is now, not as last saved.
+                        let open_unsaved = Some(i) == here && app.doc.history.is_dirty();
+                        let state = match (damaged, open_unsaved) {
+                            (true, _) => "damaged".to_owned(),
+                            (false, true) => format!("{}, unsaved", app.doc.store.meta.state.name()),
+                            (false, false) => state.name().to_owned(),
+                        };
                         let text = RichText::new(format!("{}  [{}]", e.stem, state));
                         let text = if damaged { text.color(ui.visuals().warn_fg_color) } else { text };
                         let text = if Some(i) == here { text.strong() } else { text };

@@ -577,6 +577,9 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             None => Vec::new(),
         }
     };
+    // The open document's annotation file, while it has unsaved changes.
+    let open_unsaved: Option<std::path::PathBuf> = app.doc.history.is_dirty().then(|| app.doc.path.clone()).flatten();
+    let app_open_unsaved = open_unsaved.as_deref();
     let s = &mut app.search;
     egui::Panel::bottom("search").resizable(true).default_size(260.0).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -770,6 +773,12 @@ pub fn search_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
                     None => {
                         let name = match &fh.source {
                             Source::Annotations(p) => p.display().to_string(),
+                            // The open document with unsaved labels is annotated.
+                            Source::Article { article, annotations }
+                                if app_open_unsaved.is_some_and(|p| p == annotations.as_path()) =>
+                            {
+                                format!("{} (unsaved)", article.display())
+                            }
                             Source::Article { article, .. } => format!("{} (not annotated yet)", article.display()),
                         };
                         ui.strong(format!("{name} — {}", plural(fh.hits.len(), "result")));
