@@ -105,6 +105,16 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
     // The dialog is taken out while it is drawn (edited in place, not cloned
     // every frame) and put back unless an action replaced it.
     let Some(mut dialog) = app.dialog.take() else { return };
+    // Where an empty path field lists from: the open document's folder
+    // (the working directory means nothing to someone who started Sorot
+    // from a menu).
+    let doc_dir: Option<String> = app
+        .doc
+        .path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| format!("{}/", d.display()));
     let modal = egui::Modal::new(egui::Id::unique("sorot-dialog")).show(ctx, |ui| {
         ui.set_max_width(560.0);
         match &mut dialog {
@@ -134,8 +144,12 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 let (listing, found) = match known {
                     Some((typed, listing, found)) if typed == *text => (listing, found),
                     _ => {
-                        let found = crate::io::document::path_completions(text, 8, folder);
-                        let listing = crate::io::document::completion_folder(text);
+                        let base = match &doc_dir {
+                            Some(dir) if text.is_empty() => dir.as_str(),
+                            _ => text.as_str(),
+                        };
+                        let found = crate::io::document::path_completions(base, 8, folder);
+                        let listing = crate::io::document::completion_folder(base);
                         ui.data_mut(|d| d.insert_temp(cache, (text.clone(), listing.clone(), found.clone())));
                         (listing, found)
                     }

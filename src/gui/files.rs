@@ -278,8 +278,15 @@ impl SorotApp {
                 self.pending.push(action);
             }
             Poll::Done((_, None)) => {
+                // Back at once: no system dialog was shown (none is
+                // available here, as under a bare X server), not a cancel.
+                let at_once = job.elapsed() < std::time::Duration::from_millis(400);
                 self.native_dialog = None;
-                self.set_status("The system dialog closed without a choice; you can type the path instead");
+                self.set_status(if at_once {
+                    "No system file dialog is available here: type the path instead"
+                } else {
+                    "The system dialog closed without a choice; you can type the path instead"
+                });
             }
             Poll::Running | Poll::Update(()) => {}
             Poll::Lost => self.native_dialog = None,

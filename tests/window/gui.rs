@@ -239,6 +239,11 @@ fn open_dialog_works_without_a_native_dialog() {
     let mut h = harness(&article, 800.0);
     h.key_press_modifiers(Modifiers::COMMAND, Key::O);
     h.run_steps(2);
+    // Before anything is typed, the list is of the open article's folder
+    // (not the folder Sorot was started from), the other article in it.
+    let listed = std::fs::canonicalize(dir.path()).unwrap();
+    h.get_by_label(&format!("In {}:", listed.display()));
+    h.get_by_label(&other.display().to_string());
     h.get_by_label("Path").type_text(other.to_str().unwrap());
     h.run_steps(1);
     let open = h.get_by_label("Open");
