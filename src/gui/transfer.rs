@@ -18,6 +18,9 @@ pub struct ExportForm {
     /// Replace files that exist at the output (set once the analyst
     /// confirmed it).
     pub replace: bool,
+    /// Export every annotation file of the open folder (the open
+    /// document as it is now), not only the open document.
+    pub folder: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,10 +62,34 @@ pub fn default_export_path(annotations: Option<&Path>, id: &str, format: Format)
     dir.join(name)
 }
 
+/// Where an export of the folder `dir` goes by default: beside the
+/// folder, never in it (a brat export's `.txt` files would be read back as
+/// articles of the folder).
+pub fn default_folder_export_path(dir: &Path, format: Format) -> PathBuf {
+    let name = dir.file_name().map_or_else(|| "folder".to_owned(), |n| n.to_string_lossy().into_owned());
+    let stem = export::safe_file_stem(&name);
+    let name = match format.extension() {
+        Some(ext) => format!("{stem}.{ext}"),
+        None => format!("{stem}-{format}"),
+    };
+    dir.parent().unwrap_or(dir).join(name)
+}
+
 impl ExportForm {
     pub fn new(app: &SorotApp) -> Self {
-        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, Format::ALL[0]);
-        Self { format: 0, utf16: false, labels: String::new(), out: out.display().to_string(), replace: false }
+        let mut form =
+            Self { format: 0, utf16: false, labels: String::new(), out: String::new(), replace: false, folder: false };
+        form.out = form.default_out(app).display().to_string();
+        form
+    }
+
+    /// The default output for the form's format and scope.
+    fn default_out(&self, app: &SorotApp) -> PathBuf {
+        let format = Format::ALL.get(self.format).copied().unwrap_or(Format::Jsonl);
+        match app.corpus.as_ref().filter(|_| self.folder) {
+            Some(c) => default_folder_export_path(&c.corpus.dir, format),
+            None => default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, format),
+        }
     }
 }
 
@@ -79,9 +106,13 @@ impl ImportForm {
     }
 }
 
-/// Starts exporting the open document (as it is now, saved or not).
+/// Starts exporting the open document (as it is now, saved or not), or
+/// every annotation file of the open folder with the open document as it
+/// is now.
 pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let store = app.doc.store.clone();
+    let open_path = app.doc.path.clone();
+    let folder = app.corpus.as_ref().filter(|_| form.folder).map(|c| c.corpus.dir.clone());
     let format = Format::ALL.get(form.format).copied().unwrap_or(Format::Jsonl);
     let offsets = if form.utf16 { Offsets::Utf16 } else { Offsets::CodePoints };
     let labels: Vec<String> =
@@ -92,9 +123,45 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let job = super::Job::spawn(move |p| {
         p.progress(0, 1);
         let labels = (!labels.is_empty()).then_some(labels);
+        // The folder's files, read as `sorot export FOLDER` reads them: one
+        // that cannot be read stops the export before anything is written.
+        let mut stores: Vec<crate::model::Store> = Vec::new();
+        let mut unreadable: Vec<String> = Vec::new();
+        if let Some(dir) = &folder {
+            let files = crate::io::files_under(std::slice::from_ref(dir), crate::io::is_annotation_file);
+            let mut open_included = false;
+            for (i, path) in files.iter().enumerate() {
+                p.progress(i, files.len() + 1);
+                if open_path.as_deref() == Some(path.as_path()) {
+                    open_included = true;
+                    stores.push(store.clone());
+                    continue;
+                }
+                match crate::io::load_annotations(path) {
+                    Ok(s) => stores.push(s),
+                    Err(e) => unreadable.push(format!("{e:#}").lines().next().unwrap_or_default().to_owned()),
+                }
+            }
+            // The open document not saved yet is exported as it is.
+            if !open_included && (store.spans().len() > 0 || store.relations().len() > 0) {
+                stores.push(store.clone());
+            }
+        }
+        if !unreadable.is_empty() {
+            let mut r = format!(
+                "Nothing exported: {} of the folder could not be read (fix or move them, then export again):\n",
+                crate::model::plural(unreadable.len(), "file")
+            );
+            for u in &unreadable {
+                r.push_str(&format!("• {u}\n"));
+            }
+            return Outcome { title: format!("Export as {format}"), report: r, open: None, confirm: None };
+        }
+        let refs: Vec<&crate::model::Store> = if folder.is_some() { stores.iter().collect() } else { vec![&store] };
+        let documents = refs.len();
         // Written as it is made, straight to disk: files in the way stop it
         // before anything is put in place, and the analyst is asked.
-        let report = match format.write_to(&[&store], offsets, labels.as_deref(), &out, form.replace) {
+        let report = match format.write_to(&refs, offsets, labels.as_deref(), &out, form.replace) {
             Err(export::WriteError::Exists(there)) => {
                 return Outcome {
                     title: format!("Export as {format}"),
@@ -105,12 +172,21 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
             }
             Err(err) => format!("Nothing exported: {err}"),
             Ok(e) => {
-                let mut r = format!("Wrote {} file(s) to {}.\n\n", e.paths.len(), out.display());
+                let mut r = format!(
+                    "Wrote {} of {} to {}.\n\n",
+                    crate::model::plural(e.paths.len(), "file"),
+                    crate::model::plural(documents, "document"),
+                    out.display()
+                );
                 for n in &e.notices {
                     r.push_str(&format!("{n}\n"));
                 }
                 if e.losses.is_empty() {
-                    r.push_str("Nothing lost: the format holds everything in this document.");
+                    r.push_str(if documents == 1 {
+                        "Nothing lost: the format holds everything in this document."
+                    } else {
+                        "Nothing lost: the format holds everything in these documents."
+                    });
                 } else {
                     r.push_str("What the format could not hold:\n");
                     for l in &e.losses {
@@ -224,11 +300,12 @@ pub fn show_job(ctx: &egui::Context, job: &TransferJob) {
     ctx.request_repaint_after(std::time::Duration::from_millis(50));
 }
 
-fn path_field(ui: &mut egui::Ui, label: &str, text: &mut String) {
+fn path_field(ui: &mut egui::Ui, label: &str, text: &mut String) -> egui::Response {
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(text).desired_width(380.0)).labelled_by(l.id);
-    });
+        ui.add(egui::TextEdit::singleline(text).desired_width(380.0)).labelled_by(l.id)
+    })
+    .inner
 }
 
 /// The Export form, edited in place.
@@ -236,18 +313,33 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, form: &mut ExportForm, act
     // Wider than any of its rows, so a longer path label or another
     // format's rows never re-centre the dialog under the pointer.
     ui.set_min_width(560.0);
-    ui.heading("Export this document");
-    ui.label(format!("Exports {} as it is now (saved or not).", app.doc.store.meta.id));
-    let before = form.format;
+    ui.heading(if form.folder { "Export the folder" } else { "Export this document" });
+    let before = (form.format, form.folder);
+    match &app.corpus {
+        Some(c) => {
+            let name = c.corpus.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut form.folder, false, format!("This document ({})", app.doc.store.meta.id));
+                ui.radio_value(&mut form.folder, true, format!("The folder {name}"));
+            });
+            ui.label(if form.folder {
+                "Exports every annotation file of the folder as saved, the open document as it is now."
+            } else {
+                "Exports the open document as it is now (saved or not)."
+            });
+        }
+        None => {
+            ui.label(format!("Exports {} as it is now (saved or not).", app.doc.store.meta.id));
+        }
+    }
     ui.horizontal(|ui| {
         ui.label("Format");
         for (i, f) in Format::ALL.iter().enumerate() {
             ui.radio_value(&mut form.format, i, f.name());
         }
     });
-    if form.format != before {
-        let out = default_export_path(app.doc.path.as_deref(), &app.doc.store.meta.id, Format::ALL[form.format]);
-        form.out = out.display().to_string();
+    if (form.format, form.folder) != before {
+        form.out = form.default_out(app).display().to_string();
         form.replace = false;
     }
     let format = Format::ALL.get(form.format).copied().unwrap_or(Format::Jsonl);
@@ -266,9 +358,10 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, form: &mut ExportForm, act
                 .on_disabled_hover_text("Only CoNLL chooses its labels");
         });
     });
-    path_field(ui, if format.is_folder() { "Output folder" } else { "Output file" }, &mut form.out);
+    let field = path_field(ui, if format.is_folder() { "Output folder" } else { "Output file" }, &mut form.out);
+    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     ui.horizontal(|ui| {
-        if ui.button("Export").clicked() && !form.out.trim().is_empty() {
+        if (ui.button("Export").clicked() || enter) && !form.out.trim().is_empty() {
             actions.push(Action::CloseDialog);
             actions.push(Action::StartExport(form.clone()));
         }

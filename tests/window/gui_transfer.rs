@@ -36,7 +36,7 @@ fn export_the_open_document_as_brat_and_see_what_was_lost() {
     assert_eq!(field.value().as_deref(), Some(out.display().to_string().as_str()));
     click(&mut h, "Export");
     wait(&mut h, SorotApp::is_busy);
-    h.get_by_label_contains("Wrote 2 file(s)");
+    h.get_by_label_contains("Wrote 2 files of 1 document");
     h.get_by_label_contains("2 relation attributes not representable in brat");
     let ann = std::fs::read_to_string(out.join("000_f1c0a0fef9fd3cfc.ann")).unwrap();
     assert!(ann.contains("juru bicara Kremlin, Dmitry Peskov"), "{ann}");
@@ -62,8 +62,59 @@ fn export_the_open_document_as_brat_and_see_what_was_lost() {
     again(&mut h);
     click(&mut h, "Replace them");
     wait(&mut h, SorotApp::is_busy);
-    h.get_by_label_contains("Wrote 2 file(s)");
+    h.get_by_label_contains("Wrote 2 files of 1 document");
     assert!(std::fs::read_to_string(&ann_path).unwrap().contains("Dmitry Peskov"));
+}
+
+/// With a folder open, File → Export… exports the whole folder (a
+/// newcomer found only the open document, the folder needing the command
+/// line): every annotation file as saved, the open document as it is now,
+/// beside the folder by default; Enter in the path field exports.
+#[test]
+fn export_the_whole_folder_from_the_window() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let files = sorot::io::files_under(&[d.to_owned()], sorot::io::is_annotation_file);
+    let mut h = common::gui::window(SorotApp::opening_folder(d.to_owned()), egui::vec2(1400.0, 900.0));
+    let open = h.state().doc.path.clone().expect("a document of the folder is open");
+    // An unsaved label in the open document.
+    common::gui::find_and_select(&mut h, "Pyongyang");
+    h.key_press(Key::L); // Location
+    h.run_steps(2);
+    assert!(h.state().doc.history.is_dirty());
+    let shift_cmd = Modifiers { shift: true, ..Modifiers::COMMAND };
+    h.key_press_modifiers(shift_cmd, Key::E);
+    h.run_steps(3);
+    h.get_by_label("Export this document");
+    click(&mut h, &format!("The folder {}", d.file_name().unwrap().to_string_lossy()));
+    h.get_by_label("Export the folder");
+    // Beside the folder, not in it.
+    let stem = sorot::io::export::safe_file_stem(&d.file_name().unwrap().to_string_lossy());
+    let beside = d.parent().unwrap().join(format!("{stem}.jsonl"));
+    assert_eq!(h.get_by_label("Output file").value().as_deref(), Some(beside.display().to_string().as_str()));
+    let out = d.join("out").join("folder.jsonl");
+    if let Some(sorot::gui::Dialog::Export(form)) = &mut h.state_mut().dialog {
+        form.out = out.display().to_string();
+    }
+    h.run_steps(2);
+    h.get_by_label("Output file").focus();
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    wait(&mut h, SorotApp::is_busy);
+    h.get_by_label_contains(&format!("Wrote 1 file of {} documents", files.len()));
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), files.len());
+    // The open document as it is now: its unsaved Location is in.
+    let id = sorot::io::load_annotations(&open).unwrap().meta.id;
+    let doc = lines.iter().find(|l| l["id"] == id.as_str()).expect("the open document");
+    let text = doc["text"].as_str().unwrap();
+    let located = doc["entities"].as_array().unwrap().iter().any(|e| {
+        let (a, b) = (e["start_offset"].as_u64().unwrap() as usize, e["end_offset"].as_u64().unwrap() as usize);
+        e["label"] == "Location" && text.chars().skip(a).take(b - a).collect::<String>() == "Pyongyang"
+    });
+    assert!(located, "{doc}");
 }
 
 #[test]
