@@ -64,6 +64,39 @@ fn wheel(_: usize, _: &mut SorotApp) -> Vec<Event> {
     ]
 }
 
+/// An edit and the frame after it, `n` times: each labels another word
+/// (the selection set as a find leaves it, then the label key's action),
+/// the annotation list and the view catching up in the frame after.
+fn measure_edits(app: &mut SorotApp, n: usize) -> Vec<Duration> {
+    let ctx = egui::Context::default();
+    for _ in 0..5 {
+        let out = ctx.run_ui(input(vec![]), |ui| app.frame_ui(ui));
+        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+    }
+    let text = app.store().text().as_str().to_owned();
+    let words: Vec<(usize, usize)> = text
+        .match_indices(' ')
+        .filter_map(|(i, _)| {
+            let w = text[i + 1..].split([' ', '\n', ',', '.']).next()?;
+            (w.len() >= 3 && w.chars().all(char::is_alphabetic)).then_some((i + 1, i + 1 + w.len()))
+        })
+        .step_by(7)
+        .take(n)
+        .collect();
+    let mut times = Vec::with_capacity(n);
+    for (a, b) in words {
+        app.selection = vec![sorot::model::ByteRange::new(a, b)];
+        app.push(sorot::gui::Action::Label(2));
+        let t = Instant::now();
+        for _ in 0..2 {
+            let out = ctx.run_ui(input(vec![]), |ui| app.frame_ui(ui));
+            std::hint::black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
+        }
+        times.push(t.elapsed());
+    }
+    times
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |name: &str, default: usize| {
@@ -126,6 +159,8 @@ fn main() {
         };
         row("wheel scroll", w, wl, wp);
         row("fling (new screen/frame)", f, fl, fp);
+        let e = stats(measure_edits(app, 60));
+        println!("{:<34} {:>9.3} {:>9.3} {:>9.3}", format!("{name}: label a word (+ next frame)"), e.0, e.1, e.2);
         rows.push((w, f));
     }
     if rows.len() < 3 {

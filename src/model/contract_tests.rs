@@ -296,3 +296,58 @@ fn a_relation_never_reaches_itself_and_roles_take_only_the_relation_types_they_n
     // exports: the denial of the denial at Peskov.
     assert_eq!(s.first_mention(Target::Relation(again)), Some(peskov));
 }
+
+/// The spans in text order (the annotation list, review steps, re-anchoring)
+/// read from the range indexes give exactly what sorting every span by its
+/// extent gives: by start, longest first, then by id; spans of several
+/// ranges once, where their extent starts; ranges over 4 KB included.
+mod text_order {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reference(s: &Store) -> Vec<SpanId> {
+        let mut v: Vec<(u32, std::cmp::Reverse<u32>, SpanId)> = s
+            .spans()
+            .map(|sp| {
+                let e = sp.extent();
+                (e.start, std::cmp::Reverse(e.end), sp.id)
+            })
+            .collect();
+        v.sort_unstable();
+        v.into_iter().map(|x| x.2).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn equals_sorting_every_span(
+            spans in prop::collection::vec(
+                (0usize..9000, prop::collection::vec((0usize..60, 1usize..5000), 1..4)),
+                0..160,
+            )
+        ) {
+            let text = Text::new("ab ".repeat(3000) + &"é".repeat(2000));
+            let len = text.len();
+            let mut s = Store::new(text, Schema::default_news(), DocMeta::default());
+            for (start, parts) in spans {
+                // Fragments after one another from `start`, on char boundaries.
+                let mut at = start.min(len - 1);
+                let mut ranges = Ranges::new();
+                for (gap, width) in parts {
+                    let a = s.text().grapheme_floor((at + gap).min(len - 1));
+                    let b = s.text().grapheme_floor((a + width).min(len));
+                    if b > a && ranges.last().is_none_or(|r: &ByteRange| r.end() < a) {
+                        ranges.push(ByteRange::new(a, b));
+                        at = b + 1;
+                    }
+                }
+                if ranges.is_empty() {
+                    continue;
+                }
+                let id = SpanId(s.alloc_id());
+                let _ = s.apply(Edit::AddSpan(Span::new(id, 0, ranges, Provenance::shared(Name::from("t"), Timestamp(0)))));
+            }
+            prop_assert_eq!(s.spans_in_text_order(), reference(&s));
+        }
+    }
+}

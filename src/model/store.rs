@@ -435,16 +435,67 @@ impl Store {
 
     /// All spans in text order (start, then longer first, then id).
     pub fn spans_in_text_order(&self) -> Vec<SpanId> {
-        let mut v: Vec<(u32, std::cmp::Reverse<u32>, SpanId)> = self
-            .t
-            .spans
-            .values()
-            .map(|s| {
-                let e = s.extent();
-                (e.start, std::cmp::Reverse(e.end), s.id)
-            })
-            .collect();
-        v.sort_unstable();
+        use std::cmp::Reverse;
+        // Read from the range indexes, small entries already in text order,
+        // instead of from every span (the annotation list asks after each
+        // edit: 2.6 ms at 80,000 spans, most of an edit's frame).
+        let t = &self.t;
+        let mut v: Vec<(u32, Reverse<u32>, SpanId)> = Vec::with_capacity(t.short_ranges.len() + t.long_ranges.len());
+        let (mut a, mut b) = (t.short_ranges.iter().peekable(), t.long_ranges.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if y < x => b.next(),
+                (Some(_), _) => a.next(),
+                (None, _) => b.next(),
+            };
+            let Some(&(s, e, id)) = next else { break };
+            v.push((s, Reverse(e), id));
+        }
+        if v.len() != t.spans.len() {
+            // Spans of several ranges appear once per range: keep each once,
+            // placed by its extent.
+            let mut seen = vec![0u64; (self.next_id as usize).div_ceil(64) + 1];
+            let mut several: BTreeSet<SpanId> = BTreeSet::new();
+            for &(_, _, id) in &v {
+                let (w, bit) = ((id.0 / 64) as usize, 1u64 << (id.0 % 64));
+                match seen.get_mut(w) {
+                    Some(word) if *word & bit != 0 => {
+                        several.insert(id);
+                    }
+                    Some(word) => *word |= bit,
+                    None => {
+                        several.insert(id);
+                    }
+                }
+            }
+            v.retain(|(_, _, id)| !several.contains(id));
+            let placed: Vec<_> = several
+                .into_iter()
+                .filter_map(|id| t.spans.get(&id).map(|s| (s.extent().start, Reverse(s.extent().end), id)))
+                .collect();
+            if placed.len() > 64 {
+                v.extend(placed);
+                v.sort_unstable();
+                return v.into_iter().map(|(_, _, id)| id).collect();
+            }
+            // The rest is in order but for ties (below): each goes in its place.
+            for item in placed {
+                let at = v.partition_point(|x| (x.0, x.1) < (item.0, item.1));
+                v.insert(at, item);
+            }
+        }
+        // In order by start already; spans starting together come shortest
+        // first from the index and are turned longest first (a sort of the
+        // whole list cost most of an edit's frame).
+        let mut i = 0;
+        while i < v.len() {
+            let start = v[i].0;
+            let j = i + v[i..].iter().take_while(|x| x.0 == start).count();
+            if j - i > 1 {
+                v[i..j].sort_unstable();
+            }
+            i = j;
+        }
         v.into_iter().map(|(_, _, id)| id).collect()
     }
 
