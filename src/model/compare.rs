@@ -15,8 +15,11 @@
 //! adjudicator takes one file's version, all of them (identical spans kept
 //! once), or none, as one [`Edit`], so it is undoable like any other.
 //! Relations follow their spans: a relation of any file is in the merged
-//! store when every span it points at was taken; identical relations are
-//! kept once, with the union of their evidence.
+//! store when every span it points at was taken — or, where the
+//! adjudicator took another file's version of that span's unit, points at
+//! that version instead (if its label fits the role); identical relations
+//! are kept once, with the union of their evidence. So a claim taken from
+//! one annotator and its source from the other keep the said_by both drew.
 //!
 //! Provenance: a merged span's author is the annotator (or annotators,
 //! joined by `+`) whose version it is, and its modification time is when
@@ -338,19 +341,25 @@ impl Adjudication {
         out.into_iter().map(|(key, files, _)| (key, files)).collect()
     }
 
-    /// The merged span standing for source span `m`, if any is in `present`
-    /// (its own, or an identical one of the same unit taken instead).
-    fn resolve(&self, m: (usize, SpanId), present: &BTreeSet<SpanId>) -> Option<SpanId> {
+    /// The merged span standing for source span `m`, if any is in `present`:
+    /// its own, an identical one of the same unit taken instead, or else the
+    /// version of its unit the adjudicator took in its place, when one alone
+    /// was taken (of those whose label `fits`, the relation's role).
+    fn resolve(&self, m: (usize, SpanId), present: &BTreeSet<SpanId>, fits: &dyn Fn(u16) -> bool) -> Option<SpanId> {
         let own = self.spans.get(&m)?;
         if present.contains(&own.id) {
             return Some(own.id);
         }
         let unit = self.units.get(*self.unit_of.get(&m)?)?;
-        unit.members
-            .iter()
-            .filter_map(|o| self.spans.get(o))
-            .find(|o| present.contains(&o.id) && o.ranges == own.ranges && o.label == own.label)
-            .map(|o| o.id)
+        let taken: Vec<&Span> =
+            unit.members.iter().filter_map(|o| self.spans.get(o)).filter(|o| present.contains(&o.id)).collect();
+        if let Some(same) = taken.iter().find(|o| o.ranges == own.ranges && o.label == own.label) {
+            return Some(same.id);
+        }
+        match taken.as_slice() {
+            [instead] if fits(instead.label) => Some(instead.id),
+            _ => None,
+        }
     }
 
     /// The edit that applies `choice` to unit `u` of `merged`.
@@ -423,6 +432,32 @@ impl Adjudication {
     /// The relations the merged store should have when `present` are its
     /// spans from the sources.
     fn relations_for(&self, merged: &Store, present: &BTreeSet<SpanId>) -> BTreeMap<RelationId, Relation> {
+        self.relations_and_sources(merged, present).0
+    }
+
+    /// The annotators' relations the merged store leaves out as it is now
+    /// (an argument of theirs was not taken, nor a version in its place):
+    /// `alice's said_by 12`, for the adjudicator to see.
+    pub fn relations_left_out(&self, merged: &Store) -> Vec<String> {
+        let present: BTreeSet<SpanId> =
+            self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect();
+        let (_, became) = self.relations_and_sources(merged, &present);
+        let mut out = Vec::new();
+        for (f, s) in self.sources.iter().enumerate() {
+            for r in s.relations().filter(|r| !became.contains_key(&(f, r.id))) {
+                let kind = s.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+                out.push(format!("{}'s {kind} {}", self.names[f], r.id));
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn relations_and_sources(
+        &self,
+        merged: &Store,
+        present: &BTreeSet<SpanId>,
+    ) -> (BTreeMap<RelationId, Relation>, HashMap<(usize, RelationId), RelationId>) {
         let mut by_key: BTreeMap<(u16, Vec<(Name, Target)>), Relation> = BTreeMap::new();
         // Which merged relation each source relation became (its own, or
         // the same relation kept from another file), for relations that
@@ -443,11 +478,22 @@ impl Adjudication {
                 if !r.args.iter().all(|a| def.roles.iter().any(|d| d.name == a.role)) {
                     continue;
                 }
+                // Whether a merged span's label may fill a role accepting `accepts`.
+                let schema = merged.schema();
+                let fits_of = |accepts: &[String], label: u16| {
+                    schema.label(usize::from(label)).is_some_and(|l| {
+                        accepts.iter().any(|n| {
+                            *n == l.name || l.entity_type.as_deref().is_some_and(|k| schema.entity_type_is(k, n))
+                        })
+                    })
+                };
                 let mut args = Vec::new();
                 let mut complete = true;
                 for a in &r.args {
+                    let accepts: &[String] = def.roles.iter().find(|d| d.name == a.role).map_or(&[], |d| &d.accepts);
+                    let fits = |label: u16| fits_of(accepts, label);
                     let t = match a.target {
-                        Target::Span(id) => self.resolve((f, id), present).map(Target::Span),
+                        Target::Span(id) => self.resolve((f, id), present, &fits).map(Target::Span),
                         Target::Entity(id) => self.entity_map.get(&(f, id)).copied().map(Target::Entity),
                         Target::Relation(id) => became.get(&(f, id)).copied().map(Target::Relation),
                     };
@@ -459,7 +505,13 @@ impl Adjudication {
                 if !complete {
                     continue;
                 }
-                let evidence: Vec<SpanId> = r.evidence.iter().filter_map(|e| self.resolve((f, *e), present)).collect();
+                let fits = |label: u16| fits_of(&def.evidence, label);
+                let mut evidence: Vec<SpanId> = Vec::new();
+                for e in r.evidence.iter().filter_map(|e| self.resolve((f, *e), present, &fits)) {
+                    if !evidence.contains(&e) {
+                        evidence.push(e);
+                    }
+                }
                 let key = (kind as u16, args.iter().map(|a| (a.role, a.target)).collect());
                 match by_key.get_mut(&key) {
                     Some(kept) => {
@@ -489,7 +541,7 @@ impl Adjudication {
                 }
             }
         }
-        by_key.into_values().map(|r| (r.id, r)).collect()
+        (by_key.into_values().map(|r| (r.id, r)).collect(), became)
     }
 
     /// The record of `decisions` (one per unit) for the merged file; agreed

@@ -123,11 +123,13 @@ fn adjudicating_two_files_into_a_merged_one_with_provenance_and_undo() {
 
     let mut history = History::default();
     // Korut vs orut: take bob's (file 2). His alliance follows its spans,
-    // pointing at the agreed Rusia.
+    // pointing at the agreed Rusia; alice's, whose Korut was replaced by
+    // bob's orut, follows the decision and is the same alliance: one, drawn
+    // by both.
     let e = adj.choose(&merged, 1, Choice::File(1), now);
     history.apply(&mut merged, e, "bob's Korut").unwrap();
     assert_eq!(spans(&merged), [t("Rusia", "Country", "alice+bob"), t("orut", "Country", "bob")]);
-    assert_eq!(relations(&merged), [("alliance".into(), vec!["Rusia".into(), "orut".into()], "bob".into())]);
+    assert_eq!(relations(&merged), [("alliance".into(), vec!["Rusia".into(), "orut".into()], "alice+bob".into())]);
     // Peskov: alice's Person; her gift follows.
     let e = adj.choose(&merged, 2, Choice::File(0), now);
     history.apply(&mut merged, e, "alice's Peskov").unwrap();
@@ -377,6 +379,70 @@ proptest! {
 /// they use and point at the merged ones: agreed, both annotators' denial
 /// of their alliance is one denial of the one alliance; when the alliance
 /// is decided away, the denial goes with it, and undo brings both back.
+/// Both annotators drew the said_by of one quote, with different
+/// boundaries for the claim and for the source. Taking the claim from one
+/// and the source from the other keeps that said_by (a newcomer's merged
+/// file had lost it without a word); a source whose label the role does
+/// not accept is not put in its place.
+#[test]
+fn a_relation_follows_the_versions_taken_in_place_of_its_spans() {
+    const QUOTE: &str = "“Itu tidak benar,” kata juru bicara Kremlin Dmitry Peskov kemarin.";
+    let make = |who: &str, claim: &str, source: &str, label: &str| {
+        let article = sorot::io::article::decode_article(QUOTE.as_bytes(), sorot::io::ArticleFormat::Text).unwrap();
+        let mut s = sorot::io::store_for_article(Path::new("q.txt"), article, Schema::default_news());
+        s.meta.annotator = Some(who.into());
+        let find = |n: &str| {
+            let i = QUOTE.find(n).unwrap();
+            ByteRange::new(i, i + n.len())
+        };
+        let mut b = common::Builder { store: &mut s, author: who };
+        let c = b.span("Claim", find(claim), &[]);
+        let src = b.span(label, find(source), &[]);
+        if label == "Source" {
+            b.relation("said_by", &[("claim", Target::Span(c)), ("source", Target::Span(src))], &[], &[]).unwrap();
+        }
+        s
+    };
+    let now = Timestamp(1_700_000_000);
+    // Bob's source: longer (the same unit, boundaries differ), or the same
+    // words as a Location (the same unit, labels differ), which said_by's
+    // source role does not accept.
+    for (bob_source, bob_label, kept) in
+        [("juru bicara Kremlin Dmitry Peskov", "Source", true), ("Dmitry Peskov", "Location", false)]
+    {
+        let alice = make("alice", "“Itu tidak benar,”", "Dmitry Peskov", "Source");
+        let bob = make("bob", "Itu tidak benar", bob_source, bob_label);
+        let (adj, mut merged) =
+            Adjudication::new(vec![alice, bob], vec!["alice".into(), "bob".into()], "judge", now).unwrap();
+        assert_eq!(adj.units.len(), 2, "{:?}", adj.units);
+        let unit_of = |q: &str| {
+            let i = QUOTE.find(q).unwrap();
+            adj.units.iter().position(|u| u.extent.start() <= i && i < u.extent.end()).unwrap()
+        };
+        let (claim, source) = (unit_of("Itu"), unit_of("Peskov"));
+        for (u, c) in [(claim, Choice::File(0)), (source, Choice::File(1))] {
+            let e = adj.choose(&merged, u, c, now);
+            merged.apply(e).unwrap();
+        }
+        let expected: Vec<(String, Vec<String>, String)> = if kept {
+            vec![("said_by".into(), vec!["“Itu tidak benar,”".into(), bob_source.into()], "alice+bob".into())]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(relations(&merged), expected, "bob's source as {bob_label}");
+        // What is left out is said (the compare panel shows it).
+        let left = adj.relations_left_out(&merged);
+        if kept {
+            assert!(left.is_empty(), "{left:?}");
+        } else {
+            assert_eq!(left.len(), 1, "{left:?}");
+            assert!(left[0].starts_with("alice's said_by "), "{left:?}");
+        }
+        // What was taken is in, whatever happened to the relation.
+        assert_eq!(merged.spans().len(), 2);
+    }
+}
+
 #[test]
 fn a_relation_about_a_relation_follows_the_relation_it_uses() {
     let mut schema = Schema::default_news();

@@ -21,6 +21,9 @@ pub struct CompareState {
     /// The agreement table, as `sorot agree` prints it.
     /// The agreement figures of the compared files.
     pub figures: Option<crate::model::agreement::Report>,
+    /// The annotators' relations the merged file leaves out, for the
+    /// history state they were found in.
+    left_out: Option<(u64, Vec<String>)>,
 }
 
 impl CompareState {
@@ -239,7 +242,7 @@ impl SorotApp {
             Ok((Prepared { adj, figures, .. }, initial)) => {
                 let mut decisions = HashMap::new();
                 decisions.insert(self.doc.history.generation(), initial);
-                let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
+                let state = CompareState { adj, files, decisions, current: 0, filter: None, figures, left_out: None };
                 let rows = state.rows();
                 let open = rows.iter().filter(|&&u| state.decisions(&self.doc.history)[u].is_none()).count();
                 let first = rows.first().copied();
@@ -316,7 +319,7 @@ impl SorotApp {
         self.view = crate::gui::TextView::default();
         self.entity_form = Default::default();
         self.view.font_size = self.prefs.font_size;
-        let state = CompareState { adj, files, decisions, current: 0, filter: None, figures };
+        let state = CompareState { adj, files, decisions, current: 0, filter: None, figures, left_out: None };
         let first_row = state.rows().first().copied();
         let n = state.rows().len();
         self.compare = Some(state);
@@ -472,6 +475,25 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
             rows.len(),
             c.adj.names.len()
         ));
+    }
+    // Relations follow the spans taken; say which the merged file leaves
+    // out (an argument of theirs taken from nobody), never drop them unseen.
+    let generation = app.doc.history.generation();
+    if c.left_out.as_ref().is_none_or(|(g, _)| *g != generation) {
+        c.left_out = Some((generation, c.adj.relations_left_out(&app.doc.store)));
+    }
+    if let Some((_, left)) = &c.left_out
+        && !left.is_empty()
+    {
+        let shown: Vec<&str> = left.iter().take(6).map(String::as_str).collect();
+        let more = if left.len() > 6 { format!(" and {} more", left.len() - 6) } else { String::new() };
+        ui.label(
+            RichText::new(format!(
+                "Not in the merged file: {}{more} — a span they use was taken from nobody (X), or its version taken does not fit the role",
+                shown.join(", ")
+            ))
+            .color(ui.visuals().warn_fg_color),
+        );
     }
     ui.separator();
     let text = app.doc.store.text();
