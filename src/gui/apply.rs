@@ -479,6 +479,10 @@ impl SorotApp {
                 self.prefs_file_before = self.own_file_here().map(|(_, p)| p);
                 self.dialog = Some(Dialog::Preferences);
             }
+            Command::ScrollDown => self.view.scroll_pages(0.9),
+            Command::ScrollUp => self.view.scroll_pages(-0.9),
+            Command::ScrollToStart => self.view.scroll_to_offset(0.0),
+            Command::ScrollToEnd => self.view.scroll_to_offset(f32::MAX),
             Command::FontBigger | Command::FontSmaller => {
                 let d = if cmd == Command::FontBigger { 1.0 } else { -1.0 };
                 self.prefs.font_size = (self.prefs.font_size + d).clamp(9.0, 40.0);

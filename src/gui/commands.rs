@@ -52,6 +52,10 @@ pub enum Command {
     PrevSuggestion,
     AcceptSuggestion,
     RejectSuggestion,
+    ScrollDown,
+    ScrollUp,
+    ScrollToStart,
+    ScrollToEnd,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -113,6 +117,10 @@ impl Command {
         Command::ClearSelection,
         Command::NewRelation,
         Command::NextSuggestion,
+        Command::ScrollToStart,
+        Command::ScrollToEnd,
+        Command::ScrollDown,
+        Command::ScrollUp,
     ];
 
     pub fn text(self) -> &'static str {
@@ -164,6 +172,10 @@ impl Command {
             Command::PrevSuggestion => "Previous suggestion",
             Command::AcceptSuggestion => "Accept the suggestion",
             Command::RejectSuggestion => "Reject the suggestion",
+            Command::ScrollDown => "Scroll down a screen",
+            Command::ScrollUp => "Scroll up a screen",
+            Command::ScrollToStart => "Go to the start of the article",
+            Command::ScrollToEnd => "Go to the end of the article",
         }
     }
 
@@ -216,6 +228,10 @@ impl Command {
             Command::PrevSuggestion => sc(Modifiers::SHIFT, Key::F8),
             Command::AcceptSuggestion => sc(Modifiers::ALT, Key::Enter),
             Command::RejectSuggestion => sc(Modifiers::ALT, Key::Delete),
+            Command::ScrollDown => sc(Modifiers::NONE, Key::PageDown),
+            Command::ScrollUp => sc(Modifiers::NONE, Key::PageUp),
+            Command::ScrollToStart => sc(Modifiers::COMMAND, Key::Home),
+            Command::ScrollToEnd => sc(Modifiers::COMMAND, Key::End),
         }
     }
 
@@ -301,6 +317,10 @@ impl Command {
             Command::PageText,
             Command::FontBigger,
             Command::FontSmaller,
+            Command::ScrollDown,
+            Command::ScrollUp,
+            Command::ScrollToStart,
+            Command::ScrollToEnd,
         ]
         .iter()
         .position(|c| *c == self)

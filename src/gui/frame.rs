@@ -23,6 +23,18 @@ impl SorotApp {
         {
             self.pending.push(Action::Search(SearchAction::Close));
         }
+        // Escape closes the Relationships window, then the consistency
+        // window (each also closes with its ×), when no field is edited.
+        if !ctx.egui_wants_keyboard_input()
+            && (self.graph.is_some() || self.consistency.open)
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            if self.graph.is_some() {
+                self.graph = None;
+            } else {
+                self.pending.push(Action::Search(SearchAction::CloseCheck));
+            }
+        }
         // Ctrl+Y redoes too, as in editors on Windows and Linux.
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)) {
             self.pending.push(Action::Run(Command::Redo));

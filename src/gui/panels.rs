@@ -100,6 +100,10 @@ pub fn menu_bar(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) {
                 menu_item(ui, Command::FontBigger, actions);
                 menu_item(ui, Command::FontSmaller, actions);
                 ui.separator();
+                for cmd in [Command::ScrollDown, Command::ScrollUp, Command::ScrollToStart, Command::ScrollToEnd] {
+                    menu_item(ui, cmd, actions);
+                }
+                ui.separator();
                 for (t, name) in [
                     (ThemePref::System, "System theme"),
                     (ThemePref::Light, "Light theme"),

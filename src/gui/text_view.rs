@@ -82,6 +82,9 @@ pub struct TextView {
     realign: u8,
     /// The view top to move to on the next frame.
     pending_offset: Option<f32>,
+    /// The view's top and height in the last frame (for paging).
+    shown_offset: f32,
+    shown_height: f32,
     /// How far the view top was inside a line in the last frame (0: on a
     /// line's top).
     top_cut: f32,
@@ -163,6 +166,8 @@ impl Default for TextView {
             drag_anchor: None,
             drag_head: None,
             pending_scroll: None,
+            shown_offset: 0.0,
+            shown_height: 0.0,
             realign: 0,
             pending_offset: None,
             top_cut: 0.0,
@@ -235,6 +240,20 @@ impl TextView {
     /// Asks the view to bring `byte` into view on the next frame.
     pub fn scroll_to(&mut self, byte: usize) {
         self.pending_scroll = Some(byte);
+    }
+
+    /// Scrolls by `pages` of the visible height (PageDown: 0.9), the view
+    /// top then put on a line's top.
+    pub fn scroll_pages(&mut self, pages: f32) {
+        let to = (self.shown_offset + pages * self.shown_height).max(0.0);
+        self.scroll_to_offset(to);
+    }
+
+    /// Moves the view top to `y` (clamped to the text; on a line's top).
+    pub fn scroll_to_offset(&mut self, y: f32) {
+        let total = self.tops.last().copied().unwrap_or(0.0);
+        let y = y.clamp(0.0, (total - self.shown_height).max(0.0));
+        self.pending_offset = Some(row_top(&self.tops, self.row_height(), y));
     }
 
     /// Where the caret before `byte` was drawn in the last frame (a point
@@ -419,6 +438,7 @@ impl TextView {
             let clip = ui.clip_rect();
             self.gutter =
                 Rect::from_x_y_ranges(origin.x + width + 4.0..=origin.x + width + 4.0 + gutter, clip.y_range());
+            (self.shown_offset, self.shown_height) = (viewport.min.y, viewport.height());
             let first = self.tops.partition_point(|&t| t <= viewport.min.y).saturating_sub(1);
             let painter = ui.painter_at(ui.clip_rect());
             self.viewport_top = ui.clip_rect().top();

@@ -192,8 +192,12 @@ impl Names<'_> {
     /// first, when it is new), if the store takes it; whether it did.
     fn add_span(&mut self, store: &mut Store, mut span: Span, name: Option<&str>, edits: &mut Vec<Edit>) -> bool {
         let mut new_entity = None;
+        // Linked to an entity this edit makes (here or for an earlier
+        // suggestion): not in the store until the edit is applied.
+        let mut made_here = false;
         if let Some(name) = name {
             let kind = store.schema().labels.get(usize::from(span.label)).and_then(|l| l.entity_type.clone());
+            made_here = !self.known.contains_key(name);
             span.entity = self.known.get(name).or_else(|| self.made.get(name)).copied().or_else(|| {
                 let id = EntityId(store.alloc_id());
                 let e = Entity {
@@ -211,8 +215,10 @@ impl Names<'_> {
             });
         }
         let mut check = span.clone();
-        if new_entity.is_some() {
-            // Checked with the entity it will have (added in the same edit).
+        if made_here {
+            // Checked without the entity it will have (added in the same
+            // edit). Every suggestion naming that entity was skipped but the
+            // first: a newcomer's "Accept these 22" accepted 2.
             check.entity = None;
         }
         if store.check_span(&check).is_err() {
@@ -522,6 +528,9 @@ mod tests {
         let russia: Vec<_> = store.entities().collect();
         assert_eq!(russia.len(), 1, "one entity for both");
         assert_eq!((russia[0].name.as_str(), russia[0].kind.as_str()), ("Russia", "Country"));
+        // Both accepted (the second was skipped: its entity was not in the
+        // store before the edit), both linked.
+        assert_eq!(store.spans().count(), 2);
         assert!(store.spans().all(|s| s.entity == Some(russia[0].id)));
         // Already there (by alias): linked, nothing added.
         let mut again = testkit::store(text);

@@ -356,6 +356,39 @@ fn boundaries_move_by_keyboard_and_by_dragging() {
     assert_eq!(quote(&h), "kata");
 }
 
+/// The article scrolls from the keyboard: PageDown and PageUp by a
+/// screen, Ctrl+End to the end and Ctrl+Home back to the start (a newcomer
+/// found only the mouse wheel).
+#[test]
+fn the_article_scrolls_from_the_keyboard() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 300.0);
+    h.run_steps(3);
+    let first = |h: &Harness<'static, SorotApp>| h.state().view.first_visible_byte().unwrap_or(0);
+    let last = |h: &Harness<'static, SorotApp>| h.state().view.visible_range().map_or(0, |r| r.end());
+    let len = h.state().store().text().len();
+    assert_eq!(first(&h), 0);
+    assert!(last(&h) < len, "the window shows only part of the sample");
+    h.key_press(Key::PageDown);
+    h.run_steps(3);
+    let after_one = first(&h);
+    assert!(after_one > 0, "PageDown moved the view");
+    h.key_press(Key::PageDown);
+    h.run_steps(3);
+    let after_two = first(&h);
+    assert!(after_two > after_one);
+    h.key_press(Key::PageUp);
+    h.run_steps(3);
+    assert!(first(&h) < after_two && first(&h) <= after_one, "PageUp goes back up a screen");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::End);
+    h.run_steps(3);
+    assert_eq!(last(&h), len, "Ctrl+End shows the end");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Home);
+    h.run_steps(3);
+    assert_eq!(first(&h), 0, "Ctrl+Home shows the start");
+    assert!(h.state().view.top_cut() < 0.5, "the first line is whole");
+}
+
 #[test]
 fn readme_lists_every_shortcut_from_the_command_table() {
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();

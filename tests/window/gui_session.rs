@@ -79,6 +79,13 @@ fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
     settle(&mut h);
     assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.rizal.sorot.ron").as_path()));
     assert_eq!(h.state().selected, Some(sorot::model::SpanId(1)));
+    // Escape closes the Relationships window (a newcomer found only its ×),
+    // and leaves the selection as it was.
+    assert!(h.state().graph.is_some());
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().graph.is_none());
+    assert_eq!(h.state().selected, Some(sorot::model::SpanId(1)));
 }
 
 #[test]
