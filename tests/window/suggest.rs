@@ -384,6 +384,27 @@ fn an_article_opened_alone_learns_from_the_labelled_files_beside_it() {
     assert!(found.iter().any(|q| q == "Pyongyang"), "{found:?}");
 }
 
+/// With a file of one's own per article (double annotation), suggestions
+/// learn from one's own files and the adjudicated ones, never from a
+/// colleague's own file: the annotations stay independent (a newcomer team
+/// saw budi's labels suggested to dewi).
+#[test]
+fn with_own_files_suggestions_never_learn_from_a_colleagues_file() {
+    let dir = folder();
+    let d = dir.path();
+    // (The window's annotator in tests is "tester".)
+    for (from, to) in [("a1", "a1.budi"), ("a2", "a2.tester"), ("a3", "a3.adjudicated")] {
+        std::fs::rename(d.join(format!("{from}.sorot.ron")), d.join(format!("{to}.sorot.ron"))).unwrap();
+    }
+    let mut app = SorotApp::opening_folder(d.to_owned());
+    app.prefs.per_annotator_files = true;
+    let mut h = harness(app);
+    h.state_mut().prefs.per_annotator_files = true;
+    settle(&mut h);
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    h.get_by_label_contains("Learnt from 2 documents");
+}
+
 /// Clicking inside a suggestion's dashed outline (here inside a claim's
 /// highlight) makes it the current suggestion (a newcomer expected it), so
 /// Alt+Enter accepts that one.

@@ -323,6 +323,7 @@ impl SorotApp {
     /// document's own: an article opened alone learns from the labelled
     /// files beside it, as it would in that folder's session.
     pub(in crate::gui) fn train_suggestions(&mut self) {
+        let own = self.own_files();
         let Some(state) = &mut self.suggest else { return };
         if state.training.is_some() {
             state.again = true;
@@ -339,6 +340,14 @@ impl SorotApp {
             None => open_path.as_deref().and_then(std::path::Path::parent).map(std::path::Path::to_owned),
             Some(_) => None,
         };
+        // With a file of one's own per article (double annotation), the
+        // colleagues' own files teach nothing: what is suggested stays the
+        // annotator's own (and adjudicated files' agreed labels).
+        let mine = move |p: &std::path::Path| match (&own, crate::io::corpus::name_parts(p).1) {
+            (Some(me), Some(who)) => who == *me || crate::io::corpus::is_adjudicated(p),
+            _ => true,
+        };
+        let files: Vec<PathBuf> = files.into_iter().filter(|p| mine(p)).collect();
         state.training = Some(Job::spawn(move |r| {
             let files = match own_folder {
                 // A folder that cannot be read teaches nothing more.
