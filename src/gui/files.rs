@@ -100,6 +100,27 @@ impl SorotApp {
     }
 
     pub(super) fn offer_recovery(&mut self) {
+        // This window has the file open from now on (the lock of the file
+        // open before goes with it).
+        self.open_lock = None;
+        let elsewhere = self.doc.path.as_deref().and_then(crate::io::document::open_elsewhere);
+        // The other window's lock stays its own.
+        if elsewhere.is_none() {
+            self.open_lock = self.doc.path.as_deref().and_then(crate::io::document::OpenLock::claim);
+        }
+        if let Some(pid) = elsewhere {
+            // Its recovery file is that window's live autosave: offering it
+            // here (or discarding it) would take its crash protection away.
+            let said = format!(
+                "This file is also open in another Sorot window (process {pid}). Its unsaved work stays there; \
+                 if both save, the second to save is asked first, so nothing is overwritten unseen."
+            );
+            match &mut self.dialog {
+                Some(Dialog::Error(notice)) => *notice = format!("{notice}\n\n{said}"),
+                _ => self.dialog = Some(Dialog::Error(said)),
+            }
+            return;
+        }
         if self.doc.has_recovery() {
             self.dialog = Some(Dialog::Recover(self.doc.recovery_path()));
         }

@@ -255,6 +255,9 @@ pub struct SorotApp {
     pub glyphs: glyphs::GlyphCheck,
     /// Open the first unfinished document once the folder is read.
     open_first_after_scan: bool,
+    /// Marks the open annotation file as open in this window (see
+    /// [`io::document::OpenLock`]).
+    open_lock: Option<io::document::OpenLock>,
     /// The file saved on leaving it, said with the next "Opened …".
     saved_on_leave: Option<String>,
     /// The annotation file the open article would use, as the preferences
@@ -327,6 +330,7 @@ impl SorotApp {
             compare_loading: None,
             graph: None,
             open_first_after_scan: false,
+            open_lock: None,
         };
         app.view.font_size = app.prefs.font_size;
         app.show_notice();

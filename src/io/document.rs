@@ -426,3 +426,56 @@ pub fn set_aside(path: &Path) -> anyhow::Result<Option<PathBuf>> {
         .map_err(|e| anyhow::anyhow!("{}: cannot set the damaged file aside: {e}", path.display()))?;
     Ok(Some(target))
 }
+
+/// Which Sorot process has an annotation file open in a window: a lock
+/// file beside it (`.name.sorot.ron.lock`, the process id), so a second
+/// window on the same file knows that the recovery file there is another
+/// window's live autosave, not work left by a crash. Removed when dropped
+/// (only if it is still this process's).
+#[derive(Debug)]
+pub struct OpenLock {
+    path: PathBuf,
+}
+
+fn lock_path(annotations: &Path) -> PathBuf {
+    let name = annotations.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    annotations.with_file_name(format!(".{name}.lock"))
+}
+
+impl OpenLock {
+    /// Marks `annotations` as open in this process (best effort: a folder
+    /// that cannot be written to gets no lock, and nothing else changes).
+    pub fn claim(annotations: &Path) -> Option<OpenLock> {
+        let path = lock_path(annotations);
+        std::fs::write(&path, std::process::id().to_string()).ok()?;
+        Some(OpenLock { path })
+    }
+}
+
+impl Drop for OpenLock {
+    fn drop(&mut self) {
+        if std::fs::read_to_string(&self.path).is_ok_and(|s| s.trim() == std::process::id().to_string()) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// The process id of another running Sorot that has `annotations` open,
+/// if any. A lock left by a process that ended (a crash) does not count.
+/// Where the operating system cannot be asked (not Linux), a lock counts
+/// while it is younger than a day.
+pub fn open_elsewhere(annotations: &Path) -> Option<u32> {
+    let path = lock_path(annotations);
+    let pid: u32 = std::fs::read_to_string(&path).ok()?.trim().parse().ok()?;
+    if pid == std::process::id() {
+        return None;
+    }
+    let alive = if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|d| d < std::time::Duration::from_secs(86_400)))
+    };
+    alive.then_some(pid)
+}

@@ -274,6 +274,21 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
 
     let on_disk = Document::open(&article).unwrap();
     assert!(span_with_quote(&on_disk.store, "Kremlin", "Organization").is_none());
+    // The crashed window's lock went with it; a lock of another live Sorot
+    // (process 1 is always running here) means the recovery file is that
+    // window's live autosave: not offered, not discarded, and said so (a
+    // newcomer's second window discarded the first's crash protection).
+    let lock = recovery.with_file_name(recovery.file_name().unwrap().to_string_lossy().replace(".recovery", ".lock"));
+    assert!(!lock.exists(), "the crashed window's lock is gone");
+    if cfg!(target_os = "linux") {
+        std::fs::write(&lock, "1").unwrap();
+        let h = harness(&article, 800.0);
+        h.get_by_label_contains("also open in another Sorot window (process 1)");
+        assert!(h.query_by_label("Recover unsaved work?").is_none());
+        drop(h);
+        assert!(recovery.exists() && lock.exists(), "neither is this window's to remove");
+        std::fs::remove_file(&lock).unwrap();
+    }
     let mut h = harness(&article, 800.0);
     h.get_by_label("Recover unsaved work?");
     let restore = h.get_by_label("Restore");
