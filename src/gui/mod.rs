@@ -397,6 +397,17 @@ impl SorotApp {
         Some((i, c.entries.get(i)?.path_for(&c.dir, self.own_files().as_deref())))
     }
 
+    /// Whether `path` is a colleague's own annotation file (with a file of
+    /// one's own per article): opened from the folder's views, it opens
+    /// read-only for review, never for editing by accident.
+    fn colleagues_file(&self, path: &std::path::Path) -> bool {
+        let Some(me) = self.own_files() else { return false };
+        match io::corpus::name_parts(path).1 {
+            Some(who) => who != me && !io::corpus::is_adjudicated(path),
+            None => false,
+        }
+    }
+
     fn own_files(&self) -> Option<String> {
         (self.corpus.is_some() && self.prefs.per_annotator_files)
             .then(|| io::corpus::file_safe_name(&self.prefs.annotator))

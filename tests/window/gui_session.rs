@@ -88,6 +88,34 @@ fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
     assert_eq!(h.state().selected, Some(sorot::model::SpanId(1)));
 }
 
+/// With a file of one's own per article, evidence in the Relationships
+/// window that is in a colleague's own file opens it read-only, for review
+/// (a newcomer reviewer deleted budi's span with Tab, Delete).
+#[test]
+fn a_colleagues_file_opened_from_the_relationships_is_read_only() {
+    let dir = common::build_corpus();
+    let d = dir.path();
+    let mut app = SorotApp::opening_folder(d.to_owned());
+    app.prefs.per_annotator_files = true;
+    let mut h = harness(app);
+    h.state_mut().prefs.per_annotator_files = true;
+    keys(&mut h, Modifiers::COMMAND, Key::G);
+    h.get_by_label_contains("arms_transfer: supplier Russia → recipient North Korea").click();
+    h.run_steps(2);
+    click(&mut h, "a3.rizal.sorot.ron: “Korut menerima amunisi dari Rusia” — BBC");
+    settle(&mut h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.rizal.sorot.ron").as_path()));
+    assert!(h.state().doc.read_only, "rizal's file is not the tester's to edit");
+    let spans = h.state().doc.store.spans().len();
+    h.key_press(Key::Escape);
+    h.run_steps(1);
+    h.key_press(Key::Tab);
+    h.run_steps(1);
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    assert_eq!(h.state().doc.store.spans().len(), spans, "nothing deleted");
+}
+
 #[test]
 fn with_own_files_each_annotator_writes_article_dot_name_dot_sorot_ron() {
     let dir = common::build_corpus();

@@ -161,7 +161,8 @@ impl SorotApp {
             }
             FolderAction::OpenAt(path, span) => {
                 if self.leave_document() {
-                    self.start_loading_with(path, span, false);
+                    let read_only = self.colleagues_file(&path);
+                    self.start_loading_with(path, span, read_only);
                 }
             }
             FolderAction::OpenForReview(path) => {

@@ -355,7 +355,8 @@ impl SorotApp {
             return;
         }
         self.search.select_after_load = Some(range);
-        self.start_loading(source.open_path().to_owned());
+        let read_only = self.colleagues_file(source.open_path());
+        self.start_loading_with(source.open_path().to_owned(), None, read_only);
     }
 
     /// What labelling every result as `label` will do.
