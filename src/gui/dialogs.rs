@@ -400,18 +400,20 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 }
                 let label = ui.label("Other files, one path per line");
                 let field = ui.add(egui::TextEdit::multiline(more).desired_rows(2).desired_width(f32::INFINITY));
-                let _ = field.labelled_by(label.id);
+                let field = field.labelled_by(label.id);
                 let chosen: Vec<PathBuf> = files
                     .iter()
                     .filter(|(_, t)| *t)
                     .map(|(p, _)| p.clone())
                     .chain(more.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from))
                     .collect();
+                // Enter compares (but not while typing a path: there it is a new line).
+                let enter = !field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
                     let go = ui
                         .add_enabled(chosen.len() >= 2, egui::Button::new(format!("Compare {}", chosen.len())))
                         .on_disabled_hover_text("Tick or add two or more files");
-                    if go.clicked() {
+                    if go.clicked() || (enter && chosen.len() >= 2) {
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Compare(CompareAction::Start(chosen)));
                     }
@@ -426,6 +428,11 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
             Dialog::Preferences => {
                 ui.heading("Preferences");
                 let field = ui.text_edit_singleline(&mut app.prefs.annotator);
+                // The name field has the keyboard when the dialog opens (a
+                // newcomer's typed name went nowhere).
+                if ui.memory(|m| m.focused().is_none()) {
+                    field.request_focus();
+                }
                 let _ = field.labelled_by(ui.label("Annotator name (recorded on every annotation)").id);
                 ui.checkbox(
                     &mut app.prefs.per_annotator_files,

@@ -404,6 +404,23 @@ fn the_article_scrolls_from_the_keyboard() {
     assert!(h.state().view.top_cut() < 0.5, "the first line is whole");
 }
 
+/// Preferences opens with the keyboard in the name field: typing a name
+/// and Enter sets it (a newcomer's typed name went nowhere).
+#[test]
+fn preferences_take_a_typed_name_at_once() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Comma);
+    h.run_steps(3);
+    h.get_by_label("Preferences");
+    h.event(egui::Event::Text("dewi".into()));
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    assert!(h.state().dialog.is_none());
+    assert!(h.state().prefs.annotator.ends_with("dewi"), "{}", h.state().prefs.annotator);
+}
+
 #[test]
 fn readme_lists_every_shortcut_from_the_command_table() {
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
