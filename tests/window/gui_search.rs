@@ -23,6 +23,16 @@ fn click(h: &mut Harness<'static, SorotApp>, label: &str) {
     settle(h);
 }
 
+/// Ctrl+Alt+F, `text` typed, Enter: the folder searched.
+fn search_folder(h: &mut Harness<'static, SorotApp>, text: &str) {
+    h.key_press_modifiers(CMD_ALT, Key::F);
+    h.run_steps(3);
+    h.get_by_label("Search for").type_text(text);
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    settle(h);
+}
+
 fn countries(store: &sorot::model::Store, text: &str) -> usize {
     let l = store.schema().label_index("Country").unwrap() as u16;
     store.spans().filter(|s| s.label == l && store.quote(s) == text).count()
@@ -132,12 +142,7 @@ fn the_open_article_labelled_but_unsaved_is_headed_so_in_the_results() {
     std::fs::write(d.join("a4.txt"), "Rusia lagi. Kata Rusia, tidak.\n").unwrap();
     let mut h = harness(SorotApp::opening_folder(d.to_owned()));
     assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a4.sorot.ron").as_path()));
-    h.key_press_modifiers(CMD_ALT, Key::F);
-    h.run_steps(3);
-    h.get_by_label("Search for").type_text("Rusia");
-    h.run_steps(1);
-    h.key_press(Key::Enter);
-    settle(&mut h);
+    search_folder(&mut h, "Rusia");
     let article = d.join("a4.txt").display().to_string();
     h.get_by_label(&format!("{article} (not annotated yet) — 2 results"));
     click(&mut h, "Label all as");
@@ -200,12 +205,7 @@ fn label_all_links_the_results_to_an_entity_matched_by_external_id_in_other_file
     let mut h = harness(SorotApp::opening_folder(d.to_owned()));
     // a2 is open; its entity "Rusia" has the external id Q159, as the
     // sample's (a1) "Russia" does.
-    h.key_press_modifiers(CMD_ALT, Key::F);
-    h.run_steps(3);
-    h.get_by_label("Search for").type_text("Moskow");
-    h.run_steps(1);
-    h.key_press(Key::Enter);
-    settle(&mut h);
+    search_folder(&mut h, "Moskow");
     assert!(h.state().search.hit_count() >= 2);
     click(&mut h, "Label all as");
     click(&mut h, "Country");

@@ -73,11 +73,7 @@ fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
     h.get_by_label_contains("arms_transfer: supplier Russia → recipient North Korea — 4 evidence claims in 3 articles");
     h.get_by_label_contains("2 groups of relations and 3 groups of attribution (who said what) in ");
     h.get_by_label_contains("said_by: source Dmitry Peskov — 2 claims in 2 articles");
-    h.get_by_label_contains("arms_transfer: supplier Russia → recipient North Korea").click();
-    h.run_steps(2);
-    click(&mut h, "a3.rizal.sorot.ron: “Korut menerima amunisi dari Rusia” — BBC");
-    settle(&mut h);
-    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.rizal.sorot.ron").as_path()));
+    open_rizals_evidence(&mut h, d);
     assert_eq!(h.state().selected, Some(sorot::model::SpanId(1)));
     // Escape closes the Relationships window (a newcomer found only its ×),
     // and leaves the selection as it was.
@@ -88,6 +84,26 @@ fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
     assert_eq!(h.state().selected, Some(sorot::model::SpanId(1)));
 }
 
+/// A window on the folder `d` with a file of one's own per article (the
+/// window's annotator is "tester").
+fn own_files_window(d: &Path) -> Harness<'static, SorotApp> {
+    let mut app = SorotApp::opening_folder(d.to_owned());
+    app.prefs.per_annotator_files = true;
+    let mut h = harness(app);
+    h.state_mut().prefs.per_annotator_files = true;
+    h
+}
+
+/// In the open Relationships window: the arms transfer's evidence in
+/// rizal's file, opened.
+fn open_rizals_evidence(h: &mut Harness<'static, SorotApp>, d: &Path) {
+    h.get_by_label_contains("arms_transfer: supplier Russia → recipient North Korea").click();
+    h.run_steps(2);
+    click(h, "a3.rizal.sorot.ron: “Korut menerima amunisi dari Rusia” — BBC");
+    settle(h);
+    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.rizal.sorot.ron").as_path()));
+}
+
 /// With a file of one's own per article, evidence in the Relationships
 /// window that is in a colleague's own file opens it read-only, for review
 /// (a newcomer reviewer deleted budi's span with Tab, Delete).
@@ -95,16 +111,9 @@ fn a_folder_is_worked_through_with_states_that_survive_a_reload() {
 fn a_colleagues_file_opened_from_the_relationships_is_read_only() {
     let dir = common::build_corpus();
     let d = dir.path();
-    let mut app = SorotApp::opening_folder(d.to_owned());
-    app.prefs.per_annotator_files = true;
-    let mut h = harness(app);
-    h.state_mut().prefs.per_annotator_files = true;
+    let mut h = own_files_window(d);
     keys(&mut h, Modifiers::COMMAND, Key::G);
-    h.get_by_label_contains("arms_transfer: supplier Russia → recipient North Korea").click();
-    h.run_steps(2);
-    click(&mut h, "a3.rizal.sorot.ron: “Korut menerima amunisi dari Rusia” — BBC");
-    settle(&mut h);
-    assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a3.rizal.sorot.ron").as_path()));
+    open_rizals_evidence(&mut h, d);
     assert!(h.state().doc.read_only, "rizal's file is not the tester's to edit");
     let spans = h.state().doc.store.spans().len();
     h.key_press(Key::Escape);
@@ -120,10 +129,7 @@ fn a_colleagues_file_opened_from_the_relationships_is_read_only() {
 fn with_own_files_each_annotator_writes_article_dot_name_dot_sorot_ron() {
     let dir = common::build_corpus();
     let d = dir.path();
-    let mut app = SorotApp::opening_folder(d.to_owned());
-    app.prefs.per_annotator_files = true;
-    let mut h = harness(app);
-    h.state_mut().prefs.per_annotator_files = true;
+    let mut h = own_files_window(d);
     // tester has finished nothing: a1 opens, from the article, into tester's file.
     assert_eq!(h.state().doc.path.as_deref(), Some(d.join("a1.tester.sorot.ron").as_path()));
     assert_eq!(h.state().doc.store.spans().len(), 0);
