@@ -521,14 +521,20 @@ fn a_damaged_annotation_file_does_not_lock_its_article_away_and_is_never_overwri
         // Saved to the usual place; the damaged file kept beside it, as it was.
         let saved = sorot::io::load_annotations(&d.join("story.sorot.ron")).unwrap();
         assert_eq!(saved.spans().len(), 1);
-        let kept: Vec<_> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.to_string_lossy().contains("story.sorot.ron.damaged-"))
-            .collect();
-        assert_eq!(kept.len(), 1, "{kept:?}");
-        assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), damage);
+        assert_damaged_kept_as(d, damage);
     }
+}
+
+/// The folder `d` holds one `story.sorot.ron.damaged-<time>`, and it reads
+/// `damage`: the damaged file was set aside as it was.
+fn assert_damaged_kept_as(d: &Path, damage: &str) {
+    let kept: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("story.sorot.ron.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), damage, "the damaged file is kept as it was");
 }
 
 /// One bad span no longer hides the rest of its file (a newcomer set one
@@ -574,13 +580,7 @@ fn a_file_with_one_bad_span_opens_with_the_rest() {
         wait_saved(&mut h);
         let saved = sorot::io::load_annotations(&ann).unwrap();
         assert_eq!(saved.spans().len(), 3);
-        let kept: Vec<_> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.to_string_lossy().contains("story.sorot.ron.damaged-"))
-            .collect();
-        assert_eq!(kept.len(), 1, "{kept:?}");
-        assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), damage, "the damaged file is kept as it was");
+        assert_damaged_kept_as(d, &damage);
     }
 }
 
