@@ -5,6 +5,8 @@
 //! ranges (whatever their labels) or overlap with the same label; each
 //! connected group is one unit, classified as
 //! - [`Agreement::Agree`]: every file has it, same ranges, same label;
+//! - [`Agreement::AttributesDiffer`]: every file has it, same ranges and
+//!   label, the attributes differ (a claim's certainty);
 //! - [`Agreement::LabelDiffers`]: every file has the same ranges, labels differ;
 //! - [`Agreement::Boundaries`]: every file has it, the ranges differ;
 //! - [`Agreement::Partial`]: only some files have it.
@@ -55,17 +57,26 @@ pub fn different_text(name: &str, store: &Store, reference_name: &str, reference
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Agreement {
     Agree,
+    /// The same span and label in every file, with other attributes (a
+    /// claim's certainty "reported" in one, "asserted" in another).
+    AttributesDiffer,
     LabelDiffers,
     Boundaries,
     Partial,
 }
 
 impl Agreement {
-    pub const ALL: [Agreement; 4] =
-        [Agreement::Agree, Agreement::LabelDiffers, Agreement::Boundaries, Agreement::Partial];
+    pub const ALL: [Agreement; 5] = [
+        Agreement::Agree,
+        Agreement::AttributesDiffer,
+        Agreement::LabelDiffers,
+        Agreement::Boundaries,
+        Agreement::Partial,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Agreement::Agree => "same span and label",
+            Agreement::AttributesDiffer => "same span and label, other attributes",
             Agreement::LabelDiffers => "same span, other label",
             Agreement::Boundaries => "overlapping boundaries",
             Agreement::Partial => "only some annotators",
@@ -136,12 +147,15 @@ pub fn units(stores: &[Store]) -> Vec<Unit> {
             let files: BTreeSet<usize> = members.iter().map(|(f, _)| *f).collect();
             let same_ranges = idx.iter().all(|&i| all[i].1.ranges == all[idx[0]].1.ranges);
             let same_label = idx.iter().all(|&i| all[i].2 == all[idx[0]].2);
+            let same_attributes = idx.iter().all(|&i| all[i].1.attributes == all[idx[0]].1.attributes);
             let kind = if files.len() < n {
                 Agreement::Partial
             } else if !same_ranges {
                 Agreement::Boundaries
             } else if !same_label || members.len() != n {
                 Agreement::LabelDiffers
+            } else if !same_attributes {
+                Agreement::AttributesDiffer
             } else {
                 Agreement::Agree
             };
@@ -608,7 +622,12 @@ impl Adjudication {
             .iter()
             .filter(|(g, _)| *g == f)
             .filter_map(|(_, id)| store.span(*id))
-            .map(|s| format!("{} “{}”", store.label_name(s.label), store.quote(s)))
+            .map(|s| {
+                // The attributes too: they are what differs in some units.
+                let attrs: Vec<String> = s.attributes.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                let attrs = if attrs.is_empty() { String::new() } else { format!(" ({})", attrs.join(", ")) };
+                format!("{} “{}”{attrs}", store.label_name(s.label), store.quote(s))
+            })
             .collect()
     }
 }

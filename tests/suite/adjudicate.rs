@@ -379,6 +379,45 @@ proptest! {
 /// they use and point at the merged ones: agreed, both annotators' denial
 /// of their alliance is one denial of the one alliance; when the alliance
 /// is decided away, the denial goes with it, and undo brings both back.
+/// The same claim with another certainty is a difference to decide, not
+/// an agreement (a newcomer team's "reported" and "asserted" were decided
+/// silently with the span); each version shows its attributes.
+#[test]
+fn a_claims_certainty_that_differs_is_a_difference_to_decide() {
+    let claim = |who: &str, certainty: &str| {
+        let mut s = store(who);
+        let mut b = common::Builder { store: &mut s, author: who };
+        b.span("Claim", at("Rusia dan Korut bertemu"), &[("certainty", common::text(certainty))]);
+        s
+    };
+    let now = Timestamp(1_700_000_000);
+    let (adj, mut merged) = Adjudication::new(
+        vec![claim("alice", "reported"), claim("bob", "asserted")],
+        vec!["alice".into(), "bob".into()],
+        "judge",
+        now,
+    )
+    .unwrap();
+    assert_eq!(adj.units.iter().map(|u| u.kind).collect::<Vec<_>>(), [Agreement::AttributesDiffer]);
+    assert_eq!(adj.initial_decisions(), [None], "not decided for the adjudicator");
+    assert!(merged.spans().next().is_none());
+    assert_eq!(adj.version(0, 0), ["Claim “Rusia dan Korut bertemu” (certainty: reported)"]);
+    assert_eq!(adj.version(0, 1), ["Claim “Rusia dan Korut bertemu” (certainty: asserted)"]);
+    merged.apply(adj.choose(&merged, 0, Choice::File(1), now)).unwrap();
+    let taken = merged.spans().next().unwrap();
+    assert_eq!(taken.attributes.get("certainty").map(ToString::to_string).as_deref(), Some("asserted"));
+    // The same certainty: agreed, in from the start.
+    let (adj, merged) = Adjudication::new(
+        vec![claim("alice", "hedged"), claim("bob", "hedged")],
+        vec!["alice".into(), "bob".into()],
+        "judge",
+        now,
+    )
+    .unwrap();
+    assert_eq!(adj.units[0].kind, Agreement::Agree);
+    assert_eq!(merged.spans().count(), 1);
+}
+
 /// Both annotators drew the said_by of one quote, with different
 /// boundaries for the claim and for the source. Taking the claim from one
 /// and the source from the other keeps that said_by (a newcomer's merged

@@ -51,6 +51,7 @@ impl CompareState {
 pub fn agreement_color(k: Agreement) -> Color32 {
     match k {
         Agreement::Agree => Color32::from_rgb(40, 160, 70),
+        Agreement::AttributesDiffer => Color32::from_rgb(150, 90, 200),
         Agreement::LabelDiffers => Color32::from_rgb(60, 110, 230),
         Agreement::Boundaries => Color32::from_rgb(230, 140, 20),
         Agreement::Partial => Color32::from_rgb(210, 40, 40),
