@@ -55,6 +55,9 @@ impl SorotApp {
                 self.list = Default::default();
                 self.details.reset();
                 self.view = TextView::default();
+                // The new document starts at its top (the scroll area kept
+                // the last document's offset).
+                self.view.scroll_to_offset(0.0);
                 self.entity_form = Default::default();
                 self.view.font_size = self.prefs.font_size;
                 self.prefs.recent.retain(|p| *p != path);

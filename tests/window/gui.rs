@@ -421,6 +421,28 @@ fn preferences_take_a_typed_name_at_once() {
     assert!(h.state().prefs.annotator.ends_with("dewi"), "{}", h.state().prefs.annotator);
 }
 
+/// The next document opens at its top, not at the last one's scroll
+/// position (as a newcomer saw after Ctrl+PgDn).
+#[test]
+fn the_next_document_opens_at_its_top() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a1.txt", "a2.txt"] {
+        std::fs::copy(common::sample_article(), dir.path().join(name)).unwrap();
+    }
+    let mut h = common::gui::window(SorotApp::opening_folder(dir.path().to_owned()), egui::vec2(1000.0, 400.0));
+    common::gui::settle(&mut h);
+    for _ in 0..3 {
+        h.key_press(Key::PageDown);
+        h.run_steps(3);
+    }
+    assert!(h.state().view.first_visible_byte().unwrap_or(0) > 0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    common::gui::settle(&mut h);
+    h.run_steps(3);
+    assert_eq!(h.state().doc.path.as_deref(), Some(dir.path().join("a2.sorot.ron").as_path()));
+    assert_eq!(h.state().view.first_visible_byte(), Some(0));
+}
+
 #[test]
 fn readme_lists_every_shortcut_from_the_command_table() {
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
