@@ -198,6 +198,8 @@ pub struct Standing {
     pub adjudicated: Option<(DocState, Option<String>)>,
     /// Who reviewed spans of the files that stand for the article.
     pub reviewers: Vec<String>,
+    /// Spans of those files reviewed, of all their spans.
+    pub spans_reviewed: (usize, usize),
     pub done: bool,
     pub reviewed: bool,
 }
@@ -215,8 +217,15 @@ impl Standing {
             let by = by.as_deref().map(|b| format!(" (by {b})")).unwrap_or_default();
             parts.push(format!("adjudicated{by}: {}", state.name()));
         }
-        if !self.reviewers.is_empty() {
-            parts.push(format!("reviewed by {}", self.reviewers.join(", ")));
+        // Reviewed only when the file is marked so; before that, how far
+        // the review is (3 of 25 spans is not "reviewed").
+        if self.reviewed {
+            let by =
+                if self.reviewers.is_empty() { String::new() } else { format!(" by {}", self.reviewers.join(", ")) };
+            parts.push(format!("reviewed{by}"));
+        } else if !self.reviewers.is_empty() {
+            let (n, of) = self.spans_reviewed;
+            parts.push(format!("review by {}: {n} of {}", self.reviewers.join(", "), crate::model::plural(of, "span")));
         }
         if parts.is_empty() { "not annotated yet".into() } else { parts.join(" · ") }
     }
@@ -308,6 +317,8 @@ impl Entry {
             }
         }
         let (done, _, reviewed) = self.stages();
+        let spans_reviewed =
+            stands_for.iter().filter(|f| f.error.is_none()).fold((0, 0), |(n, of), f| (n + f.reviewed, of + f.spans));
         Standing {
             annotators: self
                 .annotator_files()
@@ -318,6 +329,7 @@ impl Entry {
                 .collect(),
             adjudicated: adjudicated.map(|f| (f.state, f.annotator.clone())),
             reviewers,
+            spans_reviewed,
             done,
             reviewed,
         }
@@ -558,4 +570,24 @@ pub fn load_all(corpus: &Corpus, mut progress: impl FnMut(usize, usize)) -> (Vec
     }
     progress(files.len(), files.len());
     (ok, errors)
+}
+
+#[cfg(test)]
+mod standing_tests {
+    use super::*;
+
+    /// A review under way is not "reviewed" (a newcomer read "reviewed by
+    /// sari" of a file with 3 of 25 spans reviewed, not marked reviewed).
+    #[test]
+    fn a_review_under_way_says_how_far_it_is() {
+        let mut s = Standing {
+            annotators: vec![("dewi".into(), Some(DocState::Done))],
+            reviewers: vec!["sari".into()],
+            spans_reviewed: (3, 25),
+            ..Standing::default()
+        };
+        assert_eq!(s.describe(), "dewi: done · review by sari: 3 of 25 spans");
+        s.reviewed = true;
+        assert_eq!(s.describe(), "dewi: done · reviewed by sari");
+    }
 }
