@@ -254,6 +254,14 @@ fn missing_labels_and_broken_input_write_nothing() {
     assert_eq!(code, 1);
     assert!(stderr.contains("already exist"), "{stderr}");
     assert_eq!(sorot(&["import", "--format", "brat", "--add-labels", "--force", "--out"], &[&out, &src]).0, 0);
+    // A doccano span past the end is named as the file has it ("label"[1];
+    // a newcomer read "label1", an internal name).
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"text\": \"Rusia dan Korut\", \"label\": [[0, 5, \"Country\"], [10, 99, \"Country\"]]}\n")
+        .unwrap();
+    let (code, _, stderr) = sorot(&["import", "--format", "jsonl", "--out"], &[&dir.path().join("out2"), &bad]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("bad.jsonl:1: \"label\"[1]: offsets 10..99"), "{stderr}");
 }
 
 #[test]

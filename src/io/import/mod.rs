@@ -402,7 +402,8 @@ pub fn parse_jsonl(stem: &str, file: &str, src: &str) -> Result<Vec<RawDoc>, Imp
                     }
                 };
                 doc.spans.push(RawSpan {
-                    key: format!("label{k}"),
+                    // Named as the file has it, in messages.
+                    key: format!("\"label\"[{k}]"),
                     label: l,
                     ranges: vec![(s, e)],
                     at: at.clone(),
@@ -413,7 +414,8 @@ pub fn parse_jsonl(stem: &str, file: &str, src: &str) -> Result<Vec<RawDoc>, Imp
         if let Some(ents) = v.get("entities") {
             let items = ents.as_array().ok_or_else(|| err(&at, "\"entities\": expected a list"))?;
             for (k, e) in items.iter().enumerate() {
-                let key = e.get("id").map_or(format!("entity{k}"), Value::to_string);
+                // By its id, which relations use; as the file has it otherwise.
+                let key = e.get("id").map_or(format!("\"entities\"[{k}]"), |id| format!("entity {id}"));
                 let label = e.get("label").and_then(Value::as_str).ok_or_else(|| {
                     err(&at, format!("\"entities\"[{k}]: expected \"label\", \"start_offset\", \"end_offset\""))
                 })?;
@@ -431,7 +433,7 @@ pub fn parse_jsonl(stem: &str, file: &str, src: &str) -> Result<Vec<RawDoc>, Imp
         if let Some(rels) = v.get("relations") {
             let items = rels.as_array().ok_or_else(|| err(&at, "\"relations\": expected a list"))?;
             for (k, r) in items.iter().enumerate() {
-                let get = |key: &str| r.get(key).map(Value::to_string);
+                let get = |key: &str| r.get(key).map(|id| format!("entity {id}"));
                 let (Some(from), Some(to)) = (get("from_id"), get("to_id")) else {
                     return Err(err(&at, format!("\"relations\"[{k}]: expected \"from_id\", \"to_id\", \"type\"")));
                 };
@@ -452,7 +454,7 @@ pub fn parse_jsonl(stem: &str, file: &str, src: &str) -> Result<Vec<RawDoc>, Imp
             for r in &doc.relations {
                 for (_, t) in &r.args {
                     if !keys.contains(t.as_str()) {
-                        return Err(err(&at, format!("relation points at entity {t}, which this line does not have")));
+                        return Err(err(&at, format!("a relation points at {t}, which this line does not have")));
                     }
                 }
             }
