@@ -237,6 +237,12 @@ impl TextView {
         self.top_cut
     }
 
+    /// Whether the last frame showed the text's very end.
+    #[doc(hidden)]
+    pub fn shows_the_end(&self) -> bool {
+        self.shown_offset + self.shown_height >= self.tops.last().copied().unwrap_or(0.0) - 1.0
+    }
+
     /// Asks the view to bring `byte` into view on the next frame.
     pub fn scroll_to(&mut self, byte: usize) {
         self.pending_scroll = Some(byte);
@@ -252,8 +258,10 @@ impl TextView {
     /// Moves the view top to `y` (clamped to the text; on a line's top).
     pub fn scroll_to_offset(&mut self, y: f32) {
         let total = self.tops.last().copied().unwrap_or(0.0);
-        let y = y.clamp(0.0, (total - self.shown_height).max(0.0));
-        self.pending_offset = Some(row_top(&self.tops, self.row_height(), y));
+        let end = (total - self.shown_height).max(0.0);
+        // At the end, the end itself: a line's top there would stop short
+        // of the last line.
+        self.pending_offset = Some(if y >= end { end } else { row_top(&self.tops, self.row_height(), y.max(0.0)) });
     }
 
     /// Where the caret before `byte` was drawn in the last frame (a point

@@ -66,6 +66,9 @@ pub fn default_export_path(annotations: Option<&Path>, id: &str, format: Format)
 /// folder, never in it (a brat export's `.txt` files would be read back as
 /// articles of the folder).
 pub fn default_folder_export_path(dir: &Path, format: Format) -> PathBuf {
+    // Whole, so the report says where it went (a folder opened as `news`
+    // had its export written beside wherever Sorot was started).
+    let dir = &std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
     let name = dir.file_name().map_or_else(|| "folder".to_owned(), |n| n.to_string_lossy().into_owned());
     let stem = export::safe_file_stem(&name);
     let name = match format.extension() {
@@ -112,7 +115,19 @@ impl ImportForm {
 pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
     let store = app.doc.store.clone();
     let open_path = app.doc.path.clone();
-    let folder = app.corpus.as_ref().filter(|_| form.folder).map(|c| c.corpus.dir.clone());
+    // The files that stand for each article of the folder: a finished
+    // adjudicated file where there is one, else every annotator's (a
+    // dataset of an adjudicated folder is not each article four times).
+    let folder: Option<(Vec<PathBuf>, usize, usize)> = app.corpus.as_ref().filter(|_| form.folder).map(|c| {
+        let (mut files, mut adjudicated, mut several) = (Vec::new(), 0, 0);
+        for e in &c.corpus.entries {
+            let (f, adj) = e.dataset_files();
+            adjudicated += usize::from(adj);
+            several += usize::from(f.len() > 1);
+            files.extend(f);
+        }
+        (files, adjudicated, several)
+    });
     let format = Format::ALL.get(form.format).copied().unwrap_or(Format::Jsonl);
     let offsets = if form.utf16 { Offsets::Utf16 } else { Offsets::CodePoints };
     let labels: Vec<String> =
@@ -127,8 +142,12 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
         // that cannot be read stops the export before anything is written.
         let mut stores: Vec<crate::model::Store> = Vec::new();
         let mut unreadable: Vec<String> = Vec::new();
-        if let Some(dir) = &folder {
-            let files = crate::io::files_under(std::slice::from_ref(dir), crate::io::is_annotation_file);
+        let mut chosen = String::new();
+        if let Some((files, adjudicated, several)) = &folder {
+            chosen = format!(
+                "Each article as its finished adjudicated file where it has one ({adjudicated}), else its \
+                 annotators' files ({several} with several: one record each, under the article's id).\n"
+            );
             let mut open_included = false;
             for (i, path) in files.iter().enumerate() {
                 p.progress(i, files.len() + 1);
@@ -142,8 +161,10 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
                     Err(e) => unreadable.push(format!("{e:#}").lines().next().unwrap_or_default().to_owned()),
                 }
             }
-            // The open document not saved yet is exported as it is.
-            if !open_included && (store.spans().len() > 0 || store.relations().len() > 0) {
+            // The open document never saved yet is exported as it is (one
+            // saved, and not chosen for its article, stays out).
+            let saved = open_path.as_deref().is_some_and(Path::exists);
+            if !open_included && !saved && (store.spans().len() > 0 || store.relations().len() > 0) {
                 stores.push(store.clone());
             }
         }
@@ -173,7 +194,7 @@ pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
             Err(err) => format!("Nothing exported: {err}"),
             Ok(e) => {
                 let mut r = format!(
-                    "Wrote {} of {} to {}.\n\n",
+                    "Wrote {} of {} to {}.\n{chosen}\n",
                     crate::model::plural(e.paths.len(), "file"),
                     crate::model::plural(documents, "document"),
                     out.display()

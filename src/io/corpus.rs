@@ -273,7 +273,7 @@ impl Entry {
     /// along (reviewed, then done), the latest among equals (`-N` numbers
     /// after the plain name). A new merge in progress does not undo a
     /// finished or reviewed one.
-    fn latest_adjudication(&self) -> Option<&AnnFile> {
+    pub fn latest_adjudication(&self) -> Option<&AnnFile> {
         let rank = |f: &AnnFile| match (&f.error, f.state) {
             (Some(_), _) => 0,
             (None, DocState::New | DocState::InProgress) => 1,
@@ -332,6 +332,16 @@ impl Entry {
             spans_reviewed,
             done,
             reviewed,
+        }
+    }
+
+    /// The files that stand for the article in a dataset: its finished
+    /// (done or reviewed) adjudicated file furthest along, else every
+    /// annotator's file; and whether it was the adjudicated one.
+    pub fn dataset_files(&self) -> (Vec<PathBuf>, bool) {
+        match self.latest_adjudication().filter(|f| f.finished()) {
+            Some(a) => (vec![a.path.clone()], true),
+            None => (self.annotator_files().map(|f| f.path.clone()).collect(), false),
         }
     }
 

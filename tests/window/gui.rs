@@ -398,6 +398,8 @@ fn the_article_scrolls_from_the_keyboard() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::End);
     h.run_steps(3);
     assert_eq!(last(&h), len, "Ctrl+End shows the end");
+    // The very end, its last line whole (it stopped a line and a half short).
+    assert!(h.state().view.shows_the_end());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Home);
     h.run_steps(3);
     assert_eq!(first(&h), 0, "Ctrl+Home shows the start");

@@ -74,7 +74,14 @@ fn export_the_open_document_as_brat_and_see_what_was_lost() {
 fn export_the_whole_folder_from_the_window() {
     let dir = common::build_corpus();
     let d = dir.path();
-    let files = sorot::io::files_under(&[d.to_owned()], sorot::io::is_annotation_file);
+    // a1 has a finished adjudicated file: it stands for a1, not a1's own.
+    let mut adjudicated = sorot::io::load_annotations(&d.join("a1.sorot.ron")).unwrap();
+    adjudicated.meta.state = sorot::model::DocState::Done;
+    sorot::io::save_annotations(&d.join("a1.adjudicated.sorot.ron"), &adjudicated).unwrap();
+    let files: Vec<_> = sorot::io::files_under(&[d.to_owned()], sorot::io::is_annotation_file)
+        .into_iter()
+        .filter(|p| !p.ends_with("a1.sorot.ron"))
+        .collect();
     let mut h = common::gui::window(SorotApp::opening_folder(d.to_owned()), egui::vec2(1400.0, 900.0));
     let open = h.state().doc.path.clone().expect("a document of the folder is open");
     // An unsaved label in the open document.
@@ -103,6 +110,7 @@ fn export_the_whole_folder_from_the_window() {
     h.run_steps(2);
     wait(&mut h, SorotApp::is_busy);
     h.get_by_label_contains(&format!("Wrote 1 file of {} documents", files.len()));
+    h.get_by_label_contains("its finished adjudicated file where it has one (1)");
     let lines: Vec<serde_json::Value> =
         std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), files.len());

@@ -159,6 +159,8 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     click(&mut h, &format!("Accept these {n} (one undo step)"));
     settle(&mut h);
     assert_eq!(quotes(&h).len(), before.len() + n);
+    // The status counts the suggestions, not the entities made with them.
+    assert!(h.state().status.starts_with(&format!("Accepted {n} suggestions")), "{}", h.state().status);
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(quotes(&h), before, "one undo takes them all back");
 

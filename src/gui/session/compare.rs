@@ -490,7 +490,7 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
         let more = if left.len() > 6 { format!(" and {} more", left.len() - 6) } else { String::new() };
         ui.label(
             RichText::new(format!(
-                "Not in the merged file: {}{more} — a span they use was taken from nobody (X), or its version taken does not fit the role",
+                "Not in the merged file yet: {}{more} — a span they use is undecided or taken from nobody (X), or the version taken does not fit the role",
                 shown.join(", ")
             ))
             .color(ui.visuals().warn_fg_color),

@@ -587,8 +587,10 @@ impl SorotApp {
     pub(in crate::gui) fn accept_suggestions(&mut self, found: &[Suggestion]) {
         let author = self.prefs.annotator.clone();
         let edit = suggest::accept_edit(&mut self.doc.store, found, &author, Timestamp::now());
+        // Suggestions accepted: the spans added (an accept may also make
+        // the entities they link to, and a frame's relation).
         let n = match &edit {
-            Edit::Batch(e) => e.len(),
+            Edit::Batch(e) => e.iter().filter(|e| matches!(e, Edit::AddSpan(_))).count(),
             _ => 1,
         };
         let summary = match found {
