@@ -114,6 +114,8 @@ fn export_the_whole_folder_from_the_window() {
     let lines: Vec<serde_json::Value> =
         std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), files.len());
+    // Each record says whose it is (records of one article share its id).
+    assert!(lines.iter().all(|l| l["sorot"]["annotator"].is_string()), "{lines:?}");
     // The open document as it is now: its unsaved Location is in.
     let id = sorot::io::load_annotations(&open).unwrap().meta.id;
     let doc = lines.iter().find(|l| l["id"] == id.as_str()).expect("the open document");

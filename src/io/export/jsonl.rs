@@ -121,6 +121,10 @@ struct JsonlRelation<'a> {
 
 #[derive(serde::Serialize)]
 struct JsonlExtras<'a> {
+    /// Whose annotations these are: records of one article by several
+    /// annotators share its id (absent when the file names no annotator).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotator: Option<&'a str>,
     entities: Vec<JsonlEntityDef<'a>>,
     entity_links: BTreeMap<String, u32>,
     fragments: BTreeMap<String, Vec<[usize; 2]>>,
@@ -182,6 +186,7 @@ fn jsonl_line(store: &Store, offsets: Offsets) -> (JsonlLine<'_>, Vec<u32>, Vec<
     let text = store.text();
     let mut entities = Vec::with_capacity(store.spans().len());
     let mut extras = JsonlExtras {
+        annotator: store.meta.annotator.as_deref(),
         entities: Vec::new(),
         entity_links: BTreeMap::new(),
         fragments: BTreeMap::new(),
