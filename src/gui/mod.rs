@@ -401,11 +401,7 @@ impl SorotApp {
     /// one's own per article): opened from the folder's views, it opens
     /// read-only for review, never for editing by accident.
     fn colleagues_file(&self, path: &std::path::Path) -> bool {
-        let Some(me) = self.own_files() else { return false };
-        match io::corpus::name_parts(path).1 {
-            Some(who) => who != me && !io::corpus::is_adjudicated(path),
-            None => false,
-        }
+        self.own_files().is_some_and(|me| io::corpus::is_colleagues_file(path, &me))
     }
 
     fn own_files(&self) -> Option<String> {

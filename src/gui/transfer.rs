@@ -54,12 +54,17 @@ pub fn default_export_path(annotations: Option<&Path>, id: &str, format: Format)
     let dir = annotations.and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
     let name = annotations.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
     let name = name.as_deref().and_then(|n| n.strip_suffix(crate::io::ANNOTATION_SUFFIX)).unwrap_or(id);
+    dir.join(export_name(name, format))
+}
+
+/// `name.jsonl` for a format written as one file, `name-brat` for one
+/// written as a folder.
+fn export_name(name: &str, format: Format) -> String {
     let stem = export::safe_file_stem(name);
-    let name = match format.extension() {
+    match format.extension() {
         Some(ext) => format!("{stem}.{ext}"),
         None => format!("{stem}-{format}"),
-    };
-    dir.join(name)
+    }
 }
 
 /// Where an export of the folder `dir` goes by default: beside the
@@ -70,12 +75,7 @@ pub fn default_folder_export_path(dir: &Path, format: Format) -> PathBuf {
     // had its export written beside wherever Sorot was started).
     let dir = &std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
     let name = dir.file_name().map_or_else(|| "folder".to_owned(), |n| n.to_string_lossy().into_owned());
-    let stem = export::safe_file_stem(&name);
-    let name = match format.extension() {
-        Some(ext) => format!("{stem}.{ext}"),
-        None => format!("{stem}-{format}"),
-    };
-    dir.parent().unwrap_or(dir).join(name)
+    dir.parent().unwrap_or(dir).join(export_name(&name, format))
 }
 
 impl ExportForm {
@@ -344,7 +344,8 @@ pub fn export_form(ui: &mut egui::Ui, app: &SorotApp, form: &mut ExportForm, act
                 ui.radio_value(&mut form.folder, true, format!("The folder {name}"));
             });
             ui.label(if form.folder {
-                "Exports every annotation file of the folder as saved, the open document as it is now."
+                "Exports each article as its finished adjudicated file where it has one, else its annotators' \
+                 files, as saved (the open document as it is now)."
             } else {
                 "Exports the open document as it is now (saved or not)."
             });

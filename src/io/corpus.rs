@@ -41,6 +41,13 @@ pub fn name_parts(path: &Path) -> (String, Option<String>) {
 /// when a later adjudication did not replace an earlier one.
 pub const ADJUDICATED: &str = "adjudicated";
 
+/// Whether `path` is another annotator's own file, for annotator `me`
+/// (`article.<someone else>.sorot.ron`; adjudicated and shared files are
+/// nobody's own).
+pub fn is_colleagues_file(path: &Path, me: &str) -> bool {
+    name_parts(path).1.is_some_and(|who| who != me) && !is_adjudicated(path)
+}
+
 /// Whether `path` is the merged file of an adjudication (by its name, see
 /// [`ADJUDICATED`]): a result of comparing annotators, never one of them.
 pub fn is_adjudicated(path: &Path) -> bool {

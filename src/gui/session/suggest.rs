@@ -343,11 +343,10 @@ impl SorotApp {
         // With a file of one's own per article (double annotation), the
         // colleagues' own files teach nothing: what is suggested stays the
         // annotator's own (and adjudicated files' agreed labels).
-        let mine = move |p: &std::path::Path| match (&own, crate::io::corpus::name_parts(p).1) {
-            (Some(me), Some(who)) => who == *me || crate::io::corpus::is_adjudicated(p),
-            _ => true,
-        };
-        let files: Vec<PathBuf> = files.into_iter().filter(|p| mine(p)).collect();
+        let files: Vec<PathBuf> = files
+            .into_iter()
+            .filter(|p| own.as_deref().is_none_or(|me| !crate::io::corpus::is_colleagues_file(p, me)))
+            .collect();
         state.training = Some(Job::spawn(move |r| {
             let files = match own_folder {
                 // A folder that cannot be read teaches nothing more.
