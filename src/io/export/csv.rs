@@ -68,6 +68,9 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
         let published = page.and_then(|p| p.published.as_deref()).unwrap_or_default();
         let schema = store.schema();
         let claim = schema.label_index("Claim").map(|i| i as u16);
+        // Each claim's said_by and reported_by relations, found in one pass
+        // over the relations instead of through the index claim by claim.
+        let attributions = Attributions::new(store);
         // Each claim's offsets are converted where its text is read (the
         // text's cache line is fetched then anyway).
         for s in store.spans().filter(|s| Some(s.label) == claim) {
@@ -106,13 +109,12 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
             }
             // Source and cue of its `said_by` relations, then the cue and
             // outlet of its `reported_by` ones, each in relation id order.
-            let of_kind = |kind: &str| store.claim_relations(s.id, kind);
             let mut reported_cue = String::new();
-            for r in of_kind("said_by") {
+            for r in attributions.of(s.id, Attribution::SaidBy) {
                 r.targets("source").for_each(|t| join(source, "; ", t));
                 r.targets("cue").for_each(|t| join(cue, "; ", t));
             }
-            for r in of_kind("reported_by") {
+            for r in attributions.of(s.id, Attribution::ReportedBy) {
                 r.targets("cue").for_each(|t| join(&mut reported_cue, "; ", t));
                 r.targets("outlet").for_each(|t| join(outlet, "; ", t));
             }
@@ -172,4 +174,89 @@ pub(super) fn write(stores: &[&Store], offsets: Offsets, files: &mut Files) -> R
         }
     }
     Report::default()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Attribution {
+    SaidBy,
+    ReportedBy,
+}
+
+/// The said_by and reported_by relations of every claim (the relations in
+/// which it fills the role `claim`), by claim, kind and relation id: what
+/// [`Store::claim_relations`] answers for one claim, for all at once.
+struct Attributions<'a>(Vec<(SpanId, Attribution, RelationId, &'a Relation)>);
+
+impl<'a> Attributions<'a> {
+    fn new(store: &'a Store) -> Self {
+        let schema = store.schema();
+        let kinds: Vec<(u16, Attribution)> =
+            [("said_by", Attribution::SaidBy), ("reported_by", Attribution::ReportedBy)]
+                .into_iter()
+                .filter_map(|(name, a)| schema.relation_index(name).map(|k| (k as u16, a)))
+                .collect();
+        let mut v = Vec::new();
+        for r in store.relations() {
+            let Some(&(_, kind)) = kinds.iter().find(|(k, _)| *k == r.kind) else { continue };
+            let mut claims: Vec<SpanId> =
+                r.targets("claim").filter_map(|t| if let Target::Span(id) = t { Some(id) } else { None }).collect();
+            claims.sort_unstable();
+            claims.dedup();
+            v.extend(claims.into_iter().map(|c| (c, kind, r.id, r)));
+        }
+        v.sort_unstable_by_key(|&(c, k, id, _)| (c, k, id));
+        Attributions(v)
+    }
+
+    fn of(&self, claim: SpanId, kind: Attribution) -> impl Iterator<Item = &'a Relation> + '_ {
+        let from = self.0.partition_point(|&(c, k, _, _)| (c, k) < (claim, kind));
+        self.0[from..].iter().take_while(move |&&(c, k, _, _)| (c, k) == (claim, kind)).map(|&(_, _, _, r)| r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// All claims' attributions found at once are what the store's index
+    /// answers claim by claim, in the same order: also for a claim with a
+    /// reported_by relation and then two said_by ones, and a claim
+    /// that is only evidence of a relation.
+    #[test]
+    fn attributions_at_once_equal_the_index_claim_by_claim() {
+        let mut store = crate::fixture::store(40_000, 400, 60, 11);
+        let claim = store.schema().label_index("Claim").map(|i| i as u16);
+        let claims: Vec<SpanId> = store.spans().filter(|s| Some(s.label) == claim).map(|s| s.id).collect();
+        let labelled = |name: &str, n: usize| -> Vec<SpanId> {
+            let l = store.schema().label_index(name).map(|i| i as u16);
+            store.spans().filter(|s| Some(s.label) == l).map(|s| s.id).take(n).collect()
+        };
+        let sources = labelled("Source", 3);
+        let countries = labelled("Country", 2);
+        let schema = store.schema().clone();
+        let kind = |name: &str| schema.relation_index(name).map(|k| k as u16).unwrap_or(0);
+        let author = crate::model::Name::from("t");
+        let t0 = crate::model::Timestamp(1_700_000_000);
+        let mut add = |kind: u16, args: Vec<(&str, SpanId)>, evidence: Vec<SpanId>| {
+            let args = args.into_iter().map(|(role, id)| RoleArg { role: role.into(), target: Target::Span(id) });
+            let mut r =
+                Relation::new(RelationId(store.alloc_id()), kind, args.collect(), Provenance::shared(author, t0));
+            r.evidence = evidence;
+            assert!(store.apply(crate::model::Edit::AddRelation(r)).is_ok());
+        };
+        let last = *claims.last().expect("claims");
+        add(kind("reported_by"), vec![("claim", last), ("outlet", sources[2])], vec![]);
+        add(kind("said_by"), vec![("claim", last), ("source", sources[0])], vec![]);
+        add(kind("said_by"), vec![("claim", last), ("source", sources[1])], vec![]);
+        add(kind("arms_transfer"), vec![("supplier", countries[0]), ("recipient", countries[1])], vec![claims[0]]);
+        let all = Attributions::new(&store);
+        let ids = |rs: Vec<&Relation>| rs.into_iter().map(|r| r.id).collect::<Vec<_>>();
+        for c in &claims {
+            for (name, a) in [("said_by", Attribution::SaidBy), ("reported_by", Attribution::ReportedBy)] {
+                assert_eq!(ids(all.of(*c, a).collect()), ids(store.claim_relations(*c, name)), "claim {c:?} {name}");
+            }
+        }
+        assert_eq!(all.of(last, Attribution::SaidBy).count(), 2);
+        assert_eq!(all.of(last, Attribution::ReportedBy).count(), 1);
+    }
 }
