@@ -172,6 +172,14 @@ impl SorotApp {
                     self.doc.store = store;
                     self.doc.history = History::default();
                     self.doc.history.mark_unsaved();
+                    // Work another window left: this window autosaves into
+                    // it from now on (and removes it when saved or
+                    // discarded), so its own recovery file, another version,
+                    // stays as it is.
+                    if rec != self.doc.recovery_path() {
+                        self.finish_autosave();
+                        self.doc.recovery_at = Some(rec.clone());
+                    }
                     self.set_status(format!("Restored unsaved work from {}", rec.display()));
                 }
                 Err(e) => self.set_status(format!("Cannot restore: {e:#}")),

@@ -49,7 +49,12 @@ pub enum Dialog {
         text: String,
     },
     Unsaved(After),
-    Recover(PathBuf),
+    /// Unsaved work found on disk, the newest of `1 + more` versions (the
+    /// others are offered at the next opening).
+    Recover {
+        path: PathBuf,
+        more: usize,
+    },
     Error(String),
     /// Preview of "link all matching mentions" for an entity.
     LinkAll {
@@ -216,10 +221,19 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                     }
                 });
             }
-            Dialog::Recover(path) => {
+            Dialog::Recover { path, more } => {
                 ui.heading("Recover unsaved work?");
                 let when = crate::io::document::age(path).map_or(String::new(), |d| ago(d.as_secs()));
-                ui.label(format!("Sorot found work that was not saved{when}:\n{}", path.display()));
+                let by = crate::io::document::window_of_recovery(path)
+                    .map_or(String::new(), |pid| format!(" in a window that ended (Sorot process {pid})"));
+                ui.label(format!("Sorot found work that was not saved{by}{when}:\n{}", path.display()));
+                if *more > 0 {
+                    ui.label(format!(
+                        "{} of this file {} kept and offered the next time it opens.",
+                        crate::model::plural(*more, "older unsaved version"),
+                        if *more == 1 { "is" } else { "are" }
+                    ));
+                }
                 ui.horizontal(|ui| {
                     if ui.button("Restore").clicked() {
                         actions.push(Action::CloseDialog);
@@ -349,7 +363,9 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                         actions.push(Action::CloseDialog);
                         actions.push(Action::Open(p.clone()));
                     }
-                    if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    if ui.button("OK").clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Enter) || i.key_pressed(egui::Key::Escape))
+                    {
                         actions.push(Action::CloseDialog);
                     }
                 });
@@ -451,7 +467,9 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
             Dialog::Error(msg) => {
                 ui.heading("Sorot");
                 ui.label(&*msg);
-                if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                if ui.button("OK").clicked()
+                    || ui.input(|i| i.key_pressed(egui::Key::Enter) || i.key_pressed(egui::Key::Escape))
+                {
                     actions.push(Action::CloseDialog);
                 }
             }

@@ -107,6 +107,7 @@ impl SorotApp {
         // open before goes with it).
         self.open_lock = None;
         let elsewhere = self.doc.path.as_deref().and_then(crate::io::document::open_elsewhere);
+        self.doc.open_in = elsewhere;
         // The other window's lock stays its own.
         if elsewhere.is_none() {
             self.open_lock = self.doc.path.as_deref().and_then(crate::io::document::OpenLock::claim);
@@ -116,7 +117,8 @@ impl SorotApp {
             // here (or discarding it) would take its crash protection away.
             let said = format!(
                 "This file is also open in another Sorot window (process {pid}). Its unsaved work stays there; \
-                 if both save, the second to save is asked first, so nothing is overwritten unseen."
+                 this window autosaves to a recovery file of its own. If both save, the second to save is asked \
+                 first, so nothing is overwritten unseen."
             );
             match &mut self.dialog {
                 Some(Dialog::Error(notice)) => *notice = format!("{notice}\n\n{said}"),
@@ -124,8 +126,12 @@ impl SorotApp {
             }
             return;
         }
-        if self.doc.has_recovery() {
-            self.dialog = Some(Dialog::Recover(self.doc.recovery_path()));
+        let found = match &self.doc.path {
+            Some(p) => crate::io::document::recoveries(p),
+            None => Some(self.doc.recovery_path()).filter(|p| p.exists()).into_iter().collect(),
+        };
+        if let Some((newest, older)) = found.split_first() {
+            self.dialog = Some(Dialog::Recover { path: newest.clone(), more: older.len() });
         }
     }
 

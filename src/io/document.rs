@@ -66,6 +66,14 @@ pub struct Document {
     /// review mode) asks first, so a reviewer's decisions are never
     /// replaced unnoticed.
     pub reviewed_on_disk: bool,
+    /// Another Sorot window (this process id) had the file open first: its
+    /// autosave is the file's recovery file, so this window autosaves to a
+    /// recovery file of its own (see [`io::window_recovery_path`]).
+    pub open_in: Option<u32>,
+    /// Unsaved work restored from a recovery file other than this window's
+    /// own (another window's that ended): autosaves go on into that file,
+    /// so every other version left on disk stays as it is.
+    pub recovery_at: Option<PathBuf>,
 }
 
 /// Why a save must ask first.
@@ -109,6 +117,8 @@ impl Document {
             disk,
             read_only: false,
             damaged: None,
+            open_in: None,
+            recovery_at: None,
         }
     }
 
@@ -275,7 +285,11 @@ impl Document {
     /// Where unsaved work is autosaved: `.name.sorot.ron.recovery` beside the
     /// annotation file, or in the temp folder for a document with no file yet.
     pub fn recovery_path(&self) -> PathBuf {
+        if let Some(at) = &self.recovery_at {
+            return at.clone();
+        }
         match &self.path {
+            Some(p) if self.open_in.is_some() => io::window_recovery_path(p, std::process::id()),
             Some(p) => io::recovery_path(p),
             None => std::env::temp_dir().join(format!("sorot-{}.sorot.ron.recovery", self.store.meta.id)),
         }
@@ -390,6 +404,58 @@ pub fn age(path: &Path) -> Option<std::time::Duration> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok())
 }
 
+/// The unsaved work of `annotations` left on disk, newest first: its
+/// recovery file, and those of second windows (see
+/// [`io::window_recovery_path`]) whose process ended without saving, or
+/// this process's own. A second window that still runs keeps its own.
+pub fn recoveries(annotations: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    let main = io::recovery_path(annotations);
+    let mut consider = |p: PathBuf| {
+        if let Ok(t) = std::fs::metadata(&p).and_then(|m| m.modified()) {
+            found.push((t, p));
+        }
+    };
+    consider(main.clone());
+    let name = annotations.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = annotations.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let (head, tail) = (format!(".{name}."), ".recovery");
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let pid = file.strip_prefix(&head).and_then(|r| r.strip_suffix(tail)).and_then(|p| p.parse::<u32>().ok());
+        // This process's own is work it left as a second window, now that
+        // it opens the file again.
+        if let Some(pid) = pid
+            && (pid == std::process::id() || !process_alive(pid, &entry.path()))
+        {
+            consider(entry.path());
+        }
+    }
+    found.sort_by_key(|b| std::cmp::Reverse(b.0));
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The process id a second window's recovery file names, if `path` is one.
+pub fn window_of_recovery(path: &Path) -> Option<u32> {
+    let file = path.file_name()?.to_string_lossy().into_owned();
+    let rest = file.strip_suffix(".recovery")?;
+    let (_, pid) = rest.rsplit_once('.')?;
+    pid.parse().ok()
+}
+
+/// Whether process `pid` runs. Where the operating system cannot be asked
+/// (not Linux), whether `marker` (its lock or recovery file) is younger
+/// than a day.
+fn process_alive(pid: u32, marker: &Path) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        std::fs::metadata(marker)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|d| d < std::time::Duration::from_secs(86_400)))
+    }
+}
+
 /// Removes a recovery file the analyst chose not to restore (or whose work
 /// is saved). A file already gone is not an error.
 pub fn discard_recovery(path: &Path) {
@@ -470,12 +536,43 @@ pub fn open_elsewhere(annotations: &Path) -> Option<u32> {
     if pid == std::process::id() {
         return None;
     }
-    let alive = if cfg!(target_os = "linux") {
-        Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        std::fs::metadata(&path)
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| t.elapsed().is_ok_and(|d| d < std::time::Duration::from_secs(86_400)))
-    };
-    alive.then_some(pid)
+    process_alive(pid, &path).then_some(pid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unsaved work on disk: the file's own recovery file and those of
+    /// windows that ended (or of this process), newest first; a running
+    /// window's is its own and is left out.
+    #[test]
+    fn recoveries_are_every_version_no_running_window_owns() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let ann = dir.path().join("a.sorot.ron");
+        assert!(recoveries(&ann).is_empty());
+        let main = io::recovery_path(&ann);
+        // Past the largest process id Linux gives: never running.
+        let ended = io::window_recovery_path(&ann, 4_194_305);
+        let mine = io::window_recovery_path(&ann, std::process::id());
+        let running = io::window_recovery_path(&ann, 1);
+        let other_file = io::window_recovery_path(&dir.path().join("b.sorot.ron"), 4_194_305);
+        for (k, p) in [&main, &ended, &mine, &running, &other_file].into_iter().enumerate() {
+            std::fs::write(p, "x").unwrap_or_else(|e| panic!("{e}"));
+            let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + k as u64);
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .and_then(|f| f.set_modified(t))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        if cfg!(target_os = "linux") {
+            // (Elsewhere a window counts as running for a day after its
+            // file was written: these are all older.)
+            assert_eq!(recoveries(&ann), [mine.clone(), ended.clone(), main.clone()]);
+        }
+        assert_eq!(window_of_recovery(&ended), Some(4_194_305));
+        assert_eq!(window_of_recovery(&main), None);
+        assert_eq!(window_of_recovery(&dir.path().join(".a.sorot.ron.x.recovery")), None);
+    }
 }

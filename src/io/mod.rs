@@ -74,6 +74,14 @@ pub fn recovery_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.recovery"))
 }
 
+/// Where a second window on the annotation file at `path` autosaves
+/// (process `pid`): `.name.sorot.ron.<pid>.recovery`, so it never replaces
+/// the first window's live autosave.
+pub fn window_recovery_path(path: &Path, pid: u32) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{pid}.recovery"))
+}
+
 /// A new, empty annotation store for an article.
 pub fn store_for_article(path: &Path, article: Article, schema: Schema) -> Store {
     let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

@@ -282,12 +282,58 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
     assert!(!lock.exists(), "the crashed window's lock is gone");
     if cfg!(target_os = "linux") {
         std::fs::write(&lock, "1").unwrap();
-        let h = harness(&article, 800.0);
+        let first_windows = std::fs::read(&recovery).unwrap();
+        let mut h = harness(&article, 800.0);
         h.get_by_label_contains("also open in another Sorot window (process 1)");
         assert!(h.query_by_label("Recover unsaved work?").is_none());
-        drop(h);
+        // This second window's unsaved work is autosaved beside, never over,
+        // the first window's (both autosaved to one file: a crash of the
+        // first lost its work to the second's).
+        h.key_press(Key::Escape); // closes the notice
+        h.run_steps(1);
+        assert!(h.state().dialog.is_none(), "Escape closes a notice");
+        h.state_mut().prefs.autosave_secs = 1;
+        find_and_select(&mut h, "Peskov");
+        h.key_press(Key::P);
+        h.run_steps(2);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        h.run_steps(2);
+        while h.state().is_autosaving() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let second = sorot::io::window_recovery_path(&h.state().doc.path.clone().unwrap(), std::process::id());
+        assert_eq!(h.state().doc.recovery_path(), second);
+        assert!(second.exists(), "the second window autosaved to {}", second.display());
+        assert_eq!(std::fs::read(&recovery).unwrap(), first_windows, "the first window's autosave is untouched");
+        drop(h); // the second window ends too, unsaved
         assert!(recovery.exists() && lock.exists(), "neither is this window's to remove");
         std::fs::remove_file(&lock).unwrap();
+        // Opened again, the newest unsaved work (the second window's) is
+        // offered and the other is said to be kept, and is: this window
+        // autosaves on into the restored file, and saving removes it.
+        let mut h = harness(&article, 800.0);
+        h.get_by_label_contains("in a window that ended (Sorot process");
+        h.get_by_label_contains("1 older unsaved version of this file is kept");
+        h.state_mut().prefs.autosave_secs = 1;
+        h.get_by_label("Restore").click();
+        h.run_steps(2);
+        let store = h.state().store();
+        assert!(span_with_quote(store, "Peskov", "Person").is_some(), "the second window's work is back");
+        assert!(span_with_quote(store, "Kremlin", "Organization").is_none());
+        assert_eq!(h.state().doc.recovery_path(), second);
+        find_and_select(&mut h, "Dmitry");
+        h.key_press(Key::P);
+        h.run_steps(2);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        h.run_steps(2);
+        while h.state().is_autosaving() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(std::fs::read(&recovery).unwrap(), first_windows, "the older version is kept as it was");
+        common::gui::save(&mut h);
+        assert!(!second.exists(), "saved: {} goes", second.display());
+        drop(h);
+        // The first window's work is offered next (below).
     }
     let mut h = harness(&article, 800.0);
     h.get_by_label("Recover unsaved work?");
