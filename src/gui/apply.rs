@@ -72,6 +72,9 @@ impl SorotApp {
 
     /// Applies one action. Every error ends on the status line or in a dialog.
     pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        // Nothing else touches the document while an accept is applied
+        // across frames: it is finished first.
+        self.finish_accept();
         match action {
             Action::Run(cmd) => self.run(ctx, cmd),
             Action::Select(id) => {

@@ -243,6 +243,11 @@ pub struct SorotApp {
     pub compare: Option<session::CompareState>,
     /// The Suggestions panel, when on.
     pub suggest: Option<session::SuggestState>,
+    /// An accept of many suggestions being applied a slice per frame.
+    accepting: Option<session::BulkAccept>,
+    /// How much of a frame such an accept takes ([`session::ACCEPT_BUDGET`];
+    /// nothing: one slice a frame).
+    pub accept_budget: std::time::Duration,
     /// Files being read for a compare.
     compare_loading: Option<session::CompareLoading>,
     /// The cross-document relationships window.
@@ -326,6 +331,8 @@ impl SorotApp {
             review: None,
             compare: None,
             suggest: None,
+            accepting: None,
+            accept_budget: session::ACCEPT_BUDGET,
             panel_widths: PanelWidths::default(),
             compare_loading: None,
             graph: None,

@@ -76,6 +76,10 @@ pub struct Document {
     pub recovery_at: Option<PathBuf>,
 }
 
+/// Why an edit of a file open for review is refused.
+pub const READ_ONLY: &str =
+    "this file is open for review: its annotations are read-only (review marks and notes can still be recorded)";
+
 /// Why a save must ask first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaveConflict {
@@ -135,9 +139,7 @@ impl Document {
     /// when the document is read-only and the edit is more than a review.
     pub fn apply(&mut self, edit: Edit, summary: impl Into<String>) -> Result<(), String> {
         if self.read_only && !crate::model::review::review_only(&self.store, &edit) {
-            return Err("this file is open for review: its annotations are read-only \
-                        (review marks and notes can still be recorded)"
-                .into());
+            return Err(READ_ONLY.into());
         }
         self.history.apply(&mut self.store, edit, summary).map_err(|e| e.to_string())
     }

@@ -32,13 +32,20 @@ impl History {
     /// Applies `edit` to `store` and records it. Clears the redo stack.
     pub fn apply(&mut self, store: &mut Store, edit: Edit, summary: impl Into<String>) -> Result<(), EditError> {
         let undo = store.apply(edit.clone())?;
-        self.done.push(Entry { redo: edit, undo, summary: summary.into() });
+        self.record(edit, undo, summary);
+        Ok(())
+    }
+
+    /// Records an edit already applied to the store, with its inverse (an
+    /// accept of many suggestions is applied a slice per frame, then
+    /// recorded as one step). Clears the redo stack.
+    pub fn record(&mut self, redo: Edit, undo: Edit, summary: impl Into<String>) {
+        self.done.push(Entry { redo, undo, summary: summary.into() });
         self.undone.clear();
         self.undone_generations.clear();
         self.next_generation += 1;
         self.generation = self.next_generation;
         self.generations.push(self.generation);
-        Ok(())
     }
 
     /// Records an edit that was applied and saved before the document was

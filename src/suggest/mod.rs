@@ -135,46 +135,98 @@ pub fn new_for(store: &Store, suggestions: Vec<Suggestion>) -> Vec<Suggestion> {
 /// attribution frame adds its cue and source (an identical span already
 /// there is used instead) and the relation between them.
 pub fn accept_edit(store: &mut Store, suggestions: &[Suggestion], author: &str, now: Timestamp) -> Edit {
-    let fresh = new_for(store, suggestions.to_vec());
-    let mut edits = Vec::with_capacity(fresh.len());
-    // Spans this edit adds, by (range, label), so two frames sharing a
-    // source share its span.
-    let mut added: HashMap<(ByteRange, u16), SpanId> = HashMap::new();
-    let mut entities: HashMap<String, EntityId> = HashMap::new();
-    // The document's entities by name and alias (looked up once per edit,
-    // not once per suggestion).
-    let mut known: HashMap<String, EntityId> = HashMap::new();
-    let parts = |s: &Suggestion| s.frame.iter().flat_map(|f| f.parts.iter()).any(|p| p.entity.is_some());
-    if fresh.iter().any(|s| s.entity.is_some() || parts(s)) {
-        for e in store.entities() {
-            for n in std::iter::once(&e.name).chain(&e.aliases) {
-                known.entry(n.clone()).or_insert(e.id);
+    let mut run = Accepting::new(store, suggestions.to_vec(), author, now);
+    Edit::Batch(run.next_edits(store, usize::MAX))
+}
+
+/// An accept made a slice of suggestions at a time: the window applies
+/// each slice's edits in its own frame (accepting 80,000 at once took a
+/// 100 ms frame), and [`accept_edit`] runs it to the end at once. The
+/// slices' edits together are the one edit `accept_edit` gives, whether or
+/// not each slice is applied to the store before the next is made.
+pub struct Accepting {
+    suggestions: Vec<Suggestion>,
+    next: usize,
+    /// Spans this accept adds, by (range, label), so two frames sharing a
+    /// source share its span.
+    added: HashMap<(ByteRange, u16), SpanId>,
+    entities: HashMap<String, EntityId>,
+    /// The document's entities by name and alias (looked up once per
+    /// accept, not once per suggestion).
+    known: HashMap<String, EntityId>,
+    author: String,
+    now: Timestamp,
+}
+
+impl Accepting {
+    pub fn new(store: &Store, suggestions: Vec<Suggestion>, author: &str, now: Timestamp) -> Self {
+        let mut known: HashMap<String, EntityId> = HashMap::new();
+        let parts = |s: &Suggestion| s.frame.iter().flat_map(|f| f.parts.iter()).any(|p| p.entity.is_some());
+        if suggestions.iter().any(|s| s.entity.is_some() || parts(s)) {
+            for e in store.entities() {
+                for n in std::iter::once(&e.name).chain(&e.aliases) {
+                    known.entry(n.clone()).or_insert(e.id);
+                }
             }
         }
-    }
-    for s in fresh {
-        let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { continue };
-        if added.contains_key(&(s.range, label)) {
-            continue;
-        }
-        let mut span = Span::new(
-            SpanId(store.alloc_id()),
-            label,
-            std::iter::once(s.range).collect(),
-            Provenance::new(author, now),
-        );
-        span.suggested = Some(Box::new(s.origin()));
-        let mut names = Names { known: &known, made: &mut entities, author, now };
-        let claim = span.id;
-        if !names.add_span(store, span, s.entity.as_deref(), &mut edits) {
-            continue;
-        }
-        added.insert((s.range, label), claim);
-        if let Some(frame) = &s.frame {
-            edits.extend(frame_edits(store, frame, claim, &s, &mut added, &mut names));
+        Accepting {
+            suggestions,
+            next: 0,
+            added: HashMap::new(),
+            entities: HashMap::new(),
+            known,
+            author: author.to_owned(),
+            now,
         }
     }
-    Edit::Batch(edits)
+
+    /// The edits of the next `n` suggestions (those new for `store`, see
+    /// [`new_for`]; ids are taken from `store`).
+    pub fn next_edits(&mut self, store: &mut Store, n: usize) -> Vec<Edit> {
+        let to = self.next.saturating_add(n).min(self.suggestions.len());
+        let mut edits = Vec::with_capacity(to - self.next);
+        for s in &self.suggestions[self.next..to] {
+            let Some(label) = store.schema().label_index(&s.label).map(|l| l as u16) else { continue };
+            if self.added.contains_key(&(s.range, label))
+                || store.is_rejected(s.range, label)
+                || store.span_exactly(s.range, label).is_some()
+            {
+                continue;
+            }
+            let mut span = Span::new(
+                SpanId(store.alloc_id()),
+                label,
+                std::iter::once(s.range).collect(),
+                Provenance::new(&self.author, self.now),
+            );
+            span.suggested = Some(Box::new(s.origin()));
+            let mut names = Names { known: &self.known, made: &mut self.entities, author: &self.author, now: self.now };
+            let claim = span.id;
+            if !names.add_span(store, span, s.entity.as_deref(), &mut edits) {
+                continue;
+            }
+            self.added.insert((s.range, label), claim);
+            if let Some(frame) = &s.frame {
+                edits.extend(frame_edits(store, frame, claim, s, &mut self.added, &mut names));
+            }
+        }
+        self.next = to;
+        edits
+    }
+
+    /// Suggestions gone through, of all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.suggestions.len())
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.next >= self.suggestions.len()
+    }
+
+    /// The suggestions gone through so far.
+    pub fn taken(&self) -> &[Suggestion] {
+        &self.suggestions[..self.next]
+    }
 }
 
 /// The entities an accept links its spans to, by name: the document's of
@@ -542,6 +594,70 @@ mod tests {
         again.apply(edit).unwrap();
         assert_eq!(again.entities().count(), 1);
         assert_eq!(again.spans().next().unwrap().entity, Some(id));
+    }
+
+    /// An accept made slice by slice, each slice applied before the next
+    /// is made (as the window does), ends in the same document as the one
+    /// edit of them all: frames sharing a source, an entity made by the
+    /// accept and named again, a suggestion given twice, one already
+    /// annotated and one rejected.
+    #[test]
+    fn an_accept_in_slices_ends_where_the_one_edit_ends() {
+        let text = "“Tidak,” kata Peskov. “Ya,” kata Peskov lagi. Rusia dan Rusia; Moskow.";
+        let at = |needle: &str, nth: usize| {
+            let i = text.match_indices(needle).nth(nth).map_or(0, |(i, _)| i);
+            ByteRange::new(i, i + needle.len())
+        };
+        let plain = |range: ByteRange, label: &str, entity: Option<&str>| Suggestion {
+            range,
+            label: label.into(),
+            score: 0.9,
+            source: Source::Dictionary("d".into()),
+            entity: entity.map(str::to_owned),
+            frame: None,
+        };
+        let frame = |claim: &str, cue: usize, source: usize| Suggestion {
+            frame: Some(Box::new(Frame {
+                relation: "said_by".into(),
+                parts: vec![
+                    FramePart {
+                        role: "source".into(),
+                        range: at("Peskov", source),
+                        label: "Source".into(),
+                        entity: None,
+                    },
+                    FramePart { role: "cue".into(), range: at("kata", cue), label: "Cue".into(), entity: None },
+                ],
+            })),
+            ..plain(at(claim, 0), "Claim", None)
+        };
+        let all = vec![
+            frame("Tidak,", 0, 0),
+            frame("Ya,", 1, 1),
+            plain(at("Rusia", 0), "Country", Some("Russia")),
+            plain(at("Rusia", 1), "Country", Some("Russia")),
+            plain(at("Rusia", 1), "Country", Some("Russia")),
+            plain(at("Moskow", 0), "Location", None),
+            plain(at("lagi", 0), "Date", None),
+        ];
+        let mut before = testkit::store(text);
+        testkit::span_at(&mut before, "Location", at("Moskow", 0).start(), at("Moskow", 0).end());
+        let date = before.schema().label_index("Date").map_or(0, |l| l as u16);
+        before.apply(Edit::RejectSuggestion(at("lagi", 0), date)).unwrap();
+        let mut whole = before.clone();
+        let edit = accept_edit(&mut whole, &all, "t", testkit::T0);
+        whole.apply(edit).unwrap();
+        assert_eq!((whole.spans().count(), whole.relations().count(), whole.entities().count()), (9, 2, 1));
+        for n in 1..=all.len() {
+            let mut sliced = before.clone();
+            let mut run = Accepting::new(&sliced, all.clone(), "t", testkit::T0);
+            while !run.is_done() {
+                let edits = run.next_edits(&mut sliced, n);
+                sliced.apply(Edit::Batch(edits)).unwrap();
+            }
+            assert_eq!(run.progress(), (all.len(), all.len()));
+            assert!(sliced == whole, "slices of {n}");
+        }
     }
 
     /// A frame accepted before the dictionary's suggestion of its source

@@ -448,3 +448,50 @@ fn a_click_on_a_dashed_outline_makes_it_the_current_suggestion() {
     let store = &h.state().doc.store;
     assert!(store.spans().any(|s| s.ranges[0] == range && s.suggested.is_some()), "that one was accepted");
 }
+
+/// An accept of thousands of suggestions is applied a slice per frame
+/// under a progress bar (in one frame it took 100 ms at 84,000), nothing
+/// else edits meanwhile, and it is one undo step.
+#[test]
+fn thousands_accepted_at_once_go_a_slice_per_frame_and_undo_as_one_step() {
+    let dir = folder();
+    let d = dir.path();
+    let line = "Kata Peskov , Moskow dan Pyongyang sepakat . Rusia membantah .\n";
+    std::fs::write(d.join("a4.txt"), line.repeat(600)).unwrap();
+    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let all = h.state().suggest.as_ref().unwrap().items.clone();
+    let n = all.len();
+    assert!(n > 2000, "{n}");
+    let generation = h.state().doc.history.generation();
+    // One slice a frame, whatever this machine's speed.
+    h.state_mut().accept_budget = std::time::Duration::ZERO;
+    h.state_mut().push(sorot::gui::Action::Suggest(sorot::gui::SuggestAction::AcceptAll(all.clone())));
+    // (A window is drawn from its second frame: the first measures it.)
+    h.run_steps(3);
+    assert!(h.state().is_accepting());
+    h.get_by_label("Accepting suggestions");
+    let part = h.state().doc.store.spans().count();
+    assert!(0 < part && part < n, "a slice, not all: {part} of {n}");
+    // Undo waits: nothing else changes the document meanwhile.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(1);
+    assert!(h.state().doc.store.spans().count() > part, "undo did not take the slice back");
+    let mut frames = 4;
+    while h.state().is_accepting() {
+        h.run_steps(1);
+        frames += 1;
+        assert!(frames < 1000, "the accept does not end");
+    }
+    h.run_steps(1);
+    assert!(h.query_by_label("Accepting suggestions").is_none());
+    assert!(frames > 10, "{frames} frames");
+    let spans = h.state().doc.store.spans().count();
+    assert!(spans >= n, "every suggestion accepted (and a frame's source and cue): {spans} of {n}");
+    assert!(h.state().doc.store.spans().all(|s| s.suggested.is_some()));
+    assert_eq!(h.state().doc.history.generation(), generation + 1, "one step");
+    h.get_by_label_contains(&format!("Accepted {spans} suggestions"));
+    assert_eq!(h.state().suggest.as_ref().unwrap().count(), 0, "all taken off the list");
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().doc.store.spans().count(), 0, "one Ctrl+Z takes them all back");
+}
