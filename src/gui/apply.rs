@@ -74,7 +74,7 @@ impl SorotApp {
     pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
         // Nothing else touches the document while an accept is applied
         // across frames: it is finished first.
-        self.finish_accept();
+        self.finish_long_edit();
         match action {
             Action::Run(cmd) => self.run(ctx, cmd),
             Action::Select(id) => {
@@ -362,6 +362,10 @@ impl SorotApp {
                     self.apply(ctx, Action::ForceQuit);
                 }
             }
+            // A large step (thousands of accepted suggestions) a slice
+            // per frame; others at once.
+            Command::Undo if self.start_stepping(true) => {}
+            Command::Redo if self.start_stepping(false) => {}
             Command::Undo => match self.doc.history.undo(&mut self.doc.store) {
                 Ok(Some(s)) => self.set_status(format!("Undone: {s}")),
                 Ok(None) => self.set_status("Nothing to undo"),

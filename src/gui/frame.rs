@@ -8,7 +8,7 @@ impl SorotApp {
     /// Keyboard shortcuts. Plain keys (Delete, Tab, letters) only when no
     /// text field is being edited.
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
-        if self.dialog.is_some() || self.is_accepting() {
+        if self.dialog.is_some() || self.is_applying() {
             return;
         }
         let mut draft_actions = Vec::new();
@@ -128,9 +128,9 @@ impl SorotApp {
             // A save in flight completes before anything else is decided,
             // and an accept under way is finished (it is then unsaved work).
             self.finish_save();
-            self.finish_accept();
+            self.finish_long_edit();
         }
-        self.continue_accept(Some(self.accept_budget));
+        self.continue_long_edit(Some(self.accept_budget));
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.doc.history.is_dirty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialog = Some(Dialog::Unsaved(dialogs::After::Quit));
@@ -267,7 +267,7 @@ impl SorotApp {
         transfer::poll(self);
         match &self.job {
             Some(job) => transfer::show_job(&ctx, job),
-            None if self.is_accepting() => self.show_accepting(&ctx),
+            None if self.is_applying() => self.show_long_edit(&ctx),
             None => dialogs::show(&ctx, self, &mut actions),
         }
         for a in actions {

@@ -15,6 +15,7 @@ mod fonts;
 mod frame;
 mod glyphs;
 mod jobs;
+mod long_edit;
 mod panels;
 mod prefs;
 mod relations;
@@ -243,9 +244,10 @@ pub struct SorotApp {
     pub compare: Option<session::CompareState>,
     /// The Suggestions panel, when on.
     pub suggest: Option<session::SuggestState>,
-    /// An accept of many suggestions being applied a slice per frame.
-    accepting: Option<session::BulkAccept>,
-    /// How much of a frame such an accept takes ([`session::ACCEPT_BUDGET`];
+    /// An accept of many suggestions, or an undo or redo of a large step,
+    /// being applied a slice per frame.
+    long_edit: Option<long_edit::LongEdit>,
+    /// How much of a frame such an edit takes ([`long_edit::ACCEPT_BUDGET`];
     /// nothing: one slice a frame).
     pub accept_budget: std::time::Duration,
     /// Files being read for a compare.
@@ -331,8 +333,8 @@ impl SorotApp {
             review: None,
             compare: None,
             suggest: None,
-            accepting: None,
-            accept_budget: session::ACCEPT_BUDGET,
+            long_edit: None,
+            accept_budget: long_edit::ACCEPT_BUDGET,
             panel_widths: PanelWidths::default(),
             compare_loading: None,
             graph: None,

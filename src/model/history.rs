@@ -99,6 +99,63 @@ impl History {
         }
     }
 
+    /// Starts undoing the last step a slice at a time when it is large
+    /// (more than [`SLICED`] edits: an accept of thousands of suggestions
+    /// took a 50 ms frame to undo); `None` when it is not (or there is
+    /// none): [`History::undo`] does it at once. Until the stepping is
+    /// finished or abandoned, the step is on neither stack.
+    pub fn start_undo(&mut self) -> Option<Stepping> {
+        if !self.done.last().is_some_and(|e| large(&e.undo)) {
+            return None;
+        }
+        let entry = self.done.pop()?;
+        let generation = self.generations.pop().unwrap_or_default();
+        Some(Stepping::new(entry, generation, true))
+    }
+
+    /// [`History::start_undo`] for the last undone step.
+    pub fn start_redo(&mut self) -> Option<Stepping> {
+        if !self.undone.last().is_some_and(|e| large(&e.redo)) {
+            return None;
+        }
+        let entry = self.undone.pop()?;
+        let generation = self.undone_generations.pop().unwrap_or_default();
+        Some(Stepping::new(entry, generation, false))
+    }
+
+    /// Puts a stepping's step on the other stack once all of it is applied
+    /// (see [`Stepping::step`]); returns its summary. One not all applied
+    /// is rolled back first, and its step goes back where it was.
+    pub fn finish(&mut self, store: &mut Store, mut s: Stepping) -> String {
+        let summary = s.entry.summary.clone();
+        if s.todo.len() > 0 || s.failed {
+            if !s.failed {
+                let rest: Vec<Edit> = s.todo.by_ref().collect();
+                s.roll_back(store, rest);
+            }
+            if s.undoing {
+                self.done.push(s.entry);
+                self.generations.push(s.generation);
+            } else {
+                self.undone.push(s.entry);
+                self.undone_generations.push(s.generation);
+            }
+            return summary;
+        }
+        s.inverses.reverse();
+        let done = Edit::Batch(s.inverses);
+        if s.undoing {
+            self.undone.push(Entry { redo: done, ..s.entry });
+            self.undone_generations.push(s.generation);
+            self.generation = self.generations.last().copied().unwrap_or(0);
+        } else {
+            self.done.push(Entry { undo: done, ..s.entry });
+            self.generations.push(s.generation);
+            self.generation = s.generation;
+        }
+        summary
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.done.is_empty()
     }
@@ -138,6 +195,119 @@ impl History {
     }
 }
 
+/// Steps of more edits than this are undone and redone a slice at a time.
+pub const SLICED: usize = 2_000;
+
+/// Whether `edit` holds more than [`SLICED`] edits.
+fn large(edit: &Edit) -> bool {
+    fn count(edit: &Edit, n: &mut usize) {
+        if let Edit::Batch(v) = edit {
+            for e in v {
+                count(e, n);
+                if *n > SLICED {
+                    return;
+                }
+            }
+        } else {
+            *n += 1;
+        }
+    }
+    let mut n = 0;
+    count(edit, &mut n);
+    n > SLICED
+}
+
+/// An undo or redo of a large step under way: its edits applied a few at
+/// a time ([`Stepping::step`]), then put in place by [`History::finish`].
+#[derive(Debug)]
+pub struct Stepping {
+    entry: Entry,
+    generation: u64,
+    undoing: bool,
+    todo: std::vec::IntoIter<Edit>,
+    total: usize,
+    inverses: Vec<Edit>,
+    /// Rolled back (after an error, or finished early): the step goes back
+    /// where it was, whole.
+    failed: bool,
+}
+
+impl Stepping {
+    fn new(mut entry: Entry, generation: u64, undoing: bool) -> Self {
+        // Taken out, not copied (a copy of 80,000 edits is a frame's work);
+        // put back by `finish`.
+        let side = if undoing { &mut entry.undo } else { &mut entry.redo };
+        // Nested batches (an accept's slices) flattened: applied in turn,
+        // they are the same edits in the same order.
+        fn flatten(edit: Edit, out: &mut Vec<Edit>) {
+            match edit {
+                Edit::Batch(v) => v.into_iter().for_each(|e| flatten(e, out)),
+                one => out.push(one),
+            }
+        }
+        let mut items = Vec::new();
+        flatten(std::mem::replace(side, Edit::Batch(Vec::new())), &mut items);
+        let total = items.len();
+        Stepping {
+            entry,
+            generation,
+            undoing,
+            todo: items.into_iter(),
+            total,
+            inverses: Vec::with_capacity(total),
+            failed: false,
+        }
+    }
+
+    /// Applies the next `n` edits of the step; whether all are applied. On
+    /// an error what this stepping applied is rolled back (nothing of the
+    /// step stays applied) and [`History::finish`] puts the step back.
+    pub fn step(&mut self, store: &mut Store, n: usize) -> Result<bool, EditError> {
+        for _ in 0..n {
+            let Some(edit) = self.todo.next() else { break };
+            match store.apply(edit.clone()) {
+                Ok(inverse) => self.inverses.push(inverse),
+                Err(e) => {
+                    let rest: Vec<Edit> = std::iter::once(edit).chain(self.todo.by_ref()).collect();
+                    self.roll_back(store, rest);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(self.todo.len() == 0 && !self.failed)
+    }
+
+    /// Takes back what was applied and puts the step's edit back together
+    /// (what was applied, as the inverses give it back, then `rest`).
+    fn roll_back(&mut self, store: &mut Store, rest: Vec<Edit>) {
+        let mut applied = Vec::with_capacity(self.inverses.len() + rest.len());
+        for inverse in self.inverses.drain(..).rev() {
+            // Inverses of edits that just succeeded cannot fail.
+            if let Ok(again) = store.apply(inverse) {
+                applied.push(again);
+            }
+        }
+        applied.reverse();
+        applied.extend(rest);
+        let side = if self.undoing { &mut self.entry.undo } else { &mut self.entry.redo };
+        *side = Edit::Batch(applied);
+        self.failed = true;
+    }
+
+    /// Whether this undoes (or redoes) its step, and the step's summary.
+    pub fn undoing(&self) -> bool {
+        self.undoing
+    }
+    pub fn summary(&self) -> &str {
+        &self.entry.summary
+    }
+
+    /// Edits applied so far, of all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.total - self.todo.len(), self.total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::model::{DocState, Edit};
@@ -158,5 +328,94 @@ mod tests {
         let c = h.generation();
         assert!(c != b);
         assert_eq!(h.lineage().collect::<Vec<_>>(), [c, a, 0]);
+    }
+
+    /// Spans added by one edit, enough to be undone in slices.
+    fn large_step() -> (crate::model::Store, super::History, crate::model::Store) {
+        use crate::model::*;
+        let mut store = crate::fixture::store(60_000, 10, 0, 3);
+        let before = store.clone();
+        let mut h = super::History::default();
+        h.apply(&mut store, Edit::SetDocState(DocState::InProgress), "small").unwrap();
+        let claim = store.schema().label_index("Claim").unwrap_or(0) as u16;
+        let text = store.text().as_str().to_owned();
+        let starts: Vec<usize> = text.match_indices(' ').map(|(i, _)| i + 1).take(super::SLICED + 500).collect();
+        let edits = starts
+            .windows(2)
+            .map(|w| {
+                let range = ByteRange::new(w[0], w[1] - 1);
+                let id = SpanId(store.alloc_id());
+                Edit::AddSpan(Span::new(id, claim, [range].into_iter().collect(), Provenance::new("t", Timestamp(1))))
+            })
+            .collect::<Vec<_>>();
+        assert!(edits.len() > super::SLICED);
+        h.apply(&mut store, Edit::Batch(edits), "large").unwrap();
+        let _ = before;
+        let mut small = crate::fixture::store(60_000, 10, 0, 3);
+        small.apply(Edit::SetDocState(DocState::InProgress)).unwrap();
+        (store, h, small)
+    }
+
+    /// A large step undone and redone in slices ends in the same store and
+    /// history states as done at once; a small one is not sliced.
+    #[test]
+    fn a_large_step_undone_and_redone_in_slices_is_the_step_done_at_once() {
+        let (mut store, mut h, small) = large_step();
+        let after = store.clone();
+        let (mut at_once, mut h_at_once) = (store.clone(), h.clone());
+        h_at_once.undo(&mut at_once).unwrap();
+        let mut s = h.start_undo().expect("sliced");
+        assert_eq!(h.undo_summary(), Some("small"), "the step is out of the history meanwhile");
+        let mut calls = 0;
+        while !s.step(&mut store, 97).unwrap() {
+            calls += 1;
+        }
+        assert!(calls > 10);
+        assert_eq!(s.progress().0, s.progress().1);
+        assert_eq!(h.finish(&mut store, s), "large");
+        assert!(store == at_once, "sliced and at once");
+        let undone = store.clone();
+        assert_eq!(store.spans().count(), small.spans().count());
+        assert_eq!((h.generation(), h.redo_summary()), (h_at_once.generation(), Some("large")));
+        let mut r = h.start_redo().expect("sliced");
+        while !r.step(&mut store, 500).unwrap() {}
+        h.finish(&mut store, r);
+        h_at_once.redo(&mut at_once).unwrap();
+        assert!(store == after && at_once == after);
+        assert_eq!(h.generation(), h_at_once.generation());
+        // Undone at once after being redone in slices: the same store.
+        h.undo(&mut store).unwrap();
+        assert!(store == undone);
+        assert!(h.start_undo().is_none(), "the small step is undone at once");
+    }
+
+    /// An undo in slices that meets an error (the document changed under
+    /// it) takes back what it applied and leaves the step where it was.
+    #[test]
+    fn a_sliced_undo_that_fails_changes_nothing() {
+        use crate::model::*;
+        let (mut store, mut h, _) = large_step();
+        // The step's first span: undone last, after all the others.
+        let first = store.spans().nth(10).map(|s| s.id).unwrap();
+        let gone = store.apply(Edit::RemoveSpan(first)).unwrap();
+        let changed = store.clone();
+        let generation = h.generation();
+        let mut s = h.start_undo().expect("sliced");
+        loop {
+            match s.step(&mut store, 100) {
+                Ok(true) => panic!("undone over a missing span"),
+                Ok(false) => assert!(store.spans().count() < changed.spans().count()),
+                Err(_) => break,
+            }
+        }
+        assert_eq!(h.finish(&mut store, s), "large");
+        assert!(store == changed, "nothing of the undo stays");
+        assert_eq!((h.generation(), h.undo_summary()), (generation, Some("large")));
+        // Put back whole: with the span back, it undoes in full.
+        store.apply(gone).unwrap();
+        let mut s = h.start_undo().expect("sliced");
+        while !s.step(&mut store, 1000).unwrap() {}
+        h.finish(&mut store, s);
+        assert_eq!(store.spans().count(), 10);
     }
 }

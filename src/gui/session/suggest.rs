@@ -25,25 +25,6 @@ const CHECKED_IN_FRAME: usize = 1000;
 /// suggestions are checked against it again.
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
 
-/// The share of a frame an accept of many suggestions takes (see
-/// `SorotApp::accept_budget`), and the suggestions it goes through between
-/// looks at the clock.
-pub const ACCEPT_BUDGET: std::time::Duration = std::time::Duration::from_millis(2);
-const ACCEPT_SLICE: usize = 64;
-
-/// An accept of many suggestions under way: applied a slice per frame,
-/// recorded as one undo step when done.
-pub struct BulkAccept {
-    run: suggest::Accepting,
-    /// The edits applied so far, and their inverses slice by slice.
-    redo: Vec<Edit>,
-    undo: Vec<Edit>,
-    /// Suggestions already taken off the list.
-    forgotten: usize,
-    /// The status line of an accept of one suggestion.
-    one: Option<String>,
-}
-
 /// What training made.
 pub struct Trained {
     pub model: Arc<dyn Model>,
@@ -602,107 +583,6 @@ impl SorotApp {
         self.accept_suggestions(vec![found]);
     }
 
-    /// Accepts `found` as one undo step. A few are accepted in this frame;
-    /// many (an accept-all of 80,000 took a 100 ms frame) a slice per
-    /// frame, at most [`ACCEPT_BUDGET`] of each, under a progress bar.
-    pub(in crate::gui) fn accept_suggestions(&mut self, found: Vec<Suggestion>) {
-        if self.doc.read_only {
-            self.set_status(format!("Not accepted: {}", crate::io::document::READ_ONLY));
-            return;
-        }
-        // Another accept under way ends first (its step stays its own).
-        self.finish_accept();
-        let one = match found.as_slice() {
-            [one] => Some(format!(
-                "Accepted {} “{}” ({})",
-                one.label,
-                short(self.doc.store.text().slice(one.range)),
-                one.origin().describe()
-            )),
-            _ => None,
-        };
-        let author = self.prefs.annotator.clone();
-        let run = suggest::Accepting::new(&self.doc.store, found, &author, Timestamp::now());
-        self.accepting = Some(BulkAccept { run, redo: Vec::new(), undo: Vec::new(), forgotten: 0, one });
-        self.continue_accept(Some(self.accept_budget));
-    }
-
-    /// Applies the next slices of the accept under way, for up to `budget`
-    /// (all of it with none); records it as one undo step when done.
-    pub(in crate::gui) fn continue_accept(&mut self, budget: Option<std::time::Duration>) {
-        let Some(mut bulk) = self.accepting.take() else { return };
-        let started = std::time::Instant::now();
-        let mut failed = None;
-        // At least one slice a frame, then more while the budget lasts.
-        while !bulk.run.is_done() {
-            let edits = bulk.run.next_edits(&mut self.doc.store, ACCEPT_SLICE);
-            if !edits.is_empty() {
-                match self.doc.store.apply(Edit::Batch(edits.clone())) {
-                    Ok(inverse) => {
-                        bulk.redo.extend(edits);
-                        bulk.undo.push(inverse);
-                    }
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
-                }
-            }
-            if budget.is_some_and(|b| started.elapsed() >= b) {
-                break;
-            }
-        }
-        // What was gone through leaves the list, its count and outlines.
-        let taken = bulk.run.taken();
-        self.forget_suggestions(&taken[bulk.forgotten.min(taken.len())..]);
-        bulk.forgotten = taken.len();
-        if !bulk.run.is_done() && failed.is_none() {
-            self.accepting = Some(bulk);
-            return;
-        }
-        // Suggestions accepted: the spans added (an accept may also make
-        // the entities they link to, and a frame's relation).
-        let n = bulk.redo.iter().filter(|e| matches!(e, Edit::AddSpan(_))).count();
-        let summary = match bulk.one {
-            Some(one) if n == 1 => one,
-            _ => format!("Accepted {}", crate::model::plural(n, "suggestion")),
-        };
-        if !bulk.redo.is_empty() {
-            bulk.undo.reverse();
-            self.doc.history.record(Edit::Batch(bulk.redo), Edit::Batch(bulk.undo), summary.clone());
-        }
-        self.set_status(match failed {
-            Some(e) if n == 0 => format!("Not accepted: {e}"),
-            Some(e) => format!("{summary}; the rest not accepted: {e}"),
-            None if n == 0 => "Nothing accepted: already annotated or rejected".to_owned(),
-            None => summary,
-        });
-    }
-
-    /// Completes the accept under way in this frame (before the window
-    /// closes, or anything else changes the document).
-    pub(in crate::gui) fn finish_accept(&mut self) {
-        self.continue_accept(None);
-    }
-
-    /// Whether an accept is being applied across frames.
-    pub fn is_accepting(&self) -> bool {
-        self.accepting.is_some()
-    }
-
-    /// The progress bar of an accept under way, as a modal (nothing else is
-    /// edited meanwhile).
-    pub(in crate::gui) fn show_accepting(&self, ctx: &egui::Context) {
-        let Some(bulk) = &self.accepting else { return };
-        let (done, total) = bulk.run.progress();
-        egui::Modal::new(egui::Id::unique("sorot-accepting")).show(ctx, |ui| {
-            ui.set_min_width(360.0);
-            ui.heading("Accepting suggestions");
-            ui.add(egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!("{done} of {total}")));
-        });
-        ctx.request_repaint();
-    }
-
     /// Alt+Delete: the current suggestion is remembered as rejected (in the
     /// file; one undo step) and not suggested again.
     pub(in crate::gui) fn reject_suggestion(&mut self) {
@@ -726,7 +606,7 @@ impl SorotApp {
 impl SorotApp {
     /// Takes accepted or rejected suggestions off the list at once (the
     /// worker's check of the document confirms it a moment later).
-    fn forget_suggestions(&mut self, gone: &[Suggestion]) {
+    pub(in crate::gui) fn forget_suggestions(&mut self, gone: &[Suggestion]) {
         let Some(s) = &mut self.suggest else { return };
         for g in gone {
             s.gone.insert(g);
