@@ -39,6 +39,7 @@ fn main() {
     let t = Instant::now();
     let model = suggest::train(&Perceptron::default(), &refs, &labels, &|_, _| {});
     let train_s = t.elapsed().as_secs_f64();
+    let train_peak = counting_alloc::peak() - base;
     let t = Instant::now();
     let dictionary = Dictionary::build(&refs, false);
     let dict_s = t.elapsed().as_secs_f64();
@@ -47,12 +48,14 @@ fn main() {
     println!(
         "{n} articles ({sentences} sentences, {} labels; made in {made:.1} s, {:.0} MB as stores — the floor): \
          training {train_s:.1} s, dictionary of {} texts {dict_s:.2} s; model + dictionary keep {:.0} MB \
-         (target 200 MB; model alone {:.0} MB), peak while training {:.0} MB above the stores",
+         (target 200 MB; model alone {:.0} MB), peak while training the model {:.0} MB, while making the dictionary \
+         {:.0} MB above the stores",
         labels.len(),
         mb(stores_bytes),
         dictionary.len(),
         mb(kept),
         mb(model.heap_bytes() as isize),
+        mb(train_peak),
         mb(peak)
     );
     // Suggestions for one more article with this model.
