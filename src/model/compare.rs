@@ -22,6 +22,8 @@
 //! that version instead (if its label fits the role); identical relations
 //! are kept once, with the union of their evidence. So a claim taken from
 //! one annotator and its source from the other keep the said_by both drew.
+//! A relation the adjudicator removes from the merged store stays out until
+//! a decision calls for it anew (its spans taken out and in again).
 //!
 //! Provenance: a merged span's author is the annotator (or annotators,
 //! joined by `+`) whose version it is, and its modification time is when
@@ -324,7 +326,7 @@ impl Adjudication {
         let adj = Adjudication { sources: stores, names, units, spans, unit_of, rel_ids, entity_map, dropped };
         // What everyone agrees on is in from the start.
         let agreed: Vec<usize> = (0..adj.units.len()).filter(|&u| adj.units[u].kind == Agreement::Agree).collect();
-        let edit = adj.choose_many(&merged, &agreed.iter().map(|&u| (u, Choice::All)).collect::<Vec<_>>(), now);
+        let edit = adj.choose_many(&merged, &agreed.iter().map(|&u| (u, Choice::All)).collect::<Vec<_>>(), now, true);
         merged.apply(edit).map_err(|e| format!("cannot merge what the files agree on: {e}"))?;
         Ok((adj, merged))
     }
@@ -378,10 +380,12 @@ impl Adjudication {
 
     /// The edit that applies `choice` to unit `u` of `merged`.
     pub fn choose(&self, merged: &Store, u: usize, choice: Choice, now: Timestamp) -> Edit {
-        self.choose_many(merged, &[(u, choice)], now)
+        self.choose_many(merged, &[(u, choice)], now, false)
     }
 
-    fn choose_many(&self, merged: &Store, choices: &[(usize, Choice)], now: Timestamp) -> Edit {
+    /// The edit of `choices`; `fresh` for the merged store being made (every
+    /// relation its spans call for goes in).
+    fn choose_many(&self, merged: &Store, choices: &[(usize, Choice)], now: Timestamp, fresh: bool) -> Edit {
         let before: BTreeSet<SpanId> =
             self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect();
         let mut present = before.clone();
@@ -417,17 +421,22 @@ impl Adjudication {
                 Some(_) => {}
             }
         }
-        // Relations follow their spans.
+        // Relations follow their spans. One that this choice does not
+        // change and is not in the merged store was removed there by the
+        // adjudicator: it stays out (it came back at the next decision).
         let wanted = self.relations_for(merged, &present);
+        let wanted_before = if fresh { BTreeMap::new() } else { self.relations_for(merged, &before) };
         let mut edits = Vec::new();
         let ours: std::collections::HashSet<RelationId> = self.rel_ids.values().copied().collect();
         let mut current: Vec<&Relation> = merged.relations().filter(|r| ours.contains(&r.id)).collect();
         // Users before the relations they use, so no removal cascades onto
         // one removed after it.
         current.sort_by_key(|r| std::cmp::Reverse(relation_depth(r, |id| merged.relation(id))));
+        let mut replaced = BTreeSet::new();
         for r in &current {
             if wanted.get(&r.id) != Some(*r) {
                 edits.push(Edit::RemoveRelation(r.id));
+                replaced.insert(r.id);
             }
         }
         edits.extend(remove);
@@ -436,7 +445,8 @@ impl Adjudication {
         let mut wanted_in_order: Vec<&Relation> = wanted.values().collect();
         wanted_in_order.sort_by_key(|r| relation_depth(r, |id| wanted.get(&id)));
         for r in wanted_in_order {
-            if merged.relation(r.id) != Some(r) {
+            let removed_by_hand = merged.relation(r.id).is_none() && wanted_before.get(&r.id) == Some(r);
+            if merged.relation(r.id) != Some(r) && (replaced.contains(&r.id) || !removed_by_hand) {
                 edits.push(Edit::AddRelation(r.clone()));
             }
         }
@@ -450,7 +460,8 @@ impl Adjudication {
     }
 
     /// The annotators' relations the merged store leaves out as it is now
-    /// (an argument of theirs was not taken, nor a version in its place):
+    /// (an argument of theirs was not taken, nor a version in its place, or
+    /// the adjudicator removed it):
     /// `alice's said_by 12`, for the adjudicator to see.
     pub fn relations_left_out(&self, merged: &Store) -> Vec<String> {
         let present: BTreeSet<SpanId> =
@@ -458,7 +469,9 @@ impl Adjudication {
         let (_, became) = self.relations_and_sources(merged, &present);
         let mut out = Vec::new();
         for (f, s) in self.sources.iter().enumerate() {
-            for r in s.relations().filter(|r| !became.contains_key(&(f, r.id))) {
+            // Not called for, or removed from the merged store by hand.
+            let kept = |r: &Relation| became.get(&(f, r.id)).is_some_and(|id| merged.relation(*id).is_some());
+            for r in s.relations().filter(|r| !kept(r)) {
                 let kind = s.relation_type(r.kind).map_or("?", |t| t.name.as_str());
                 out.push(format!("{}'s {kind} {}", self.names[f], r.id));
             }

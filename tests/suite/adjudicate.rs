@@ -546,3 +546,38 @@ fn a_relation_about_a_relation_follows_the_relation_it_uses() {
     history.undo(&mut merged).unwrap();
     assert!(merged == with_both);
 }
+
+/// A relation the adjudicator removed from the merged file stays removed
+/// when further differences are decided (it came back at the next
+/// decision), and is listed as left out; one that a later decision calls
+/// for anew still comes in.
+#[test]
+fn a_relation_removed_from_the_merged_file_stays_removed() {
+    let (a, b) = pair();
+    let now = Timestamp(1_700_000_000);
+    let (adj, mut merged) = Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", now).unwrap();
+    let unit_of = |q: &str| {
+        let i = TEXT.find(q).unwrap();
+        adj.units.iter().position(|u| u.extent.start() <= i && i < u.extent.end()).unwrap()
+    };
+    let decide = |merged: &mut Store, q: &str, c: Choice| {
+        let e = adj.choose(merged, unit_of(q), c, now);
+        merged.apply(e).unwrap();
+    };
+    // Alice's Peskov: her gift (Rusia → Peskov) comes in with it.
+    decide(&mut merged, "Peskov", Choice::File(0));
+    let gift = merged.relations().find(|r| merged.relation_type(r.kind).unwrap().name == "gift").unwrap().id;
+    merged.apply(Edit::RemoveRelation(gift)).unwrap();
+    // Moskow from bob, then Korut from alice: the gift stays out; the
+    // alliance that Korut calls for comes in.
+    decide(&mut merged, "Moskow", Choice::File(1));
+    decide(&mut merged, "Korut", Choice::File(0));
+    let kinds: Vec<String> = relations(&merged).into_iter().map(|r| r.0).collect();
+    assert_eq!(kinds, ["alliance"], "{:?}", relations(&merged));
+    let left = adj.relations_left_out(&merged);
+    assert!(left.iter().any(|l| l.starts_with("alice's gift ")), "{left:?}");
+    // Taken out with its span and taken again, it is called for anew.
+    decide(&mut merged, "Peskov", Choice::Neither);
+    decide(&mut merged, "Peskov", Choice::File(0));
+    assert!(relations(&merged).iter().any(|r| r.0 == "gift"), "{:?}", relations(&merged));
+}
