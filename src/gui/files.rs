@@ -254,12 +254,31 @@ impl SorotApp {
     /// Writes unsaved work to the recovery file every `autosave_secs`, on a
     /// worker thread from a snapshot, so a large document never stalls the
     /// window while it is written.
-    pub(super) fn autosave(&mut self) {
+    ///
+    /// A window only runs when something happens in it: one left with
+    /// unsaved work under another window never autosaved (a newcomer's
+    /// second window lost its work to a crash). So the window asks to run
+    /// again when the next autosave is due, and autosaves at once when it
+    /// loses the keyboard focus (covered, minimised or left for another
+    /// window).
+    pub(super) fn autosave(&mut self, ctx: &egui::Context) {
         if self.autosave_job.as_ref().is_some_and(|j| j.is_finished()) {
             self.finish_autosave();
         }
+        let focused = ctx.input(|i| i.focused);
+        let left = self.was_focused && !focused;
+        self.was_focused = focused;
+        if !self.doc.history.is_dirty() {
+            return;
+        }
+        if self.autosave_job.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+            return;
+        }
         let every = Duration::from_secs(self.prefs.autosave_secs.max(1));
-        if self.autosave_job.is_some() || !self.doc.history.is_dirty() || self.last_autosave.elapsed() < every {
+        let since = self.last_autosave.elapsed();
+        if since < every && !(left && since >= Duration::from_secs(1)) {
+            ctx.request_repaint_after(every - since);
             return;
         }
         self.last_autosave = Instant::now();

@@ -273,7 +273,7 @@ impl SorotApp {
         for a in actions {
             self.apply(&ctx, a);
         }
-        self.autosave();
+        self.autosave(&ctx);
         let title = self.doc.title();
         if title != self.last_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));

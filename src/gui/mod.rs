@@ -213,6 +213,8 @@ pub struct SorotApp {
     hover_byte: Option<usize>,
     last_title: String,
     last_autosave: Instant,
+    /// Whether the window had the keyboard focus in the frame before.
+    was_focused: bool,
     allow_close: bool,
     native_dialog: Option<Job<(PathPurpose, Option<PathBuf>)>>,
     /// A document being opened on a worker thread.
@@ -315,6 +317,7 @@ impl SorotApp {
             hover_byte: None,
             last_title: String::new(),
             last_autosave: Instant::now(),
+            was_focused: false,
             allow_close: false,
             native_dialog: None,
             loading: None,

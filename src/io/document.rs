@@ -450,7 +450,15 @@ pub fn window_of_recovery(path: &Path) -> Option<u32> {
 /// than a day.
 fn process_alive(pid: u32, marker: &Path) -> bool {
     if cfg!(target_os = "linux") {
-        Path::new(&format!("/proc/{pid}")).exists()
+        // A process killed but not yet reaped (a zombie, state `Z`, or
+        // dead, `X`) has ended: its window is gone.
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat) => {
+                let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().next());
+                !matches!(state, Some("Z" | "X"))
+            }
+            Err(_) => false,
+        }
     } else {
         std::fs::metadata(marker)
             .and_then(|m| m.modified())
@@ -574,6 +582,20 @@ mod tests {
             assert_eq!(recoveries(&ann), [mine.clone(), ended.clone(), main.clone()]);
         }
         assert_eq!(window_of_recovery(&ended), Some(4_194_305));
+        if cfg!(target_os = "linux") {
+            // A killed child not yet reaped (a zombie) has ended; a running
+            // one has not.
+            let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap_or_else(|e| panic!("{e}"));
+            assert!(process_alive(child.id(), &main));
+            child.kill().unwrap_or_else(|e| panic!("{e}"));
+            let zombie = (0..200).any(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                !process_alive(child.id(), &main)
+            });
+            assert!(zombie, "a killed process counts as ended before it is reaped");
+            let _ = child.wait();
+            assert!(!process_alive(child.id(), &main));
+        }
         assert_eq!(window_of_recovery(&main), None);
         assert_eq!(window_of_recovery(&dir.path().join(".a.sorot.ron.x.recovery")), None);
     }

@@ -348,6 +348,32 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
     assert!(!recovery.exists(), "saving removes the recovery file");
 }
 
+/// A window left for another (covered, minimised) autosaves at once: it
+/// only runs when something happens in it, and a newcomer's second window,
+/// left under the first, never autosaved its edit before both were killed.
+#[test]
+fn a_window_that_loses_the_focus_autosaves_at_once() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    assert_eq!(h.state().prefs.autosave_secs, 30);
+    find_and_select(&mut h, "Kremlin");
+    h.key_press(Key::O);
+    h.run_steps(2);
+    let recovery = h.state().doc.recovery_path();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    h.run_steps(2);
+    assert!(!recovery.exists(), "not yet: the next autosave is 30 s away");
+    // As eframe reports it: the input's focus, and the event.
+    h.input_mut().focused = false;
+    h.event(egui::Event::WindowFocused(false));
+    h.run_steps(2);
+    while h.state().is_autosaving() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let saved = sorot::io::load_annotations(&recovery).expect("autosaved when the focus left");
+    assert!(span_with_quote(&saved, "Kremlin", "Organization").is_some());
+}
+
 #[test]
 fn the_sample_is_installed_in_the_data_folder_and_keeps_the_users_work() {
     let dir = tempfile::tempdir().unwrap();
