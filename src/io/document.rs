@@ -202,7 +202,9 @@ impl Document {
         }
         let article = io::read_article(path)?;
         let note = article.note.clone();
-        let mut doc = Self::new(io::store_for_article(path, article, Schema::default_news()), Some(ann));
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let schema = io::folder_schema(dir).map_or_else(Schema::default_news, |(s, _)| s);
+        let mut doc = Self::new(io::store_for_article(path, article, schema), Some(ann));
         doc.notice = note;
         Ok(doc)
     }

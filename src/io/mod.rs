@@ -160,6 +160,33 @@ pub fn load_schema(path: &Path) -> anyhow::Result<Schema> {
     ronfile::schema_from_ron(&src).map_err(|e| anyhow::anyhow!(e.with_path(path)))
 }
 
+/// The labels a new article in `dir` starts with: the folder's
+/// `schema.ron`, else the schema of its most recently changed annotation
+/// file (of up to 20 MB; the three newest are tried), so an article added
+/// to a folder of names and places is labelled with those, not with the
+/// built-in labels (a newcomer's was, and its suggestions in the folder's
+/// labels were all dropped). `None`: the built-in schema.
+pub fn folder_schema(dir: &Path) -> Option<(Schema, PathBuf)> {
+    let own = dir.join("schema.ron");
+    if let Ok(schema) = load_schema(&own) {
+        return Some((schema, own));
+    }
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.ends_with(ANNOTATION_SUFFIX) && !name.starts_with('.')
+        })
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            (m.is_file() && m.len() <= 20 << 20).then_some((m.modified().ok()?, e.path()))
+        })
+        .collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    files.into_iter().take(3).find_map(|(_, p)| load_annotations(&p).ok().map(|s| (s.schema().clone(), p)))
+}
+
 /// Moves the annotations of `annotations` onto the article at `article`
 /// (see [`crate::model::reanchor`]). Nothing is written.
 pub fn reanchor_file(

@@ -155,3 +155,33 @@ fn annotator_names_are_made_safe_for_file_names() {
     assert_eq!(corpus::file_safe_name("한국"), "한국");
     assert_eq!(corpus::file_safe_name("  "), "analyst");
 }
+
+/// A new article in a folder starts with the folder's labels: its
+/// `schema.ron`, else those of its newest annotation file (a newcomer's
+/// article beside five files labelled PERSON / PLACE got the built-in
+/// labels, and every suggestion in the folder's labels was dropped);
+/// alone, the built-in ones.
+#[test]
+fn a_new_article_in_a_folder_starts_with_the_folders_labels() {
+    use sorot::io::document::Document;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("new.txt"), "Joko Widodo di Jakarta.\n").unwrap();
+    let names = |doc: &Document| doc.store.schema().labels.iter().map(|l| l.name.clone()).collect::<Vec<_>>();
+    let builtin = names(&Document::open(&d.join("new.txt")).unwrap());
+    assert!(builtin.contains(&"Claim".to_string()));
+    let schema = |labels: &[&str]| {
+        let labels: Vec<String> = labels.iter().map(|l| format!("(name: \"{l}\", color: \"#5cb85c\")")).collect();
+        format!("(name: \"ner\", labels: [{}], entity_types: [], relation_types: [])", labels.join(", "))
+    };
+    std::fs::write(d.join("ner.ron"), schema(&["PERSON", "PLACE"])).unwrap();
+    let ner = sorot::io::load_schema(&d.join("ner.ron")).unwrap();
+    std::fs::remove_file(d.join("ner.ron")).unwrap();
+    let old = common::store_of("Ani di Bandung.\n", "old");
+    let labelled = sorot::model::Store::new(old.text().clone(), ner, old.meta.clone());
+    sorot::io::save_annotations(&d.join("old.sorot.ron"), &labelled).unwrap();
+    assert_eq!(names(&Document::open(&d.join("new.txt")).unwrap()), ["PERSON", "PLACE"]);
+    // The folder's own schema file comes first.
+    std::fs::write(d.join("schema.ron"), schema(&["ORG"])).unwrap();
+    assert_eq!(names(&Document::open(&d.join("new.txt")).unwrap()), ["ORG"]);
+}
