@@ -514,3 +514,25 @@ fn thousands_accepted_at_once_go_a_slice_per_frame_and_undo_as_one_step() {
     assert_eq!(h.state().doc.history.generation(), generation + 1);
     h.get_by_label_contains(&format!("Redone: Accepted {spans} suggestions"));
 }
+
+/// Labels learnt from the folder that the open document's own labels lack
+/// are named in the panel: their suggestions cannot be shown there (a
+/// newcomer's 2,700 were dropped without a word).
+#[test]
+fn labels_the_document_lacks_are_named_not_dropped_silently() {
+    let dir = folder();
+    let d = dir.path();
+    let text = std::fs::read_to_string(d.join("a4.txt")).unwrap();
+    std::fs::write(d.join("claims.ron"), "(name: \"claims\", labels: [(name: \"Claim\", color: \"#e8a33d\")])")
+        .unwrap();
+    let claims = sorot::io::load_schema(&d.join("claims.ron")).unwrap();
+    std::fs::remove_file(d.join("claims.ron")).unwrap();
+    let a4 = common::store_of(&text, "a4");
+    let own = sorot::model::Store::new(a4.text().clone(), claims, a4.meta.clone());
+    sorot::io::save_annotations(&d.join("a4.sorot.ron"), &own).unwrap();
+    let mut h = harness(SorotApp::new(sorot::io::document::Document::open(&d.join("a4.sorot.ron")).unwrap()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    settle(&mut h);
+    h.get_by_label_contains("so not suggested here: Person, Country");
+    assert!(h.state().suggest.as_ref().unwrap().items.is_empty());
+}

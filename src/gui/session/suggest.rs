@@ -684,6 +684,21 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         crate::model::plural(t.dictionary.len(), "labelled text")
     ))
     .on_hover_text(format!("Labels: {}", t.model.labels().join(", ")));
+    // Labels learnt that this document cannot hold: their suggestions are
+    // not shown, and that is said (a newcomer's 2,700 went without a word).
+    let schema = app.doc.store.schema();
+    let missing: Vec<&str> =
+        t.model.labels().iter().filter(|l| schema.label_index(l).is_none()).map(String::as_str).collect();
+    if !missing.is_empty() {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "Not among this document's labels, so not suggested here: {} (its annotation file has labels \
+                 of its own, without these)",
+                missing.join(", ")
+            ),
+        );
+    }
     if ui.button("Train again").on_hover_text("After labelling more: learn from the folder as it is now").clicked() {
         actions.push(Action::Suggest(SuggestAction::Train));
     }
