@@ -172,9 +172,17 @@ impl SorotApp {
             Action::Compare(a) => self.apply_compare(a),
             Action::Restore(rec) => match io::load_annotations(&rec) {
                 Ok(store) => {
-                    self.doc.store = store;
-                    self.doc.history = History::default();
-                    self.doc.history.mark_unsaved();
+                    // One step that Ctrl+Z takes back to what was open (a
+                    // newcomer's restore replaced saved work with no way
+                    // back); a recovery of other labels replaces it whole.
+                    let summary = format!("Restored unsaved work from {}", rec.display());
+                    let undoable = crate::model::diff::edit_to(&self.doc.store, &store)
+                        .is_some_and(|edit| self.doc.history.apply(&mut self.doc.store, edit, summary).is_ok());
+                    if !undoable {
+                        self.doc.store = store;
+                        self.doc.history = History::default();
+                        self.doc.history.mark_unsaved();
+                    }
                     // Work another window left: this window autosaves into
                     // it from now on (and removes it when saved or
                     // discarded), so its own recovery file, another version,
@@ -183,7 +191,8 @@ impl SorotApp {
                         self.finish_autosave();
                         self.doc.recovery_at = Some(rec.clone());
                     }
-                    self.set_status(format!("Restored unsaved work from {}", rec.display()));
+                    let back = if undoable { " (Ctrl+Z goes back to the file as saved)" } else { "" };
+                    self.set_status(format!("Restored unsaved work from {}{back}", rec.display()));
                 }
                 Err(e) => self.set_status(format!("Cannot restore: {e:#}")),
             },

@@ -227,6 +227,7 @@ pub fn show(ctx: &egui::Context, app: &mut SorotApp, actions: &mut Vec<Action>) 
                 let by = crate::io::document::window_of_recovery(path)
                     .map_or(String::new(), |pid| format!(" in a window that ended (Sorot process {pid})"));
                 ui.label(format!("Sorot found work that was not saved{by}{when}:\n{}", path.display()));
+                ui.label("Restoring puts this version in place of what is open; Ctrl+Z goes back to it.");
                 if *more > 0 {
                     ui.label(format!(
                         "{} of this file {} kept and offered the next time it opens.",

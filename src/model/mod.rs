@@ -6,6 +6,7 @@ pub mod annotation;
 pub mod attribution;
 pub mod compare;
 pub mod consistency;
+pub mod diff;
 pub mod draft;
 pub mod graph;
 pub mod history;

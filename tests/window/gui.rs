@@ -344,6 +344,16 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
     h.run_steps(2);
     assert!(span_with_quote(h.state().store(), "Kremlin", "Organization").is_some());
     assert!(h.state().doc.history.is_dirty(), "restored work is unsaved until saved");
+    // The restore is one step: Ctrl+Z goes back to the file as saved (a
+    // newcomer's restore replaced saved work with no way back), Ctrl+Y
+    // restores again.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert!(span_with_quote(h.state().store(), "Kremlin", "Organization").is_none());
+    assert!(h.state().status.starts_with("Undone: Restored unsaved work"), "{}", h.state().status);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run_steps(2);
+    assert!(span_with_quote(h.state().store(), "Kremlin", "Organization").is_some());
     common::gui::save(&mut h);
     assert!(!recovery.exists(), "saving removes the recovery file");
 }
