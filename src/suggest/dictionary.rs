@@ -9,6 +9,8 @@
 //! folder, count against it: each rejection of that label lowers the
 //! score as one more labelling with another label would, and a text
 //! rejected as often as it was labelled so is not suggested with it.
+//! A text labelled only by accepting suggestions, not confirmed in review,
+//! is suggested no surer than those suggestions were.
 
 use std::collections::HashMap;
 
@@ -29,6 +31,14 @@ struct Entry {
     entity: Option<String>,
     /// How often a suggestion of it with each label was rejected.
     rejected: HashMap<String, usize>,
+    /// For a label it has only as accepted suggestions no reviewer has
+    /// confirmed: the best score they were suggested with. Such a text is
+    /// suggested no surer than that (a model's 0.6 guess accepted in bulk
+    /// came back from the dictionary as certain, 1.00); labelled by hand
+    /// or confirmed in review once, it is not bounded.
+    guessed: HashMap<String, f32>,
+    /// Labels it has by hand (or confirmed in review).
+    confirmed: std::collections::HashSet<String>,
 }
 
 /// Texts with their labels, matched over articles.
@@ -54,7 +64,18 @@ impl Dictionary {
                     continue;
                 }
                 let e = by_text.entry(text.to_owned()).or_default();
-                *e.labels.entry(s.label_name(sp.label).to_owned()).or_default() += 1;
+                let label = s.label_name(sp.label);
+                *e.labels.entry(label.to_owned()).or_default() += 1;
+                match &sp.suggested {
+                    Some(g) if sp.review.status != crate::model::ReviewStatus::Accepted => {
+                        let score = f32::from(g.score) / 1000.0;
+                        let best = e.guessed.entry(label.to_owned()).or_insert(score);
+                        *best = best.max(score);
+                    }
+                    _ => {
+                        e.confirmed.insert(label.to_owned());
+                    }
+                }
                 if let Some(ent) = sp.entity.and_then(|id| s.entity(id)) {
                     e.entity.get_or_insert_with(|| ent.name.clone());
                 }
@@ -129,10 +150,16 @@ impl Dictionary {
             if against >= *n {
                 continue;
             }
+            let mut score = *n as f32 / (total + against).max(1) as f32;
+            if !entry.confirmed.contains(label)
+                && let Some(&guess) = entry.guessed.get(label)
+            {
+                score = score.min(guess);
+            }
             out.push(Suggestion {
                 range: ByteRange::new(start, end),
                 label: label.clone(),
-                score: *n as f32 / (total + against).max(1) as f32,
+                score,
                 source: Source::Dictionary(VERSION.into()),
                 entity: entry.entity.clone(),
                 frame: None,
@@ -146,6 +173,28 @@ impl Dictionary {
 mod tests {
     use super::*;
     use crate::model::testkit;
+
+    /// A text labelled only by accepting a model's 0.615 guess is suggested
+    /// at 0.615, not as certain; confirmed in review, or labelled by hand
+    /// once more, it is.
+    #[test]
+    fn an_accepted_guess_is_suggested_no_surer_than_it_was_guessed() {
+        let mut a = testkit::store("Dusun Dusun.");
+        let id = testkit::span(&mut a, "Person", "Dusun");
+        let mut guessed = a.span(id).unwrap().clone();
+        guessed.suggested =
+            Some(Box::new(crate::model::Suggested { source: "model".into(), version: "p 1".into(), score: 615 }));
+        a.apply(crate::model::Edit::ReplaceSpan(guessed.clone())).unwrap();
+        let score = |s: &Store| Dictionary::build(&[s], false).suggest("Dusun")[0].score;
+        assert!((score(&a) - 0.615).abs() < 1e-6, "{}", score(&a));
+        let mut reviewed = a.clone();
+        guessed.review.status = crate::model::ReviewStatus::Accepted;
+        reviewed.apply(crate::model::Edit::ReplaceSpan(guessed)).unwrap();
+        assert_eq!(score(&reviewed), 1.0);
+        let mut by_hand = a.clone();
+        testkit::span_at(&mut by_hand, "Person", 6, 11);
+        assert_eq!(score(&by_hand), 1.0);
+    }
 
     #[test]
     fn labelled_texts_and_entity_aliases_are_found_as_whole_words() {
