@@ -536,3 +536,20 @@ fn labels_the_document_lacks_are_named_not_dropped_silently() {
     h.get_by_label_contains("so not suggested here: Person, Country");
     assert!(h.state().suggest.as_ref().unwrap().items.is_empty());
 }
+
+/// A save says so, and the training it starts does not take the status
+/// line from it (a newcomer never saw "Saved …": "Suggestions learnt from"
+/// replaced it at once); training asked for says when it is done.
+#[test]
+fn the_training_after_a_save_leaves_the_saved_line() {
+    let dir = folder();
+    let mut h = harness(SorotApp::new(sorot::io::document::Document::open(&dir.path().join("a4.txt")).unwrap()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    settle(&mut h);
+    assert!(h.state().status.starts_with("Suggestions learnt from"), "{}", h.state().status);
+    h.key_press_modifiers(Modifiers::ALT, Key::Enter);
+    h.run_steps(2);
+    common::gui::save(&mut h);
+    settle(&mut h);
+    assert!(h.state().status.starts_with("Saved "), "{}", h.state().status);
+}

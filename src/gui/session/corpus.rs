@@ -198,12 +198,10 @@ pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>
                                     } else {
                                         format!(" by {}", f.reviewers.join(", "))
                                     };
-                                    tip.push_str(&format!(
-                                        "{name}: {} {role} {}, {}{by}\n",
-                                        f.state.name(),
-                                        f.annotator.as_deref().unwrap_or("?"),
-                                        f.counts()
-                                    ));
+                                    // A file with no annotator (imported) names none.
+                                    let who =
+                                        f.annotator.as_deref().map(|a| format!(" {role} {a}")).unwrap_or_default();
+                                    tip.push_str(&format!("{name}: {}{who}, {}{by}\n", f.state.name(), f.counts()));
                                 }
                             }
                         }

@@ -43,6 +43,10 @@ pub struct Trained {
 pub struct SuggestState {
     pub trained: Option<Trained>,
     training: Option<Job<Trained>>,
+    /// The training under way was asked for (turning suggestions on, Train
+    /// again): its end is said in the status line. One after a save is
+    /// not (it replaced "Saved …" at once).
+    announce: bool,
     /// Why there is no model (training stopped).
     pub problem: Option<String>,
     /// The model's suggestions for the open text (its visible part until
@@ -313,7 +317,7 @@ impl SorotApp {
             self.set_status("Suggestions off");
             return;
         }
-        self.suggest = Some(SuggestState { min_score: 0.9, ..SuggestState::default() });
+        self.suggest = Some(SuggestState { min_score: 0.9, announce: true, ..SuggestState::default() });
         self.train_suggestions();
         self.set_status("Suggestions on: learning from this folder's labels…");
     }
@@ -381,11 +385,13 @@ impl SorotApp {
             match job.poll() {
                 Poll::Running | Poll::Update(()) => {}
                 Poll::Done(t) => {
-                    said = Some(format!(
-                        "Suggestions learnt from {} in {:.2} s",
-                        crate::model::plural(t.documents, "labelled document"),
-                        t.seconds
-                    ));
+                    said = std::mem::take(&mut state.announce).then(|| {
+                        format!(
+                            "Suggestions learnt from {} in {:.2} s",
+                            crate::model::plural(t.documents, "labelled document"),
+                            t.seconds
+                        )
+                    });
                     state.trained = Some(t);
                     state.training = None;
                     state.raw_for = None;
@@ -734,8 +740,8 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     let Some(t) = &s.trained else { return };
     if accepted + rejected > 0 {
         ui.label(format!(
-            "In this document: {accepted} accepted, {rejected} rejected ({:.0}% accepted)",
-            100.0 * accepted as f64 / (accepted + rejected) as f64
+            "In this document: {accepted} accepted, {rejected} rejected ({} accepted)",
+            share(accepted, accepted + rejected)
         ));
     }
     if let Some(cur) = s.current_item() {
@@ -941,7 +947,12 @@ fn curve_plot(ui: &mut egui::Ui, curve: &[(usize, f64)]) {
 impl SorotApp {
     pub(in crate::gui) fn apply_suggest(&mut self, action: SuggestAction) {
         match action {
-            SuggestAction::Train => self.train_suggestions(),
+            SuggestAction::Train => {
+                if let Some(s) = &mut self.suggest {
+                    s.announce = true;
+                }
+                self.train_suggestions();
+            }
             SuggestAction::Go(i) => {
                 if let Some(s) = &mut self.suggest
                     && let Some(f) = s.items.get(i)
@@ -1014,5 +1025,36 @@ mod tests {
         let f1_country = 2.0 * 0.98 / 1.98;
         assert!((f1.unwrap() - f1_country / 2.0).abs() < 1e-12, "{f1:?}");
         assert_eq!(macro_average(std::iter::empty()), [None, None, None]);
+    }
+}
+
+/// `n` of `of` as a percentage that is 100 % or 0 % only when it is
+/// (2,317 of 2,318 said "100%"): `99.96 %`, `0.04 %`, `52 %`.
+fn share(n: usize, of: usize) -> String {
+    let p = 100.0 * n as f64 / of.max(1) as f64;
+    let whole = format!("{p:.0}");
+    if (whole == "100" && n < of) || (whole == "0" && n > 0) {
+        let mut d = 1;
+        while d < 6 && {
+            let f = format!("{p:.d$}");
+            f.trim_end_matches('0').trim_end_matches('.') == "100" || f.trim_end_matches(['0', '.']).is_empty()
+        } {
+            d += 1;
+        }
+        format!("{p:.d$}%")
+    } else {
+        format!("{whole}%")
+    }
+}
+
+#[cfg(test)]
+mod share_tests {
+    #[test]
+    fn a_share_is_whole_only_when_it_is() {
+        assert_eq!(super::share(2317, 2318), "99.96%");
+        assert_eq!(super::share(1, 2318), "0.04%");
+        assert_eq!(super::share(2318, 2318), "100%");
+        assert_eq!(super::share(0, 5), "0%");
+        assert_eq!(super::share(13, 25), "52%");
     }
 }
