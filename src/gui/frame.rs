@@ -163,7 +163,7 @@ impl SorotApp {
             panels::palette_note(ui, what);
         }
         if let Some((width, widest)) = session::corpus_panel(ui, self, &mut actions) {
-            self.panel_widths.shown("corpus", width, widest);
+            self.panel_widths.shown("corpus", width, widest, session::CORPUS_WIDTH);
         }
         if !blank {
             session::suggestions_panel(ui, self, &mut actions);

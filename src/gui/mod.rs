@@ -129,9 +129,13 @@ impl PanelWidths {
     }
 
     /// Records the width `name` was shown at: the analyst's own when room
-    /// did not limit it (or they made it wider).
-    pub fn shown(&mut self, name: &'static str, width: f32, widest: f32) {
-        let e = self.widths.entry(name).or_insert((width, width));
+    /// did not limit it (or they made it wider). First shown squeezed (the
+    /// window started narrow, as it was left), it wants its `default` width
+    /// back once there is room (a newcomer's suggestions panel stayed
+    /// 140 points wide in a wide window).
+    pub fn shown(&mut self, name: &'static str, width: f32, widest: f32, default: f32) {
+        let squeezed = width >= widest - 1.0;
+        let e = self.widths.entry(name).or_insert((if squeezed { default.max(width) } else { width }, width));
         if width < widest - 1.0 || width > e.0 {
             e.0 = width;
         }

@@ -482,11 +482,14 @@ pub struct ListState {
 /// is open above it.
 const MIN_LIST_HEIGHT: f32 = 200.0;
 
+/// The annotations panel's width when there is room.
+const SIDE_WIDTH: f32 = 360.0;
+
 pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     // The annotations panel keeps 200 points (its rows and buttons need
     // them); the folder list and the suggestions give way first.
     let widest = super::side_panel_max(ui, 0.6).max(200.0);
-    let panel = egui::Panel::right("side").default_size(360.0_f32.min(widest)).max_size(widest).resizable(true);
+    let panel = egui::Panel::right("side").default_size(SIDE_WIDTH.min(widest)).max_size(widest).resizable(true);
     let shown = app.panel_widths.panel(panel, "side", widest).show(ui, |ui| {
         super::within_panel(ui, |ui| {
             if app.compare.is_some() {
@@ -512,7 +515,7 @@ pub fn side_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Actio
             annotation_list(ui, app, actions);
         })
     });
-    app.panel_widths.shown("side", shown.response.rect.width(), widest);
+    app.panel_widths.shown("side", shown.response.rect.width(), widest, SIDE_WIDTH);
 }
 
 fn details(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {

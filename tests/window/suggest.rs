@@ -321,6 +321,18 @@ fn side_panels_grow_back_when_the_window_does() {
     for ((a, w), p) in again.iter().zip(&wide).zip(["corpus", "side", "suggestions"]) {
         assert!((a - w).abs() <= 1.0, "{p}: {w} wide, {a} after a narrow window");
     }
+    // Started narrow (the window is as it was left), then widened: the
+    // panels take the widths they have with room (a newcomer's suggestions
+    // panel stayed 140 points wide).
+    let mut h = window(SorotApp::opening_folder(dir.path().to_owned()), egui::vec2(760.0, 560.0));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let narrow = widths(&h);
+    h.set_size(egui::vec2(1500.0, 850.0));
+    h.run_steps(4);
+    let grown = widths(&h);
+    for (((g, w), n), p) in grown.iter().zip(&wide).zip(&narrow).zip(["corpus", "side", "suggestions"]) {
+        assert!((g - w).abs() <= 1.0, "{p}: {w} when started wide, {g} when started at {n} and widened");
+    }
 }
 
 /// A long article, with more suggestions than the frame checks against the

@@ -92,13 +92,16 @@ impl SorotApp {
     }
 }
 
+/// The folder list's width when there is room.
+pub const CORPUS_WIDTH: f32 = 280.0;
+
 /// The folder's documents, with states and progress (left panel); the
 /// width it was shown at and the widest it could be.
 pub fn corpus_panel(ui: &mut egui::Ui, app: &SorotApp, actions: &mut Vec<Action>) -> Option<(f32, f32)> {
     let c = app.corpus.as_ref()?;
     let own = app.own_files();
     let widest = crate::gui::side_panel_max(ui, 0.22);
-    let panel = egui::Panel::left("corpus").default_size(280.0_f32.min(widest)).max_size(widest).resizable(true);
+    let panel = egui::Panel::left("corpus").default_size(CORPUS_WIDTH.min(widest)).max_size(widest).resizable(true);
     let shown = app.panel_widths.panel(panel, "corpus", widest).show(ui, |ui| {
         crate::gui::within_panel(ui, |ui| {
             let dir = c

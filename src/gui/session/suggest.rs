@@ -645,18 +645,22 @@ pub fn suggestion_ghosts(app: &SorotApp) -> Vec<(ByteRange, egui::Color32, bool)
 }
 
 /// The Suggestions panel (right).
+/// The suggestions panel's width when there is room.
+const SUGGESTIONS_WIDTH: f32 = 260.0;
+
 pub fn suggestions_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
     if app.suggest.is_none() {
         return;
     }
     let widest = crate::gui::side_panel_max(ui, 0.22);
-    let panel = egui::Panel::right("suggestions").default_size(260.0_f32.min(widest)).max_size(widest).resizable(true);
+    let panel =
+        egui::Panel::right("suggestions").default_size(SUGGESTIONS_WIDTH.min(widest)).max_size(widest).resizable(true);
     let shown = app.panel_widths.panel(panel, "suggestions", widest).show(ui, |ui| {
         crate::gui::within_panel(ui, |ui| {
             egui::ScrollArea::vertical().id_salt("suggestions-scroll").show(ui, |ui| panel_body(ui, app, actions));
         });
     });
-    app.panel_widths.shown("suggestions", shown.response.rect.width(), widest);
+    app.panel_widths.shown("suggestions", shown.response.rect.width(), widest, SUGGESTIONS_WIDTH);
 }
 
 fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) {
