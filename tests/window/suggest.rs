@@ -163,6 +163,28 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     assert!(h.state().status.starts_with(&format!("Accepted {n} suggestions")), "{}", h.state().status);
     keys(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(quotes(&h), before, "one undo takes them all back");
+    // All labels, from any score (a newcomer could take one label at a
+    // time only, from 0.5): the combo's first entry.
+    let every = h.state().suggest.as_ref().unwrap().items.len();
+    h.state_mut().suggest.as_mut().unwrap().min_score = 0.0;
+    {
+        use egui_kittest::kittest::NodeT;
+        let combo = h
+            .get_all_by_label("Label:")
+            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::ComboBox)
+            .expect("the label combo");
+        combo.click();
+    }
+    h.run_steps(3);
+    // Its list starts with all labels.
+    click(&mut h, "all labels");
+    click(&mut h, &format!("Preview {every} suggestions"));
+    click(&mut h, &format!("Accept these {every} (one undo step)"));
+    settle(&mut h);
+    assert!(quotes(&h).len() >= before.len() + every, "every suggestion taken");
+    assert_eq!(h.state().suggest.as_ref().unwrap().count(), 0);
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(quotes(&h), before);
 
     // Each source can be switched off: without the dictionary, what is
     // left comes from the model and the attribution frames (the model's

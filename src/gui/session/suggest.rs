@@ -777,37 +777,47 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
     let labels: Vec<String> = s.scores.keys().cloned().collect();
     if !labels.is_empty() {
         ui.separator();
-        ui.label("Accept all suggestions of a label scoring at least:");
+        ui.label("Accept all suggestions of a label (or of all labels) scoring at least:");
         // At first (or when its label has none left): the label with the
-        // most suggestions at or above the score.
+        // most suggestions at or above the score. "" stands for all labels
+        // (a label's name is never empty).
         let most = || {
             let above = |l: &String| s.scores.get(l).map_or(0, |v| v.partition_point(|&x| x >= s.min_score));
             labels.iter().max_by_key(|l| above(l)).cloned().unwrap_or_default()
         };
         let best = most();
         let chosen = s.bulk_label.get_or_insert_with(|| best.clone());
-        if !labels.contains(chosen) {
+        if !chosen.is_empty() && !labels.contains(chosen) {
             *chosen = best;
         }
-        egui::ComboBox::from_id_salt("bulk-label").selected_text(chosen.clone()).show_ui(ui, |ui| {
+        let shown = if chosen.is_empty() { "all labels".to_owned() } else { chosen.clone() };
+        crate::gui::combo(ui, "Label:", shown, |ui| {
+            ui.selectable_value(chosen, String::new(), "all labels");
             for l in &labels {
                 ui.selectable_value(chosen, l.clone(), l);
             }
         });
         // The slider gives way in a narrow panel (its value box and name
-        // stay whole).
+        // stay whole). From 0: the dictionary's scores (shares of the
+        // folder's labellings) may be below one half.
         ui.spacing_mut().slider_width = (ui.available_width() - 110.0).clamp(40.0, 100.0);
-        ui.add(egui::Slider::new(&mut s.min_score, 0.5..=1.0).text("score"));
+        ui.add(egui::Slider::new(&mut s.min_score, 0.0..=1.0).text("score"));
         let chosen = chosen.clone();
         // Counted from the scores (highest first) each frame; the
         // suggestions are looked at only for the preview and copied only
         // when accepted.
         let min_score = s.min_score;
-        let above = s.scores.get(&chosen).map_or(0, |v| v.partition_point(|&x| x >= min_score));
-        let taken = s.gone.count(&chosen, min_score);
+        let of: Vec<&String> = if chosen.is_empty() { labels.iter().collect() } else { vec![&chosen] };
+        let above: usize =
+            of.iter().map(|l| s.scores.get(*l).map_or(0, |v| v.partition_point(|&x| x >= min_score))).sum();
+        let taken: usize = of.iter().map(|l| s.gone.count(l, min_score)).sum();
         let (items, chosen) = (&s.items, chosen.as_str());
         let gone = &s.gone;
-        let picked = || items.iter().filter(move |i| i.label == chosen && i.score >= min_score && !gone.contains(i));
+        let picked = || {
+            items
+                .iter()
+                .filter(move |i| (chosen.is_empty() || i.label == chosen) && i.score >= min_score && !gone.contains(i))
+        };
         let n = above.saturating_sub(taken);
         if ui.button(format!("Preview {}", crate::model::plural(n, "suggestion"))).clicked() {
             s.preview = !s.preview;
