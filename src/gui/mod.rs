@@ -219,6 +219,8 @@ pub struct SorotApp {
     last_autosave: Instant,
     /// Whether the window had the keyboard focus in the frame before.
     was_focused: bool,
+    /// The last export's choices, offered again by File → Export….
+    last_export: Option<transfer::ExportForm>,
     allow_close: bool,
     native_dialog: Option<Job<(PathPurpose, Option<PathBuf>)>>,
     /// A document being opened on a worker thread.
@@ -322,6 +324,7 @@ impl SorotApp {
             last_title: String::new(),
             last_autosave: Instant::now(),
             was_focused: false,
+            last_export: None,
             allow_close: false,
             native_dialog: None,
             loading: None,

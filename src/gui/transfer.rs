@@ -79,9 +79,22 @@ pub fn default_folder_export_path(dir: &Path, format: Format) -> PathBuf {
 }
 
 impl ExportForm {
+    /// The form as the last export left it (format, offsets, CoNLL labels,
+    /// document or folder), with the default output for that choice.
     pub fn new(app: &SorotApp) -> Self {
-        let mut form =
-            Self { format: 0, utf16: false, labels: String::new(), out: String::new(), replace: false, folder: false };
+        let mut form = match &app.last_export {
+            Some(last) => {
+                Self { out: String::new(), replace: false, folder: last.folder && app.corpus.is_some(), ..last.clone() }
+            }
+            None => Self {
+                format: 0,
+                utf16: false,
+                labels: String::new(),
+                out: String::new(),
+                replace: false,
+                folder: false,
+            },
+        };
         form.out = form.default_out(app).display().to_string();
         form
     }
@@ -113,6 +126,7 @@ impl ImportForm {
 /// every annotation file of the open folder with the open document as it
 /// is now.
 pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
+    app.last_export = Some(form.clone());
     let store = app.doc.store.clone();
     let open_path = app.doc.path.clone();
     // The files that stand for each article of the folder: a finished

@@ -125,6 +125,13 @@ fn export_the_whole_folder_from_the_window() {
         e["label"] == "Location" && text.chars().skip(a).take(b - a).collect::<String>() == "Pyongyang"
     });
     assert!(located, "{doc}");
+    // The next export starts from these choices (a newcomer chose the
+    // folder and the format again each time), with its default output.
+    click(&mut h, "OK");
+    h.key_press_modifiers(shift_cmd, Key::E);
+    h.run_steps(3);
+    h.get_by_label("Export the folder");
+    assert_eq!(h.get_by_label("Output file").value().as_deref(), Some(beside.display().to_string().as_str()));
 }
 
 #[test]
