@@ -160,6 +160,8 @@ pub enum CompareAction {
     Start(Vec<PathBuf>),
     /// Take a version of a difference (adjudication).
     Decide(usize, Choice),
+    /// Keep (`true`) or leave out a relation that not every annotator drew.
+    Relation(crate::model::RelationId, bool),
     /// Move to another difference.
     Go(usize),
     /// Leave the compare view; the merged file stays open.

@@ -24,6 +24,8 @@
 //! one annotator and its source from the other keep the said_by both drew.
 //! A relation the adjudicator removes from the merged store stays out until
 //! a decision calls for it anew (its spans taken out and in again).
+//! [`Adjudication::relation_differences`] lists the relations not every file
+//! drew (and those removed), with who drew them, to keep or leave out.
 //!
 //! Provenance: a merged span's author is the annotator (or annotators,
 //! joined by `+`) whose version it is, and its modification time is when
@@ -184,6 +186,18 @@ pub enum Choice {
     /// Every version (identical spans once).
     All,
     Neither,
+}
+
+/// A relation of the adjudication that is not simply agreed: drawn by
+/// some files only, or left out of the merged store by hand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationDifference {
+    /// As the merged store has it (or would have it).
+    pub relation: Relation,
+    /// The files that drew it.
+    pub drawn_by: Vec<usize>,
+    /// Whether the merged store has it.
+    pub present: bool,
 }
 
 /// What made a merged file, kept in it: the files compared (as named
@@ -477,6 +491,31 @@ impl Adjudication {
             }
         }
         out
+    }
+
+    /// The relations the spans taken call for that not every file drew,
+    /// or that the merged store leaves out (removed by hand): for the
+    /// adjudicator to keep or leave out, each with who drew it. By id.
+    pub fn relation_differences(&self, merged: &Store) -> Vec<RelationDifference> {
+        let present: BTreeSet<SpanId> =
+            self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect();
+        let (wanted, became) = self.relations_and_sources(merged, &present);
+        let mut drawn: BTreeMap<RelationId, BTreeSet<usize>> = BTreeMap::new();
+        for (&(f, _), id) in &became {
+            drawn.entry(*id).or_default().insert(f);
+        }
+        wanted
+            .into_iter()
+            .filter_map(|(id, relation)| {
+                let by: Vec<usize> = drawn.get(&id).map(|s| s.iter().copied().collect()).unwrap_or_default();
+                let present = merged.relation(id).is_some();
+                (by.len() < self.sources.len() || !present).then_some(RelationDifference {
+                    relation,
+                    drawn_by: by,
+                    present,
+                })
+            })
+            .collect()
     }
 
     #[allow(clippy::type_complexity)]

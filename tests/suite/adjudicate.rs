@@ -581,3 +581,34 @@ fn a_relation_removed_from_the_merged_file_stays_removed() {
     decide(&mut merged, "Peskov", Choice::File(0));
     assert!(relations(&merged).iter().any(|r| r.0 == "gift"), "{:?}", relations(&merged));
 }
+
+/// Relations that only some annotators drew are listed with who drew them
+/// (they came in with their spans, never shown as a difference); leaving
+/// one out and keeping it again are edits the list follows.
+#[test]
+fn relations_only_some_annotators_drew_are_listed_to_keep_or_leave_out() {
+    let (a, b) = pair();
+    let now = Timestamp(1_700_000_000);
+    let (adj, mut merged) = Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", now).unwrap();
+    let unit_of = |q: &str| {
+        let i = TEXT.find(q).unwrap();
+        adj.units.iter().position(|u| u.extent.start() <= i && i < u.extent.end()).unwrap()
+    };
+    for q in ["Peskov", "Korut"] {
+        let e = adj.choose(&merged, unit_of(q), Choice::File(0), now);
+        merged.apply(e).unwrap();
+    }
+    let name = |m: &Store, r: &Relation| m.relation_type(r.kind).unwrap().name.clone();
+    let diffs = adj.relation_differences(&merged);
+    // The alliance both drew is not listed; alice's gift is, as in.
+    let listed: Vec<(String, Vec<usize>, bool)> =
+        diffs.iter().map(|d| (name(&merged, &d.relation), d.drawn_by.clone(), d.present)).collect();
+    assert_eq!(listed, [("gift".to_string(), vec![0], true)]);
+    merged.apply(Edit::RemoveRelation(diffs[0].relation.id)).unwrap();
+    let diffs = adj.relation_differences(&merged);
+    assert_eq!(diffs.len(), 1);
+    assert!(!diffs[0].present, "left out, still listed to keep again");
+    merged.apply(Edit::AddRelation(diffs[0].relation.clone())).unwrap();
+    assert!(adj.relation_differences(&merged)[0].present);
+    assert!(relations(&merged).iter().any(|r| r.0 == "gift"));
+}

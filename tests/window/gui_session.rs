@@ -962,3 +962,56 @@ fn the_compare_dialog_offers_the_articles_files_to_tick() {
     assert_eq!(c.files, [d.join("t.alice.sorot.ron"), carol]);
     assert_eq!(c.adj.names, ["alice", "carol"]);
 }
+
+/// A relation only one annotator drew is listed in the compare panel, with
+/// who drew it, to leave out or keep (it came into the merged file with its
+/// spans unseen); leaving it out is one undo step and later decisions
+/// respect it.
+#[test]
+fn a_relation_only_one_annotator_drew_is_kept_or_left_out_in_the_compare_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "Rusia dan Korut bertemu Dmitry Peskov di Moskow kemarin.\n";
+    for (who, gift, moskow) in [("alice", true, false), ("bob", false, true)] {
+        let mut s = common::store_of(text, "t");
+        s.meta.annotator = Some(who.into());
+        let mut b = common::Builder { store: &mut s, author: who };
+        let ru = b.span("Country", b.at("Rusia"), &[]);
+        let pe = b.span("Person", b.at("Dmitry Peskov"), &[]);
+        if gift {
+            b.relation(
+                "gift",
+                &[("giver", sorot::model::Target::Span(ru)), ("recipient", sorot::model::Target::Span(pe))],
+                &[],
+                &[],
+            )
+            .unwrap();
+        }
+        if moskow {
+            b.span("Location", b.at("Moskow"), &[]);
+        }
+        sorot::io::save_annotations(&d.join(format!("t.{who}.sorot.ron")), &s).unwrap();
+    }
+    let mut h = harness(SorotApp::new(sorot::gui::Document::open(&d.join("t.alice.sorot.ron")).unwrap()));
+    h.state_mut()
+        .push(Action::Compare(CompareAction::Start(vec![d.join("t.alice.sorot.ron"), d.join("t.bob.sorot.ron")])));
+    settle(&mut h);
+    let gifts = |h: &Harness<'static, SorotApp>| {
+        let s = h.state().store();
+        s.relations().filter(|r| s.relation_type(r.kind).is_some_and(|t| t.name == "gift")).count()
+    };
+    assert_eq!(gifts(&h), 1, "alice's gift came in with the spans both took");
+    h.get_by_label("Relations not every annotator drew (1)");
+    h.get_by_label_contains("gift: giver Country #1 “Rusia”, recipient Person #2 “Dmitry Peskov” — drawn by alice");
+    click(&mut h, "Leave out");
+    assert_eq!(gifts(&h), 0);
+    assert!(h.state().status.starts_with("Left out the gift drawn by alice"), "{}", h.state().status);
+    // Deciding Moskow does not bring it back; Keep does.
+    keys(&mut h, Modifiers::NONE, Key::B);
+    assert_eq!(gifts(&h), 0, "a later decision brought the gift back");
+    click(&mut h, "Keep");
+    assert_eq!(gifts(&h), 1);
+    click(&mut h, "Leave out");
+    keys(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(gifts(&h), 1, "Ctrl+Z takes the leaving out back");
+}

@@ -24,6 +24,9 @@ pub struct CompareState {
     /// The annotators' relations the merged file leaves out, for the
     /// history state they were found in.
     left_out: Option<(u64, Vec<String>)>,
+    /// The relations not every file drew (or left out by hand), for the
+    /// history state they were found in.
+    relation_differences: Option<(u64, Vec<crate::model::compare::RelationDifference>)>,
 }
 
 impl CompareState {
@@ -243,7 +246,16 @@ impl SorotApp {
             Ok((Prepared { adj, figures, .. }, initial)) => {
                 let mut decisions = HashMap::new();
                 decisions.insert(self.doc.history.generation(), initial);
-                let state = CompareState { adj, files, decisions, current: 0, filter: None, figures, left_out: None };
+                let state = CompareState {
+                    adj,
+                    files,
+                    decisions,
+                    current: 0,
+                    filter: None,
+                    figures,
+                    left_out: None,
+                    relation_differences: None,
+                };
                 let rows = state.rows();
                 let open = rows.iter().filter(|&&u| state.decisions(&self.doc.history)[u].is_none()).count();
                 let first = rows.first().copied();
@@ -320,7 +332,16 @@ impl SorotApp {
         self.view = crate::gui::TextView::default();
         self.entity_form = Default::default();
         self.view.font_size = self.prefs.font_size;
-        let state = CompareState { adj, files, decisions, current: 0, filter: None, figures, left_out: None };
+        let state = CompareState {
+            adj,
+            files,
+            decisions,
+            current: 0,
+            filter: None,
+            figures,
+            left_out: None,
+            relation_differences: None,
+        };
         let first_row = state.rows().first().copied();
         let n = state.rows().len();
         self.compare = Some(state);
@@ -338,6 +359,27 @@ impl SorotApp {
                 text: format!("The merged file uses the first file's schema. Left out:\n{}", dropped.join("\n")),
                 open: None,
             });
+        }
+    }
+
+    /// Keeps (`true`) or leaves out a relation that not every annotator
+    /// drew: one undoable edit of the merged file, which later decisions
+    /// respect.
+    pub(in crate::gui) fn decide_relation(&mut self, id: crate::model::RelationId, keep: bool) {
+        let Some(c) = &self.compare else { return };
+        let Some(d) = c.adj.relation_differences(&self.doc.store).into_iter().find(|d| d.relation.id == id) else {
+            return;
+        };
+        let kind = self.doc.store.relation_type(d.relation.kind).map_or("?", |t| t.name.as_str()).to_owned();
+        let by: Vec<&str> = d.drawn_by.iter().filter_map(|f| c.adj.names.get(*f)).map(String::as_str).collect();
+        let (edit, summary) = if keep {
+            (Edit::AddRelation(d.relation), format!("Kept the {kind} drawn by {}", by.join(", ")))
+        } else {
+            (Edit::RemoveRelation(id), format!("Left out the {kind} drawn by {}", by.join(", ")))
+        };
+        match self.doc.apply(edit, summary.clone()) {
+            Ok(()) => self.set_status(summary),
+            Err(e) => self.set_status(format!("Not done: {e}")),
         }
     }
 
@@ -495,6 +537,44 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
             ))
             .color(ui.visuals().warn_fg_color),
         );
+    }
+    // Relations only some annotators drew come in with their spans; each
+    // is listed to keep or leave out (they were taken in unseen).
+    if c.relation_differences.as_ref().is_none_or(|(g, _)| *g != generation) {
+        c.relation_differences = Some((generation, c.adj.relation_differences(&app.doc.store)));
+    }
+    if let Some((_, diffs)) = &c.relation_differences
+        && !diffs.is_empty()
+    {
+        let store = &app.doc.store;
+        egui::CollapsingHeader::new(format!("Relations not every annotator drew ({})", diffs.len()))
+            .id_salt("relation-differences")
+            .default_open(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("relation-differences-list").max_height(160.0).show(ui, |ui| {
+                    for d in diffs {
+                        let r = &d.relation;
+                        let kind = store.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+                        let args: Vec<String> = r
+                            .args
+                            .iter()
+                            .map(|a| format!("{} {}", a.role, crate::model::draft::target_text(store, a.target)))
+                            .collect();
+                        let by: Vec<&str> =
+                            d.drawn_by.iter().filter_map(|f| c.adj.names.get(*f)).map(String::as_str).collect();
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(format!("{kind}: {} — drawn by {}", args.join(", "), by.join(", ")));
+                            if d.present {
+                                if ui.small_button("Leave out").clicked() {
+                                    actions.push(Action::Compare(CompareAction::Relation(r.id, false)));
+                                }
+                            } else if ui.small_button("Keep").clicked() {
+                                actions.push(Action::Compare(CompareAction::Relation(r.id, true)));
+                            }
+                        });
+                    }
+                });
+            });
     }
     ui.separator();
     let text = app.doc.store.text();

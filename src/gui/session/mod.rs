@@ -219,6 +219,7 @@ impl SorotApp {
         match action {
             CompareAction::Start(files) => self.start_compare(files),
             CompareAction::Decide(u, choice) => self.decide(u, choice),
+            CompareAction::Relation(id, keep) => self.decide_relation(id, keep),
             CompareAction::Go(u) => {
                 if let Some(c) = &mut self.compare {
                     c.current = u;
