@@ -255,19 +255,25 @@ fn open_dialog_works_without_a_native_dialog() {
     assert_eq!(h.state().store().text().as_str(), "Korut dan Rusia.");
 }
 
-#[test]
-fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
-    let (_dir, article) = sample_copy();
-    let mut h = harness(&article, 800.0);
+/// Finds `needle`, labels it with `key`, and waits until the autosave
+/// (every second) has written it.
+fn label_and_autosave(h: &mut Harness<'static, SorotApp>, needle: &str, key: Key) {
     h.state_mut().prefs.autosave_secs = 1;
-    find_and_select(&mut h, "Kremlin");
-    h.key_press(Key::O);
+    find_and_select(h, needle);
+    h.key_press(key);
     h.run_steps(2);
     std::thread::sleep(std::time::Duration::from_millis(1100));
     h.run_steps(2);
     while h.state().is_autosaving() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+}
+
+#[test]
+fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    label_and_autosave(&mut h, "Kremlin", Key::O);
     let recovery = h.state().doc.recovery_path();
     assert!(recovery.exists(), "autosave wrote {}", recovery.display());
     drop(h); // the "crash": nothing saved
@@ -292,15 +298,7 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
         h.key_press(Key::Escape); // closes the notice
         h.run_steps(1);
         assert!(h.state().dialog.is_none(), "Escape closes a notice");
-        h.state_mut().prefs.autosave_secs = 1;
-        find_and_select(&mut h, "Peskov");
-        h.key_press(Key::P);
-        h.run_steps(2);
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        h.run_steps(2);
-        while h.state().is_autosaving() {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        label_and_autosave(&mut h, "Peskov", Key::P);
         let second = sorot::io::window_recovery_path(&h.state().doc.path.clone().unwrap(), std::process::id());
         assert_eq!(h.state().doc.recovery_path(), second);
         assert!(second.exists(), "the second window autosaved to {}", second.display());
@@ -321,14 +319,7 @@ fn crash_after_edits_is_followed_by_a_recovery_offer_that_restores_them() {
         assert!(span_with_quote(store, "Peskov", "Person").is_some(), "the second window's work is back");
         assert!(span_with_quote(store, "Kremlin", "Organization").is_none());
         assert_eq!(h.state().doc.recovery_path(), second);
-        find_and_select(&mut h, "Dmitry");
-        h.key_press(Key::P);
-        h.run_steps(2);
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        h.run_steps(2);
-        while h.state().is_autosaving() {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        label_and_autosave(&mut h, "Dmitry", Key::P);
         assert_eq!(std::fs::read(&recovery).unwrap(), first_windows, "the older version is kept as it was");
         common::gui::save(&mut h);
         assert!(!second.exists(), "saved: {} goes", second.display());

@@ -30,6 +30,24 @@ pub struct CompareState {
 }
 
 impl CompareState {
+    fn new(
+        adj: Adjudication,
+        files: Vec<PathBuf>,
+        decisions: HashMap<u64, Vec<Option<Choice>>>,
+        figures: Option<crate::model::agreement::Report>,
+    ) -> Self {
+        CompareState {
+            adj,
+            files,
+            decisions,
+            current: 0,
+            filter: None,
+            figures,
+            left_out: None,
+            relation_differences: None,
+        }
+    }
+
     /// The decisions that made the current state: those recorded for it,
     /// else for the latest state it came from (marking the merged file done
     /// or editing it keeps the decisions that made it).
@@ -246,16 +264,7 @@ impl SorotApp {
             Ok((Prepared { adj, figures, .. }, initial)) => {
                 let mut decisions = HashMap::new();
                 decisions.insert(self.doc.history.generation(), initial);
-                let state = CompareState {
-                    adj,
-                    files,
-                    decisions,
-                    current: 0,
-                    filter: None,
-                    figures,
-                    left_out: None,
-                    relation_differences: None,
-                };
+                let state = CompareState::new(adj, files, decisions, figures);
                 let rows = state.rows();
                 let open = rows.iter().filter(|&&u| state.decisions(&self.doc.history)[u].is_none()).count();
                 let first = rows.first().copied();
@@ -332,16 +341,7 @@ impl SorotApp {
         self.view = crate::gui::TextView::default();
         self.entity_form = Default::default();
         self.view.font_size = self.prefs.font_size;
-        let state = CompareState {
-            adj,
-            files,
-            decisions,
-            current: 0,
-            filter: None,
-            figures,
-            left_out: None,
-            relation_differences: None,
-        };
+        let state = CompareState::new(adj, files, decisions, figures);
         let first_row = state.rows().first().copied();
         let n = state.rows().len();
         self.compare = Some(state);
