@@ -606,9 +606,9 @@ mod tests {
         s
     }
 
-    #[test]
-    fn it_learns_names_from_context_and_decodes_valid_tags() {
-        let train: Vec<Sequence> = [
+    /// Five sentences with persons (P) and places (L).
+    fn five_sentences() -> (Vec<Sequence>, [String; 2]) {
+        let train = [
             "Kata/O Dmitry/B-P Peskov/I-P di/O Moskow/B-L ./O",
             "Menurut/O Joko/B-P Widodo/I-P di/O Jakarta/B-L ./O",
             "Kata/O Ani/B-P di/O Bandung/B-L ./O",
@@ -618,7 +618,12 @@ mod tests {
         .iter()
         .map(|s| seq(s))
         .collect();
-        let labels = ["P".to_owned(), "L".to_owned()];
+        (train, ["P".to_owned(), "L".to_owned()])
+    }
+
+    #[test]
+    fn it_learns_names_from_context_and_decodes_valid_tags() {
+        let (train, labels) = five_sentences();
         let model = Perceptron::default().train(&train, &labels, &|_, _| {});
         for s in &train {
             let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
@@ -641,17 +646,7 @@ mod tests {
     /// ones kept) train the same model, to the score.
     #[test]
     fn features_read_again_train_the_model_kept_features_train() {
-        let train: Vec<Sequence> = [
-            "Kata/O Dmitry/B-P Peskov/I-P di/O Moskow/B-L ./O",
-            "Menurut/O Joko/B-P Widodo/I-P di/O Jakarta/B-L ./O",
-            "Kata/O Ani/B-P di/O Bandung/B-L ./O",
-            "Menurut/O Budi/B-P Santoso/I-P di/O Surabaya/B-L ./O",
-            "Ia/O tinggal/O di/O Medan/B-L ./O",
-        ]
-        .iter()
-        .map(|s| seq(s))
-        .collect();
-        let labels = ["P".to_owned(), "L".to_owned()];
+        let (train, labels) = five_sentences();
         let all = Perceptron::default().train(&train, &labels, &|_, _| {});
         let probe: Vec<Vec<&str>> = train
             .iter()
