@@ -357,21 +357,28 @@ fn side_panels_grow_back_when_the_window_does() {
     }
 }
 
+/// The folder with a fourth article of 600 lines, open with its
+/// suggestions on: more than 2,000 of them.
+fn long_article_with_suggestions() -> (tempfile::TempDir, Harness<'static, SorotApp>) {
+    let dir = folder();
+    let line = "Kata Peskov , Moskow dan Pyongyang sepakat . Rusia membantah .\n";
+    std::fs::write(dir.path().join("a4.txt"), line.repeat(600)).unwrap();
+    let mut h = harness(SorotApp::opening_folder(dir.path().to_owned()));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let n = h.state().suggest.as_ref().unwrap().items.len();
+    assert!(n > 2000, "{n}");
+    (dir, h)
+}
+
 /// A long article, with more suggestions than the frame checks against the
 /// document itself: the list is checked on a worker once the document has
 /// rested; what is accepted leaves the list, the count and the outlines at
 /// once (before that check), and an undo brings it back.
 #[test]
 fn a_long_articles_suggestions_are_checked_on_a_worker_and_leave_at_once() {
-    let dir = folder();
-    let d = dir.path();
-    let line = "Kata Peskov , Moskow dan Pyongyang sepakat . Rusia membantah .\n";
-    std::fs::write(d.join("a4.txt"), line.repeat(600)).unwrap();
-    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
-    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let (_dir, mut h) = long_article_with_suggestions();
     let all = h.state().suggest.as_ref().unwrap().items.clone();
     let n = all.len();
-    assert!(n > 2000, "{n}");
     assert_eq!(sorot::suggest::new_for(&h.state().doc.store, all.clone()), all);
     let first = all[0].clone();
     assert!(h.state().view.ghosts.iter().any(|g| g.0 == first.range));
@@ -489,15 +496,9 @@ fn a_click_on_a_dashed_outline_makes_it_the_current_suggestion() {
 /// slice per frame too.
 #[test]
 fn thousands_accepted_at_once_go_a_slice_per_frame_and_undo_as_one_step() {
-    let dir = folder();
-    let d = dir.path();
-    let line = "Kata Peskov , Moskow dan Pyongyang sepakat . Rusia membantah .\n";
-    std::fs::write(d.join("a4.txt"), line.repeat(600)).unwrap();
-    let mut h = harness(SorotApp::opening_folder(d.to_owned()));
-    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    let (_dir, mut h) = long_article_with_suggestions();
     let all = h.state().suggest.as_ref().unwrap().items.clone();
     let n = all.len();
-    assert!(n > 2000, "{n}");
     let generation = h.state().doc.history.generation();
     // One slice a frame, whatever this machine's speed.
     h.state_mut().accept_budget = std::time::Duration::ZERO;
