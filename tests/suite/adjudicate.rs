@@ -547,19 +547,27 @@ fn a_relation_about_a_relation_follows_the_relation_it_uses() {
     assert!(merged == with_both);
 }
 
+/// [`pair`] compared and adjudicated as alice and bob, by "judge".
+fn adjudicate_pair(now: Timestamp) -> (Adjudication, Store) {
+    let (a, b) = pair();
+    Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", now).unwrap()
+}
+
+/// The unit of [`TEXT`] where `q` starts.
+fn unit_at(adj: &Adjudication, q: &str) -> usize {
+    let i = TEXT.find(q).unwrap();
+    adj.units.iter().position(|u| u.extent.start() <= i && i < u.extent.end()).unwrap()
+}
+
 /// A relation the adjudicator removed from the merged file stays removed
 /// when further differences are decided (it came back at the next
 /// decision), and is listed as left out; one that a later decision calls
 /// for anew still comes in.
 #[test]
 fn a_relation_removed_from_the_merged_file_stays_removed() {
-    let (a, b) = pair();
     let now = Timestamp(1_700_000_000);
-    let (adj, mut merged) = Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", now).unwrap();
-    let unit_of = |q: &str| {
-        let i = TEXT.find(q).unwrap();
-        adj.units.iter().position(|u| u.extent.start() <= i && i < u.extent.end()).unwrap()
-    };
+    let (adj, mut merged) = adjudicate_pair(now);
+    let unit_of = |q: &str| unit_at(&adj, q);
     let decide = |merged: &mut Store, q: &str, c: Choice| {
         let e = adj.choose(merged, unit_of(q), c, now);
         merged.apply(e).unwrap();
@@ -587,13 +595,9 @@ fn a_relation_removed_from_the_merged_file_stays_removed() {
 /// one out and keeping it again are edits the list follows.
 #[test]
 fn relations_only_some_annotators_drew_are_listed_to_keep_or_leave_out() {
-    let (a, b) = pair();
     let now = Timestamp(1_700_000_000);
-    let (adj, mut merged) = Adjudication::new(vec![a, b], vec!["alice".into(), "bob".into()], "judge", now).unwrap();
-    let unit_of = |q: &str| {
-        let i = TEXT.find(q).unwrap();
-        adj.units.iter().position(|u| u.extent.start() <= i && i < u.extent.end()).unwrap()
-    };
+    let (adj, mut merged) = adjudicate_pair(now);
+    let unit_of = |q: &str| unit_at(&adj, q);
     for q in ["Peskov", "Korut"] {
         let e = adj.choose(&merged, unit_of(q), Choice::File(0), now);
         merged.apply(e).unwrap();
