@@ -46,6 +46,9 @@ impl SorotApp {
         match result {
             Ok(mut doc) => {
                 doc.read_only = loading.for_review;
+                // (A long edit never runs while a document loads; were one
+                // under way, it ends in its own document first.)
+                self.finish_long_edit();
                 self.doc = doc;
                 self.compare = None;
                 self.review = loading.for_review.then(Default::default);
