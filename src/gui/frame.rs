@@ -293,6 +293,7 @@ impl eframe::App for SorotApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.prefs.panel_widths = self.panel_widths.wanted();
         eframe::set_value(storage, PREFS_KEY, &self.prefs);
     }
 

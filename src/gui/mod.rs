@@ -109,6 +109,9 @@ pub struct PanelWidths {
     grew: bool,
 }
 
+/// The panels whose widths are kept.
+const PANELS: [&str; 3] = ["corpus", "side", "suggestions"];
+
 impl PanelWidths {
     /// At the start of a frame, with the window's width.
     pub fn start_frame(&mut self, window: f32) {
@@ -116,15 +119,32 @@ impl PanelWidths {
         self.window = window;
     }
 
-    /// `panel`, given back its width if a narrow window took it (in a frame
-    /// where the window grew: never otherwise, so nothing moves by itself).
-    pub fn panel(&self, panel: egui::Panel, name: &'static str, widest: f32) -> egui::Panel {
-        if !self.grew {
-            return panel;
+    /// The widths wanted at the last run (see [`Prefs::panel_widths`]):
+    /// each panel starts at its own, room permitting.
+    pub fn seed(&mut self, wanted: &std::collections::BTreeMap<String, f32>) {
+        for name in PANELS {
+            if let Some(&w) = wanted.get(name).filter(|w| w.is_finite() && **w > 0.0) {
+                self.widths.insert(name, (w, 0.0));
+            }
         }
-        match self.widths.get(name) {
-            Some(&(wanted, last)) if wanted > last + 1.0 && widest > last + 1.0 => panel.exact_size(wanted.min(widest)),
-            _ => panel,
+    }
+
+    /// The widths the analyst wants, by panel, to keep for the next run.
+    pub fn wanted(&self) -> std::collections::BTreeMap<String, f32> {
+        self.widths.iter().map(|(name, &(wanted, _))| ((*name).to_owned(), wanted)).collect()
+    }
+
+    /// `panel`, given back its width if a narrow window took it (in a frame
+    /// where the window grew: never otherwise, so nothing moves by itself),
+    /// or at the width wanted at the last run when first shown in this one.
+    pub fn panel(&self, panel: egui::Panel, name: &'static str, widest: f32) -> egui::Panel {
+        let Some(&(wanted, last)) = self.widths.get(name) else { return panel };
+        // Seeded from the last run (see `seed`) and not shown yet.
+        let seeded = last <= 0.0;
+        if seeded || (self.grew && wanted > last + 1.0 && widest > last + 1.0) {
+            panel.exact_size(wanted.min(widest))
+        } else {
+            panel
         }
     }
 
@@ -370,6 +390,7 @@ impl SorotApp {
 
     pub fn with_prefs(mut self, prefs: Prefs) -> Self {
         self.view.font_size = prefs.font_size;
+        self.panel_widths.seed(&prefs.panel_widths);
         self.prefs = prefs;
         self
     }

@@ -24,6 +24,11 @@ pub struct Prefs {
     /// In a folder, annotate into `article.<annotator>.sorot.ron` (one file
     /// per analyst) instead of the shared `article.sorot.ron`.
     pub per_annotator_files: bool,
+    /// The side panels' widths as the analyst wants them (not as a narrow
+    /// window squeezed them), by panel: they come back at the next start
+    /// (egui's own memory kept a squeezed width, and a newcomer's panels
+    /// stayed narrow in a wide window after a restart).
+    pub panel_widths: std::collections::BTreeMap<String, f32>,
 }
 
 impl Default for Prefs {
@@ -35,6 +40,7 @@ impl Default for Prefs {
             autosave_secs: 30,
             annotator: std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "analyst".into()),
             per_annotator_files: false,
+            panel_widths: std::collections::BTreeMap::new(),
         }
     }
 }

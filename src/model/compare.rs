@@ -474,8 +474,7 @@ impl Adjudication {
     }
 
     /// The annotators' relations the merged store leaves out as it is now
-    /// (an argument of theirs was not taken, nor a version in its place, or
-    /// the adjudicator removed it):
+    /// (an argument of theirs was not taken, nor a version in its place):
     /// `alice's said_by 12`, for the adjudicator to see.
     pub fn relations_left_out(&self, merged: &Store) -> Vec<String> {
         let present: BTreeSet<SpanId> =
@@ -483,9 +482,9 @@ impl Adjudication {
         let (_, became) = self.relations_and_sources(merged, &present);
         let mut out = Vec::new();
         for (f, s) in self.sources.iter().enumerate() {
-            // Not called for, or removed from the merged store by hand.
-            let kept = |r: &Relation| became.get(&(f, r.id)).is_some_and(|id| merged.relation(*id).is_some());
-            for r in s.relations().filter(|r| !kept(r)) {
+            // (One removed by hand is not here: it is called for, and
+            // listed by `relation_differences` to keep again.)
+            for r in s.relations().filter(|r| !became.contains_key(&(f, r.id))) {
                 let kind = s.relation_type(r.kind).map_or("?", |t| t.name.as_str());
                 out.push(format!("{}'s {kind} {}", self.names[f], r.id));
             }

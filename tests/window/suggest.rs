@@ -179,6 +179,9 @@ fn suggestions_learnt_from_the_folder_are_accepted_and_rejected_by_keyboard() {
     // Its list starts with all labels.
     click(&mut h, "all labels");
     click(&mut h, &format!("Preview {every} suggestions"));
+    // Each previewed suggestion says which label it gets.
+    let first = h.state().suggest.as_ref().unwrap().items[0].label.clone();
+    h.get_all_by_label_contains(&format!("{first} “")).next().expect("a preview line with its label");
     click(&mut h, &format!("Accept these {every} (one undo step)"));
     settle(&mut h);
     assert!(quotes(&h).len() >= before.len() + every, "every suggestion taken");
@@ -355,6 +358,32 @@ fn side_panels_grow_back_when_the_window_does() {
     for (((g, w), n), p) in grown.iter().zip(&wide).zip(&narrow).zip(["corpus", "side", "suggestions"]) {
         assert!((g - w).abs() <= 1.0, "{p}: {w} when started wide, {g} when started at {n} and widened");
     }
+}
+
+/// The widths the analyst wants are kept for the next run, not those a
+/// narrow window squeezed, and the next run starts with them whatever egui
+/// remembers (a newcomer's panels stayed narrow in a wide window after a
+/// restart).
+#[test]
+fn panel_widths_come_back_at_the_next_start() {
+    let dir = folder();
+    let mut h = window(SorotApp::opening_folder(dir.path().to_owned()), egui::vec2(1500.0, 850.0));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    h.set_size(egui::vec2(760.0, 560.0));
+    h.run_steps(4);
+    let kept = h.state().panel_widths.wanted();
+    assert_eq!(kept.get("suggestions").copied(), Some(260.0), "{kept:?}");
+    assert_eq!(kept.get("side").copied(), Some(360.0), "{kept:?}");
+    // The next run, with a width of the analyst's own for the suggestions.
+    let mut prefs = sorot::gui::Prefs { panel_widths: kept, ..Default::default() };
+    prefs.panel_widths.insert("suggestions".into(), 230.0);
+    let app = SorotApp::opening_folder(dir.path().to_owned()).with_prefs(prefs);
+    let mut h = window(app, egui::vec2(1500.0, 850.0));
+    keys(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    h.run_steps(2);
+    let w = &h.state().panel_widths;
+    assert!((w.width("suggestions").unwrap() - 230.0).abs() <= 1.0, "{:?}", w.width("suggestions"));
+    assert!((w.width("side").unwrap() - 360.0).abs() <= 1.0, "{:?}", w.width("side"));
 }
 
 /// The folder with a fourth article of 600 lines, open with its

@@ -350,7 +350,8 @@ impl SorotApp {
         }
         let saved = self.saved_on_leave.take().map(|n| format!("Saved {n}; ")).unwrap_or_default();
         self.set_status(format!(
-            "{saved}{n} differences to settle; the merged file will be saved as {} (Ctrl+S)",
+            "{saved}{} to settle; the merged file will be saved as {} (Ctrl+S)",
+            crate::model::plural(n, "difference"),
             path.display()
         ));
         if !dropped.is_empty() {

@@ -824,7 +824,9 @@ fn panel_body(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>) 
         }
         if s.preview {
             for p in picked().take(50) {
-                ui.weak(format!("“{}” {}", short(text.slice(p.range)), p.score_text()));
+                // With all labels, each says which it gets.
+                let label = if chosen.is_empty() { format!("{} ", p.label) } else { String::new() };
+                ui.weak(format!("{label}“{}” {}", short(text.slice(p.range)), p.score_text()));
             }
             if n > 50 {
                 ui.weak(format!("… and {} more", n - 50));
