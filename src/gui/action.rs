@@ -148,6 +148,8 @@ pub enum ReviewAction {
     Mark(ReviewStatus),
     /// Move the review cursor by this many annotations.
     Move(i32),
+    /// A filter changed: stay on the annotation if it still matches.
+    Filtered,
     /// Set the current annotation's note.
     Note(session::ReviewItem, String),
     /// Open the note field for an annotation in review mode.

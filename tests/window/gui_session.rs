@@ -248,6 +248,19 @@ fn reviewing_a_file_read_only_from_the_keyboard() {
     review.filter.status = None;
     review.filter.label = Some(country);
     assert_eq!(h.state().review_order().len(), 6);
+    // A filter chosen in the panel that leaves the annotation under review
+    // out moves off it (it stayed until ↓); one that keeps it stays.
+    h.state_mut().review.as_mut().unwrap().filter.label = None;
+    h.state_mut().push(Action::Reveal(first));
+    h.run_steps(2);
+    assert_eq!(h.state().review_current(), Some(ReviewItem::Span(first)));
+    click(&mut h, "by label");
+    assert_eq!(h.state().review_current(), Some(ReviewItem::Span(first)), "still matches: stays");
+    click(&mut h, "accepted from suggestions");
+    assert_eq!(h.state().review_current(), None);
+    assert!(h.state().status.contains("No annotation matches the review filters"), "{}", h.state().status);
+    click(&mut h, "accepted from suggestions");
+    click(&mut h, "by label");
 
     // Ctrl+Enter marks the document reviewed and saves it.
     keys(&mut h, Modifiers::COMMAND, Key::Enter);

@@ -184,6 +184,7 @@ impl SorotApp {
             ReviewAction::Mark(status) => self.review_mark(status),
             ReviewAction::NoteStart(id, note) => self.review_note_start(id, note),
             ReviewAction::Move(d) => self.review_move(d),
+            ReviewAction::Filtered => self.review_filtered(),
             ReviewAction::Note(item, note) => {
                 if let Some(r) = &mut self.review {
                     r.note = None;

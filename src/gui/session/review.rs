@@ -74,6 +74,26 @@ impl SorotApp {
         self.review.as_ref().and_then(|r| r.last_decided).or_else(|| self.review_current())
     }
 
+    /// After a filter changed: the annotation under review if it still
+    /// matches, else the first that does (or none, said so).
+    pub(in crate::gui) fn review_filtered(&mut self) {
+        let order = self.review_order();
+        if self.review_current().is_some_and(|c| order.contains(&c)) {
+            return;
+        }
+        match order.first() {
+            Some(&first) => self.review_go(first),
+            None => {
+                self.selected = None;
+                self.selected_relation = None;
+                if let Some(r) = &mut self.review {
+                    r.relation = None;
+                }
+                self.set_status("No annotation matches the review filters");
+            }
+        }
+    }
+
     pub(in crate::gui) fn review_move(&mut self, d: i32) {
         if let Some(r) = &mut self.review {
             r.last_decided = None;
@@ -192,6 +212,7 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
             ui.label(l);
         }
     }
+    let filter_before = r.filter.clone();
     ui.horizontal_wrapped(|ui| {
         ui.label("Show:");
         egui::ComboBox::from_id_salt("review-status")
@@ -215,6 +236,11 @@ pub fn review_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Act
         ui.checkbox(&mut r.filter.suggested, "accepted from suggestions")
             .on_hover_text("Review what was accepted from suggestions (and the relations that use it)");
     });
+    // A filter changed: the annotation under review stays only if it still
+    // matches (it stayed until ↓ even when the filter left it out).
+    if r.filter != filter_before {
+        actions.push(Action::Review(ReviewAction::Filtered));
+    }
     let (title, quote, review, author) = match current {
         Some(ReviewItem::Span(id)) => match store.span(id) {
             Some(s) => (
