@@ -44,7 +44,7 @@ pub use dialogs::{Dialog, PathPurpose};
 pub use fonts::SystemFonts;
 pub use frame::run;
 pub use jobs::{Job, Poll, Reporter};
-pub use prefs::{Prefs, ThemePref};
+pub use prefs::{ExportChoices, Prefs, ThemePref};
 pub use relations::{Draft, relation_line};
 pub use session::{ReviewItem, SuggestAction};
 pub use text_view::{FrameStats, MAX_CACHED_BLOCKS, TextView, split_blocks};
@@ -391,6 +391,9 @@ impl SorotApp {
     pub fn with_prefs(mut self, prefs: Prefs) -> Self {
         self.view.font_size = prefs.font_size;
         self.panel_widths.seed(&prefs.panel_widths);
+        if let Some(c) = &prefs.export {
+            self.last_export = Some(transfer::ExportForm::from_choices(c));
+        }
         self.prefs = prefs;
         self
     }

@@ -29,6 +29,21 @@ pub struct Prefs {
     /// (egui's own memory kept a squeezed width, and a newcomer's panels
     /// stayed narrow in a wide window after a restart).
     pub panel_widths: std::collections::BTreeMap<String, f32>,
+    /// The last export's choices, offered again by File → Export… (the
+    /// next run too).
+    pub export: Option<ExportChoices>,
+}
+
+/// What File → Export… was last set to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportChoices {
+    /// The format's name (`jsonl`, `csv`, …).
+    pub format: String,
+    pub utf16: bool,
+    pub labels: String,
+    /// The whole folder rather than the open document.
+    pub folder: bool,
 }
 
 impl Default for Prefs {
@@ -41,6 +56,7 @@ impl Default for Prefs {
             annotator: std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "analyst".into()),
             per_annotator_files: false,
             panel_widths: std::collections::BTreeMap::new(),
+            export: None,
         }
     }
 }

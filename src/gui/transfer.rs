@@ -79,6 +79,18 @@ pub fn default_folder_export_path(dir: &Path, format: Format) -> PathBuf {
 }
 
 impl ExportForm {
+    /// The choices to keep between runs.
+    pub fn choices(&self) -> super::prefs::ExportChoices {
+        let format = Format::ALL.get(self.format).map_or_else(String::new, |f| f.to_string());
+        super::prefs::ExportChoices { format, utf16: self.utf16, labels: self.labels.clone(), folder: self.folder }
+    }
+
+    /// A form with `choices` (an unknown format: the first).
+    pub fn from_choices(c: &super::prefs::ExportChoices) -> Self {
+        let format = Format::ALL.iter().position(|f| f.to_string() == c.format).unwrap_or(0);
+        Self { format, utf16: c.utf16, labels: c.labels.clone(), out: String::new(), replace: false, folder: c.folder }
+    }
+
     /// The form as the last export left it (format, offsets, CoNLL labels,
     /// document or folder), with the default output for that choice.
     pub fn new(app: &SorotApp) -> Self {

@@ -195,3 +195,22 @@ fn choosing_a_format_never_moves_the_export_button() {
     let utf16 = h.get_by_label_contains("UTF-16 offsets");
     assert!(utf16.accesskit_node().is_disabled(), "UTF-16 offsets is not for W3C");
 }
+
+/// The next run's File → Export… starts from the last run's choices (a
+/// newcomer chose the folder and the format again after each start).
+#[test]
+fn the_export_choices_come_back_at_the_next_run() {
+    let dir = common::build_corpus();
+    let prefs = sorot::gui::Prefs {
+        export: Some(sorot::gui::ExportChoices { format: "csv".into(), folder: true, ..Default::default() }),
+        ..Default::default()
+    };
+    let app = SorotApp::opening_folder(dir.path().to_owned()).with_prefs(prefs);
+    let mut h = common::gui::window(app, egui::vec2(1400.0, 900.0));
+    let shift_cmd = Modifiers { shift: true, ..Modifiers::COMMAND };
+    h.key_press_modifiers(shift_cmd, Key::E);
+    h.run_steps(3);
+    h.get_by_label("Export the folder");
+    let Some(sorot::gui::Dialog::Export(form)) = &h.state().dialog else { panic!("the Export dialog") };
+    assert_eq!(sorot::io::export::Format::ALL[form.format].to_string(), "csv");
+}
