@@ -14,6 +14,8 @@ pub const ACCEPT_BUDGET: std::time::Duration = std::time::Duration::from_millis(
 const ACCEPT_SLICE: usize = 64;
 /// The edits of a large step undone or redone between looks at the clock.
 const HISTORY_SLICE: usize = 32;
+/// How long a long edit runs before its progress bar is shown.
+const SHOW_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// An edit too large for one frame, applied a slice per frame under a
 /// progress bar (nothing else edits meanwhile): an accept of many
@@ -58,6 +60,7 @@ impl SorotApp {
         };
         let author = self.prefs.annotator.clone();
         let run = suggest::Accepting::new(&self.doc.store, found, &author, Timestamp::now());
+        self.long_edit_started = std::time::Instant::now();
         self.long_edit =
             Some(LongEdit::Accept(BulkAccept { run, redo: Vec::new(), undo: Vec::new(), forgotten: 0, one }));
         self.continue_long_edit(Some(self.accept_budget));
@@ -128,6 +131,7 @@ impl SorotApp {
         self.finish_long_edit();
         let started = if undo { self.doc.history.start_undo() } else { self.doc.history.start_redo() };
         let Some(s) = started else { return false };
+        self.long_edit_started = std::time::Instant::now();
         self.continue_stepping(s, Some(self.accept_budget));
         true
     }
@@ -177,6 +181,12 @@ impl SorotApp {
             }
             None => return,
         };
+        // Shown once it lasts: one that ends within a few frames only
+        // flashed a half-drawn bar over the text.
+        if self.long_edit_started.elapsed() < SHOW_AFTER {
+            ctx.request_repaint();
+            return;
+        }
         egui::Modal::new(egui::Id::unique("sorot-accepting")).show(ctx, |ui| {
             ui.set_min_width(360.0);
             ui.heading(title);

@@ -275,6 +275,8 @@ pub struct SorotApp {
     /// An accept of many suggestions, or an undo or redo of a large step,
     /// being applied a slice per frame.
     long_edit: Option<long_edit::LongEdit>,
+    /// When the long edit under way started.
+    long_edit_started: Instant,
     /// How much of a frame such an edit takes ([`long_edit::ACCEPT_BUDGET`];
     /// nothing: one slice a frame).
     pub accept_budget: std::time::Duration,
@@ -364,6 +366,7 @@ impl SorotApp {
             compare: None,
             suggest: None,
             long_edit: None,
+            long_edit_started: Instant::now(),
             accept_budget: long_edit::ACCEPT_BUDGET,
             panel_widths: PanelWidths::default(),
             compare_loading: None,
