@@ -425,7 +425,14 @@ impl TextView {
             };
             self.ensure_blocks(text, width);
             let i = self.block_of_byte(byte);
-            let want = (self.tops[i] - 80.0).max(0.0);
+            // Where in its paragraph the byte is: a long paragraph put at
+            // the top left a span near its end below the view (a newcomer's
+            // Tab in a narrow window).
+            let start = self.blocks[i].start();
+            let laid = self.lay_out(ui, text, i, text_color);
+            let c = laid.char_of_byte(byte.saturating_sub(start));
+            let within = laid.galley.pos_from_cursor(egui::text::CCursor::new(c)).min.y;
+            let want = (self.tops[i] + within - 80.0).max(0.0);
             scroll = scroll.vertical_scroll_offset(row_top(&self.tops, self.row_height(), want));
             self.realign = 4;
         } else if let Some(y) = self.pending_offset.take() {

@@ -843,3 +843,28 @@ fn a_failed_start_leaves_a_start_page_and_nothing_to_save() {
     h.run_steps(2);
     assert!(h.state().dialog.is_some(), "the open dialog");
 }
+
+/// Tab to a span near the end of a long paragraph in a narrow window shows
+/// the span, not the paragraph's top with the span below the view (a
+/// newcomer's selected span sat at the bottom edge, partly hidden).
+#[test]
+fn tab_to_a_span_deep_in_a_long_paragraph_shows_the_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{}Peskov{}\n", "kata juru bicara ".repeat(160), " lagi".repeat(10));
+    let mut s = common::store_of(&text, "long");
+    let mut b = common::Builder { store: &mut s, author: "t" };
+    let first = b.span("Cue", sorot::model::ByteRange::new(0, 4), &[]);
+    let at = text.find("Peskov").unwrap();
+    let peskov = b.span("Person", sorot::model::ByteRange::new(at, at + 6), &[]);
+    let path = dir.path().join("long.sorot.ron");
+    sorot::io::save_annotations(&path, &s).unwrap();
+    let app = SorotApp::new(Document::open(&path).unwrap());
+    let mut h = common::gui::window(app, egui::vec2(700.0, 600.0));
+    h.state_mut().push(sorot::gui::Action::Select(Some(first)));
+    h.run_steps(3);
+    h.key_press(Key::Tab);
+    h.run_steps(6);
+    assert_eq!(h.state().selected, Some(peskov));
+    let pos = h.state().view.screen_pos_of_byte(at).expect("drawn");
+    assert!(pos.y < 600.0 - 60.0, "the span at y {} of a 600-point window", pos.y);
+}
