@@ -20,7 +20,8 @@
 //! store when every span it points at was taken — or, where the
 //! adjudicator took another file's version of that span's unit, points at
 //! that version instead (if its label fits the role); identical relations
-//! are kept once, with the union of their evidence. So a claim taken from
+//! (a mention standing for its entity) are kept once, with the union of
+//! their evidence. So a claim taken from
 //! one annotator and its source from the other keep the said_by both drew.
 //! A relation the adjudicator removes from the merged store stays out until
 //! a decision calls for it anew (its spans taken out and in again).
@@ -529,6 +530,8 @@ impl Adjudication {
         // use it as an argument; those come after it.
         let mut became: HashMap<(usize, RelationId), RelationId> = HashMap::new();
         let mut order: Vec<(usize, usize, &Relation)> = Vec::new();
+        let entity_of: HashMap<SpanId, EntityId> =
+            self.spans.values().filter_map(|s| s.entity.map(|e| (s.id, e))).collect();
         for (f, s) in self.sources.iter().enumerate() {
             order.extend(s.relations().map(|r| (relation_depth(r, |id| s.relation(id)), f, r)));
         }
@@ -577,7 +580,17 @@ impl Adjudication {
                         evidence.push(e);
                     }
                 }
-                let key = (kind as u16, args.iter().map(|a| (a.role, a.target)).collect());
+                // A mention stands for its entity: the same relation drawn
+                // on different mentions of one entity is one relation.
+                let key = (
+                    kind as u16,
+                    args.iter()
+                        .map(|a| match a.target {
+                            Target::Span(id) => (a.role, entity_of.get(&id).map_or(a.target, |e| Target::Entity(*e))),
+                            t => (a.role, t),
+                        })
+                        .collect(),
+                );
                 match by_key.get_mut(&key) {
                     Some(kept) => {
                         became.insert((f, r.id), kept.id);

@@ -619,3 +619,36 @@ fn relations_only_some_annotators_drew_are_listed_to_keep_or_leave_out() {
     assert!(adj.relation_differences(&merged)[0].present);
     assert!(relations(&merged).iter().any(|r| r.0 == "gift"));
 }
+
+/// The same relation drawn on different mentions of one entity is one
+/// relation in the merged file, by both (alice's gift from "Rusia", bob's
+/// from "Moskow", both Russia, stayed two).
+#[test]
+fn one_relation_drawn_on_different_mentions_of_an_entity_is_one() {
+    let make = |who: &str, mention: &str| {
+        let mut s = store(who);
+        let mut x = common::Builder { store: &mut s, author: who };
+        let giver = x.span("Country", at(mention), &[]);
+        let russia = x.entity("Russia", "Country", &["Rusia", "Moskow"], Some("Q159"));
+        x.link(giver, russia);
+        let pe = x.span("Person", at("Dmitry Peskov"), &[]);
+        x.relation("gift", &[("giver", Target::Span(giver)), ("recipient", Target::Span(pe))], &[], &[]).unwrap();
+        s
+    };
+    let now = Timestamp(1_700_000_000);
+    let (adj, mut merged) = Adjudication::new(
+        vec![make("alice", "Rusia"), make("bob", "Moskow")],
+        vec!["alice".into(), "bob".into()],
+        "judge",
+        now,
+    )
+    .unwrap();
+    for (q, f) in [("Rusia", 0), ("Moskow", 1)] {
+        let e = adj.choose(&merged, unit_at(&adj, q), Choice::File(f), now);
+        merged.apply(e).unwrap();
+    }
+    let gifts: Vec<_> = relations(&merged).into_iter().filter(|r| r.0 == "gift").collect();
+    assert_eq!(gifts.len(), 1, "{gifts:?}");
+    assert_eq!(gifts[0].2, "alice+bob");
+    assert!(adj.relation_differences(&merged).is_empty(), "both drew it");
+}
