@@ -271,6 +271,12 @@ pub struct FindState {
     /// The current match was chosen while typing (shown, not yet
     /// selected): Enter selects it instead of moving on.
     previewed: bool,
+    /// Matches inside words count too ("kata" in "mengatakan"); off, a
+    /// match must start and end at word edges (where the query itself
+    /// starts and ends with a letter or digit), so Enter and "Label all"
+    /// never take part of a word (a newcomer's first match was one).
+    pub inside_words: bool,
+    computed_inside: bool,
 }
 
 impl FindState {
@@ -293,19 +299,26 @@ impl FindState {
 
     /// Recomputes the matches when the query changed; returns true then.
     fn recompute(&mut self, store: &Store) -> bool {
-        if self.computed_for == self.query {
+        if self.computed_for == self.query && self.computed_inside == self.inside_words {
             return false;
         }
         self.computed_for = self.query.clone();
-        self.matches = if self.query.is_empty() {
+        self.computed_inside = self.inside_words;
+        let text = store.text().as_str();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let q = self.query.as_str();
+        // Edges are checked where the query has a word character there.
+        let (at_start, at_end) = (word(q.chars().next()), word(q.chars().next_back()));
+        let whole = |i: usize, end: usize| {
+            (!at_start || !word(text[..i].chars().next_back())) && (!at_end || !word(text[end..].chars().next()))
+        };
+        self.matches = if q.is_empty() {
             Vec::new()
         } else {
-            store
-                .text()
-                .as_str()
-                .match_indices(self.query.as_str())
-                .take(100_000)
+            text.match_indices(q)
                 .map(|(i, m)| ByteRange::new(i, i + m.len()))
+                .filter(|m| self.inside_words || whole(m.start(), m.end()))
+                .take(100_000)
                 .collect()
         };
         self.current = None;
@@ -349,6 +362,8 @@ pub fn find_bar(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Action>
         if ui.button("Next").clicked() {
             go = Some(true);
         }
+        ui.checkbox(&mut app.find.inside_words, "inside words")
+            .on_hover_text("Also find the text inside longer words (“kata” in “mengatakan”)");
         ui.separator();
         let labels = &store.schema().labels;
         let chosen = app.find.label_all.and_then(|l| labels.get(l as usize)).map_or("…", |l| l.name.as_str());

@@ -868,3 +868,30 @@ fn tab_to_a_span_deep_in_a_long_paragraph_shows_the_span() {
     let pos = h.state().view.screen_pos_of_byte(at).expect("drawn");
     assert!(pos.y < 600.0 - 60.0, "the span at y {} of a 600-point window", pos.y);
 }
+
+/// Find takes whole words unless told otherwise: "kata" is not found inside
+/// "mengatakan" (a newcomer's first match was part of a word, and Enter or
+/// "Label all" would have labelled it); "inside words" finds those too; a
+/// query with spaces at its ends needs no word edge there.
+#[test]
+fn find_takes_whole_words_unless_told_otherwise() {
+    let (_dir, article) = sample_copy();
+    let mut h = harness(&article, 800.0);
+    let text = h.state().store().text().as_str().to_owned();
+    let inside = text.matches("kata").count();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    h.get_by_label("Find").type_text("kata");
+    h.run_steps(2);
+    let whole = h.state().find.matches.clone();
+    assert!(!whole.is_empty() && whole.len() < inside, "{} of {inside}", whole.len());
+    for m in &whole {
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        assert!(!before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric));
+    }
+    common::gui::click(&mut h, "inside words");
+    assert_eq!(h.state().find.matches.len(), inside);
+    common::gui::click(&mut h, "inside words");
+    assert_eq!(h.state().find.matches, whole);
+}
