@@ -555,7 +555,6 @@ impl SorotApp {
         }
     }
 
-    /// The selection's fragments in order, overlapping ones merged.
     /// The selection as a span's ranges: fragments merged where they
     /// touch, each without the spaces at its ends (a find for " kata "
     /// labels "kata"); fragments of spaces only are dropped.

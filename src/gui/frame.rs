@@ -294,9 +294,6 @@ impl eframe::App for SorotApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.prefs.panel_widths = self.panel_widths.wanted();
-        if let Some(form) = &self.last_export {
-            self.prefs.export = Some(form.choices());
-        }
         eframe::set_value(storage, PREFS_KEY, &self.prefs);
     }
 

@@ -239,8 +239,6 @@ pub struct SorotApp {
     last_autosave: Instant,
     /// Whether the window had the keyboard focus in the frame before.
     was_focused: bool,
-    /// The last export's choices, offered again by File → Export….
-    last_export: Option<transfer::ExportForm>,
     allow_close: bool,
     native_dialog: Option<Job<(PathPurpose, Option<PathBuf>)>>,
     /// A document being opened on a worker thread.
@@ -346,7 +344,6 @@ impl SorotApp {
             last_title: String::new(),
             last_autosave: Instant::now(),
             was_focused: false,
-            last_export: None,
             allow_close: false,
             native_dialog: None,
             loading: None,
@@ -394,9 +391,6 @@ impl SorotApp {
     pub fn with_prefs(mut self, prefs: Prefs) -> Self {
         self.view.font_size = prefs.font_size;
         self.panel_widths.seed(&prefs.panel_widths);
-        if let Some(c) = &prefs.export {
-            self.last_export = Some(transfer::ExportForm::from_choices(c));
-        }
         self.prefs = prefs;
         self
     }

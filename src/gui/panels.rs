@@ -305,7 +305,7 @@ impl FindState {
         self.computed_for = self.query.clone();
         self.computed_inside = self.inside_words;
         let text = store.text().as_str();
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let word = |c: Option<char>| c.is_some_and(crate::model::consistency::is_word_char);
         let q = self.query.as_str();
         // Edges are checked where the query has a word character there.
         let (at_start, at_end) = (word(q.chars().next()), word(q.chars().next_back()));

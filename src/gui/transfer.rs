@@ -80,13 +80,13 @@ pub fn default_folder_export_path(dir: &Path, format: Format) -> PathBuf {
 
 impl ExportForm {
     /// The choices to keep between runs.
-    pub fn choices(&self) -> super::prefs::ExportChoices {
+    fn choices(&self) -> super::prefs::ExportChoices {
         let format = Format::ALL.get(self.format).map_or_else(String::new, |f| f.to_string());
         super::prefs::ExportChoices { format, utf16: self.utf16, labels: self.labels.clone(), folder: self.folder }
     }
 
     /// A form with `choices` (an unknown format: the first).
-    pub fn from_choices(c: &super::prefs::ExportChoices) -> Self {
+    fn from_choices(c: &super::prefs::ExportChoices) -> Self {
         let format = Format::ALL.iter().position(|f| f.to_string() == c.format).unwrap_or(0);
         Self { format, utf16: c.utf16, labels: c.labels.clone(), out: String::new(), replace: false, folder: c.folder }
     }
@@ -94,19 +94,9 @@ impl ExportForm {
     /// The form as the last export left it (format, offsets, CoNLL labels,
     /// document or folder), with the default output for that choice.
     pub fn new(app: &SorotApp) -> Self {
-        let mut form = match &app.last_export {
-            Some(last) => {
-                Self { out: String::new(), replace: false, folder: last.folder && app.corpus.is_some(), ..last.clone() }
-            }
-            None => Self {
-                format: 0,
-                utf16: false,
-                labels: String::new(),
-                out: String::new(),
-                replace: false,
-                folder: false,
-            },
-        };
+        let chosen = app.prefs.export.clone().unwrap_or_default();
+        let mut form = Self::from_choices(&chosen);
+        form.folder &= app.corpus.is_some();
         form.out = form.default_out(app).display().to_string();
         form
     }
@@ -138,7 +128,7 @@ impl ImportForm {
 /// every annotation file of the open folder with the open document as it
 /// is now.
 pub fn start_export(app: &mut SorotApp, form: &ExportForm) {
-    app.last_export = Some(form.clone());
+    app.prefs.export = Some(form.choices());
     let store = app.doc.store.clone();
     let open_path = app.doc.path.clone();
     // The files that stand for each article of the folder: a finished

@@ -401,8 +401,7 @@ impl Adjudication {
     /// The edit of `choices`; `fresh` for the merged store being made (every
     /// relation its spans call for goes in).
     fn choose_many(&self, merged: &Store, choices: &[(usize, Choice)], now: Timestamp, fresh: bool) -> Edit {
-        let before: BTreeSet<SpanId> =
-            self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect();
+        let before = self.present(merged);
         let mut present = before.clone();
         // The spans the choices put in, by id (replacing what the unit had).
         let mut put: BTreeMap<SpanId, Span> = BTreeMap::new();
@@ -474,37 +473,43 @@ impl Adjudication {
         self.relations_and_sources(merged, present).0
     }
 
+    /// The merged store's spans that come from the sources.
+    fn present(&self, merged: &Store) -> BTreeSet<SpanId> {
+        self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect()
+    }
+
     /// The annotators' relations the merged store leaves out as it is now
     /// (an argument of theirs was not taken, nor a version in its place):
     /// `alice's said_by 12`, for the adjudicator to see.
     pub fn relations_left_out(&self, merged: &Store) -> Vec<String> {
-        let present: BTreeSet<SpanId> =
-            self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect();
-        let (_, became) = self.relations_and_sources(merged, &present);
-        let mut out = Vec::new();
-        for (f, s) in self.sources.iter().enumerate() {
-            // (One removed by hand is not here: it is called for, and
-            // listed by `relation_differences` to keep again.)
-            for r in s.relations().filter(|r| !became.contains_key(&(f, r.id))) {
-                let kind = s.relation_type(r.kind).map_or("?", |t| t.name.as_str());
-                out.push(format!("{}'s {kind} {}", self.names[f], r.id));
-            }
-        }
-        out
+        self.relation_report(merged).0
     }
 
     /// The relations the spans taken call for that not every file drew,
     /// or that the merged store leaves out (removed by hand): for the
     /// adjudicator to keep or leave out, each with who drew it. By id.
     pub fn relation_differences(&self, merged: &Store) -> Vec<RelationDifference> {
-        let present: BTreeSet<SpanId> =
-            self.spans.values().map(|s| s.id).filter(|id| merged.span(*id).is_some()).collect();
-        let (wanted, became) = self.relations_and_sources(merged, &present);
+        self.relation_report(merged).1
+    }
+
+    /// [`Adjudication::relations_left_out`] and
+    /// [`Adjudication::relation_differences`], found in one pass.
+    pub fn relation_report(&self, merged: &Store) -> (Vec<String>, Vec<RelationDifference>) {
+        let (wanted, became) = self.relations_and_sources(merged, &self.present(merged));
+        let mut left_out = Vec::new();
+        for (f, s) in self.sources.iter().enumerate() {
+            // (One removed by hand is not here: it is called for, and
+            // is a difference to keep again.)
+            for r in s.relations().filter(|r| !became.contains_key(&(f, r.id))) {
+                let kind = s.relation_type(r.kind).map_or("?", |t| t.name.as_str());
+                left_out.push(format!("{}'s {kind} {}", self.names[f], r.id));
+            }
+        }
         let mut drawn: BTreeMap<RelationId, BTreeSet<usize>> = BTreeMap::new();
         for (&(f, _), id) in &became {
             drawn.entry(*id).or_default().insert(f);
         }
-        wanted
+        let differences = wanted
             .into_iter()
             .filter_map(|(id, relation)| {
                 let by: Vec<usize> = drawn.get(&id).map(|s| s.iter().copied().collect()).unwrap_or_default();
@@ -515,7 +520,8 @@ impl Adjudication {
                     present,
                 })
             })
-            .collect()
+            .collect();
+        (left_out, differences)
     }
 
     #[allow(clippy::type_complexity)]

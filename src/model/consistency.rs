@@ -95,7 +95,9 @@ impl Finding {
     }
 }
 
-fn is_word_char(c: char) -> bool {
+/// A letter, digit, combining mark or `_`: what a whole-word match may not
+/// have on either side.
+pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) || c == '_'
 }
 

@@ -61,41 +61,17 @@ impl History {
 
     /// Undoes the last edit; returns its summary, or `None` if nothing to undo.
     pub fn undo(&mut self, store: &mut Store) -> Result<Option<String>, EditError> {
-        let Some(entry) = self.done.pop() else { return Ok(None) };
-        let gen_ = self.generations.pop().unwrap_or_default();
-        match store.apply(entry.undo.clone()) {
-            Ok(redo) => {
-                let summary = entry.summary.clone();
-                self.undone.push(Entry { redo, ..entry });
-                self.undone_generations.push(gen_);
-                self.generation = self.generations.last().copied().unwrap_or(0);
-                Ok(Some(summary))
-            }
-            Err(e) => {
-                self.done.push(entry);
-                self.generations.push(gen_);
-                Err(e)
-            }
+        match self.take(true) {
+            Some(s) => self.run(store, s).map(Some),
+            None => Ok(None),
         }
     }
 
     /// Redoes the last undone edit; returns its summary.
     pub fn redo(&mut self, store: &mut Store) -> Result<Option<String>, EditError> {
-        let Some(entry) = self.undone.pop() else { return Ok(None) };
-        let gen_ = self.undone_generations.pop().unwrap_or_default();
-        match store.apply(entry.redo.clone()) {
-            Ok(undo) => {
-                let summary = entry.summary.clone();
-                self.done.push(Entry { undo, ..entry });
-                self.generations.push(gen_);
-                self.generation = gen_;
-                Ok(Some(summary))
-            }
-            Err(e) => {
-                self.undone.push(entry);
-                self.undone_generations.push(gen_);
-                Err(e)
-            }
+        match self.take(false) {
+            Some(s) => self.run(store, s).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -103,14 +79,12 @@ impl History {
     /// (more than [`SLICED`] edits: an accept of thousands of suggestions
     /// took a 50 ms frame to undo); `None` when it is not (or there is
     /// none): [`History::undo`] does it at once. Until the stepping is
-    /// finished or abandoned, the step is on neither stack.
+    /// finished, the step is on neither stack.
     pub fn start_undo(&mut self) -> Option<Stepping> {
         if !self.done.last().is_some_and(|e| large(&e.undo)) {
             return None;
         }
-        let entry = self.done.pop()?;
-        let generation = self.generations.pop().unwrap_or_default();
-        Some(Stepping::new(entry, generation, true))
+        self.take(true)
     }
 
     /// [`History::start_undo`] for the last undone step.
@@ -118,9 +92,24 @@ impl History {
         if !self.undone.last().is_some_and(|e| large(&e.redo)) {
             return None;
         }
-        let entry = self.undone.pop()?;
-        let generation = self.undone_generations.pop().unwrap_or_default();
-        Some(Stepping::new(entry, generation, false))
+        self.take(false)
+    }
+
+    /// The last step off the undo stack (or the redo stack), to apply.
+    fn take(&mut self, undoing: bool) -> Option<Stepping> {
+        let (entry, generation) = if undoing {
+            (self.done.pop()?, self.generations.pop().unwrap_or_default())
+        } else {
+            (self.undone.pop()?, self.undone_generations.pop().unwrap_or_default())
+        };
+        Some(Stepping::new(entry, generation, undoing))
+    }
+
+    /// Applies all of a stepping at once and puts it in place.
+    fn run(&mut self, store: &mut Store, mut s: Stepping) -> Result<String, EditError> {
+        let applied = s.step(store, usize::MAX);
+        let summary = self.finish(store, s);
+        applied.map(|_| summary)
     }
 
     /// Puts a stepping's step on the other stack once all of it is applied
@@ -376,6 +365,7 @@ mod tests {
         assert!(store == at_once, "sliced and at once");
         let undone = store.clone();
         assert_eq!(store.spans().count(), small.spans().count());
+        assert!(store.spans().eq(small.spans()) && store.meta.state == small.meta.state, "the store before the step");
         assert_eq!((h.generation(), h.redo_summary()), (h_at_once.generation(), Some("large")));
         let mut r = h.start_redo().expect("sliced");
         while !r.step(&mut store, 500).unwrap() {}

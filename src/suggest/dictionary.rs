@@ -134,11 +134,10 @@ impl Dictionary {
     /// Every whole-word occurrence in `text` of a known text.
     pub fn suggest(&self, text: &str) -> Vec<Suggestion> {
         let Some(m) = &self.matcher else { return Vec::new() };
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
         let mut out = Vec::new();
         for hit in m.find_iter(text) {
             let (start, end) = (hit.start(), hit.end());
-            if word(text[..start].chars().next_back()) || word(text[end..].chars().next()) {
+            if !crate::model::consistency::whole_word(text, ByteRange::new(start, end)) {
                 continue;
             }
             let Some((_, entry)) = self.entries.get(hit.pattern().as_usize()) else { continue };

@@ -21,12 +21,11 @@ pub struct CompareState {
     /// The agreement table, as `sorot agree` prints it.
     /// The agreement figures of the compared files.
     pub figures: Option<crate::model::agreement::Report>,
-    /// The annotators' relations the merged file leaves out, for the
-    /// history state they were found in.
-    left_out: Option<(u64, Vec<String>)>,
-    /// The relations not every file drew (or left out by hand), for the
-    /// history state they were found in.
-    relation_differences: Option<(u64, Vec<crate::model::compare::RelationDifference>)>,
+    /// The annotators' relations the merged file leaves out, and those not
+    /// every file drew (or left out by hand), for the history state they
+    /// were found in.
+    #[allow(clippy::type_complexity)]
+    relations: Option<(u64, Vec<String>, Vec<crate::model::compare::RelationDifference>)>,
 }
 
 impl CompareState {
@@ -36,16 +35,7 @@ impl CompareState {
         decisions: HashMap<u64, Vec<Option<Choice>>>,
         figures: Option<crate::model::agreement::Report>,
     ) -> Self {
-        CompareState {
-            adj,
-            files,
-            decisions,
-            current: 0,
-            filter: None,
-            figures,
-            left_out: None,
-            relation_differences: None,
-        }
+        CompareState { adj, files, decisions, current: 0, filter: None, figures, relations: None }
     }
 
     /// The decisions that made the current state: those recorded for it,
@@ -523,10 +513,11 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
     // Relations follow the spans taken; say which the merged file leaves
     // out (an argument of theirs taken from nobody), never drop them unseen.
     let generation = app.doc.history.generation();
-    if c.left_out.as_ref().is_none_or(|(g, _)| *g != generation) {
-        c.left_out = Some((generation, c.adj.relations_left_out(&app.doc.store)));
+    if c.relations.as_ref().is_none_or(|(g, _, _)| *g != generation) {
+        let (left_out, differences) = c.adj.relation_report(&app.doc.store);
+        c.relations = Some((generation, left_out, differences));
     }
-    if let Some((_, left)) = &c.left_out
+    if let Some((_, left, _)) = &c.relations
         && !left.is_empty()
     {
         let shown: Vec<&str> = left.iter().take(6).map(String::as_str).collect();
@@ -541,10 +532,7 @@ pub fn compare_panel(ui: &mut egui::Ui, app: &mut SorotApp, actions: &mut Vec<Ac
     }
     // Relations only some annotators drew come in with their spans; each
     // is listed to keep or leave out (they were taken in unseen).
-    if c.relation_differences.as_ref().is_none_or(|(g, _)| *g != generation) {
-        c.relation_differences = Some((generation, c.adj.relation_differences(&app.doc.store)));
-    }
-    if let Some((_, diffs)) = &c.relation_differences
+    if let Some((_, _, diffs)) = &c.relations
         && !diffs.is_empty()
     {
         let store = &app.doc.store;
